@@ -1,0 +1,84 @@
+import type { ClipLibrary } from '../../src/clips/catalog.js';
+import type { InterpreterLimits } from '../../src/engine/interpreter.js';
+import { Phone } from '../../src/engine/phone.js';
+import type { TraceEvent } from '../../src/engine/trace.js';
+import { NORTH_AMERICA, type LineProfile } from '../../src/line/profile.js';
+import type { Menu } from '../../src/ozml/menu.js';
+import type { SimEvent } from './events.js';
+import { SimAudio, type AudioSegment } from './sim-audio.js';
+import { SimLineFeed } from './sim-line.js';
+import { VirtualClock } from './virtual-clock.js';
+
+export interface SimulationOptions {
+  menu: Menu;
+  events: readonly SimEvent[];
+  clips: ClipLibrary & { lengthOf(clip: string): number };
+  profile?: LineProfile;
+  /** Stop at this virtual time (ms) even if things are still pending. */
+  untilMs?: number;
+  limits?: InterpreterLimits;
+  /** Called with each trace event as it happens. */
+  onTrace?: (event: TraceEvent) => void;
+}
+
+export interface SimulationResult {
+  trace: TraceEvent[];
+  audio: AudioSegment[];
+  /** Virtual time at which the run ended: the `t` of the final `end` event. */
+  endMs: number;
+}
+
+/** Timer firings a run may take before it is stopped as runaway. */
+const MAX_FIRINGS = 1_000_000;
+
+/**
+ * Runs a menu on the simulated board in virtual time: the scripted events, then whatever the
+ * menu still has pending, until nothing but waiting for the handset remains (or `untilMs`).
+ */
+export function simulate(options: SimulationOptions): SimulationResult {
+  const clock = new VirtualClock();
+  const audio = new SimAudio(clock, (clip) => options.clips.lengthOf(clip));
+  const line = new SimLineFeed(clock);
+  const trace: TraceEvent[] = [];
+  const record = (event: TraceEvent): void => {
+    trace.push(event);
+    options.onTrace?.(event);
+  };
+  const phone = new Phone({
+    menu: options.menu,
+    clock,
+    audio,
+    line,
+    clips: options.clips,
+    profile: options.profile ?? NORTH_AMERICA,
+    trace: record,
+    ...(options.limits !== undefined ? { limits: options.limits } : {}),
+  });
+  for (const event of options.events) {
+    clock.schedule(event.at, () => {
+      switch (event.what) {
+        case 'offhook':
+          return phone.offHook();
+        case 'onhook':
+          return phone.onHook();
+        case 'flash':
+          return phone.flash();
+        case 'key':
+          return phone.key(event.key);
+      }
+    });
+  }
+  const limit = options.untilMs ?? Infinity;
+  let firings = 0;
+  while (clock.step(limit)) {
+    if (++firings > MAX_FIRINGS) {
+      record({ t: clock.now(), type: 'error', message: `simulation stopped after ${MAX_FIRINGS} timer events` });
+      break;
+    }
+  }
+  if (options.untilMs !== undefined) clock.advanceTo(options.untilMs);
+  const endMs = clock.now();
+  for (const segment of audio.segments) if (segment.end === undefined) segment.end = endMs;
+  record({ t: endMs, type: 'end' });
+  return { trace, audio: audio.segments, endMs };
+}

@@ -1,0 +1,32 @@
+/**
+ * The trace: what happened on the line, in order, one object per event with its time `t` in
+ * milliseconds. It is the contract between the core, the simulator and the tests; the README's
+ * trace section documents each type.
+ */
+export type TraceEvent =
+  | { t: number; type: 'offhook' }
+  | { t: number; type: 'onhook' }
+  | { t: number; type: 'flash' }
+  | { t: number; type: 'key'; key: string }
+  | { t: number; type: 'ignored'; key: string }
+  | { t: number; type: 'play'; text: string; clip: string; ms: number }
+  | { t: number; type: 'play-cut'; clip: string; reason: 'barge-in' | 'onhook' }
+  | { t: number; type: 'delay'; ms: number }
+  | { t: number; type: 'input'; pass: number; timeout: number; repeat: boolean }
+  | { t: number; type: 'wait'; ms: number }
+  | { t: number; type: 'timeout'; pass: number }
+  | { t: number; type: 'match'; key: string }
+  | { t: number; type: 'nomatch'; key: string }
+  | { t: number; type: 'skip'; command: string; reason: string }
+  | { t: number; type: 'hangup'; reason: 'command' | 'end' | 'error' }
+  | { t: number; type: 'tone'; name: string }
+  | { t: number; type: 'tone-stop'; name: string }
+  | { t: number; type: 'error'; message: string }
+  | { t: number; type: 'end' };
+
+/** Distributes an event type over the union so `Omit` keeps each member's fields. */
+type WithoutTime<E> = E extends TraceEvent ? Omit<E, 't'> : never;
+export type TraceEntry = WithoutTime<TraceEvent>;
+
+/** Where the core writes its trace; the caller stamps nothing, the core adds `t`. */
+export type TraceSink = (event: TraceEvent) => void;

@@ -1,0 +1,58 @@
+/**
+ * Scenarios: a menu, a script of line events, and the exact trace it must give. The same list
+ * runs on Node (tap) and on the XS engine (the XS lane); this module is pure so it bundles for XS.
+ */
+import { parseEvents } from '../../boards/sim/events.js';
+import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { simulate } from '../../boards/sim/simulate.js';
+import type { TraceEvent } from '../../src/engine/trace.js';
+import { PROFILES } from '../../src/line/profile.js';
+import { loadMenu } from '../../src/ozml/load.js';
+
+export interface Scenario {
+  name: string;
+  /** Path of the menu file from the repository root. */
+  menu: string;
+  events: string;
+  clipMs: number;
+  untilMs?: number;
+  profile?: string;
+  expect: TraceEvent[];
+}
+
+/** Runs a scenario on the simulated board; `menuText` is the menu file's contents. */
+export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] {
+  const loaded = loadMenu(menuText);
+  if (loaded.menu === undefined) {
+    const d = loaded.diagnostics[0];
+    throw new Error(`${scenario.menu}:${d?.line}:${d?.col}: ${d?.message}`);
+  }
+  const events = parseEvents(scenario.events);
+  if (typeof events === 'string') throw new Error(events);
+  const profile = PROFILES[scenario.profile ?? 'us'];
+  if (profile === undefined) throw new Error(`unknown profile ${scenario.profile}`);
+  return simulate({
+    menu: loaded.menu,
+    events,
+    clips: new SimClipLibrary({ fixedMs: scenario.clipMs }),
+    profile,
+    ...(scenario.untilMs !== undefined ? { untilMs: scenario.untilMs } : {}),
+  }).trace;
+}
+
+/** The first event where two traces differ, described; undefined when they are equal. */
+export function firstDifference(actual: readonly TraceEvent[], expected: readonly TraceEvent[]): string | undefined {
+  const n = Math.max(actual.length, expected.length);
+  for (let i = 0; i < n; i++) {
+    const a = canonical(actual[i]);
+    const e = canonical(expected[i]);
+    if (a !== e) return `event ${i}: expected ${e}, got ${a}`;
+  }
+  return undefined;
+}
+
+/** JSON with keys sorted, so field order does not matter. */
+function canonical(event: TraceEvent | undefined): string {
+  if (event === undefined) return '(nothing)';
+  return JSON.stringify(event, Object.keys(event).sort());
+}

@@ -1,0 +1,35 @@
+/** The `ringdown` command line: one subcommand per job, each in its own module. */
+import { runCheck } from './check.js';
+import { runSim } from './sim.js';
+
+type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
+
+const COMMANDS: Record<string, { run: Command; help: string }> = {
+  check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
+  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   run a call in virtual time' },
+};
+
+function usage(): string {
+  return ['usage: ringdown COMMAND ...', ...Object.values(COMMANDS).map((c) => `  ringdown ${c.help}`)].join('\n');
+}
+
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    out(usage());
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    err(`ringdown: unknown command '${name}'\n${usage()}`);
+    return 2;
+  }
+  try {
+    return await command.run(rest, out, err);
+  } catch (e) {
+    err(`ringdown ${name}: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+}

@@ -1,0 +1,76 @@
+/** Host-side loading of menu files and clip folders (Node): bytes to a Menu and its diagnostics. */
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { checkCatalog, type ClipCatalog } from '../src/clips/catalog.js';
+import { readWavInfo } from '../src/audio/wav.js';
+import type { Diagnostic } from '../src/ozml/diagnostic.js';
+import { loadMenu } from '../src/ozml/load.js';
+import type { Menu } from '../src/ozml/menu.js';
+import { invalidUtf8Offset, utf8Position } from '../src/ozml/utf8.js';
+
+export interface MenuFile {
+  menu?: Menu;
+  diagnostics: Diagnostic[];
+}
+
+export function readMenuFile(path: string): MenuFile {
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(path);
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code ?? String(e);
+    return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: `cannot read the file (${code})` }] };
+  }
+  const bad = invalidUtf8Offset(bytes);
+  if (bad >= 0) {
+    const { line, col } = utf8Position(bytes, bad);
+    const byte = bytes[bad]!.toString(16).toUpperCase().padStart(2, '0');
+    return {
+      diagnostics: [
+        { severity: 'error', line, col, message: `invalid UTF-8 byte 0x${byte}`, hint: 'save the menu as UTF-8' },
+      ],
+    };
+  }
+  return loadMenu(new TextDecoder().decode(bytes));
+}
+
+export interface ClipFolder {
+  dir: string;
+  catalog: ClipCatalog;
+  /** Length in ms of each readable clip, by name. */
+  durations: Record<string, number>;
+  /** Problems with the folder itself (bad catalog, unreadable clips). */
+  problems: { file: string; message: string }[];
+}
+
+/** The clip folder to use: the one given, else `clips/` beside the menu when it exists. */
+export function findClipFolder(menuPath: string, given: string | undefined): string | undefined {
+  if (given !== undefined) return given;
+  const beside = join(dirname(menuPath), 'clips');
+  return existsSync(join(beside, 'catalog.json')) ? beside : undefined;
+}
+
+export function readClipFolder(dir: string): ClipFolder {
+  const folder: ClipFolder = { dir, catalog: { clips: {} }, durations: {}, problems: [] };
+  if (!existsSync(dir)) {
+    folder.problems.push({ file: dir, message: 'clip folder does not exist' });
+    return folder;
+  }
+  const catalogPath = join(dir, 'catalog.json');
+  if (existsSync(catalogPath)) {
+    try {
+      const checked = checkCatalog(JSON.parse(readFileSync(catalogPath, 'utf8')));
+      if (typeof checked === 'string') folder.problems.push({ file: catalogPath, message: checked });
+      else folder.catalog = checked;
+    } catch (e) {
+      folder.problems.push({ file: catalogPath, message: e instanceof Error ? e.message : String(e) });
+    }
+  }
+  for (const name of readdirSync(dir)) {
+    if (!name.endsWith('.wav')) continue;
+    const info = readWavInfo(readFileSync(join(dir, name)));
+    if (typeof info === 'string') folder.problems.push({ file: join(dir, name), message: info });
+    else folder.durations[name.slice(0, -4)] = info.ms;
+  }
+  return folder;
+}

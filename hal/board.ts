@@ -1,0 +1,21 @@
+import type { AudioPlayer } from './audio.js';
+import type { Clock } from './clock.js';
+import type { DtmfReceiver } from './dtmf.js';
+import type { HookSwitch } from './hook.js';
+import type { LineFeed } from './line-feed.js';
+import type { DigitalOutputs } from './outputs.js';
+import type { Ringer } from './ringer.js';
+
+/**
+ * Everything a board gives the core. Each board folder (boards/NAME/board.ts) builds one from its
+ * pin map and drivers; the simulated board builds one in virtual time.
+ */
+export interface Board {
+  clock: Clock;
+  audio: AudioPlayer;
+  line: LineFeed;
+  hook: HookSwitch;
+  dtmf: DtmfReceiver;
+  ringer: Ringer;
+  outputs: DigitalOutputs;
+}

@@ -93,10 +93,10 @@ export class Interpreter {
     return true;
   }
 
-  /** The caller hung up: stop at once, and nothing of this call runs afterwards. */
-  abort(): void {
+  /** The caller hung up (or a fault): stop at once, and nothing of this call runs afterwards. */
+  abort(reason: 'onhook' | 'fault' = 'onhook'): void {
     if (this.finished) return;
-    this.cancelPending('onhook');
+    this.cancelPending(reason);
     this.finished = true;
     this.stack = [];
   }
@@ -206,7 +206,7 @@ export class Interpreter {
     this.run();
   }
 
-  private cancelPending(reason: 'barge-in' | 'onhook'): void {
+  private cancelPending(reason: 'barge-in' | 'onhook' | 'fault'): void {
     const op = this.pending;
     if (op === undefined) return;
     this.pending = undefined;

@@ -32,10 +32,24 @@ export class Phone {
   private interpreter: Interpreter | undefined;
   private tone: ToneSpec | undefined;
   private readonly emit: (entry: TraceEntry) => void;
+  /** The clock and audio as the interpreter sees them: every callback runs inside `guard`. */
+  private readonly guarded: { clock: Clock; audio: AudioPlayer };
 
   constructor(private readonly options: PhoneOptions) {
-    const { clock, trace } = options;
+    const { clock, audio, trace } = options;
     this.emit = (entry) => trace({ t: clock.now(), ...entry } as TraceEvent);
+    this.guarded = {
+      clock: {
+        now: () => clock.now(),
+        schedule: (ms, callback) => clock.schedule(ms, () => this.guard(callback)),
+        cancel: (handle) => clock.cancel(handle),
+      },
+      audio: {
+        play: (clip, onEnd) => audio.play(clip, () => this.guard(onEnd)),
+        playTone: (tone) => audio.playTone(tone),
+        stop: () => audio.stop(),
+      },
+    };
   }
 
   get lineState(): PhoneState {
@@ -48,7 +62,8 @@ export class Phone {
       this.emit({ type: 'offhook' });
       if (this.state !== 'idle') return;
       this.state = 'menu';
-      const { menu, clock, audio, clips } = this.options;
+      const { menu, clips } = this.options;
+      const { clock, audio } = this.guarded;
       const interpreter = new Interpreter(
         menu.commands,
         { clock, audio, clips, emit: this.emit, hangup: (reason) => this.menuHungUp(interpreter, reason) },
@@ -119,7 +134,7 @@ export class Phone {
     } catch (e) {
       this.emit({ type: 'error', message: `internal fault: ${e instanceof Error ? e.message : String(e)}` });
       try {
-        this.interpreter?.abort();
+        this.interpreter?.abort('fault');
         this.interpreter = undefined;
         if (this.state === 'menu') this.disconnect('error');
       } catch {

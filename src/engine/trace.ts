@@ -10,7 +10,7 @@ export type TraceEvent =
   | { t: number; type: 'key'; key: string }
   | { t: number; type: 'ignored'; key: string }
   | { t: number; type: 'play'; text: string; clip: string; ms: number }
-  | { t: number; type: 'play-cut'; clip: string; reason: 'barge-in' | 'onhook' }
+  | { t: number; type: 'play-cut'; clip: string; reason: 'barge-in' | 'onhook' | 'fault' }
   | { t: number; type: 'delay'; ms: number }
   | { t: number; type: 'input'; pass: number; timeout: number; repeat: boolean }
   | { t: number; type: 'wait'; ms: number }

@@ -1,0 +1,110 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { encodeWav } from '../src/audio/wav.js';
+
+function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+t.test('check: Ozeki examples; the unquoted CallId is reported at its line and column', async (t) => {
+  const r = ringdown('check', 'examples/ozeki/hangup-simple.xml', 'examples/ozeki/third-party-detailed.xml');
+  t.equal(r.code, 1);
+  t.equal(
+    r.out,
+    'examples/ozeki/hangup-simple.xml: ok\n' +
+      'examples/ozeki/third-party-detailed.xml:4:29: error: value of attribute \'CallId\' must be quoted (hint: write CallId="23Xdz7")\n',
+  );
+  const ok = ringdown('check', 'examples/ozeki/hangup-detailed.xml', 'examples/door-phone.xml');
+  t.equal(ok.code, 0);
+});
+
+t.test('check: unreadable file and invalid UTF-8 are positioned errors', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-'));
+  const bad = join(dir, 'bad.xml');
+  writeFileSync(bad, Buffer.concat([Buffer.from('<Response>\n  <Speak>caf'), Buffer.from([0xe9]), Buffer.from('</Speak>\n</Response>')]));
+  const r = ringdown('check', bad, join(dir, 'missing.xml'));
+  t.equal(r.code, 1);
+  t.equal(
+    r.out,
+    `${bad}:2:13: error: invalid UTF-8 byte 0xE9 (hint: save the menu as UTF-8)\n${join(dir, 'missing.xml')}:1:1: error: cannot read the file (ENOENT)\n`,
+  );
+});
+
+t.test('check --clips: a missing clip is an error naming the Speak', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
+  const dir = join(top, 'clips');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: { 'Your call will be hanged up in 5 seconds.': 'bye5' } }));
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak>Your call will be hanged up in 5 seconds.</Speak>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n');
+  const missing = ringdown('check', menu, '--clips', dir);
+  t.equal(missing.code, 1);
+  t.equal(
+    missing.out,
+    `${menu}:2:3: error: clip 'bye5' is missing from ${dir} (hint: record ${dir}/bye5.wav (8 kHz mono 16-bit) or run: ringdown clips MENU --out ${dir})\n` +
+      `${menu}:3:3: error: clip 'ding' is missing from ${dir} (hint: record ${dir}/ding.wav (8 kHz mono 16-bit) or run: ringdown clips MENU --out ${dir})\n`,
+  );
+  writeFileSync(join(dir, 'bye5.wav'), encodeWav(new Int16Array(8000 * 3)));
+  writeFileSync(join(dir, 'ding.wav'), encodeWav(new Int16Array(4000)));
+  t.equal(ringdown('check', menu, '--clips', dir).code, 0);
+  const sim = ringdown('sim', menu, '--jsonl');
+  t.equal(sim.code, 0, 'clips beside the menu are found without --clips');
+  t.same(
+    sim.out.trim().split('\n').map((l) => JSON.parse(l) as unknown),
+    [
+      { t: 0, type: 'offhook' },
+      { t: 0, type: 'play', text: 'Your call will be hanged up in 5 seconds.', clip: 'bye5', ms: 3000 },
+      { t: 3000, type: 'play', text: 'Ding.', clip: 'ding', ms: 500 },
+      { t: 3500, type: 'hangup', reason: 'end' },
+      { t: 3500, type: 'tone', name: 'reorder' },
+      { t: 3500, type: 'end' },
+    ],
+    'durations come from the WAV files',
+  );
+  t.equal(sim.err, '');
+});
+
+t.test('sim --jsonl: the two pinned figures of the issue', async (t) => {
+  const simple = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', 'offhook@0', '--clip-ms', '2000', '--jsonl');
+  const events = simple.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string });
+  t.same(events.find((e) => e.type === 'hangup'), { t: 8000, type: 'hangup', reason: 'command' });
+  const detailed = ringdown('sim', 'examples/ozeki/hangup-detailed.xml', '--events', 'offhook@0 2@7', '--clip-ms', '2000', '--jsonl');
+  const d = detailed.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string; clip?: string });
+  t.same(d.find((e) => e.type === 'play-cut'), { t: 7000, type: 'play-cut', clip: 'to-subscribe-to-the-silver-package-press-1', reason: 'barge-in' });
+  t.same(d.find((e) => e.type === 'hangup'), { t: 9000, type: 'hangup', reason: 'command' });
+});
+
+t.test('sim: without --clip-ms and clips, lengths are estimated with a warning', async (t) => {
+  const r = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--jsonl');
+  t.equal(r.code, 0);
+  t.match(r.out, /"type":"play".*"ms":2665/);
+  t.equal(
+    r.err,
+    'examples/ozeki/hangup-simple.xml: warning: no clip for "Your call will be hanged up in 5 seconds."; its length was estimated from the text (give --clip-ms or run ringdown clips)\n',
+  );
+});
+
+t.test('sim: bad arguments and bad menus', async (t) => {
+  const bad = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', 'offhook@0 lift@2');
+  t.equal(bad.code, 2);
+  t.equal(bad.err, "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash or a key 0-9 * # A-D\n");
+  const time = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', '1@soon');
+  t.equal(time.err, "ringdown sim: --events: event 1 '1@soon': 'soon' is not a number of seconds\n");
+  const malformed = ringdown('sim', 'examples/ozeki/third-party-detailed.xml');
+  t.equal(malformed.code, 1);
+  t.match(malformed.err, /third-party-detailed\.xml:4:29: error: value of attribute 'CallId' must be quoted/);
+  const unknown = ringdown('frobnicate');
+  t.equal(unknown.code, 2);
+  t.match(unknown.err, /unknown command 'frobnicate'/);
+});
+
+t.test('sim --until stops the run at that time', async (t) => {
+  const r = ringdown('sim', 'examples/ozeki/hangup-detailed.xml', '--clip-ms', '2000', '--until', '5', '--jsonl');
+  const lines = r.out.trim().split('\n');
+  t.same(JSON.parse(lines[lines.length - 1]!), { t: 5000, type: 'end' });
+  t.notMatch(r.out, /"type":"timeout"/);
+});

@@ -8,7 +8,7 @@ function problems(body: string, limits = DEFAULT_LIMITS): string[] {
 }
 
 t.test('unknown and unsupported commands', async (t) => {
-  t.same(problems('<Wait>1</Wait>'), ['m.xml:2:1: error: unknown command <Wait> (hint: commands are Delay, Speak, UserInput, Hangup)']);
+  t.same(problems('<Wait>1</Wait>'), ['m.xml:2:1: error: unknown command <Wait> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output)']);
   t.same(problems('<speak>Hi</speak>'), [
     'm.xml:2:1: error: unknown command <speak> (hint: did you mean <Speak>? element names are case-sensitive)',
   ]);
@@ -37,7 +37,7 @@ t.test('Speak: text, clip attribute, Party accepted, CallId warned', async (t) =
     "m.xml:2:8: warning: CallId 'c1' names another call: this one-line device has only its own call, so this <Speak> does nothing (hint: remove CallId to act on this call)",
   ]);
   t.same(problems('<Speak Voice="x">Hi</Speak>'), [
-    "m.xml:2:8: warning: unknown attribute 'Voice' on <Speak> is ignored (hint: <Speak> takes Party, CallId, clip, Text)",
+    "m.xml:2:8: warning: unknown attribute 'Voice' on <Speak> is ignored (hint: <Speak> takes Party, CallId, clip, Text, BargeIn)",
   ]);
   t.match(loadMenu('<Response><Speak>\n  Hello\n   there  </Speak></Response>').menu, { commands: [{ kind: 'speak', text: 'Hello there' }] });
   t.same(problems('Loose text'), [
@@ -53,16 +53,16 @@ t.test('UserInput attributes and inputs', async (t) => {
   t.same(problems('<UserInput repeat="yes"><Inputs><Input key="1"/></Inputs></UserInput>'), [
     'm.xml:2:12: error: repeat must be true or false, got "yes"',
   ]);
-  t.same(problems('<UserInput><Inputs><Input key="12"/><Input key="x"/></Inputs></UserInput>'), [
-    'm.xml:2:27: error: key "12" is not a phone key (hint: one of 0 1 2 3 4 5 6 7 8 9 * # A B C D F)',
-    'm.xml:2:44: error: key "x" is not a phone key (hint: one of 0 1 2 3 4 5 6 7 8 9 * # A B C D F)',
+  t.same(problems('<UserInput><Inputs><Input key="1F"/><Input key="x"/></Inputs></UserInput>'), [
+    'm.xml:2:27: error: key "1F" is not a phone key (hint: one of 0 1 2 3 4 5 6 7 8 9 * # A B C D F, or a string of digits for multi-digit entry)',
+    'm.xml:2:44: error: key "x" is not a phone key (hint: one of 0 1 2 3 4 5 6 7 8 9 * # A B C D F, or a string of digits for multi-digit entry)',
     'm.xml:2:1: warning: <UserInput> has no <Input>: no key can match',
   ]);
   t.same(problems('<UserInput><Inputs><Input key="1"/><Input key="1"/></Inputs></UserInput>'), [
     "m.xml:2:43: error: key '1' is already used by another <Input> of this <UserInput>",
   ]);
   t.same(problems('<UserInput><Prompt/><Inputs><Input key="1"/></Inputs></UserInput>'), [
-    'm.xml:2:12: error: <Prompt> is not allowed inside <UserInput> (hint: it takes <InitialCommands> and <Inputs>)',
+    'm.xml:2:12: error: <Prompt> is not allowed inside <UserInput> (hint: it takes <InitialCommands>, <Inputs>, <NoInput>, <NoMatch> and <Failed>)',
   ]);
 });
 

@@ -1,22 +1,27 @@
-/** `ringdown check MENU.xml... [--clips DIR]`: exit 0 when every menu is valid. */
+/** `ringdown check MENU.xml... [--clips DIR] [--board NAME]`: exit 0 when every menu is valid. */
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { checkClips } from '../src/ozml/check-clips.js';
-import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export function runCheck(argv: string[], out: (line: string) => void): number {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { clips: { type: 'string' }, quiet: { type: 'boolean', short: 'q' } },
+    options: { clips: { type: 'string' }, board: { type: 'string', default: 'sim' }, quiet: { type: 'boolean', short: 'q' } },
     allowPositionals: true,
   });
   if (positionals.length === 0) {
-    out('usage: ringdown check MENU.xml... [--clips DIR]');
+    out('usage: ringdown check MENU.xml... [--clips DIR] [--board NAME]');
+    return 2;
+  }
+  const outputs = boardOutputs(values.board ?? 'sim');
+  if (typeof outputs === 'string') {
+    out(`ringdown check: --board: ${outputs}`);
     return 2;
   }
   let failed = false;
   for (const file of positionals) {
-    const { menu, diagnostics } = readMenuFile(file);
+    const { menu, diagnostics } = readMenuFile(file, outputs);
     const clipDir = findClipFolder(file, values.clips);
     if (menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);

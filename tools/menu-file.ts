@@ -1,6 +1,7 @@
 /** Host-side loading of menu files and clip folders (Node): bytes to a Menu and its diagnostics. */
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { checkCatalog, type ClipCatalog } from '../src/clips/catalog.js';
 import { readWavInfo } from '../src/audio/wav.js';
 import type { Diagnostic } from '../src/ozml/diagnostic.js';
@@ -13,7 +14,8 @@ export interface MenuFile {
   diagnostics: Diagnostic[];
 }
 
-export function readMenuFile(path: string): MenuFile {
+/** Reads and loads a menu; `outputs` are the board's output names (see boardOutputs). */
+export function readMenuFile(path: string, outputs?: readonly string[]): MenuFile {
   let bytes: Uint8Array;
   try {
     bytes = readFileSync(path);
@@ -31,7 +33,7 @@ export function readMenuFile(path: string): MenuFile {
       ],
     };
   }
-  return loadMenu(new TextDecoder().decode(bytes));
+  return loadMenu(new TextDecoder().decode(bytes), undefined, outputs);
 }
 
 export interface ClipFolder {
@@ -73,4 +75,20 @@ export function readClipFolder(dir: string): ClipFolder {
     else folder.durations[name.slice(0, -4)] = info.ms;
   }
   return folder;
+}
+
+/** The folder of board descriptions, from the installed package (dist/tools/ is two levels down). */
+const BOARDS = fileURLToPath(new URL('../../boards/', import.meta.url));
+
+/** The output names a board declares in boards/NAME/board.json, or a message when it has none. */
+export function boardOutputs(board: string): readonly string[] | string {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return `board name ${JSON.stringify(board)} is not a folder name`;
+  const path = join(BOARDS, board, 'board.json');
+  if (!existsSync(path)) {
+    const known = readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'board.json')));
+    return `no board '${board}' (known: ${known.join(', ')})`;
+  }
+  const outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown }).outputs;
+  if (!Array.isArray(outputs) || !outputs.every((o): o is string => typeof o === 'string')) return `${path}: "outputs" must be a list of names`;
+  return outputs;
 }

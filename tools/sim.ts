@@ -2,6 +2,7 @@
 import { parseArgs } from 'node:util';
 import { parseEvents } from '../boards/sim/events.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { simulate } from '../boards/sim/simulate.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { PROFILES } from '../src/line/profile.js';
@@ -63,7 +64,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       return 2;
     }
   }
-  const { menu, diagnostics } = readMenuFile(file);
+  const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
 

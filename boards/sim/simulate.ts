@@ -7,6 +7,7 @@ import type { Menu } from '../../src/ozml/menu.js';
 import type { SimEvent } from './events.js';
 import { SimAudio, type AudioSegment } from './sim-audio.js';
 import { SimLineFeed } from './sim-line.js';
+import { SimOutputs } from './sim-outputs.js';
 import { VirtualClock } from './virtual-clock.js';
 
 export interface SimulationOptions {
@@ -39,6 +40,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const clock = new VirtualClock();
   const audio = new SimAudio(clock, (clip) => options.clips.lengthOf(clip));
   const line = new SimLineFeed(clock);
+  const outputs = new SimOutputs(clock);
   const trace: TraceEvent[] = [];
   const record = (event: TraceEvent): void => {
     trace.push(event);
@@ -52,6 +54,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     clips: options.clips,
     profile: options.profile ?? NORTH_AMERICA,
     trace: record,
+    outputs,
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
   });
   for (const event of options.events) {

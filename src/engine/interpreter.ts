@@ -6,8 +6,9 @@
  */
 import type { AudioPlayer } from '../../hal/audio.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
+import type { DigitalOutputs } from '../../hal/outputs.js';
 import type { ClipLibrary } from '../clips/catalog.js';
-import type { Command, UserInputCommand } from '../ozml/menu.js';
+import type { Command, InputCase, Menu, OutputCommand, UserInputCommand } from '../ozml/menu.js';
 import type { TraceEntry } from './trace.js';
 
 export type HangupReason = 'command' | 'end' | 'error';
@@ -16,36 +17,46 @@ export interface InterpreterContext {
   clock: Clock;
   audio: AudioPlayer;
   clips: ClipLibrary;
+  /** The board's named outputs, when it has any. */
+  outputs?: DigitalOutputs;
   emit(entry: TraceEntry): void;
   /** The menu has hung up; the phone disconnects the line. Called at most once. */
   hangup(reason: HangupReason): void;
 }
 
 export interface InterpreterLimits {
-  /** How many times a `repeat="true"` UserInput plays its prompt at most, the first included. */
-  maxPasses: number;
   /** Commands run at one instant of time before the menu is stopped as a busy loop. */
   maxStepsPerInstant: number;
+  /** Keys kept while a prompt without barge-in plays, or for type-ahead. */
+  maxHeldKeys: number;
 }
 
 export const DEFAULT_INTERPRETER_LIMITS: Readonly<InterpreterLimits> = {
-  maxPasses: 5,
   maxStepsPerInstant: 1000,
+  maxHeldKeys: 16,
 };
 
 interface InputState {
   command: UserInputCommand;
   pass: number;
-  waiting: boolean;
+  /** prompt: initial commands play; wait: timeout counts; entry: digits being collected;
+   *  reprompt: the prompt plays again once the frames above (a NoInput/NoMatch message) end. */
+  phase: 'prompt' | 'wait' | 'entry' | 'reprompt';
+  noInputs: number;
+  noMatches: number;
+  entry: string;
 }
 
 interface Frame {
   commands: readonly Command[];
   index: number;
+  /** Set on the frame of a listening UserInput (its initial commands). */
   input?: InputState;
+  /** The UserInput whose Input (or NoInput/NoMatch/Failed) these commands belong to. */
+  owner?: UserInputCommand;
 }
 
-type Pending = { kind: 'timer'; handle?: TimerHandle } | { kind: 'clip'; clip: string };
+type Pending = { kind: 'timer'; handle?: TimerHandle } | { kind: 'clip'; clip: string; bargeIn: boolean };
 
 export class Interpreter {
   private stack: Frame[];
@@ -53,13 +64,18 @@ export class Interpreter {
   private finished = false;
   private steps = 0;
   private stepsAt = -1;
+  /** Keys pressed during a prompt without barge-in, handled when it ends. */
+  private held: string[] = [];
+  /** Keys pressed while no UserInput listened, kept for the next one (menu TypeAhead). */
+  private typeAhead: string[] = [];
+  private readonly pulses = new Map<string, TimerHandle>();
 
   constructor(
-    commands: readonly Command[],
+    private readonly menu: Menu,
     private readonly context: InterpreterContext,
     private readonly limits: InterpreterLimits = DEFAULT_INTERPRETER_LIMITS,
   ) {
-    this.stack = [{ commands, index: 0 }];
+    this.stack = [{ commands: menu.commands, index: 0 }];
   }
 
   get running(): boolean {
@@ -71,26 +87,13 @@ export class Interpreter {
   }
 
   /**
-   * A key from the caller. Returns false when no UserInput is listening (the phone reports it as
-   * ignored); otherwise it matched an Input (barge-in) or was reported as `nomatch`.
+   * A key from the caller. Returns false when nothing takes it (the phone reports it as ignored);
+   * otherwise it matched, was collected, held or reported as `nomatch`.
    */
   key(key: string): boolean {
-    if (this.finished) return false;
-    let level = this.stack.length - 1;
-    while (level >= 0 && this.stack[level]!.input === undefined) level--;
-    if (level < 0) return false;
-    const input = this.stack[level]!.input!;
-    const match = input.command.inputs.find((i) => i.key === key);
-    if (match === undefined) {
-      this.context.emit({ type: 'nomatch', key });
-      return true;
-    }
-    this.cancelPending('barge-in');
-    this.context.emit({ type: 'match', key });
-    this.stack.length = level;
-    this.stack.push({ commands: match.commands, index: 0 });
+    const taken = this.handleKey(key);
     this.run();
-    return true;
+    return taken;
   }
 
   /** The caller hung up (or a fault): stop at once, and nothing of this call runs afterwards. */
@@ -109,10 +112,13 @@ export class Interpreter {
         this.hangup('end');
         return;
       }
-      if (frame.index < frame.commands.length) {
+      const input = frame.input;
+      if (input?.phase === 'reprompt') {
+        this.newPass(frame, input);
+      } else if (frame.index < frame.commands.length) {
         this.exec(frame.commands[frame.index++]!);
-      } else if (frame.input !== undefined && !frame.input.waiting) {
-        this.startWait(frame, frame.input);
+      } else if (input?.phase === 'prompt') {
+        this.startWait(frame, input);
       } else {
         this.stack.pop();
       }
@@ -146,7 +152,7 @@ export class Interpreter {
           emit({ type: 'skip', command: 'Speak', reason: `CallId ${command.callId} is another call` });
           return;
         }
-        this.speak(command.text, command.clip);
+        this.speak(command.text, command.clip, command.bargeIn);
         return;
       case 'hangup':
         if (command.callId !== undefined) {
@@ -155,42 +161,193 @@ export class Interpreter {
         }
         this.hangup('command');
         return;
-      case 'userinput': {
-        const input: InputState = { command, pass: 1, waiting: false };
-        this.stack.push({ commands: command.initial, index: 0, input });
-        emit({ type: 'input', pass: 1, timeout: command.timeoutMs, repeat: command.repeat });
+      case 'output':
+        this.output(command);
         return;
-      }
+      case 'userinput':
+        this.startInput(command);
+        return;
     }
   }
 
-  private speak(text: string, clip: string | undefined): void {
+  private startInput(command: UserInputCommand): void {
+    const input: InputState = { command, pass: 1, phase: 'prompt', noInputs: 0, noMatches: 0, entry: '' };
+    this.stack.push({ commands: command.initial, index: 0, input });
+    this.context.emit({ type: 'input', pass: 1, timeout: command.timeoutMs, repeat: command.repeat });
+    for (const key of this.typeAhead.splice(0)) {
+      if (!this.handleKey(key)) this.context.emit({ type: 'ignored', key });
+    }
+  }
+
+  private speak(text: string, clip: string | undefined, bargeIn: boolean): void {
     const ref = this.context.clips.resolve(text, clip);
     if (ref === undefined) {
       this.context.emit({ type: 'error', message: `no clip for ${JSON.stringify(text)}; skipped` });
       return;
     }
-    const op: Pending = { kind: 'clip', clip: ref.clip };
+    const op: Pending = { kind: 'clip', clip: ref.clip, bargeIn };
     this.pending = op;
     this.context.emit({ type: 'play', text, clip: ref.clip, ms: ref.ms });
     this.context.audio.play(ref.clip, () => this.complete(op, () => {}));
   }
 
+  private output(command: OutputCommand): void {
+    const { outputs, clock, emit } = this.context;
+    if (outputs === undefined || !outputs.names.includes(command.name)) {
+      emit({ type: 'error', message: `this board has no output '${command.name}'; skipped` });
+      return;
+    }
+    const previous = this.pulses.get(command.name);
+    if (previous !== undefined) clock.cancel(previous);
+    this.pulses.delete(command.name);
+    outputs.write(command.name, command.on);
+    emit({ type: 'output', name: command.name, on: command.on });
+    if (command.pulseMs === undefined) return;
+    // The pulse belongs to the door, not the call: it ends even if the caller hangs up.
+    const handle = clock.schedule(command.pulseMs, () => {
+      this.pulses.delete(command.name);
+      outputs.write(command.name, false);
+      emit({ type: 'output', name: command.name, on: false });
+    });
+    this.pulses.set(command.name, handle);
+  }
+
+  private newPass(frame: Frame, input: InputState): void {
+    input.pass++;
+    input.phase = 'prompt';
+    input.entry = '';
+    frame.index = 0;
+    const { timeoutMs, repeat } = input.command;
+    this.context.emit({ type: 'input', pass: input.pass, timeout: timeoutMs, repeat });
+  }
+
   private startWait(frame: Frame, input: InputState): void {
-    input.waiting = true;
+    input.phase = 'wait';
     this.context.emit({ type: 'wait', ms: input.command.timeoutMs });
     this.after(input.command.timeoutMs, () => {
       this.context.emit({ type: 'timeout', pass: input.pass });
-      if (input.command.repeat && input.pass < this.limits.maxPasses) {
-        input.pass++;
-        input.waiting = false;
-        frame.index = 0;
-        const { timeoutMs, repeat } = input.command;
-        this.context.emit({ type: 'input', pass: input.pass, timeout: timeoutMs, repeat });
-      } else {
-        this.stack.pop();
-      }
+      input.noInputs++;
+      if (input.noInputs < input.command.maxNoInput) this.retry(frame, input, input.command.noInput);
+      else this.exhausted(frame, input, 'noinput');
     });
+  }
+
+  /** Plays a NoInput/NoMatch message (if any), then the prompt again. */
+  private retry(frame: Frame, input: InputState, message: readonly Command[]): void {
+    this.truncateAbove(frame);
+    input.phase = 'reprompt';
+    if (message.length > 0) this.stack.push({ commands: message, index: 0, owner: input.command });
+  }
+
+  /** A retry counter ran out: run Failed, or continue after the UserInput. */
+  private exhausted(frame: Frame, input: InputState, reason: 'noinput' | 'nomatch'): void {
+    this.stack.length = Math.max(0, this.stack.indexOf(frame));
+    const failed = input.command.failed;
+    if (failed === undefined) return;
+    this.context.emit({ type: 'failed', reason });
+    this.stack.push({ commands: failed, index: 0, owner: input.command });
+  }
+
+  private handleKey(key: string): boolean {
+    if (this.finished) return false;
+    let level = this.stack.length - 1;
+    while (level >= 0 && this.stack[level]!.input === undefined) level--;
+    const pending = this.pending;
+    if (level < 0) {
+      if (!this.menu.typeAhead || this.typeAhead.length >= this.limits.maxHeldKeys) return false;
+      this.typeAhead.push(key);
+      this.context.emit({ type: 'held', key });
+      return true;
+    }
+    if (pending?.kind === 'clip' && !pending.bargeIn) {
+      if (this.held.length >= this.limits.maxHeldKeys) return false;
+      this.held.push(key);
+      this.context.emit({ type: 'held', key });
+      return true;
+    }
+    const frame = this.stack[level]!;
+    const input = frame.input!;
+    const command = input.command;
+    if (key === command.backKey && this.back(level, key)) return true;
+    if (!command.multiDigit) {
+      const match = command.inputs.find((i) => i.key === key);
+      if (match !== undefined) this.select(frame, match, key);
+      else this.invalid(frame, input, key);
+      return true;
+    }
+    if (input.entry === '' && !/[0-9]/.test(key)) {
+      const single = command.inputs.find((i) => i.key === key);
+      if (single !== undefined && key !== command.terminator) {
+        this.select(frame, single, key);
+        return true;
+      }
+    }
+    if (input.phase !== 'entry') {
+      this.cancelPending('barge-in');
+      this.truncateAbove(frame);
+      input.phase = 'entry';
+    } else {
+      this.cancelPending('barge-in');
+    }
+    if (key === command.terminator) {
+      this.finishEntry(frame, input, 'terminator');
+      return true;
+    }
+    input.entry += key;
+    if (input.entry.length >= command.maxDigits) this.finishEntry(frame, input, 'max');
+    else this.after(command.interDigitMs, () => this.finishEntry(frame, input, 'timeout'));
+    return true;
+  }
+
+  private finishEntry(frame: Frame, input: InputState, reason: 'terminator' | 'max' | 'timeout'): void {
+    const value = input.entry;
+    input.entry = '';
+    this.context.emit({ type: 'digits', value, reason });
+    const match = value.length >= input.command.minDigits ? input.command.inputs.find((i) => i.key === value) : undefined;
+    if (match !== undefined) this.select(frame, match, value);
+    else this.invalid(frame, input, value);
+  }
+
+  private select(frame: Frame, match: InputCase, key: string): void {
+    this.cancelPending('barge-in');
+    this.context.emit({ type: 'match', key });
+    this.stack.length = Math.max(0, this.stack.indexOf(frame));
+    this.stack.push({ commands: match.commands, index: 0, owner: frame.input!.command });
+  }
+
+  private invalid(frame: Frame, input: InputState, value: string): void {
+    this.context.emit({ type: 'nomatch', key: value });
+    const max = input.command.maxNoMatch;
+    if (max === undefined) {
+      // Ozeki's behaviour: a wrong single key changes nothing. A wrong entry prompts again.
+      if (input.command.multiDigit) {
+        this.cancelPending('barge-in');
+        this.retry(frame, input, []);
+      }
+      return;
+    }
+    this.cancelPending('barge-in');
+    input.noMatches++;
+    if (input.noMatches < max) this.retry(frame, input, input.command.noMatch);
+    else this.exhausted(frame, input, 'nomatch');
+  }
+
+  /** BackKey in a nested UserInput: the parent UserInput starts again. */
+  private back(level: number, key: string): boolean {
+    let j = level - 1;
+    while (j >= 0 && this.stack[j]!.owner === undefined) j--;
+    if (j < 0) return false;
+    const parent = this.stack[j]!.owner!;
+    this.cancelPending('barge-in');
+    this.context.emit({ type: 'back', key });
+    this.stack.length = j;
+    this.startInput(parent);
+    return true;
+  }
+
+  private truncateAbove(frame: Frame): void {
+    const level = this.stack.indexOf(frame);
+    if (level >= 0) this.stack.length = level + 1;
   }
 
   private after(ms: number, then: () => void): void {
@@ -203,6 +360,9 @@ export class Interpreter {
     if (this.pending !== op || this.finished) return;
     this.pending = undefined;
     then();
+    for (const key of this.held.splice(0)) {
+      if (!this.handleKey(key)) this.context.emit({ type: 'ignored', key });
+    }
     this.run();
   }
 
@@ -221,6 +381,8 @@ export class Interpreter {
   private hangup(reason: HangupReason): void {
     this.finished = true;
     this.stack = [];
+    this.held = [];
+    this.typeAhead = [];
     this.context.hangup(reason);
   }
 }

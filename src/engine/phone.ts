@@ -7,6 +7,7 @@
 import type { AudioPlayer } from '../../hal/audio.js';
 import type { Clock } from '../../hal/clock.js';
 import type { LineFeed } from '../../hal/line-feed.js';
+import type { DigitalOutputs } from '../../hal/outputs.js';
 import type { ClipLibrary } from '../clips/catalog.js';
 import type { LineProfile } from '../line/profile.js';
 import type { Menu } from '../ozml/menu.js';
@@ -23,6 +24,8 @@ export interface PhoneOptions {
   profile: LineProfile;
   trace: TraceSink;
   limits?: InterpreterLimits;
+  /** The board's named outputs (door strike, LEDs) that menus may set. */
+  outputs?: DigitalOutputs;
 }
 
 export type PhoneState = 'idle' | 'menu' | 'disconnected';
@@ -64,9 +67,17 @@ export class Phone {
       this.state = 'menu';
       const { menu, clips } = this.options;
       const { clock, audio } = this.guarded;
+      const outputs = this.options.outputs;
       const interpreter = new Interpreter(
-        menu.commands,
-        { clock, audio, clips, emit: this.emit, hangup: (reason) => this.menuHungUp(interpreter, reason) },
+        menu,
+        {
+          clock,
+          audio,
+          clips,
+          ...(outputs !== undefined ? { outputs } : {}),
+          emit: this.emit,
+          hangup: (reason) => this.menuHungUp(interpreter, reason),
+        },
         this.options.limits ?? DEFAULT_INTERPRETER_LIMITS,
       );
       this.interpreter = interpreter;

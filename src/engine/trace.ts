@@ -17,6 +17,11 @@ export type TraceEvent =
   | { t: number; type: 'timeout'; pass: number }
   | { t: number; type: 'match'; key: string }
   | { t: number; type: 'nomatch'; key: string }
+  | { t: number; type: 'held'; key: string }
+  | { t: number; type: 'digits'; value: string; reason: 'terminator' | 'max' | 'timeout' }
+  | { t: number; type: 'failed'; reason: 'noinput' | 'nomatch' }
+  | { t: number; type: 'back'; key: string }
+  | { t: number; type: 'output'; name: string; on: boolean }
   | { t: number; type: 'skip'; command: string; reason: string }
   | { t: number; type: 'hangup'; reason: 'command' | 'end' | 'error' }
   | { t: number; type: 'tone'; name: string }

@@ -18,10 +18,17 @@ import { parseXml, type XmlAttribute, type XmlElement } from './xml.js';
 
 /** What a UserInput does when the document does not say. */
 export const DEFAULT_TIMEOUT_MS = 5000;
+/** How many times `repeat="true"` plays a prompt in all, so an unanswered menu ends. */
+export const MAX_PASSES = 5;
 /** The longest Delay or UserInput timeout a menu may ask for, in seconds. */
 export const MAX_SECONDS = 3600;
 
-const COMMANDS = ['Delay', 'Speak', 'UserInput', 'Hangup'];
+/** The most digits one entry may collect. */
+export const MAX_DIGITS = 32;
+/** Default pause allowed between the keys of a multi-digit entry: a rotary dial's 0 takes ~1 s. */
+export const DEFAULT_INTER_DIGIT_MS = 5000;
+
+const COMMANDS = ['Delay', 'Speak', 'Play', 'UserInput', 'Hangup', 'Output'];
 
 /** Ozeki commands that exist but that a one-line offline device cannot carry out. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -32,7 +39,6 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   SendSms: 'the device has no SMS gateway',
   SendSMS: 'the device has no SMS gateway',
   Record: 'the device has no recorder',
-  Play: 'Play is not supported yet; use Speak with a clip',
   Conference: 'the device has one line',
   Call: 'the device cannot place calls',
 };
@@ -45,8 +51,13 @@ export interface LoadResult {
 class Loader {
   readonly diagnostics: Diagnostic[] = [];
   private commands = 0;
+  /** How many Inputs enclose the element being read (a UserInput inside one is a sub-menu). */
+  private inputDepth = 0;
 
-  constructor(private readonly limits: MenuLimits) {}
+  constructor(
+    private readonly limits: MenuLimits,
+    private readonly outputs: readonly string[] | undefined,
+  ) {}
 
   report(severity: Diagnostic['severity'], at: Position, message: string, hint?: string): void {
     const d: Diagnostic = { severity, line: at.line, col: at.col, message };
@@ -92,30 +103,67 @@ class Loader {
     return text.replace(/\s+/g, ' ').trim();
   }
 
-  seconds(at: Position, raw: string, what: string): number | undefined {
+  seconds(at: Position, raw: string, what: string, max = MAX_SECONDS): number | undefined {
     const text = raw.trim();
     if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) {
       this.report('error', at, `${what} must be a number of seconds, got ${JSON.stringify(raw)}`, 'for example 1.5');
       return undefined;
     }
     const value = Number(text);
-    if (value > MAX_SECONDS) {
-      this.report('error', at, `${what} of ${text} s is longer than the limit of ${MAX_SECONDS} s`);
+    if (value > max) {
+      this.report('error', at, `${what} of ${text} s is longer than the limit of ${max} s`);
       return undefined;
     }
     return Math.round(value * 1000);
+  }
+
+  /** A whole-number attribute within [min, max], or undefined (reported) when it is not one. */
+  count(element: XmlElement, name: string, min: number, max: number): number | undefined {
+    const a = this.attribute(element, name);
+    if (a === undefined) return undefined;
+    const text = a.value.trim();
+    const value = /^\d+$/.test(text) ? Number(text) : NaN;
+    if (!(value >= min && value <= max)) {
+      this.report('error', a, `${a.name} must be a whole number from ${min} to ${max}, got ${JSON.stringify(a.value)}`);
+      return undefined;
+    }
+    return value;
+  }
+
+  /** A true/false attribute (case-insensitive), or `fallback` when absent or invalid (reported). */
+  flag(element: XmlElement, name: string, fallback: boolean): boolean {
+    const a = this.attribute(element, name);
+    if (a === undefined) return fallback;
+    const value = a.value.trim().toLowerCase();
+    if (value === 'true') return true;
+    if (value === 'false') return false;
+    this.report('error', a, `${a.name} must be true or false, got ${JSON.stringify(a.value)}`);
+    return fallback;
+  }
+
+  /** A single phone key attribute, upper-cased; undefined when absent or invalid (reported). */
+  keyAttribute(element: XmlElement, name: string): string | undefined {
+    const a = this.attribute(element, name);
+    if (a === undefined) return undefined;
+    const key = a.value.trim().toUpperCase();
+    if (key.length !== 1 || !KEYS.includes(key)) {
+      this.report('error', a, `${a.name} ${JSON.stringify(a.value)} is not a phone key`, `one of ${KEYS.split('').join(' ')}`);
+      return undefined;
+    }
+    return key;
   }
 
   commandList(container: XmlElement): Command[] {
     const out: Command[] = [];
     for (const element of this.elementsOf(container)) {
       const command = this.command(element);
-      if (command !== undefined) out.push(command);
+      if (Array.isArray(command)) out.push(...command);
+      else if (command !== undefined) out.push(command);
     }
     return out;
   }
 
-  command(element: XmlElement): Command | undefined {
+  command(element: XmlElement): Command | Command[] | undefined {
     if (++this.commands === this.limits.maxCommands + 1) {
       this.report('error', element, `the menu has more than the limit of ${this.limits.maxCommands} commands`);
     }
@@ -124,6 +172,10 @@ class Loader {
         return this.delay(element);
       case 'Speak':
         return this.speak(element);
+      case 'Play':
+        return this.play(element);
+      case 'Output':
+        return this.output(element);
       case 'Hangup':
         return this.hangup(element);
       case 'UserInput':
@@ -163,7 +215,7 @@ class Loader {
   }
 
   speak(element: XmlElement): Command | undefined {
-    this.checkAttributes(element, ['Party', 'CallId', 'clip', 'Text']);
+    this.checkAttributes(element, ['Party', 'CallId', 'clip', 'Text', 'BargeIn']);
     let text = this.textOf(element);
     const textAttribute = this.attribute(element, 'Text');
     if (text === '' && textAttribute !== undefined) text = textAttribute.value.replace(/\s+/g, ' ').trim();
@@ -175,10 +227,68 @@ class Loader {
     if (clip !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip.value)) {
       this.report('error', clip, `clip name ${JSON.stringify(clip.value)} must be a file name without a folder`, 'letters, digits, _ . -');
     }
-    const command: Command = { kind: 'speak', text, line: element.line, col: element.col };
+    const bargeIn = this.flag(element, 'BargeIn', true);
+    const command: Command = { kind: 'speak', text, bargeIn, line: element.line, col: element.col };
     if (clip !== undefined) command.clip = clip.value;
     const callId = this.callId(element);
     if (callId !== undefined) command.callId = callId;
+    return command;
+  }
+
+  /** Ozeki's Play: an audio file by name (body or AudioFile), here a clip of the clip folder. */
+  play(element: XmlElement): Command[] | undefined {
+    this.checkAttributes(element, ['AudioFile', 'Repeat', 'Party', 'CallId', 'BargeIn']);
+    const attribute = this.attribute(element, 'AudioFile');
+    const file = (attribute?.value ?? this.textOf(element)).trim();
+    if (file === '') {
+      this.report('error', element, '<Play> names no audio file', 'write <Play>welcome.wav</Play> or AudioFile="welcome.wav"');
+      return undefined;
+    }
+    const base = file.split(/[\\/]/).pop() ?? file;
+    const clip = base.replace(/\.(wav|mp3|maud|ogg)$/i, '');
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip)) {
+      this.report('error', attribute ?? element, `audio file ${JSON.stringify(file)} does not name a clip`, 'letters, digits, _ . - then .wav');
+      return undefined;
+    }
+    const repeat = this.count(element, 'Repeat', 1, 20) ?? 1;
+    const command: Command = { kind: 'speak', text: file, clip, bargeIn: this.flag(element, 'BargeIn', true), line: element.line, col: element.col };
+    const callId = this.callId(element);
+    if (callId !== undefined) command.callId = callId;
+    // Repeat="N" is N plays in a row.
+    return Array.from({ length: repeat }, () => ({ ...command }));
+  }
+
+  /** Our Output command: set or pulse a named output of the board. */
+  output(element: XmlElement): Command | undefined {
+    this.checkAttributes(element, ['name', 'value', 'pulse']);
+    const nameAttribute = this.attribute(element, 'name');
+    if (nameAttribute === undefined) {
+      this.report('error', element, '<Output> has no name', 'write <Output name="door" pulse="3"/>');
+      return undefined;
+    }
+    const name = nameAttribute.value.trim();
+    if (this.outputs !== undefined && !this.outputs.includes(name)) {
+      const known = this.outputs.length > 0 ? `this board has ${this.outputs.join(', ')}` : 'this board has no outputs';
+      this.report('error', nameAttribute, `unknown output '${name}'`, known);
+      return undefined;
+    }
+    let on = true;
+    const value = this.attribute(element, 'value');
+    if (value !== undefined) {
+      const v = value.value.trim().toLowerCase();
+      if (v === 'off' || v === 'false' || v === '0') on = false;
+      else if (!(v === 'on' || v === 'true' || v === '1')) {
+        this.report('error', value, `value must be on or off, got ${JSON.stringify(value.value)}`);
+        return undefined;
+      }
+    }
+    const command: Command = { kind: 'output', name, on, line: element.line, col: element.col };
+    const pulse = this.attribute(element, 'pulse');
+    if (pulse !== undefined) {
+      if (!on) this.report('error', pulse, 'a pulse turns an output on for a time; it cannot be combined with value="off"');
+      const ms = this.seconds(pulse, pulse.value, 'pulse', 600);
+      if (ms !== undefined) command.pulseMs = ms;
+    }
     return command;
   }
 
@@ -192,50 +302,99 @@ class Loader {
   }
 
   userInput(element: XmlElement): UserInputCommand | undefined {
-    this.checkAttributes(element, ['timeout', 'repeat']);
+    this.checkAttributes(element, [
+      'timeout', 'repeat', 'Digits', 'MinDigits', 'MaxDigits', 'FinishOnKey', 'InterDigitTimeout',
+      'BackKey', 'MaxNoInput', 'MaxNoMatch',
+    ]);
     let timeoutMs = DEFAULT_TIMEOUT_MS;
     const timeout = this.attribute(element, 'timeout');
-    if (timeout !== undefined) {
-      const ms = this.seconds(timeout, timeout.value, 'timeout');
-      if (ms !== undefined) timeoutMs = ms;
-    }
-    let repeat = false;
-    const repeatAttribute = this.attribute(element, 'repeat');
-    if (repeatAttribute !== undefined) {
-      const value = repeatAttribute.value.trim().toLowerCase();
-      if (value === 'true') repeat = true;
-      else if (value !== 'false') {
-        this.report('error', repeatAttribute, `repeat must be true or false, got ${JSON.stringify(repeatAttribute.value)}`);
-      }
-    }
+    if (timeout !== undefined) timeoutMs = this.seconds(timeout, timeout.value, 'timeout') ?? timeoutMs;
+    const repeat = this.flag(element, 'repeat', false);
+    let interDigitMs = DEFAULT_INTER_DIGIT_MS;
+    const interDigit = this.attribute(element, 'InterDigitTimeout');
+    if (interDigit !== undefined) interDigitMs = this.seconds(interDigit, interDigit.value, 'InterDigitTimeout', 60) ?? interDigitMs;
+    let terminator = '#';
+    const finish = this.attribute(element, 'FinishOnKey');
+    if (finish !== undefined) terminator = finish.value.trim() === '' ? '' : (this.keyAttribute(element, 'FinishOnKey') ?? '#');
     const command: UserInputCommand = {
       kind: 'userinput',
       timeoutMs,
       repeat,
       initial: [],
       inputs: [],
+      multiDigit: false,
+      minDigits: 1,
+      maxDigits: 1,
+      terminator,
+      interDigitMs,
+      maxNoInput: this.count(element, 'MaxNoInput', 1, 20) ?? (repeat ? MAX_PASSES : 1),
+      noInput: [],
+      noMatch: [],
       line: element.line,
       col: element.col,
     };
+    const backKey = this.keyAttribute(element, 'BackKey');
+    if (backKey !== undefined) {
+      command.backKey = backKey;
+      if (this.inputDepth === 0) this.report('warning', this.attribute(element, 'BackKey')!, 'BackKey does nothing on a UserInput that is not inside an <Input>');
+    }
     const seen: Record<string, true> = {};
     for (const child of this.elementsOf(element)) {
-      if (child.name === 'InitialCommands') {
-        if (seen[child.name] === true) this.report('error', child, 'a <UserInput> has at most one <InitialCommands>');
+      const once = (): void => {
+        if (seen[child.name] === true) this.report('error', child, `a <UserInput> has at most one <${child.name}>`);
+        seen[child.name] = true;
         this.checkAttributes(child, []);
+      };
+      if (child.name === 'InitialCommands') {
+        once();
         command.initial.push(...this.commandList(child));
       } else if (child.name === 'Inputs') {
-        if (seen[child.name] === true) this.report('error', child, 'a <UserInput> has at most one <Inputs>');
-        this.checkAttributes(child, []);
+        once();
         this.inputs(child, command.inputs);
+      } else if (child.name === 'NoInput') {
+        once();
+        command.noInput.push(...this.commandList(child));
+      } else if (child.name === 'NoMatch') {
+        once();
+        command.noMatch.push(...this.commandList(child));
+      } else if (child.name === 'Failed') {
+        once();
+        command.failed = this.commandList(child);
       } else {
-        this.report('error', child, `<${child.name}> is not allowed inside <UserInput>`, 'it takes <InitialCommands> and <Inputs>');
+        this.report('error', child, `<${child.name}> is not allowed inside <UserInput>`, 'it takes <InitialCommands>, <Inputs>, <NoInput>, <NoMatch> and <Failed>');
       }
-      seen[child.name] = true;
     }
+    const maxNoMatch = this.count(element, 'MaxNoMatch', 1, 20);
+    if (maxNoMatch !== undefined) command.maxNoMatch = maxNoMatch;
+    else if (seen['NoMatch'] === true) command.maxNoMatch = 3;
+    this.digits(element, command);
     if (command.inputs.length === 0) {
       this.report('warning', element, '<UserInput> has no <Input>: no key can match');
     }
     return command;
+  }
+
+  /** Works out single-key or multi-digit entry and checks that every Input can match. */
+  private digits(element: XmlElement, command: UserInputCommand): void {
+    const digits = this.count(element, 'Digits', 1, MAX_DIGITS);
+    const longest = command.inputs.reduce((n, i) => Math.max(n, i.key.length), 1);
+    const max = this.count(element, 'MaxDigits', 1, MAX_DIGITS) ?? digits ?? longest;
+    const min = this.count(element, 'MinDigits', 1, MAX_DIGITS) ?? digits ?? 1;
+    command.multiDigit = max > 1;
+    command.maxDigits = max;
+    command.minDigits = Math.min(min, max);
+    if (min > max) this.report('error', element, `MinDigits ${min} is more than MaxDigits ${max}`);
+    for (const input of command.inputs) {
+      if (command.backKey !== undefined && input.key === command.backKey) {
+        this.report('error', input, `key '${input.key}' is the BackKey of this <UserInput>`);
+      }
+      if (!command.multiDigit) continue;
+      if (input.key === command.terminator) {
+        this.report('error', input, `key '${input.key}' ends every entry (FinishOnKey), so this <Input> can never match`, 'set FinishOnKey="" or another key');
+      } else if (input.key.length > 1 && (input.key.length < command.minDigits || input.key.length > max)) {
+        this.report('error', input, `key '${input.key}' has ${input.key.length} digits; this <UserInput> takes ${command.minDigits} to ${max}`);
+      }
+    }
   }
 
   inputs(container: XmlElement, out: InputCase[]): void {
@@ -251,15 +410,23 @@ class Loader {
         continue;
       }
       const key = keyAttribute.value.trim().toUpperCase();
-      if (key.length !== 1 || !KEYS.includes(key)) {
-        this.report('error', keyAttribute, `key ${JSON.stringify(keyAttribute.value)} is not a phone key`, `one of ${KEYS.split('').join(' ')}`);
+      const valid = key.length === 1 ? KEYS.includes(key) : key.length <= MAX_DIGITS && /^[0-9*#A-D]+$/.test(key);
+      if (!valid) {
+        this.report(
+          'error',
+          keyAttribute,
+          `key ${JSON.stringify(keyAttribute.value)} is not a phone key`,
+          `one of ${KEYS.split('').join(' ')}, or a string of digits for multi-digit entry`,
+        );
         continue;
       }
       if (out.some((i) => i.key === key)) {
         this.report('error', keyAttribute, `key '${key}' is already used by another <Input> of this <UserInput>`);
         continue;
       }
+      this.inputDepth++;
       out.push({ key, commands: this.commandList(element), line: element.line, col: element.col });
+      this.inputDepth--;
     }
   }
 
@@ -267,16 +434,20 @@ class Loader {
     if (root.name !== 'Response') {
       this.report('error', root, `the root element must be <Response>, not <${root.name}>`);
     }
-    this.checkAttributes(root, []);
-    return { commands: this.commandList(root) };
+    this.checkAttributes(root, ['TypeAhead']);
+    const typeAhead = this.flag(root, 'TypeAhead', false);
+    return { commands: this.commandList(root), typeAhead };
   }
 }
 
-/** Parses and checks an OzML document. Never throws for any input string. */
-export function loadMenu(text: string, limits: MenuLimits = DEFAULT_LIMITS): LoadResult {
+/**
+ * Parses and checks an OzML document. Never throws for any input string. `outputs` are the
+ * board's output names; when given, an Output naming another is an error.
+ */
+export function loadMenu(text: string, limits: MenuLimits = DEFAULT_LIMITS, outputs?: readonly string[]): LoadResult {
   const xml = parseXml(text, limits);
   if (!xml.ok) return { diagnostics: [xml.error] };
-  const loader = new Loader(limits);
+  const loader = new Loader(limits, outputs);
   const menu = loader.menu(xml.root);
   const diagnostics = loader.diagnostics;
   return hasErrors(diagnostics) ? { diagnostics } : { menu, diagnostics };

@@ -13,14 +13,17 @@ export interface DelayCommand extends Position {
   ms: number;
 }
 
+/** `Speak` (a clip found by its text) and `Play` (a clip by name) both become this. */
 export interface SpeakCommand extends Position {
   kind: 'speak';
-  /** The text as written, white space collapsed. */
+  /** The text as written, white space collapsed (for Play, the AudioFile as written). */
   text: string;
-  /** The clip named by a `clip` attribute, if any. */
+  /** The clip named by a `clip` attribute or Play's AudioFile, if any. */
   clip?: string;
   /** A `CallId` naming another call: the command does nothing on this one-line device. */
   callId?: string;
+  /** Whether a key stops it (default true); when false, keys wait until it ends. */
+  bargeIn: boolean;
 }
 
 export interface HangupCommand extends Position {
@@ -28,7 +31,17 @@ export interface HangupCommand extends Position {
   callId?: string;
 }
 
+/** Sets or pulses one of the board's named digital outputs (a door strike, an LED). */
+export interface OutputCommand extends Position {
+  kind: 'output';
+  name: string;
+  on: boolean;
+  /** When set, the output goes back off after this long; the menu does not wait for it. */
+  pulseMs?: number;
+}
+
 export interface InputCase extends Position {
+  /** One key, or a digit string for multi-digit entry. */
   key: string;
   commands: Command[];
 }
@@ -39,12 +52,33 @@ export interface UserInputCommand extends Position {
   repeat: boolean;
   initial: Command[];
   inputs: InputCase[];
+  /** Multi-digit entry: keys are collected until the terminator, maxDigits or the inter-digit timeout. */
+  multiDigit: boolean;
+  minDigits: number;
+  maxDigits: number;
+  /** Ends an entry (not part of it); '' when disabled. */
+  terminator: string;
+  interDigitMs: number;
+  /** In a nested UserInput, returns to the parent UserInput. */
+  backKey?: string;
+  /** No-input events allowed before `failed` runs (Ozeki's repeat: 5 when true, 1 when false). */
+  maxNoInput: number;
+  /** Invalid entries allowed before `failed` runs; undefined keeps Ozeki's behaviour (ignored). */
+  maxNoMatch?: number;
+  /** Played after a no-input, before the prompt plays again. */
+  noInput: Command[];
+  /** Played after an invalid entry, before the prompt plays again. */
+  noMatch: Command[];
+  /** Runs when a counter runs out; when absent, execution continues after the UserInput. */
+  failed?: Command[];
 }
 
-export type Command = DelayCommand | SpeakCommand | HangupCommand | UserInputCommand;
+export type Command = DelayCommand | SpeakCommand | HangupCommand | OutputCommand | UserInputCommand;
 
 export interface Menu {
   commands: Command[];
+  /** Keys pressed while no UserInput listens are kept for the next one (default: dropped). */
+  typeAhead: boolean;
 }
 
 /** Calls `visit` on every command of the menu, depth first, in document order. */
@@ -54,6 +88,9 @@ export function walkCommands(commands: readonly Command[], visit: (c: Command) =
     if (c.kind === 'userinput') {
       walkCommands(c.initial, visit);
       for (const input of c.inputs) walkCommands(input.commands, visit);
+      walkCommands(c.noInput, visit);
+      walkCommands(c.noMatch, visit);
+      if (c.failed !== undefined) walkCommands(c.failed, visit);
     }
   }
 }

@@ -4,6 +4,7 @@
  */
 import { parseEvents } from '../../boards/sim/events.js';
 import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES } from '../../src/line/profile.js';
@@ -22,7 +23,7 @@ export interface Scenario {
 
 /** Runs a scenario on the simulated board; `menuText` is the menu file's contents. */
 export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] {
-  const loaded = loadMenu(menuText);
+  const loaded = loadMenu(menuText, undefined, SIM_OUTPUT_NAMES);
   if (loaded.menu === undefined) {
     const d = loaded.diagnostics[0];
     throw new Error(`${scenario.menu}:${d?.line}:${d?.col}: ${d?.message}`);

@@ -25,6 +25,7 @@ export async function bundleForXs(options: BundleOptions): Promise<string> {
     write: false,
     format: 'iife',
     platform: 'neutral',
+    mainFields: ['module', 'main'],
     target: 'es2022',
     minify: options.minify ?? false,
     legalComments: 'none',

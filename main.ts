@@ -33,9 +33,18 @@ function readResource(path: string): Uint8Array | undefined {
   return Resource.exists(path) ? new Uint8Array(new Resource(path).slice(0)) : undefined;
 }
 
+/** Decodes UTF-8: XS's `String.fromArrayBuffer` on Moddable builds; XS built with CESU-8 strings
+ * (xsnap, where the XS lane runs this file) lacks it and has a global TextDecoder instead. */
+function utf8(bytes: Uint8Array): string {
+  if (typeof String.fromArrayBuffer === 'function') return String.fromArrayBuffer(bytes.buffer);
+  const { TextDecoder } = globalThis as { TextDecoder?: new () => { decode(bytes: Uint8Array): string } };
+  if (TextDecoder === undefined) throw new Error('no UTF-8 decoder in this XS build');
+  return new TextDecoder().decode(bytes);
+}
+
 function readText(path: string): string | undefined {
   const bytes = readResource(path);
-  return bytes === undefined ? undefined : String.fromArrayBuffer(bytes.buffer);
+  return bytes === undefined ? undefined : utf8(bytes);
 }
 
 function loadDeviceMenu(board: Board): Menu {

@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { SCENARIOS } from '../../test/scenarios/list.js';
-import { firstDifference } from '../../test/scenarios/scenario.js';
+import { firstDifference, type Scenario } from '../../test/scenarios/scenario.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from './bundle.js';
 import { runXs } from './xsnap.js';
 
@@ -22,6 +22,48 @@ export function scenarioMenus(): Record<string, string> {
   const menus: Record<string, string> = {};
   for (const { menu } of SCENARIOS) menus[menu] ??= readFileSync(join(REPO_ROOT, menu), 'utf8');
   return menus;
+}
+
+/** The SDK modules `main.ts` and the `lin` board import, and their stand-ins on XS. */
+const DEVICE_MODULES: Readonly<Record<string, string>> = {
+  Resource: 'test/xs/device/resource.ts',
+  'mc/config': 'test/xs/device/mc-config.ts',
+  timer: 'test/xs/device/timer.ts',
+  time: 'test/xs/device/time.ts',
+  'boards/selected/board': 'boards/lin/board.ts',
+};
+
+/** The scenario the device entry replays: its trace must match the simulator's, less `end`. */
+const DEVICE_SCENARIO = SCENARIOS.find((s) => s.menu === 'examples/door-phone.xml' && s.untilMs === undefined);
+
+/**
+ * Runs the device entry (`main.ts` with the `lin` host board and stand-ins for the SDK modules)
+ * on XS with a scenario's menu and events; returns the problem, or undefined when its trace is the
+ * scenario's.
+ */
+async function checkDeviceEntry(scenario: Scenario): Promise<string | undefined> {
+  const bundle = await bundleForXs({
+    entry: { contents: "import { finish } from './test/xs/device/host.ts';\nimport './main.ts';\nfinish();\n" },
+    modules: DEVICE_MODULES,
+  });
+  const device = {
+    resources: { 'menu.xml': readFileSync(join(REPO_ROOT, scenario.menu), 'utf8') },
+    config: { events: scenario.events, clipMs: scenario.clipMs, profile: scenario.profile ?? 'us' },
+    clipMs: scenario.clipMs,
+  };
+  let lines: string[] | undefined;
+  const xs = await runXs(defineGlobal('RINGDOWN_DEVICE', device) + bundle, {
+    onCommand: (bytes) => {
+      lines = (JSON.parse(new TextDecoder().decode(bytes)) as { lines: string[] }).lines;
+      return new Uint8Array(0);
+    },
+  });
+  if (!xs.ok) return `XS failed: ${xs.error ?? 'unknown error'}`;
+  if (lines === undefined) return 'the device entry reported nothing';
+  const notJson = lines.find((l) => !l.startsWith('{'));
+  if (notJson !== undefined) return `unexpected console line: ${notJson.trim()}`;
+  const trace = lines.map((l) => JSON.parse(l) as TraceEvent);
+  return firstDifference(trace, scenario.expect.filter((e) => e.type !== 'end'));
 }
 
 async function main(): Promise<void> {
@@ -54,6 +96,16 @@ async function main(): Promise<void> {
       process.stdout.write(`FAILED ${index + 1} - ${scenario.name}: ${problem}\n`);
     }
   });
+  if (DEVICE_SCENARIO === undefined) {
+    failed++;
+    process.stdout.write('FAILED - device entry: no door-phone scenario to replay\n');
+  } else {
+    const name = `device entry (main.ts, lin board) on XS: ${DEVICE_SCENARIO.name}`;
+    const problem = await checkDeviceEntry(DEVICE_SCENARIO);
+    if (problem === undefined) passed++;
+    else failed++;
+    process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);
+  }
   if (!xs.ok) {
     failed++;
     process.stdout.write(`FAILED - the XS run: ${xs.error ?? 'unknown error'}\n`);

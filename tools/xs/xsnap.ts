@@ -135,7 +135,15 @@ export class XsWorker {
       this.stderrText += text;
     });
     this.exited = new Promise((resolve) => {
+      this.child.once('error', (error) => {
+        // Spawning failed (no binary): there will be no 'close' with an exit status.
+        this.exitStatus = 'not started';
+        this.stderrText += `cannot run ${XSNAP_WORKER}: ${error.message} (npm ci builds it: @agoric/xsnap's install script)`;
+        this.failPending(this.stderrText);
+        resolve(this.exitStatus);
+      });
       this.child.once('close', (code, signal) => {
+        if (this.exitStatus !== undefined) return;
         this.exitStatus = signal ?? code ?? 'unknown';
         this.flushStdout();
         this.failPending(`${describeExit(this.exitStatus)}${this.stderrSuffix()}`);

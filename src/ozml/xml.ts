@@ -260,8 +260,9 @@ class Parser {
     const src = this.src;
     const start = this.pos;
     const name = this.parseName(`an attribute name in <${element.name}>`);
-    for (const a of element.attributes) {
-      if (a.name === name) this.fail(start, `duplicate attribute '${name}' in <${element.name}>`);
+    const attributes = element.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      if (attributes[i]!.name === name) this.fail(start, `duplicate attribute '${name}' in <${element.name}>`);
     }
     this.skipSpace();
     if (src.charCodeAt(this.pos) !== EQ) {
@@ -281,7 +282,7 @@ class Parser {
       );
     }
     const valueStart = this.pos + 1;
-    const end = src.indexOf(String.fromCharCode(quote), valueStart);
+    const end = src.indexOf(quote === QUOT ? '"' : "'", valueStart);
     if (end < 0) this.fail(this.pos, `unterminated value of attribute '${name}'`);
     if (end - valueStart > this.limits.maxTextChars) {
       this.fail(valueStart, `value of attribute '${name}' is longer than the limit of ${this.limits.maxTextChars} characters`);
@@ -346,6 +347,13 @@ class Parser {
 
   private addText(element: XmlElement, start: number, end: number): void {
     const src = this.src;
+    const raw = src.slice(start, end);
+    if (!NOT_SPACE.test(raw)) {
+      // White space between elements, the commonest text: nothing to check or decode.
+      const { line, col } = this.position(start);
+      element.children.push({ kind: 'text', text: raw, significant: false, line, col });
+      return;
+    }
     const gt = src.indexOf(']]>', start);
     if (gt >= 0 && gt < end) this.fail(gt, "']]>' is not allowed in text");
     if (end - start > this.limits.maxTextChars) {
@@ -354,9 +362,8 @@ class Parser {
       if (i < end) this.fail(start, `text is longer than the limit of ${this.limits.maxTextChars} characters`);
     }
     const text = this.decode(start, end, false);
-    const significant = NOT_SPACE.test(text);
     const { line, col } = this.position(start);
-    element.children.push({ kind: 'text', text, significant, line, col });
+    element.children.push({ kind: 'text', text, significant: NOT_SPACE.test(text), line, col });
   }
 
   /** Decodes entity and character references between start and end; checks characters. */

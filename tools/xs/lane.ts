@@ -101,7 +101,7 @@ async function main(): Promise<void> {
     process.stdout.write('FAILED - device entry: no door-phone scenario to replay\n');
   } else {
     const name = `device entry (main.ts, lin board) on XS: ${DEVICE_SCENARIO.name}`;
-    const problem = await checkDeviceEntry(DEVICE_SCENARIO);
+    const problem = await checkDeviceEntry(DEVICE_SCENARIO).catch((e: unknown) => `could not run: ${String(e)}`);
     if (problem === undefined) passed++;
     else failed++;
     process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);

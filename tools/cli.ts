@@ -8,7 +8,7 @@ type Command = (argv: string[], out: (line: string) => void, err: (line: string)
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
-  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   run a call in virtual time' },
+  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
 };
 
 function usage(): string {

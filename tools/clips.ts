@@ -6,14 +6,14 @@
  * input is good: new files are made in a scratch folder and renamed into place at the end, and a
  * run with nothing to do changes nothing and says "up to date".
  */
-import { mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import type { Menu } from '../src/ozml/menu.js';
 import { catalogText, inspectClip, manifestText, readFolderState, type SynthRecord } from './clips/folder.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
-import { convertHint, DEFAULT_VOICE, synthesize, synthKey, type VoiceOptions } from './clips/synth.js';
+import { convertHint, DEFAULT_VOICE, missingTool, synthesize, synthKey, type VoiceOptions } from './clips/synth.js';
 import { readMenuFile } from './menu-file.js';
 
 export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160]';
@@ -123,8 +123,18 @@ export function runClips(argv: string[], out: Out, err: Out): number {
   for (const need of plan.needs) if (need.catalogText !== undefined) clips.set(need.catalogText, need.name);
   const stale = Object.keys(state.synthesized).filter((name) => !needed.has(name));
 
+  if (work.toMake.length > 0) {
+    const missing = missingTool();
+    if (missing !== undefined) {
+      err(`ringdown clips: ${missing}`);
+      err(`${dir}: nothing changed (${work.toMake.length} clips to synthesize, e.g. ${work.toMake[0]!.name} for ${work.toMake[0]!.where})`);
+      return 1;
+    }
+  }
+  const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   const scratch = mkdtempSync(join(dir, '.clips-'));
+  let ok = false;
   try {
     const made = new Map<string, SynthRecord>();
     for (const need of work.toMake) {
@@ -146,6 +156,7 @@ export function runClips(argv: string[], out: Out, err: Out): number {
     const changed = files.filter(([name, text]) => readText(join(dir, name)) !== text);
     if (made.size === 0 && stale.length === 0 && changed.length === 0) {
       out(`${dir}: up to date (${plan.needs.length} clips: ${work.recorded.length} recorded, ${work.upToDate.size} synthesized)`);
+      ok = true;
       return 0;
     }
     for (const [name, text] of changed) writeFileSync(join(scratch, name), text);
@@ -160,8 +171,9 @@ export function runClips(argv: string[], out: Out, err: Out): number {
     ];
     out(`${dir}: ${summary.join('; ')}`);
     for (const name of made.keys()) out(`  made ${join(dir, `${name}.wav`)}`);
+    ok = true;
     return 0;
   } finally {
-    rmSync(scratch, { recursive: true, force: true });
+    rmSync(created && !ok ? dir : scratch, { recursive: true, force: true });
   }
 }

@@ -1,5 +1,10 @@
-/** `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--jsonl]`. */
+/** `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--jsonl] [--wav FILE]`. */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { renderCall } from '../boards/sim/render-wav.js';
+import type { AudioSegment } from '../boards/sim/sim-audio.js';
+import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { parseEvents } from '../boards/sim/events.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
@@ -10,7 +15,29 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--jsonl]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--jsonl] [--wav FILE]';
+
+/**
+ * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
+ * (a clip with no usable file is silence, with a warning), tones are synthesized.
+ */
+export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): void {
+  const cache = new Map<string, Int16Array | undefined>();
+  const clip = (name: string): Int16Array | undefined => {
+    if (cache.has(name)) return cache.get(name);
+    let samples: Int16Array | undefined;
+    const path = clipDir !== undefined ? join(clipDir, `${name}.wav`) : undefined;
+    if (path !== undefined && existsSync(path)) {
+      const wav = readWavSamples(readFileSync(path));
+      const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
+      if (problem !== undefined || typeof wav === 'string') err(`${path}: warning: ${problem ?? ''}; it is silent in ${file}`);
+      else samples = wav.samples;
+    }
+    cache.set(name, samples);
+    return samples;
+  };
+  writeFileSync(file, encodeWav(renderCall({ segments, endMs, clip })));
+}
 
 /** One trace event as a human reads it: time in seconds, type, then its fields. */
 export function formatTraceLine(e: TraceEvent): string {
@@ -30,6 +57,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       until: { type: 'string' },
       profile: { type: 'string', default: 'us' },
       jsonl: { type: 'boolean' },
+      wav: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -76,7 +104,8 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     ...(fixedMs !== undefined ? { fixedMs } : {}),
   });
   const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
-  simulate({ menu, events, clips, profile, onTrace: print, ...(untilMs !== undefined ? { untilMs } : {}) });
+  const run = simulate({ menu, events, clips, profile, onTrace: print, ...(untilMs !== undefined ? { untilMs } : {}) });
+  if (values.wav !== undefined) writeCallWav(values.wav, run.audio, run.endMs, clipDir, err);
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
   }

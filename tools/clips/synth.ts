@@ -50,6 +50,11 @@ function run(tool: string, args: string[], input?: string): string | undefined {
   return undefined;
 }
 
+/** A message when espeak-ng or sox cannot be run (checked before anything is written). */
+export function missingTool(): string | undefined {
+  return run('espeak-ng', ['--version']) ?? run('sox', ['--version']);
+}
+
 /** Says `text` into `out` (8 kHz mono 16-bit WAV), using `scratch` for espeak-ng's own output. */
 export function synthesize(text: string, voice: VoiceOptions, scratch: string, out: string): string | undefined {
   return (

@@ -2,6 +2,7 @@
 import { runCheck } from './check.js';
 import { runClips } from './clips.js';
 import { runSim } from './sim.js';
+import { runTui } from './tui/main.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
@@ -9,6 +10,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
   sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
+  tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },
 };
 
 function usage(): string {

@@ -37,7 +37,7 @@ t.test('without a terminal, npm start plays the scripted demo call and exits 0',
 });
 
 function tmux(socket: string, ...args: string[]): string {
-  return spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' }).stdout;
+  return spawnSync('tmux', ['-S', socket, ...args], { encoding: 'utf8' }).stdout;
 }
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -46,7 +46,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   const tmp = mkdtempSync(join(tmpdir(), 'ringdown-tui-'));
   const traceFile = join(tmp, 'trace.jsonl');
   const codeFile = join(tmp, 'code');
-  const socket = `ringdown-test-${process.pid}`;
+  const socket = join(tmp, 'tmux.sock');
   const command = `cd ${JSON.stringify(process.cwd())} && ${JSON.stringify(process.execPath)} bin/ringdown.js tui examples/door-phone.xml --clip-ms 800 --trace ${traceFile}; echo $? > ${codeFile}; sleep 30`;
   tmux(socket, 'new-session', '-d', '-x', '110', '-y', '32', command);
   t.teardown(() => void tmux(socket, 'kill-server'));

@@ -3,7 +3,9 @@ import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
+import { readWavSamples } from '../src/audio/wav.js';
 import type { TraceEvent } from '../src/engine/trace.js';
+import { cadence } from './tone-measure.js';
 import { RealTimeClock } from '../tools/tui/realtime-clock.js';
 
 t.test('RealTimeClock: timers fire in due order when the wall clock reaches them; now() is the wall time of sync', async (t) => {
@@ -46,8 +48,9 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   const tmp = mkdtempSync(join(tmpdir(), 'ringdown-tui-'));
   const traceFile = join(tmp, 'trace.jsonl');
   const codeFile = join(tmp, 'code');
+  const wavFile = join(tmp, 'call.wav');
   const socket = join(tmp, 'tmux.sock');
-  const command = `cd ${JSON.stringify(process.cwd())} && ${JSON.stringify(process.execPath)} bin/ringdown.js tui examples/door-phone.xml --clip-ms 800 --trace ${traceFile}; echo $? > ${codeFile}; sleep 30`;
+  const command = `cd ${JSON.stringify(process.cwd())} && ${JSON.stringify(process.execPath)} bin/ringdown.js tui examples/door-phone.xml --clip-ms 800 --trace ${traceFile} --wav ${wavFile}; echo $? > ${codeFile}; sleep 30`;
   tmux(socket, 'new-session', '-d', '-x', '110', '-y', '32', command);
   t.teardown(() => void tmux(socket, 'kill-server'));
   const screens: string[] = [];
@@ -80,6 +83,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   await waitFor(/Keys +2 1 +last: match key="1"/, 'key 1 is heard in the sub-menu');
   await waitFor(/Playing +tone reorder +480 \+ 620 Hz, 250\/250 ms/, 'after the goodbye the menu hangs up: reorder tone');
   await waitFor(/Line +disconnected/, 'the line is disconnected');
+  await sleep(700); // let the tone run a whole cadence period or more
   keys('Space');
   await waitFor(/Handset +on-hook \(down\) +Line +idle/, 'space replaces the handset');
   await waitFor(/Playing +silence/, 'and the tone stops');
@@ -101,4 +105,14 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   const play = trace.filter((e) => e.type === 'play');
   const hangup = trace.find((e) => e.type === 'hangup')!;
   t.equal(hangup.t - play[play.length - 1]!.t, 800, 'the goodbye clip played its 800 ms in real time before the hang-up');
+
+  // --wav: what the caller heard, up to the moment of quitting; the reorder tone between hang-up and on-hook.
+  const wav = readWavSamples(readFileSync(wavFile));
+  if (typeof wav === 'string') return t.fail(wav);
+  const last = trace[trace.length - 1]!;
+  t.ok(wav.samples.length >= last.t * 8, `the WAV (${wav.samples.length / 8} ms) covers the trace (${last.t} ms)`);
+  const onhook = trace.find((e) => e.type === 'onhook')!;
+  const runs = cadence(wav.samples.subarray(hangup.t * 8, onhook.t * 8), 8000);
+  t.same(runs.slice(0, -1), runs.slice(0, -1).map(() => 250), `reorder cadence 250/250 ms in the recording (${runs.length} runs)`);
+  t.ok(runs.length >= 3, 'at least one whole on/off period');
 });

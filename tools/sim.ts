@@ -47,6 +47,26 @@ export function formatTraceLine(e: TraceEvent): string {
   return `${(e.t / 1000).toFixed(3).padStart(9)}  ${e.type.padEnd(9)} ${fields.join(' ')}`.trimEnd();
 }
 
+/**
+ * The clips a simulated run plays: the clip folder given or found beside the menu (its problems
+ * are warnings), or every clip `fixedMs` long.
+ */
+export function simClips(
+  file: string,
+  given: string | undefined,
+  fixedMs: number | undefined,
+  err: (line: string) => void,
+): { clipDir: string | undefined; clips: SimClipLibrary } {
+  const clipDir = findClipFolder(file, given);
+  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
+  for (const p of folder?.problems ?? []) err(`${p.file}:1:1: warning: ${p.message}`);
+  const clips = new SimClipLibrary({
+    ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
+    ...(fixedMs !== undefined ? { fixedMs } : {}),
+  });
+  return { clipDir, clips };
+}
+
 export function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -96,13 +116,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
 
-  const clipDir = findClipFolder(file, values.clips);
-  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
-  for (const p of folder?.problems ?? []) err(`${p.file}:1:1: warning: ${p.message}`);
-  const clips = new SimClipLibrary({
-    ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
-    ...(fixedMs !== undefined ? { fixedMs } : {}),
-  });
+  const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
   const run = simulate({ menu, events, clips, profile, onTrace: print, ...(untilMs !== undefined ? { untilMs } : {}) });
   if (values.wav !== undefined) writeCallWav(values.wav, run.audio, run.endMs, clipDir, err);

@@ -1,5 +1,5 @@
 /**
- * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE]`:
+ * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE]`:
  * the simulator you can talk to. In a terminal, the space bar lifts and replaces the handset,
  * digits (and * # a-d) are keys, `f` is a hook flash, `q` quits; the screen shows the line, what
  * plays, the keys heard and where the menu is, on a real-time clock driving the same Phone as
@@ -9,22 +9,22 @@
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { parseEvents } from '../../boards/sim/events.js';
-import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES, type LineProfile } from '../../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
-import { findClipFolder, readClipFolder, readMenuFile } from '../menu-file.js';
-import { formatTraceLine } from '../sim.js';
+import { readMenuFile } from '../menu-file.js';
+import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from './realtime-clock.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
 import { CallSession } from './session.js';
 
 type Out = (line: string) => void;
 
-export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--demo]';
+export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--demo]';
 
 /** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
@@ -38,6 +38,8 @@ interface Setup {
   clipsNote: string;
   profile: LineProfile;
   traceFile?: string;
+  clipDir?: string;
+  wavFile?: string;
 }
 
 function setUp(argv: string[], err: Out): Setup | number {
@@ -48,6 +50,7 @@ function setUp(argv: string[], err: Out): Setup | number {
       'clip-ms': { type: 'string' },
       profile: { type: 'string', default: 'us' },
       trace: { type: 'string' },
+      wav: { type: 'string' },
       demo: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -70,16 +73,19 @@ function setUp(argv: string[], err: Out): Setup | number {
   const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
   for (const d of diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
-  const clipDir = findClipFolder(file, values.clips);
-  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
-  for (const p of folder?.problems ?? []) err(`${p.file}:1:1: warning: ${p.message}`);
-  const clips = new SimClipLibrary({
-    ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
-    ...(fixedMs !== undefined ? { fixedMs } : {}),
-  });
+  const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const clipsNote =
     fixedMs !== undefined ? `every clip ${fixedMs} ms` : clipDir !== undefined ? `clips from ${clipDir}` : 'no clip folder: lengths estimated from the text';
-  return { file, menu, clips, clipsNote, profile, ...(values.trace !== undefined ? { traceFile: values.trace } : {}) };
+  return {
+    file,
+    menu,
+    clips,
+    clipsNote,
+    profile,
+    ...(values.trace !== undefined ? { traceFile: values.trace } : {}),
+    ...(clipDir !== undefined ? { clipDir } : {}),
+    ...(values.wav !== undefined ? { wavFile: values.wav } : {}),
+  };
 }
 
 /** Without a terminal: the scripted demo call, in virtual time, printed as a trace. */
@@ -92,7 +98,8 @@ function runDemo(setup: Setup, out: Out): number {
     if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
   };
   if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
-  simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
+  const run = simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
+  if (setup.wavFile !== undefined) writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, out);
   out('Run `npm start` in a terminal to lift the handset and press the keys yourself.');
   return 0;
 }
@@ -127,6 +134,13 @@ function runInteractive(setup: Setup): Promise<number> {
       stdin.setRawMode(false);
       stdin.pause();
       stdout.write('\x1b[?25h\x1b[?1049l');
+      clock.sync();
+      if (setup.wavFile !== undefined) {
+        const end = clock.now();
+        for (const segment of session.audio.segments) segment.end ??= end;
+        writeCallWav(setup.wavFile, session.audio.segments, end, setup.clipDir, (line) => void process.stderr.write(`${line}\n`));
+        stdout.write(`wrote ${setup.wavFile}: what the caller heard, ${(end / 1000).toFixed(3)} s\n`);
+      }
       resolve(0);
     };
     const onData = (chunk: Buffer): void => {

@@ -128,6 +128,8 @@ function runInteractive(setup: Setup): Promise<number> {
   return new Promise((resolve) => {
     const ticker = setInterval(draw, 100);
     const quit = (): void => {
+      process.off('SIGTERM', quit);
+      process.off('SIGHUP', quit);
       clearInterval(ticker);
       clock.stop();
       stdin.off('data', onData);
@@ -158,6 +160,9 @@ function runInteractive(setup: Setup): Promise<number> {
       }
       draw();
     };
+    // Killed or hung up: give the terminal back as it was.
+    process.once('SIGTERM', quit);
+    process.once('SIGHUP', quit);
     stdout.write('\x1b[?1049h\x1b[?25l\x1b[2J');
     stdin.setRawMode(true);
     stdin.resume();

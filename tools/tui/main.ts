@@ -1,5 +1,5 @@
 /**
- * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE]`:
+ * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound]`:
  * the simulator you can talk to. In a terminal, the space bar lifts and replaces the handset,
  * digits (and * # a-d) are keys, `f` is a hook flash, `q` quits; the screen shows the line, what
  * plays, the keys heard and where the menu is, on a real-time clock driving the same Phone as
@@ -21,10 +21,11 @@ import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from './realtime-clock.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
 import { CallSession } from './session.js';
+import { PlaySpeaker } from './speaker.js';
 
 type Out = (line: string) => void;
 
-export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--demo]';
+export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound] [--demo]';
 
 /** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
@@ -40,6 +41,7 @@ interface Setup {
   traceFile?: string;
   clipDir?: string;
   wavFile?: string;
+  sound: boolean;
 }
 
 function setUp(argv: string[], err: Out): Setup | number {
@@ -51,6 +53,7 @@ function setUp(argv: string[], err: Out): Setup | number {
       profile: { type: 'string', default: 'us' },
       trace: { type: 'string' },
       wav: { type: 'string' },
+      sound: { type: 'boolean' },
       demo: { type: 'boolean' },
     },
     allowPositionals: true,
@@ -82,6 +85,7 @@ function setUp(argv: string[], err: Out): Setup | number {
     clips,
     clipsNote,
     profile,
+    sound: values.sound === true,
     ...(values.trace !== undefined ? { traceFile: values.trace } : {}),
     ...(clipDir !== undefined ? { clipDir } : {}),
     ...(values.wav !== undefined ? { wavFile: values.wav } : {}),
@@ -111,12 +115,16 @@ function runInteractive(setup: Setup): Promise<number> {
   const info: ScreenInfo = { menuFile: setup.file, clipsNote: setup.clipsNote, positions: speakPositions(setup.menu) };
   let draw = (): void => {};
   const clock = new RealTimeClock({ onFired: () => draw() });
+  const speaker = setup.sound
+    ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => void (info.note = message) })
+    : undefined;
   if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
   const session = new CallSession({
     menu: setup.menu,
     clips: setup.clips,
     profile: setup.profile,
     clock,
+    ...(speaker !== undefined ? { speaker } : {}),
     onTrace: (e) => {
       if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
     },
@@ -132,6 +140,7 @@ function runInteractive(setup: Setup): Promise<number> {
       process.off('SIGHUP', quit);
       clearInterval(ticker);
       clock.stop();
+      speaker?.close();
       stdin.off('data', onData);
       stdin.setRawMode(false);
       stdin.pause();

@@ -7,6 +7,7 @@ import { Phone } from '../../src/engine/phone.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import type { LineProfile } from '../../src/line/profile.js';
 import type { Menu } from '../../src/ozml/menu.js';
+import { SoundingAudio, type Speaker } from './speaker.js';
 
 export interface CallSessionOptions {
   menu: Menu;
@@ -15,6 +16,8 @@ export interface CallSessionOptions {
   clock: Clock;
   /** Called with each trace event as it happens. */
   onTrace?: (event: TraceEvent) => void;
+  /** Also play every sound here (the computer's speaker). */
+  speaker?: Speaker;
 }
 
 /**
@@ -35,7 +38,7 @@ export class CallSession {
     this.phone = new Phone({
       menu: options.menu,
       clock,
-      audio: this.audio,
+      audio: options.speaker !== undefined ? new SoundingAudio(this.audio, options.speaker) : this.audio,
       line: new SimLineFeed(clock),
       clips,
       profile: options.profile,

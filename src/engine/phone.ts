@@ -219,8 +219,8 @@ export class Phone {
     this.guard(() => {
       this.emit({ type: 'offhook' });
       if (this.state === 'ringing') {
-        this.stopRinging('answer');
         const menu = this.ringingMenu ?? this.options.menu;
+        this.stopRinging('answer');
         this.state = 'idle';
         this.startMenu(menu);
       } else if (this.state === 'idle') {

@@ -160,8 +160,8 @@ t.test('flash window edges through the phone: 1250 ms flashes, 1251 ms hangs up 
   outside.lift(2251);
   t.same(outside.run(2500).slice(3), [
     '1015 onhook',
-    '2250 play-cut main-menu-press-1-for-news onhook',
-    '2250 idle',
+    '2251 play-cut main-menu-press-1-for-news onhook',
+    '2251 idle',
     '2261 offhook',
     '2261 input 1 3000 false',
     '2261 play main-menu-press-1-for-news 2000',
@@ -178,8 +178,8 @@ t.test('hanging up for good: audio stops at once, nothing of the call runs after
     '10 delay 1000',
     '1010 play your-call-will-be-hanged-up-in-5-seconds 2000',
     '1515 onhook',
-    '2750 play-cut your-call-will-be-hanged-up-in-5-seconds onhook',
-    '2750 idle',
+    '2751 play-cut your-call-will-be-hanged-up-in-5-seconds onhook',
+    '2751 idle',
   ]);
   t.same(r.audio.segments.map((s) => [s.start, s.end]), [[1010, 1515]]);
   t.equal(r.clock.pending, 0);
@@ -196,7 +196,7 @@ t.test('the reorder tone stops on the onhook and plays again if it was only a fl
     '10 offhook', '10 hangup command', '10 tone reorder',
     '1015 onhook', '1015 tone-stop reorder',
     '1510 tone reorder', '1510 flash', '1510 ignored F',
-    '3015 onhook', '3015 tone-stop reorder', '4250 idle',
+    '3015 onhook', '3015 tone-stop reorder', '4251 idle',
   ]);
 });
 

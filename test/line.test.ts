@@ -165,7 +165,15 @@ t.test('flash window: 1250 ms is a flash, 1251 ms a hang-up decided when the win
   t.same(flash.run(), ['1015 loop-open', '2260 flash']);
   const hangup = line({ offHook: true });
   hangup.open(1000, 1251);
-  t.same(hangup.run(), ['1015 loop-open', '2250 hangup', '2261 offhook'], 'lifting again after it is a new call');
+  t.same(hangup.run(), ['1015 loop-open', '2251 hangup', '2261 offhook'], 'lifting again after it is a new call');
+});
+
+t.test('a make in the last ms of the window is a flash whichever way same-ms events are ordered', async (t) => {
+  const l = line({ offHook: true });
+  l.level(1000, false);
+  // Scheduled from inside the last ms: it runs after every timer already due then.
+  l.clock.schedule(2250, () => l.clock.schedule(0, () => l.decoder.input(true)));
+  t.same(l.run(), ['1015 loop-open', '2260 flash']);
 });
 
 t.test('a GR-506 flash (400 ms and 800 ms) is a flash', async (t) => {
@@ -176,10 +184,10 @@ t.test('a GR-506 flash (400 ms and 800 ms) is a flash', async (t) => {
   }
 });
 
-t.test('the handset put down for good hangs up once, 1250 ms after the break', async (t) => {
+t.test('the handset put down for good hangs up once, when the 1250 ms window has closed', async (t) => {
   const l = line({ offHook: true });
   l.level(1000, false);
-  t.same(l.run(), ['1015 loop-open', '2250 hangup']);
+  t.same(l.run(), ['1015 loop-open', '2251 hangup']);
   t.equal(l.decoder.inCall, false);
 });
 
@@ -187,7 +195,7 @@ t.test('a hang-up in the middle of dialing drops the pulses counted', async (t) 
   const l = line({ offHook: true });
   l.changes(1000, pulseTrain(3));
   l.level(1500, false);
-  t.same(l.run(), ['1015 loop-open', '2750 hangup']);
+  t.same(l.run(), ['1015 loop-open', '2751 hangup']);
 });
 
 t.test('while ringing an off-hook must hold 50 ms: ring chatter does not trip the ring', async (t) => {

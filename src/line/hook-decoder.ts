@@ -136,9 +136,13 @@ export class HookDecoder {
     this.scheduleWindow();
   }
 
+  /**
+   * The window is decided 1 ms after its last ms, so a make in that ms counts as a flash
+   * whichever way events of one ms are ordered.
+   */
   private scheduleWindow(): void {
     const limit = this.breakAt + this.timing.flashMaxMs;
-    this.schedule(limit, () => this.unlessSettling(limit, true, () => this.windowClosed()));
+    this.schedule(limit + 1, () => this.unlessSettling(limit, true, () => this.windowClosed()));
   }
 
   private windowClosed(): void {

@@ -108,3 +108,10 @@ t.test('sim --until stops the run at that time', async (t) => {
   t.same(JSON.parse(lines[lines.length - 1]!), { t: 5000, type: 'end' });
   t.notMatch(r.out, /"type":"timeout"/);
 });
+
+t.test('check --board: output names come from the board file', async (t) => {
+  t.equal(ringdown('check', '--board', 'sim', 'examples/door-pin.xml').code, 0);
+  const unknown = ringdown('check', '--board', 'toaster', 'examples/door-pin.xml');
+  t.equal(unknown.code, 2);
+  t.match(unknown.out, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
+});

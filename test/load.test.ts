@@ -79,3 +79,84 @@ t.test('every Ozeki example loads (the third-party detailed one is malformed XML
     t.equal(r.menu !== undefined, name !== 'third-party-detailed.xml', name);
   }
 });
+
+function problemsWith(outputs: readonly string[], body: string): string[] {
+  return loadMenu(`<Response>\n${body}\n</Response>`, DEFAULT_LIMITS, outputs).diagnostics.map((d) => formatDiagnostic('m.xml', d));
+}
+
+t.test('Play: a clip by AudioFile or body, Repeat expands', async (t) => {
+  const m = loadMenu('<Response><Play AudioFile="c:\\audio\\welcome.wav" Repeat="3"/><Play>beep</Play></Response>').menu;
+  t.same(m?.commands.map((c) => (c.kind === 'speak' ? c.clip : c.kind)), ['welcome', 'welcome', 'welcome', 'beep']);
+  t.same(problems('<Play/>'), [
+    'm.xml:2:1: error: <Play> names no audio file (hint: write <Play>welcome.wav</Play> or AudioFile="welcome.wav")',
+  ]);
+  t.same(problems('<Play Repeat="0">a.wav</Play>'), ['m.xml:2:7: error: Repeat must be a whole number from 1 to 20, got "0"']);
+  t.same(problems('<Play>http://x/my file.wav</Play>'), [
+    'm.xml:2:1: error: audio file "http://x/my file.wav" does not name a clip (hint: letters, digits, _ . - then .wav)',
+  ]);
+});
+
+t.test('Output: names come from the board; pulse and value', async (t) => {
+  t.same(problemsWith(['door', 'led'], '<Output name="door" pulse="3"/><Output name="led" value="off"/>'), []);
+  t.same(problemsWith(['door', 'led'], '<Output name="gate" pulse="1"/>'), [
+    "m.xml:2:9: error: unknown output 'gate' (hint: this board has door, led)",
+  ]);
+  t.same(problemsWith([], '<Output name="door"/>'), ["m.xml:2:9: error: unknown output 'door' (hint: this board has no outputs)"]);
+  t.same(problemsWith(['door'], '<Output/>'), ['m.xml:2:1: error: <Output> has no name (hint: write <Output name="door" pulse="3"/>)']);
+  t.same(problemsWith(['door'], '<Output name="door" value="half"/>'), ['m.xml:2:21: error: value must be on or off, got "half"']);
+  t.same(problemsWith(['door'], '<Output name="door" value="off" pulse="2"/>'), [
+    'm.xml:2:33: error: a pulse turns an output on for a time; it cannot be combined with value="off"',
+  ]);
+  t.same(problemsWith(['door'], '<Output name="door" pulse="900"/>'), ['m.xml:2:21: error: pulse of 900 s is longer than the limit of 600 s']);
+});
+
+t.test('multi-digit entry: digits, terminator, inter-digit timeout, and Inputs that can never match', async (t) => {
+  const m = loadMenu('<Response><UserInput Digits="4" InterDigitTimeout="12"><Inputs><Input key="1234"/></Inputs></UserInput></Response>').menu;
+  t.match(m?.commands[0], { kind: 'userinput', multiDigit: true, minDigits: 4, maxDigits: 4, terminator: '#', interDigitMs: 12000 });
+  const byKeys = loadMenu('<Response><UserInput FinishOnKey=""><Inputs><Input key="42"/><Input key="7"/></Inputs></UserInput></Response>').menu;
+  t.match(byKeys?.commands[0], { multiDigit: true, minDigits: 1, maxDigits: 2, terminator: '' }, 'max digits from the longest key');
+  t.match(loadMenu('<Response><UserInput><Inputs><Input key="7"/></Inputs></UserInput></Response>').menu?.commands[0], { multiDigit: false });
+  t.same(problems('<UserInput Digits="4"><Inputs><Input key="12"/><Input key="#"/></Inputs></UserInput>'), [
+    "m.xml:2:31: error: key '12' has 2 digits; this <UserInput> takes 4 to 4",
+    "m.xml:2:48: error: key '#' ends every entry (FinishOnKey), so this <Input> can never match (hint: set FinishOnKey=\"\" or another key)",
+  ]);
+  t.same(problems('<UserInput MinDigits="5" MaxDigits="3"><Inputs><Input key="123"/></Inputs></UserInput>'), [
+    'm.xml:2:1: error: MinDigits 5 is more than MaxDigits 3',
+  ]);
+  t.same(problems('<UserInput InterDigitTimeout="90"><Inputs><Input key="1"/></Inputs></UserInput>'), [
+    'm.xml:2:12: error: InterDigitTimeout of 90 s is longer than the limit of 60 s',
+  ]);
+  t.same(problems('<UserInput Digits="40"><Inputs><Input key="1"/></Inputs></UserInput>'), [
+    'm.xml:2:12: error: Digits must be a whole number from 1 to 32, got "40"',
+  ]);
+});
+
+t.test('retry policy, BackKey, BargeIn, TypeAhead', async (t) => {
+  const m = loadMenu(
+    '<Response TypeAhead="true"><UserInput repeat="true"><NoMatch><Speak>No.</Speak></NoMatch><Failed><Hangup/></Failed><Inputs><Input key="1"/></Inputs></UserInput></Response>',
+  ).menu;
+  t.equal(m?.typeAhead, true);
+  t.match(m?.commands[0], { maxNoInput: 5, maxNoMatch: 3, noMatch: [{ kind: 'speak' }], failed: [{ kind: 'hangup' }] });
+  t.match(loadMenu('<Response><UserInput MaxNoInput="2" MaxNoMatch="4"><Inputs><Input key="1"/></Inputs></UserInput></Response>').menu?.commands[0], {
+    maxNoInput: 2,
+    maxNoMatch: 4,
+  });
+  t.same(problems('<UserInput BackKey="*"><Inputs><Input key="1"/></Inputs></UserInput>'), [
+    'm.xml:2:12: warning: BackKey does nothing on a UserInput that is not inside an <Input>',
+  ]);
+  t.same(
+    problems('<UserInput><Inputs><Input key="1"><UserInput BackKey="*"><Inputs><Input key="*"/></Inputs></UserInput></Input></Inputs></UserInput>'),
+    ["m.xml:2:66: error: key '*' is the BackKey of this <UserInput>"],
+  );
+  t.same(problems('<UserInput><Failed/><Failed/><Inputs><Input key="1"/></Inputs></UserInput>'), [
+    'm.xml:2:21: error: a <UserInput> has at most one <Failed>',
+  ]);
+  t.same(problems('<Speak BargeIn="maybe">Hi</Speak>'), ['m.xml:2:8: error: BargeIn must be true or false, got "maybe"']);
+  t.same(loadMenu('<Response TypeAhead="no"/>').diagnostics.map((d) => d.message), ['TypeAhead must be true or false, got "no"']);
+});
+
+t.test('the door-PIN example checks against the simulated board', async (t) => {
+  const { readFileSync } = await import('node:fs');
+  t.same(loadMenu(readFileSync('examples/door-pin.xml', 'utf8'), DEFAULT_LIMITS, ['door', 'led']).diagnostics, []);
+  t.match(loadMenu(readFileSync('examples/door-pin.xml', 'utf8'), DEFAULT_LIMITS, ['led']).diagnostics, [{ message: "unknown output 'door'" }]);
+});

@@ -11,6 +11,7 @@ import { SimAudio } from '../boards/sim/sim-audio.js';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';
 import { Ag1171 } from '../hal/drivers/ag1171.js';
 import { AudioOutPlayer, seamlessLength, toneLoop } from '../hal/drivers/audioout-player.js';
+import { DigitalButton } from '../hal/drivers/button.js';
 import { DigitalPinOutputs } from '../hal/drivers/digital-outputs.js';
 import { Mt8870, bankLayout, mt8870Key } from '../hal/drivers/mt8870.js';
 import type { DtmfEvent } from '../hal/dtmf.js';
@@ -312,4 +313,34 @@ t.test('named outputs drive their pins; active-low outputs invert; unknown names
   outs.write('led', true);
   outs.write('nope', true);
   t.same(wires.writes.map((w) => [w.pin, w.value]), [[23, 0], [22, 1], [23, 1], [22, 0]]);
+});
+
+t.test('doorbell button: one press per debounced press, bounces and a 19 ms glitch ignored', async (t) => {
+  const clock = new VirtualClock();
+  const wires = new Wires(clock);
+  wires.set(4, 1); // pulled up: not pressed
+  const presses: number[] = [];
+  new DigitalButton({ clock, pin: { pin: 4, io: fakeDigital(wires) }, onPress: () => presses.push(clock.now()) });
+  t.equal(wires.modes.get(4), 'InputPullUp');
+  for (const [at, v] of [[100, 0], [102, 1], [104, 0], [300, 1], [303, 0], [305, 1], [1000, 0], [1019, 1], [2000, 0]] as const) wires.at(at, 4, v);
+  while (clock.step());
+  t.same(presses, [124, 2020]);
+});
+
+t.test('doorbell button through the phone rings with the trigger\'s cadence', async (t) => {
+  const s = slic();
+  const clips = new SimClipLibrary({ fixedMs: 1000 });
+  const trace: TraceEvent[] = [];
+  const m = loadMenu(readFileSync('examples/ozeki/hangup-simple.xml', 'utf8')).menu!;
+  const phone = new Phone({
+    menu: m, clock: s.clock, audio: new SimAudio(s.clock, (c) => clips.lengthOf(c)), clips, profile: NORTH_AMERICA,
+    line: new SimLineFeed(s.clock), trace: (e) => trace.push(e), hook: s.ag, ringer: s.ag,
+    triggers: { doorbell: { cadence: UNITED_KINGDOM.ring, boundMs: 3000 } },
+  });
+  s.wires.set(4, 1);
+  new DigitalButton({ clock: s.clock, pin: { pin: 4, io: fakeDigital(s.wires) }, onPress: () => phone.ring('doorbell') });
+  s.wires.at(500, 4, 0);
+  s.run();
+  t.same(trace.map((e) => `${e.t} ${e.type}`), ['520 ring', '3520 ring-stop']);
+  t.same(s.wires.writesTo(RM).slice(1, 3), [[520, 1], [920, 0]], 'UK cadence: 0.4 s first burst');
 });

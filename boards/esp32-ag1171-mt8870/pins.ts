@@ -20,6 +20,8 @@ export const PINS = {
   /** Door-strike relay driver and LED. */
   door: 23,
   led: 22,
+  /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
+  bell: 4,
 } as const;
 
 /** The named outputs menus may use (`check --board` reads board.json beside this file). */

@@ -15,6 +15,8 @@ export const PINS = {
   adc: 36,
   door: 23,
   led: 22,
+  /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
+  bell: 4,
 } as const;
 
 export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

@@ -30,6 +30,8 @@ export interface RigOptions {
   profile?: LineProfile;
   /** Keep the whole trace (tests); a soak keeps only the last few events. */
   keepTrace?: boolean;
+  /** Called with every trace event (a call log recorder, say). */
+  onTrace?: (e: TraceEvent) => void;
 }
 
 /** Timer firings `settle` allows before it calls the line stuck. */
@@ -46,6 +48,7 @@ export class LineRig {
   readonly clock = new VirtualClock();
   readonly audio: SimAudio;
   readonly outputs: SimOutputs;
+  readonly line: SimLineFeed;
   readonly phone: Phone;
   readonly checker = new TraceChecker();
   /** The whole trace when `keepTrace`, else the last events. */
@@ -55,6 +58,7 @@ export class LineRig {
   /** Timers that outlive a call on purpose: an Output pulse ends even after the caller hangs up. */
   private readonly pulseOutputs: number;
   private readonly keep: boolean;
+  private readonly onTrace: ((e: TraceEvent) => void) | undefined;
   private startsCall = false;
   /** The first events of a call, recorded at the first off-hook, compared at every later one. */
   private firstStart: string[] | undefined;
@@ -64,7 +68,9 @@ export class LineRig {
     const clips = new SimClipLibrary(options.clipMs !== undefined ? { fixedMs: options.clipMs } : {});
     this.audio = new SimAudio(this.clock, (clip) => clips.lengthOf(clip));
     this.outputs = new SimOutputs(this.clock);
+    this.line = new SimLineFeed(this.clock);
     this.keep = options.keepTrace ?? false;
+    this.onTrace = options.onTrace;
     const pulsed = new Set<string>();
     walkCommands(options.menu.commands, (c) => {
       if (c.kind === 'output' && c.pulseMs !== undefined) pulsed.add(c.name);
@@ -74,7 +80,7 @@ export class LineRig {
       menu: options.menu,
       clock: this.clock,
       audio: this.audio,
-      line: new SimLineFeed(this.clock),
+      line: this.line,
       clips,
       profile: options.profile ?? NORTH_AMERICA,
       outputs: this.outputs,
@@ -146,6 +152,18 @@ export class LineRig {
     return this.clock.now() - from;
   }
 
+  /**
+   * Forgets what the simulated board recorded (sound segments, disconnects, output writes): a long
+   * soak keeps the board's memory flat so any growth it sees is the core's.
+   */
+  forgetBoardHistory(): void {
+    const playing = this.audio.segments.filter((s) => s.end === undefined);
+    this.audio.segments.length = 0;
+    this.audio.segments.push(...playing);
+    this.line.disconnects.length = 0;
+    this.outputs.writes.length = 0;
+  }
+
   private checkState(when: string): void {
     const state = this.phone.lineState;
     if (state === 'menu' && this.clock.pending === 0) this.violation(`t=${this.clock.now()} ${when}: menu state with nothing pending (dead line)`);
@@ -167,6 +185,7 @@ export class LineRig {
     const seen = this.checker.violations.length;
     this.checker.observe(e, e.type === 'offhook' && this.startsCall);
     for (const v of this.checker.violations.slice(seen)) this.violation(v);
+    this.onTrace?.(e);
   }
 
   private violation(message: string): void {

@@ -378,3 +378,19 @@ t.test('documents at and past the limits are rejected with the limit named, quic
   for (const text of worst) t.equal(contractBreach(text), undefined, `worst case ${text.slice(10, 26)}… (${text.length} chars)`);
   t.comment(`slowest single load in this file so far: ${slowestMs.toFixed(1)} ms`);
 });
+
+t.test(
+  'columns count the same unit in the parser and in the UTF-8 check',
+  { todo: 'xml.ts counts UTF-16 code units, utf8Position counts characters: after an emoji the columns differ by one' },
+  async (t) => {
+    // Minimal case: '<Response>😀' then a bad character. The parser puts U+0001 at 1:13, the file
+    // check puts byte 0xFF at 1:12; an editor (code points) shows 1:12 for both.
+    const dir = mkdtempSync(join(tmpdir(), 'ringdown-col-'));
+    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+    const file = join(dir, 'menu.xml');
+    writeFileSync(file, Buffer.concat([Buffer.from('<Response>😀'), Buffer.from([0xff]), Buffer.from('</Response>')]));
+    const fromFile = readMenuFile(file).diagnostics[0];
+    const fromText = loadMenu('<Response>😀\u0001</Response>').diagnostics[0];
+    t.equal(fromText?.col, fromFile?.col);
+  },
+);

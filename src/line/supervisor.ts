@@ -27,8 +27,9 @@ export interface SupervisorLimits {
    */
   maxKeyDowns: number;
   /**
-   * Raw hook edges allowed within `windowMs`. A rotary dial sends 10 pulses a second (some 20),
-   * two edges each, and contacts bounce a few edges per transition: 150 is beyond any of them.
+   * Raw hook edges allowed within `windowMs`. A rotary dial sends 10 pulses a second (fast ones
+   * 20), a digit at most 10 of them, with a pause of 300 ms or more between digits: any second
+   * holds at most about 14 pulses, 112 edges even with 4 per transition from bouncing contacts.
    */
   maxHookEdges: number;
   /** The sliding window both rates are counted over. */

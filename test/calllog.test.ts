@@ -4,12 +4,14 @@ import t from 'tap';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { simulate } from '../boards/sim/simulate.js';
 import { CallLog, readEntries } from '../src/calllog/call-log.js';
+import { lineFaultEntry, menuFaultEntry } from '../src/calllog/faults.js';
 import { crc32 } from '../src/calllog/crc32.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
 import { decodeEntry, encodeEntry, MAX_KEYS, type LogEntry } from '../src/calllog/record.js';
 import { callRecord, CallRecorder } from '../src/calllog/recorder.js';
 import { FRAME_OVERHEAD, RingLog, type LogRecord } from '../src/calllog/ring-log.js';
 import { decodeUtf8, encodeUtf8 } from '../src/calllog/utf8-bytes.js';
+import type { TraceEvent } from '../src/engine/trace.js';
 import { loadMenu } from '../src/ozml/load.js';
 import { holds } from './fuzz-support.js';
 
@@ -229,4 +231,37 @@ t.test('a recorder on the trace fills the log; a key storm stays within the reco
   t.match(entries[2]?.entry, { startMs: 20_000 });
   t.match(entries[3]?.entry, { kind: 'fault', atMs: 31_000, message: /CallId/ });
   t.ok(FRAME_OVERHEAD + encodeEntry(entries[0]!.entry!).length <= 12 + 16 + 64 + 64, 'a call record is at most 156 bytes');
+});
+
+t.test('raw hook levels: a dial pulse is not the end of the call; idle is; a ring answer is marked', async (t) => {
+  // The trace of the line state machine (branch `line`): `onhook` at every loop opening, `idle`
+  // when the flash window closes, `ring-stop` for `answer` when a ring is answered.
+  const trace = [
+    { t: 0, type: 'ring', trigger: 'door' },
+    { t: 3000, type: 'offhook' },
+    { t: 3000, type: 'ring-stop', reason: 'answer' },
+    { t: 5000, type: 'onhook' },
+    { t: 5100, type: 'key', key: '1' },
+    { t: 5100, type: 'match', key: '1' },
+    { t: 9000, type: 'onhook' },
+    { t: 10_000, type: 'idle' },
+  ] as unknown as TraceEvent[];
+  t.same(callRecord(trace, { callEnd: 'idle' }), { kind: 'call', startMs: 3000, answer: 'ring', keys: '1', path: '1', end: 'caller', durationMs: 6000 });
+  t.match(callRecord(trace), { durationMs: 2000, keys: '' }, 'with callEnd onhook the first loop opening ends it');
+});
+
+t.test('faults as log entries', async (t) => {
+  t.same(menuFaultEntry({ kind: 'invalid', errors: 2, message: 'menu.xml:2:3: error: unknown command <Wait>' }, 5), {
+    kind: 'fault',
+    atMs: 5,
+    message: 'menu has 2 errors, fallback runs: menu.xml:2:3: error: unknown command <Wait>',
+  });
+  t.equal(menuFaultEntry({ kind: 'missing', errors: 0, message: '/flash/menu.xml: no menu' }, 0).message, 'fallback runs: /flash/menu.xml: no menu');
+  t.equal(lineFaultEntry({ kind: 'dtmf-stuck', key: '5', atMs: 11_000, downMs: 10_000 }).message, 'DTMF strobe stuck: key 5 down for 10000 ms; keys ignored until it clears');
+  t.match(lineFaultEntry({ kind: 'hook-chatter', atMs: 1, events: 151, windowMs: 1000 }).message, /^hook input chatters: 151 edges within 1000 ms/);
+  t.equal(lineFaultEntry({ kind: 'recovered', input: 'hook', atMs: 9 }).message, 'hook input recovered');
+  const store = new MemoryStore(4096, 2);
+  const log = new CallLog(store);
+  for (const f of [menuFaultEntry({ kind: 'internal', errors: 0, message: 'x' }, 1), lineFaultEntry({ kind: 'dtmf-chatter', atMs: 2, events: 26, windowMs: 1000 })]) log.append(f);
+  t.same(readEntries(store).map((e) => e.entry?.kind), ['fault', 'fault']);
 });

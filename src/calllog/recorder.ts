@@ -1,8 +1,11 @@
 /**
  * From the trace to call records: follows the phone's trace event by event (a TraceSink to chain
  * after the simulator's or the device's) and hands a CallRecord to `onRecord` when each call ends.
- * A call starts at an off-hook with no call open and ends at the next on-hook, exactly as Phone
- * does. State is bounded: keys and path are capped, whatever the caller does.
+ * A call starts at an off-hook with no call open. It ends at the next on-hook when the phone gets
+ * decided call events (`offHook()`/`onHook()`); when it decodes raw hook levels, `onhook` only
+ * means the loop opened (a dial pulse, a flash or a hang-up) and the call ends at `idle`, the
+ * line state machine's decision (`callEnd: 'idle'`). A `ring-stop` for `answer` marks a call
+ * that answered the ringing phone. State is bounded: keys and path are capped.
  */
 import type { TraceEvent } from '../engine/trace.js';
 import { MAX_KEYS, MAX_PATH, type CallEnd, type CallRecord } from './record.js';
@@ -13,10 +16,14 @@ export interface RecorderOptions {
   answerKind?: () => 'offhook' | 'ring';
   /** Replace digits in keys and path by `x` (a door PIN should not be readable from the log). */
   maskDigits?: boolean;
+  /** The event that ends a call: `onhook` (default) or `idle` (raw hook levels, see above). */
+  callEnd?: 'onhook' | 'idle';
 }
 
 export class CallRecorder {
-  private open: { startMs: number; answer: 'offhook' | 'ring'; keys: string; path: string[]; pathChars: number; end: CallEnd } | undefined;
+  private open:
+    | { startMs: number; answer: 'offhook' | 'ring'; keys: string; path: string[]; pathChars: number; end: CallEnd; lastOnhook: number | undefined }
+    | undefined;
 
   constructor(private readonly options: RecorderOptions) {}
 
@@ -26,8 +33,19 @@ export class CallRecorder {
     if (call === undefined) {
       if (e.type === 'offhook') {
         const answer = this.options.answerKind?.() ?? 'offhook';
-        this.open = { startMs: e.t, answer, keys: '', path: [], pathChars: 0, end: 'caller' };
+        this.open = { startMs: e.t, answer, keys: '', path: [], pathChars: 0, end: 'caller', lastOnhook: undefined };
       }
+      return;
+    }
+    // Event types of the line state machine, read by name so this works with and without it.
+    const type: string = e.type;
+    if (type === 'ring-stop' && (e as { reason?: string }).reason === 'answer') {
+      call.answer = 'ring';
+      return;
+    }
+    if (type === 'idle' && this.options.callEnd === 'idle') {
+      this.open = undefined;
+      this.options.onRecord(this.record(call, call.lastOnhook ?? e.t));
       return;
     }
     switch (e.type) {
@@ -52,6 +70,8 @@ export class CallRecorder {
         call.end = e.reason === 'command' ? 'hangup' : e.reason === 'end' ? 'menu-end' : 'error';
         return;
       case 'onhook':
+        call.lastOnhook = e.t;
+        if (this.options.callEnd === 'idle') return;
         this.open = undefined;
         this.options.onRecord(this.record(call, e.t));
         return;

@@ -1,7 +1,12 @@
-/** `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--jsonl] [--wav FILE]`. */
+/**
+ * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
+ * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]`.
+ */
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Menu } from '../src/ozml/menu.js';
+import type { RingTrigger } from '../src/engine/phone.js';
 import { renderCall } from '../boards/sim/render-wav.js';
 import type { AudioSegment } from '../boards/sim/sim-audio.js';
 import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
@@ -15,7 +20,7 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--jsonl] [--wav FILE]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]';
 
 /**
  * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
@@ -78,6 +83,8 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       profile: { type: 'string', default: 'us' },
       jsonl: { type: 'boolean' },
       wav: { type: 'string' },
+      'ring-menu': { type: 'string' },
+      trigger: { type: 'string', multiple: true },
     },
     allowPositionals: true,
   });
@@ -116,9 +123,41 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
 
+  const loadOther = (path: string): Menu | undefined => {
+    const other = readMenuFile(path, SIM_OUTPUT_NAMES);
+    for (const d of other.diagnostics) err(formatDiagnostic(path, d));
+    return hasErrors(other.diagnostics) ? undefined : other.menu;
+  };
+  let ringMenu: Menu | undefined;
+  if (values['ring-menu'] !== undefined) {
+    ringMenu = loadOther(values['ring-menu']);
+    if (ringMenu === undefined) return 1;
+  }
+  const triggers: Record<string, RingTrigger> = {};
+  for (const spec of values.trigger ?? []) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.+?)(?::(us|uk|cept))?$/.exec(spec);
+    if (m === null) {
+      err(`ringdown sim: --trigger ${spec}: expected NAME=FILE or NAME=FILE:PROFILE (us, uk, cept)`);
+      return 2;
+    }
+    const triggerMenu = loadOther(m[2]!);
+    if (triggerMenu === undefined) return 1;
+    const cadence = m[3] !== undefined ? PROFILES[m[3]]?.ring : undefined;
+    triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
+  }
+
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
-  const run = simulate({ menu, events, clips, profile, onTrace: print, ...(untilMs !== undefined ? { untilMs } : {}) });
+  const run = simulate({
+    menu,
+    events,
+    clips,
+    profile,
+    onTrace: print,
+    triggers,
+    ...(untilMs !== undefined ? { untilMs } : {}),
+    ...(ringMenu !== undefined ? { ringMenu } : {}),
+  });
   if (values.wav !== undefined) writeCallWav(values.wav, run.audio, run.endMs, clipDir, err);
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);

@@ -3,14 +3,21 @@
  * an unattended line checked after every event and every timer:
  * - no event handler or timer callback throws;
  * - while the menu runs, something is pending (a clip or a timer): the line is never dead;
- * - once disconnected, the reorder tone plays;
- * - after on-hook the line is idle, silent, and no timer of the call is left;
+ * - once disconnected, the reorder tone plays (unless the loop is open: it is silenced then);
+ * - after on-hook the line is idle, silent, and no timer of the call is left; with raw hook
+ *   levels (`raw`), once the loop has stayed open past the flash window;
  * - a new off-hook starts the menu: the same first events as the very first call;
  * - the trace obeys the call semantics (TraceChecker).
+ * Events are either decided call events (Phone's offHook/onHook/flash/key) or, with `raw`, what
+ * the wires carry: hook levels (bounces, dial pulses, flashes), DTMF key presses and rings,
+ * decoded by the line state machine inside Phone.
  * Pure (no Node): the property tests and the XS soak both use it.
  */
 import { SimAudio } from '../../boards/sim/sim-audio.js';
 import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { SimDtmf } from '../../boards/sim/sim-dtmf.js';
+import { SimHook } from '../../boards/sim/sim-hook.js';
+import { SimRinger } from '../../boards/sim/sim-ringer.js';
 import { SimLineFeed } from '../../boards/sim/sim-line.js';
 import { SimOutputs } from '../../boards/sim/sim-outputs.js';
 import { VirtualClock } from '../../boards/sim/virtual-clock.js';
@@ -20,8 +27,14 @@ import { NORTH_AMERICA, type LineProfile } from '../../src/line/profile.js';
 import { walkCommands, type Menu } from '../../src/ozml/menu.js';
 import { TraceChecker } from './trace-checker.js';
 
-/** What the caller (or the wiring) does to the phone, as today's Phone API takes it. */
-export type LineEvent = { what: 'offhook' | 'onhook' | 'flash' } | { what: 'key'; key: string };
+/**
+ * What the caller does: decided call events (`offhook`, `onhook`, `flash`, `key`) or, on a raw
+ * rig, raw ones (`hook` level changes, a `dtmf` key press, a `ring`).
+ */
+export type LineEvent =
+  | { what: 'offhook' | 'onhook' | 'flash' | 'ring' }
+  | { what: 'key' | 'dtmf'; key: string }
+  | { what: 'hook'; offHook: boolean };
 
 export interface RigOptions {
   menu: Menu;
@@ -32,6 +45,8 @@ export interface RigOptions {
   keepTrace?: boolean;
   /** Called with every trace event (a call log recorder, say). */
   onTrace?: (e: TraceEvent) => void;
+  /** Wire a hook switch, DTMF receiver and ringer: the phone decodes raw hook levels. */
+  raw?: boolean;
 }
 
 /** Timer firings `settle` allows before it calls the line stuck. */
@@ -50,7 +65,10 @@ export class LineRig {
   readonly outputs: SimOutputs;
   readonly line: SimLineFeed;
   readonly phone: Phone;
-  readonly checker = new TraceChecker();
+  readonly hook: SimHook;
+  readonly dtmf: SimDtmf;
+  readonly ringer: SimRinger;
+  readonly checker: TraceChecker;
   /** The whole trace when `keepTrace`, else the last events. */
   readonly trace: TraceEvent[] = [];
   /** Breaches of the invariants above (the checker's included), in order. */
@@ -59,7 +77,10 @@ export class LineRig {
   private readonly pulseOutputs: number;
   private readonly keep: boolean;
   private readonly onTrace: ((e: TraceEvent) => void) | undefined;
-  private startsCall = false;
+  private readonly raw: boolean;
+  /** After the loop has been open this long, the line must be idle (raw rigs). */
+  private readonly idleAfterMs: number;
+  private hookChangedAt = 0;
   /** The first events of a call, recorded at the first off-hook, compared at every later one. */
   private firstStart: string[] | undefined;
   private capture: TraceEvent[] | undefined;
@@ -71,6 +92,13 @@ export class LineRig {
     this.line = new SimLineFeed(this.clock);
     this.keep = options.keepTrace ?? false;
     this.onTrace = options.onTrace;
+    this.raw = options.raw ?? false;
+    this.checker = new TraceChecker({ raw: this.raw });
+    const profile = options.profile ?? NORTH_AMERICA;
+    this.idleAfterMs = profile.timing.flashMaxMs + profile.timing.debounceMs + 5;
+    this.hook = new SimHook(this.clock);
+    this.dtmf = new SimDtmf(this.clock);
+    this.ringer = new SimRinger(this.clock, (ringing) => (this.hook.ringing = ringing));
     const pulsed = new Set<string>();
     walkCommands(options.menu.commands, (c) => {
       if (c.kind === 'output' && c.pulseMs !== undefined) pulsed.add(c.name);
@@ -82,9 +110,10 @@ export class LineRig {
       audio: this.audio,
       line: this.line,
       clips,
-      profile: options.profile ?? NORTH_AMERICA,
+      profile,
       outputs: this.outputs,
       trace: (e) => this.record(e),
+      ...(this.raw ? { hook: this.hook, dtmf: this.dtmf, ringer: this.ringer } : {}),
     });
   }
 
@@ -95,13 +124,11 @@ export class LineRig {
       this.checkState('after a timer');
     }
     this.clock.advanceTo(t);
+    this.checkState('as time passed');
   }
 
   /** Delivers one event now and checks the line afterwards. */
   deliver(event: LineEvent): void {
-    const before = this.phone.lineState;
-    this.startsCall = event.what === 'offhook' && before === 'idle';
-    this.capture = this.startsCall ? [] : undefined;
     this.guarded(event.what, () => {
       switch (event.what) {
         case 'offhook':
@@ -112,18 +139,15 @@ export class LineRig {
           return this.phone.flash();
         case 'key':
           return this.phone.key(event.key);
+        case 'ring':
+          return this.phone.ring();
+        case 'dtmf':
+          return this.dtmf.press(event.key);
+        case 'hook':
+          if (event.offHook !== this.hook.read()) this.hookChangedAt = this.clock.now();
+          return this.hook.set(event.offHook);
       }
     });
-    this.startsCall = false;
-    if (this.capture !== undefined) {
-      const start = startOf(this.capture);
-      this.capture = undefined;
-      if (this.firstStart === undefined) this.firstStart = start;
-      else if (start.join('\n') !== this.firstStart.join('\n')) {
-        this.violation(`t=${this.clock.now()} a new off-hook started ${JSON.stringify(start)}, the first call ${JSON.stringify(this.firstStart)}`);
-      }
-      if (this.phone.lineState === 'idle') this.violation(`t=${this.clock.now()} off-hook left the line idle`);
-    }
     if (event.what === 'onhook') {
       if (this.phone.lineState !== 'idle') this.violation(`t=${this.clock.now()} on-hook left the line ${this.phone.lineState}`);
       if (this.audio.busy) this.violation(`t=${this.clock.now()} on-hook left audio playing`);
@@ -149,6 +173,7 @@ export class LineRig {
     }
     const state = this.phone.lineState;
     if (state === 'menu') this.violation(`t=${this.clock.now()} the menu is running with nothing pending: a dead line`);
+    if (state === 'ringing') this.violation(`t=${this.clock.now()} still ringing with nothing pending`);
     return this.clock.now() - from;
   }
 
@@ -165,9 +190,33 @@ export class LineRig {
   }
 
   private checkState(when: string): void {
+    this.finishCapture();
     const state = this.phone.lineState;
-    if (state === 'menu' && this.clock.pending === 0) this.violation(`t=${this.clock.now()} ${when}: menu state with nothing pending (dead line)`);
-    if (state === 'disconnected' && !this.audio.busy) this.violation(`t=${this.clock.now()} ${when}: disconnected without the reorder tone`);
+    const now = this.clock.now();
+    const loopOpen = this.raw && !this.hook.read();
+    // With raw levels a break silences the tone until the line state machine decides what it was
+    // (a pulse, a flash, a hang-up): at the latest when the flash window closes.
+    const deciding = this.raw && now - this.hookChangedAt <= this.idleAfterMs;
+    if (state === 'menu' && this.clock.pending === 0) this.violation(`t=${now} ${when}: menu state with nothing pending (dead line)`);
+    if (state === 'disconnected' && !loopOpen && !deciding && !this.audio.busy) this.violation(`t=${now} ${when}: disconnected without the reorder tone`);
+    if (loopOpen && state !== 'ringing' && now - this.hookChangedAt > this.idleAfterMs) {
+      // On-hook past the flash window: idle, silent, nothing of the call pending.
+      if (state !== 'idle') this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but the line is ${state}`);
+      if (this.audio.busy) this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but audio plays`);
+      if (this.clock.pending > this.pulseOutputs) this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but ${this.clock.pending} timers pending`);
+    }
+  }
+
+  /** A call's first events end with the handler that started it; compared with the first call's. */
+  private finishCapture(): void {
+    if (this.capture === undefined) return;
+    const start = startOf(this.capture.filter((e) => e.type !== 'ring-stop'));
+    this.capture = undefined;
+    if (this.firstStart === undefined) this.firstStart = start;
+    else if (start.join('\n') !== this.firstStart.join('\n')) {
+      this.violation(`t=${this.clock.now()} a new off-hook started ${JSON.stringify(start)}, the first call ${JSON.stringify(this.firstStart)}`);
+    }
+    if (this.phone.lineState === 'idle' || this.phone.lineState === 'ringing') this.violation(`t=${this.clock.now()} off-hook left the line ${this.phone.lineState}`);
   }
 
   private guarded(what: string, run: () => unknown): void {
@@ -181,9 +230,13 @@ export class LineRig {
   private record(e: TraceEvent): void {
     this.trace.push(e);
     if (!this.keep && this.trace.length > TAIL) this.trace.splice(0, this.trace.length - TAIL);
+    // An off-hook starts a call when it finds the phone idle or ringing (the state changes after).
+    const state = this.phone.lineState;
+    const startsCall = e.type === 'offhook' && (state === 'idle' || state === 'ringing');
+    if (startsCall) this.capture = [];
     this.capture?.push(e);
     const seen = this.checker.violations.length;
-    this.checker.observe(e, e.type === 'offhook' && this.startsCall);
+    this.checker.observe(e, startsCall);
     for (const v of this.checker.violations.slice(seen)) this.violation(v);
     this.onTrace?.(e);
   }

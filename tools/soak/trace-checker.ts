@@ -2,7 +2,8 @@
  * Checks a phone's trace, event by event, against the call semantics of the README: nothing of a
  * call runs after it hung up, one clip at a time, every `play-cut` cuts a clip that is playing,
  * no internal fault. It keeps O(1) state, so a soak of thousands of calls can feed it everything.
- * Pure (no Node): the XS soak bundles it.
+ * With raw hook levels (`raw`), `onhook` means the loop opened (audio silenced, the call may go
+ * on as a dial pulse or a flash) and `idle` ends the call. Pure (no Node): the XS soak bundles it.
  */
 import type { TraceEvent } from '../../src/engine/trace.js';
 
@@ -16,8 +17,14 @@ export class TraceChecker {
   readonly violations: string[] = [];
   private inCall = false;
   private hungUp = false;
-  private playing: { clip: string; end: number } | undefined;
+  /** The clip playing; `silenced` once a loop opening stopped its sound (raw levels). */
+  private playing: { clip: string; end: number; silenced: boolean } | undefined;
   private calls = 0;
+  private readonly raw: boolean;
+
+  constructor(options: { raw?: boolean } = {}) {
+    this.raw = options.raw ?? false;
+  }
 
   /** Calls seen so far (off-hooks that started the menu). */
   get callCount(): number {
@@ -39,6 +46,11 @@ export class TraceChecker {
       return;
     }
     if (e.type === 'onhook') {
+      if (!this.raw) this.inCall = false;
+      else if (this.playing !== undefined) this.playing.silenced = true;
+      return;
+    }
+    if (e.type === 'idle') {
       this.inCall = false;
       return;
     }
@@ -48,18 +60,20 @@ export class TraceChecker {
       if (!this.inCall) this.fail(e, `${e.type} outside a call`);
       else if (this.hungUp) this.fail(e, `${e.type} after the call hung up`);
     }
-    if (this.playing !== undefined && e.t >= this.playing.end) this.playing = undefined;
+    // A clip ends by itself at its length, unless a loop opening silenced it first: then the
+    // menu waits for the line's decision and cuts it (or counts it as ended) afterwards.
+    if (this.playing !== undefined && !this.playing.silenced && e.t >= this.playing.end) this.playing = undefined;
     switch (e.type) {
       case 'play':
-        if (this.playing !== undefined) this.fail(e, `play while ${this.playing.clip} still plays`);
-        this.playing = { clip: e.clip, end: e.t + e.ms };
+        if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `play while ${this.playing.clip} still plays`);
+        this.playing = { clip: e.clip, end: e.t + e.ms, silenced: false };
         break;
       case 'play-cut':
         if (this.playing === undefined || this.playing.clip !== e.clip) this.fail(e, 'play-cut without a clip playing');
         this.playing = undefined;
         break;
       case 'hangup':
-        if (this.playing !== undefined) this.fail(e, `hang-up while ${this.playing.clip} still plays`);
+        if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `hang-up while ${this.playing.clip} still plays`);
         this.hungUp = true;
         break;
       case 'tone':

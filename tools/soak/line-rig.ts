@@ -178,7 +178,7 @@ export class LineRig {
   }
 
   /**
-   * Forgets what the simulated board recorded (sound segments, disconnects, output writes): a long
+   * Forgets what the simulated board recorded (sound segments, disconnects, output writes, rings): a long
    * soak keeps the board's memory flat so any growth it sees is the core's.
    */
   forgetBoardHistory(): void {
@@ -187,6 +187,7 @@ export class LineRig {
     this.audio.segments.push(...playing);
     this.line.disconnects.length = 0;
     this.outputs.writes.length = 0;
+    this.ringer.log.length = 0;
   }
 
   private checkState(when: string): void {

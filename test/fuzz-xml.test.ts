@@ -14,9 +14,9 @@ import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { loadMenu, type LoadResult } from '../src/ozml/load.js';
 import { parseXml, type XmlElement } from '../src/ozml/xml.js';
 import { readMenuFile } from '../tools/menu-file.js';
-import { exampleMenus, holds } from './fuzz-support.js';
+import { EXAMPLES, example, fraction, mutation, ozmlDocument, smallLimits, TOKENS, xmlish } from './fuzz-documents.js';
+import { holds } from './fuzz-support.js';
 
-const EXAMPLES = exampleMenus();
 /** The slowest single load seen, for the figure printed at the end. */
 let slowestMs = 0;
 /** A load of one document (at most 64 KiB) taking longer than this is a hang. */
@@ -96,28 +96,6 @@ function obeysContract(text: string, limits?: MenuLimits): boolean {
   return true;
 }
 
-/** Pieces of XML and OzML, so random strings look enough like menus to reach deep code. */
-const TOKENS = [
-  '<', '>', '/', '</', '/>', '=', '"', "'", '&', ';', ' ', '\n', '\r\n', '\t', 'x', '1', '0.5', '-',
-  '<?xml version="1.0"?>', '<?', '?>', '<!--', '-->', '--', '<![CDATA[', ']]>', '<!DOCTYPE', '&amp;', '&lt;',
-  '&#65;', '&#x1F600;', '&#0;', '&#xD800;', '&bogus;', 'Response', 'Speak', 'Delay', 'UserInput', 'Hangup',
-  'Play', 'Output', 'InitialCommands', 'Inputs', 'Input', 'key', 'timeout', 'repeat', 'true', 'clip', 'CallId',
-  'Party', 'MultiDigit', 'Terminator', '<Response>', '</Response>', '<Speak>', '</Speak>', '<Delay>', '</Delay>',
-  '<UserInput timeout="3" repeat="true">', '</UserInput>', '<Input key="1">', '</Input>', 'é', '😀', '\u0001', '\u0000',
-  '\uFFFE', '\uD800',
-];
-
-const xmlish = fc.array(fc.constantFrom(...TOKENS), { maxLength: 120 }).map((parts) => parts.join(''));
-
-/** Limits small enough that random documents often hit them. */
-const smallLimits: fc.Arbitrary<MenuLimits> = fc.record({
-  maxChars: fc.integer({ min: 0, max: 4000 }),
-  maxDepth: fc.integer({ min: 1, max: 8 }),
-  maxElements: fc.integer({ min: 1, max: 40 }),
-  maxCommands: fc.integer({ min: 0, max: 20 }),
-  maxTextChars: fc.integer({ min: 0, max: 64 }),
-});
-
 t.test('any string: loads, or positioned errors inside the document; never throws', async (t) => {
   holds(t, 'arbitrary unicode strings', fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => obeysContract(s)), 400);
   holds(t, 'XML-like token soup', fc.property(xmlish, (s) => obeysContract(s)), 1500);
@@ -130,116 +108,14 @@ t.test('any string: loads, or positioned errors inside the document; never throw
   );
 });
 
-/** A random well-formed OzML-ish tree: right and wrong names and attributes, so the checker runs. */
-const NAMES = ['Speak', 'Delay', 'UserInput', 'InitialCommands', 'Inputs', 'Input', 'Hangup', 'Play', 'Output', 'NoInput', 'NoMatch', 'Failed', 'Forward', 'speak', 'Wait'];
-const ATTRS = ['timeout', 'repeat', 'key', 'clip', 'CallId', 'Party', 'MultiDigit', 'MaxDigits', 'MinDigits', 'Terminator', 'BargeIn', 'BackKey', 'Name', 'On', 'Pulse', 'AudioFile', 'bogus'];
-const VALUES = ['1', '0', '-1', '2.5', '7200', 'true', 'false', 'maybe', '#', '*', '12', '', 'door', 'x&amp;y', '99999999999999999999'];
-const TEXTS = ['', '1', '0.25', 'Hello there.', '  ', 'abc', '3601', 'NaN', '1e3', '&lt;tag&gt;'];
-
-interface Tree {
-  name: string;
-  attrs: [string, string][];
-  text: string;
-  children: Tree[];
-}
-
-/** A tree of at most `depth` levels below this node. */
-function treeOf(depth: number): fc.Arbitrary<Tree> {
-  return fc.record({
-    name: fc.constantFrom(...NAMES),
-    attrs: fc.uniqueArray(fc.tuple(fc.constantFrom(...ATTRS), fc.constantFrom(...VALUES)), { maxLength: 3, selector: (a) => a[0] }),
-    text: fc.constantFrom(...TEXTS),
-    children: depth === 0 ? fc.constant([]) : fc.array(treeOf(depth - 1), { maxLength: 3 }),
-  });
-}
-
-const tree = treeOf(4);
-
-function render(node: Tree, indent: string): string {
-  const attrs = node.attrs.map(([k, v]) => ` ${k}="${v}"`).join('');
-  const inner = node.children.map((c) => `\n${render(c, `${indent}  `)}`).join('');
-  return `${indent}<${node.name}${attrs}>${node.text}${inner}${inner === '' ? '' : `\n${indent}`}</${node.name}>`;
-}
-
 t.test('random well-formed menus: the checker answers with positions inside the document', async (t) => {
   holds(
     t,
     'random OzML trees',
-    fc.property(fc.array(tree, { maxLength: 6 }), (nodes) => obeysContract(`<Response>\n${nodes.map((n) => render(n, '  ')).join('\n')}\n</Response>\n`)),
+    fc.property(ozmlDocument, (doc) => obeysContract(doc)),
     600,
   );
 });
-
-const example = fc.constantFrom(...EXAMPLES);
-
-/** Offsets of each `<Name` and `</Name` tag name in a document. */
-function tagNames(text: string): { at: number; name: string }[] {
-  const out: { at: number; name: string }[] = [];
-  for (const m of text.matchAll(/<\/?([A-Za-z][A-Za-z0-9]*)/g)) {
-    const name = m[1]!;
-    out.push({ at: m.index + m[0].length - name.length, name });
-  }
-  return out;
-}
-
-function swapTagNames(text: string, i: number, j: number): string {
-  const tags = tagNames(text);
-  if (tags.length === 0) return text;
-  const a = tags[i % tags.length]!;
-  const b = tags[j % tags.length]!;
-  if (a.at === b.at) return text;
-  const [first, second] = a.at < b.at ? [a, b] : [b, a];
-  return (
-    text.slice(0, first.at) + second.name + text.slice(first.at + first.name.length, second.at) + first.name + text.slice(second.at + second.name.length)
-  );
-}
-
-function insertAt(text: string, fraction: number, piece: string): string {
-  const at = Math.floor(fraction * (text.length + 1));
-  return text.slice(0, at) + piece + text.slice(at);
-}
-
-const fraction = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
-
-/** Mutations the way menu files go wrong: each is a function of an example document. */
-const mutation: fc.Arbitrary<(text: string) => string> = fc.oneof(
-  fraction.map((f) => (s: string) => s.slice(0, Math.floor(f * s.length))),
-  fc.tuple(fc.nat(), fc.nat()).map(([i, j]) => (s: string) => swapTagNames(s, i, j)),
-  fc
-    .tuple(fraction, fc.string({ unit: fc.constantFrom('a', 'z', '#', 'x', '1', ';', '&', ' '), maxLength: 14 }))
-    .map(([f, name]) => (s: string) => insertAt(s, f, `&${name}`)),
-  fc
-    .tuple(fc.nat(), fc.integer({ min: DEFAULT_LIMITS.maxTextChars - 2, max: DEFAULT_LIMITS.maxChars + 10 }))
-    .map(([i, n]) => (s: string) => {
-      const tags = tagNames(s).filter((tag) => s[tag.at - 1] === '<');
-      const tag = tags[i % tags.length];
-      if (tag === undefined) return s;
-      const end = tag.at + tag.name.length;
-      return `${s.slice(0, end)} huge="${'a'.repeat(n)}"${s.slice(end)}`;
-    }),
-  fc
-    .tuple(fc.integer({ min: 1, max: 400 }), fc.constantFrom('UserInput', 'Inputs', 'a', 'Input key="1"'))
-    .map(([n, open]) => (s: string) => {
-      const close = `</${open.split(' ')[0]}>`;
-      return s.replace('<Response>', `<Response>${`<${open}>`.repeat(n)}<Speak>deep</Speak>${close.repeat(n)}`);
-    }),
-  fc
-    .tuple(fraction, fc.constantFrom('<Transfer/>', '<Wait>2</Wait>', '<Forward>100</Forward>', '<speak>hi</speak>', '<Record/>', '<x:Speak/>'))
-    .map(([f, cmd]) => (s: string) => {
-      const lines = s.split('\n');
-      const at = Math.floor(f * lines.length);
-      return [...lines.slice(0, at), cmd, ...lines.slice(at)].join('\n');
-    }),
-  fc
-    .tuple(fraction, fc.string({ unit: fc.constantFrom(...TOKENS), maxLength: 4 }))
-    .map(([f, piece]) => (s: string) => insertAt(s, f, piece)),
-  fc.tuple(fraction, fraction, fraction).map(([a, b, c]) => (s: string) => {
-    const from = Math.floor(Math.min(a, b) * s.length);
-    const to = Math.floor(Math.max(a, b) * s.length);
-    return insertAt(s, c, s.slice(from, to));
-  }),
-  fc.tuple(fraction, fraction).map(([a, b]) => (s: string) => s.slice(0, Math.floor(Math.min(a, b) * s.length)) + s.slice(Math.floor(Math.max(a, b) * s.length))),
-);
 
 t.test('mutated example menus: truncations, swapped tags, bad entities, huge attributes, deep nesting, unknown commands', async (t) => {
   t.ok(EXAMPLES.length >= 8, `${EXAMPLES.length} example menus`);

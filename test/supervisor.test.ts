@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { pulseTrain } from '../src/line/rotary.js';
 import { DEFAULT_SUPERVISOR_LIMITS, LineSupervisor, type LineFault } from '../src/line/supervisor.js';
 import { holds } from './fuzz-support.js';
 
@@ -136,6 +137,49 @@ t.test('random input streams: faults alternate start and recovery per input; tim
       if (clock.pending !== 0) throw new Error(`${clock.pending} timers left`);
       return true;
     }),
+    300,
+  );
+});
+
+t.test('no fault from any real caller: dialling at 7-20 pps with bouncing contacts, DTMF at its fastest', async (t) => {
+  holds(
+    t,
+    'dialled digits and DTMF keys',
+    fc.property(
+      fc.array(
+        fc.record({
+          pulses: fc.integer({ min: 1, max: 10 }),
+          pps: fc.integer({ min: 7, max: 20 }),
+          bounces: fc.integer({ min: 0, max: 3 }),
+          pause: fc.integer({ min: 300, max: 3000 }),
+          keys: fc.integer({ min: 0, max: 5 }),
+        }),
+        { maxLength: 30 },
+      ),
+      (digits) => {
+        const { faults, sup, runTo } = rig();
+        let at = 0;
+        for (const d of digits) {
+          for (const c of pulseTrain(d.pulses, { pulsesPerSecond: d.pps, breakRatio: 0.6 })) {
+            for (let b = 0; b <= d.bounces; b++) {
+              runTo(at + c.atMs + b);
+              sup.hook(at + c.atMs + b);
+            }
+          }
+          at += Math.ceil((d.pulses * 1000) / d.pps) + d.pause;
+          for (let k = 0; k < d.keys; k++) {
+            runTo(at);
+            sup.key('5', true, at);
+            runTo(at + 40);
+            sup.key('5', false, at + 40);
+            at += 80;
+          }
+        }
+        runTo(at + 20_000);
+        if (faults.length > 0) throw new Error(JSON.stringify(faults));
+        return true;
+      },
+    ),
     300,
   );
 });

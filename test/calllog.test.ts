@@ -126,6 +126,15 @@ t.test('the ring is bounded: the newest records survive, in order, with consecut
   t.equal(reopened.append(new Uint8Array([1])), 501, 'numbering resumes after a reboot');
   t.throws(() => reopened.append(new Uint8Array(256)), RangeError, 'a record larger than a sector is refused');
   t.equal(new CallLog(new MemoryStore(64, 2)).append({ kind: 'fault', atMs: 0, message: 'x'.repeat(100) }), 'call log: a record of 111 bytes exceeds the limit of 52');
+  const tiny = new CallLog(new MemoryStore(64, 1));
+  t.equal(tiny.problem, 'call log: a ring log needs at least two sectors', 'a region too small is a problem, not a crash');
+  t.equal(tiny.append({ kind: 'fault', atMs: 0, message: 'x' }), 'call log: a ring log needs at least two sectors');
+  t.same(tiny.entries(), []);
+  const broken = new MemoryStore(64, 2);
+  broken.write = () => {
+    throw new Error('SPI flash write failed');
+  };
+  t.equal(new CallLog(broken).append({ kind: 'fault', atMs: 0, message: 'x' }), 'call log: SPI flash write failed');
 });
 
 function same(a: readonly LogRecord[], b: readonly LogRecord[]): boolean {

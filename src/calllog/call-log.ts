@@ -1,7 +1,8 @@
 /**
- * The call log: LogEntry records (calls and faults) in a RingLog on a ByteStore. Appending never
- * throws into the phone: a failing flash is reported through the return value, and the call goes
- * on. On the device, `FlashStorage` (hal/drivers/flash-storage.ts) is the store.
+ * The call log: LogEntry records (calls and faults) in a RingLog on a ByteStore. Nothing here
+ * throws into the phone: a region too small or a failing flash is reported through `problem` and
+ * the return values, and calls go on. On the device, `FlashStorage` (hal/drivers/flash-storage.ts)
+ * is the store.
  */
 import type { ByteStore } from '../../hal/storage.js';
 import { decodeEntry, encodeEntry, type LogEntry } from './record.js';
@@ -14,24 +15,39 @@ export interface StoredEntry {
 }
 
 export class CallLog {
-  private readonly ring: RingLog;
+  /** The ring, or why there is none (a region too small, a flash that cannot be read). */
+  private readonly ring: RingLog | string;
 
   constructor(store: ByteStore) {
-    this.ring = new RingLog(store);
+    this.ring = attempt(() => new RingLog(store));
+  }
+
+  /** Why the log cannot be written, or undefined when it can. */
+  get problem(): string | undefined {
+    return typeof this.ring === 'string' ? this.ring : undefined;
   }
 
   /** Appends an entry; returns its sequence number, or an error message when the flash failed. */
   append(entry: LogEntry): number | string {
-    try {
-      return this.ring.append(encodeEntry(entry));
-    } catch (e) {
-      return `call log: ${e instanceof Error ? e.message : String(e)}`;
-    }
+    const ring = this.ring;
+    return typeof ring === 'string' ? ring : attempt(() => ring.append(encodeEntry(entry)));
   }
 
-  /** Every readable entry, oldest first. */
+  /** Every readable entry, oldest first (none when the log has a problem). */
   entries(): StoredEntry[] {
-    return this.ring.records().map((r) => ({ seq: r.seq, entry: decodeEntry(r.payload) }));
+    const ring = this.ring;
+    if (typeof ring === 'string') return [];
+    const records = attempt(() => ring.records());
+    return typeof records === 'string' ? [] : records.map((r) => ({ seq: r.seq, entry: decodeEntry(r.payload) }));
+  }
+}
+
+/** Runs `f`; a throw becomes its message: the log must never take the phone down with it. */
+function attempt<T>(f: () => T): T | string {
+  try {
+    return f();
+  } catch (e) {
+    return `call log: ${e instanceof Error ? e.message : String(e)}`;
   }
 }
 

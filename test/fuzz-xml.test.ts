@@ -14,7 +14,7 @@ import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { loadMenu, type LoadResult } from '../src/ozml/load.js';
 import { parseXml, type XmlElement } from '../src/ozml/xml.js';
 import { readMenuFile } from '../tools/menu-file.js';
-import { EXAMPLES, example, fraction, mutation, ozmlDocument, smallLimits, TOKENS, xmlish } from './fuzz-documents.js';
+import { EXAMPLES, example, fraction, mutation, ozmlDocument, smallLimits, xmlish } from './fuzz-documents.js';
 import { holds } from './fuzz-support.js';
 
 /** The slowest single load seen, for the figure printed at the end. */

@@ -118,18 +118,14 @@ function run(which: number, clipMs: number, steps: readonly [number, Burst][], a
 }
 
 /**
- * The bug these properties found (src/engine/phone.ts, `release`): when the line decides two things
- * at one instant, a dialled digit and then a flash (a break longer than a pulse starting within
- * the inter-digit time), the flash's release takes the clip the digit's Input just started for a
- * clip silenced by the break and ends it at once: the caller never hears the answer and the menu
- * runs ahead, with no play-cut traced. Minimal reproduction:
+ * A bug these properties found (fixed in src/engine/phone.ts, `release`): when the line decides a
+ * dialled digit and then a flash at one instant (a break longer than a pulse starting within the
+ * inter-digit time), the flash's release took the clip the digit's Input had just started for the
+ * clip silenced by the break and ended it at once. Reproduction:
  *   ringdown sim examples/door-phone.xml --clip-ms 3000 --events "offhook@0 dial:1@2 break:1000@2.14 onhook@20"
- * traces `play "The office is open..."` then `play "Thank you. Goodbye!"` both at 3.150 s.
- * The fix: remember the clip `loopOpened` silenced and end that one in `release`, not `this.clip`.
  */
-const KNOWN_BUG = 'phone.ts release() ends the clip a same-instant digit started (dial then flash): see the comment above';
 
-t.test('a dialled digit then a flash: the Input\'s clip plays to its end', { todo: KNOWN_BUG }, async (t) => {
+t.test('a dialled digit then a flash: the Input\'s clip plays to its end', async (t) => {
   const menu = MENUS.find((m) => m.file === 'examples/door-phone.xml')!.menu;
   const r = simulate({
     menu,
@@ -143,7 +139,7 @@ t.test('a dialled digit then a flash: the Input\'s clip plays to its end', { tod
   ]);
 });
 
-t.test('raw hook levels, dial pulses, DTMF and rings: every sequence', { todo: KNOWN_BUG }, async (t) => {
+t.test('raw hook levels, dial pulses, DTMF and rings: every sequence', async (t) => {
   holds(t, 'random raw line events', fc.property(scenario, ({ which, clipMs, steps }) => run(which, clipMs, steps)), 500);
 });
 

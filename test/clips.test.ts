@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import t from 'tap';
 import { encodeWav, readWavInfo } from '../src/audio/wav.js';
 import { clipSlug } from '../src/clips/catalog.js';
+import { FALLBACK_CLIP } from '../src/engine/fallback.js';
 
 function ringdown(args: string[], env?: NodeJS.ProcessEnv): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', ...(env !== undefined ? { env } : {}) });
@@ -44,8 +45,9 @@ t.test('clips: synthesizes every Speak of the door phone, writes catalog and man
   const first = ringdown(['clips', menu, '--out', dir]);
   t.equal(first.err, '');
   t.equal(first.code, 0);
-  t.match(first.out, `${dir}: 8 clips: 0 recorded, 8 synthesized (8 new); wrote catalog.json, manifest.json`);
-  const names = DOOR_TEXTS.map(clipSlug).sort();
+  t.match(first.out, `${dir}: 9 clips: 0 recorded, 9 synthesized (9 new); wrote catalog.json, manifest.json`);
+  // Every Speak of the menu, and the device's fallback clip (played when a menu fails to load).
+  const names = [...DOOR_TEXTS.map(clipSlug), FALLBACK_CLIP].sort();
   t.same(
     readdirSync(dir).sort(),
     ['catalog.json', 'manifest.json', ...names.map((n) => `${n}.wav`)].sort(),
@@ -68,7 +70,7 @@ t.test('clips: synthesizes every Speak of the door phone, writes catalog and man
   const before = snapshot(dir);
   const again = ringdown(['clips', menu, '--out', dir]);
   t.equal(again.code, 0);
-  t.equal(again.out, `${dir}: up to date (8 clips: 0 recorded, 8 synthesized)\n`);
+  t.equal(again.out, `${dir}: up to date (9 clips: 0 recorded, 9 synthesized)\n`);
   t.same(snapshot(dir), before, 'nothing was rewritten');
 
   // The simulator takes each clip's length from its file.
@@ -91,23 +93,23 @@ t.test('clips: a recorded clip the catalog names is used as is; a changed text i
   writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: { 'Hello caller.': 'hello' } }));
   const r = ringdown(['clips', menu, '--out', dir]);
   t.equal(r.code, 0, r.err);
-  t.match(r.out, '2 clips: 1 recorded, 1 synthesized (1 new)');
+  t.match(r.out, '3 clips: 1 recorded, 2 synthesized (2 new)');
   t.same(readFileSync(join(dir, 'hello.wav')), Buffer.from(recording), 'the recording is untouched');
   const catalog = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')) as { clips: Record<string, string>; synthesized: Record<string, unknown> };
   t.same(catalog.clips, { 'Hello caller.': 'hello' }, 'a Speak with its own clip name needs no catalog entry');
-  t.same(Object.keys(catalog.synthesized), ['bye']);
+  t.same(Object.keys(catalog.synthesized).sort(), ['bye', FALLBACK_CLIP]);
 
   writeFileSync(menu, '<Response>\n  <Speak>Hello caller.</Speak>\n  <Speak clip="bye">Goodbye for now.</Speak>\n  <Speak>See you.</Speak>\n</Response>\n');
   const byeBefore = readFileSync(join(dir, 'bye.wav'));
   const changed = ringdown(['clips', menu, '--out', dir]);
   t.equal(changed.code, 0, changed.err);
-  t.match(changed.out, '3 clips: 1 recorded, 2 synthesized (2 new)');
+  t.match(changed.out, '4 clips: 1 recorded, 3 synthesized (2 new)');
   t.not(readFileSync(join(dir, 'bye.wav')).equals(byeBefore), 'bye.wav says the new text');
 
   writeFileSync(menu, '<Response>\n  <Speak>Hello caller.</Speak>\n</Response>\n');
   const fewer = ringdown(['clips', menu, '--out', dir]);
   t.match(fewer.out, 'removed 2 no longer used');
-  t.same(readdirSync(dir).sort(), ['catalog.json', 'hello.wav', 'manifest.json'], 'synthesized clips no menu plays are gone; the recording stays');
+  t.same(readdirSync(dir).sort(), ['catalog.json', 'hello.wav', 'manifest.json', `${FALLBACK_CLIP}.wav`], 'synthesized clips no menu plays are gone; the recording stays');
 });
 
 /** Bytes of a WAV header with the given format fields and `frames` frames of silence. */

@@ -13,6 +13,7 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import type { Menu } from '../src/ozml/menu.js';
 import { catalogText, inspectClip, manifestText, readFolderState, type SynthRecord } from './clips/folder.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
+import { fallbackMenu } from '../src/engine/fallback.js';
 import { convertHint, DEFAULT_VOICE, missingTool, synthesize, synthKey, type VoiceOptions } from './clips/synth.js';
 import { readMenuFile } from './menu-file.js';
 
@@ -105,7 +106,8 @@ export function runClips(argv: string[], out: Out, err: Out): number {
     err(state);
     return 1;
   }
-  const plan = planClips(menus, state.catalog);
+  // The device's built-in fallback menu (a menu that fails to load) plays its clip from this folder too.
+  const plan = planClips([...menus, { file: 'built-in fallback menu', menu: fallbackMenu() }], state.catalog);
   const work = sortWork(dir, plan.needs, state.synthesized, voice);
   const problems = [...plan.problems, ...work.problems];
   if (problems.length > 0) {

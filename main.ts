@@ -21,7 +21,7 @@ import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
 import { NORTH_AMERICA, PROFILES } from './src/line/profile.js';
 import { CallLog } from './src/calllog/call-log.js';
-import { menuFaultEntry } from './src/calllog/faults.js';
+import { lineFaultEntry, menuFaultEntry } from './src/calllog/faults.js';
 import { CallRecorder } from './src/calllog/recorder.js';
 import { loadMenuOrFallback } from './src/engine/fallback.js';
 import { formatDiagnostic } from './src/ozml/diagnostic.js';
@@ -103,6 +103,8 @@ export function startPhone(board: Board): Phone {
     ringer: board.ringer,
     clips,
     profile,
+    supervise: true,
+    onLineFault: (fault) => void callLog?.append(lineFaultEntry(fault)),
     trace: (event: TraceEvent) => {
       log(JSON.stringify(event));
       recorder.observe(event);

@@ -18,6 +18,7 @@ import type { LineFeed } from '../../hal/line-feed.js';
 import type { DigitalOutputs } from '../../hal/outputs.js';
 import type { RingCadence, Ringer } from '../../hal/ringer.js';
 import type { ClipLibrary } from '../clips/catalog.js';
+import { LineSupervisor, type LineFault } from '../line/supervisor.js';
 import { HookDecoder, type LineEvent } from '../line/hook-decoder.js';
 import type { LineProfile } from '../line/profile.js';
 import type { Menu } from '../ozml/menu.js';
@@ -56,6 +57,13 @@ export interface PhoneOptions {
   ringMenu?: Menu;
   /** Ring triggers by name; `ring(name)` rings with the trigger's cadence and runs its menu. */
   triggers?: Readonly<Record<string, RingTrigger>>;
+  /**
+   * Watch the hook and DTMF inputs for faults (a stuck StD strobe, a chattering or floating hook
+   * input: src/line/supervisor.ts). A faulty input's events are dropped until it recovers; each
+   * fault is traced once (`line-fault`) and passed to `onLineFault` (e.g. for the call log).
+   */
+  supervise?: boolean;
+  onLineFault?: (fault: LineFault) => void;
 }
 
 export type PhoneState = 'idle' | 'ringing' | 'menu' | 'disconnected';
@@ -79,6 +87,7 @@ export class Phone {
   /** The clock and audio as the interpreter sees them: every callback runs inside `guard`. */
   private readonly guarded: { clock: Clock; audio: AudioPlayer };
   private readonly decoder: HookDecoder | undefined;
+  private readonly supervisor: LineSupervisor | undefined;
   /** Loop open during a call: audio is silent and the menu's timers wait for the decision. */
   private held = false;
   private heldTimers: MenuTimer[] = [];
@@ -133,18 +142,43 @@ export class Phone {
       },
     };
     const { hook, dtmf } = options;
+    const supervisor = options.supervise === true ? this.openSupervisor() : undefined;
+    this.supervisor = supervisor;
     if (hook !== undefined) {
       const decoder = new HookDecoder({ clock, timing: options.profile.timing, onEvent: (e) => this.guard(() => this.lineEvent(e)) });
       this.decoder = decoder;
-      hook.onChange = (offHook, atMs) => decoder.input(offHook, atMs);
+      hook.onChange = (offHook, atMs) => {
+        supervisor?.hook(atMs);
+        if (supervisor?.hookHealthy !== false) decoder.input(offHook, atMs);
+      };
       // Off-hook at power-up: a call as soon as the level has held.
       if (hook.read()) decoder.input(true, clock.now());
     }
     if (dtmf !== undefined) {
       dtmf.onKey = (event: DtmfEvent) => {
+        supervisor?.key(event.key, event.down, event.atMs);
+        if (supervisor?.dtmfHealthy === false) return;
         if (event.down && !this.held && this.state !== 'ringing') this.key(event.key);
       };
     }
+  }
+
+  private openSupervisor(): LineSupervisor {
+    const { clock, hook } = this.options;
+    return new LineSupervisor({
+      clock,
+      onFault: (fault) =>
+        this.guard(() => {
+          if (fault.kind === 'recovered') {
+            this.emit({ type: 'line-fault', input: fault.input, fault: 'recovered' });
+            // Levels were dropped while the input was faulty: start again from the level now.
+            if (fault.input === 'hook' && hook !== undefined) this.decoder?.input(hook.read(), clock.now());
+          } else {
+            this.emit({ type: 'line-fault', input: fault.kind === 'hook-chatter' ? 'hook' : 'dtmf', fault: fault.kind });
+          }
+          this.options.onLineFault?.(fault);
+        }),
+    });
   }
 
   get lineState(): PhoneState {

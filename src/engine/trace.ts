@@ -30,6 +30,7 @@ export type TraceEvent =
   | { t: number; type: 'ring'; trigger: string }
   | { t: number; type: 'ring-stop'; reason: 'answer' | 'bound' | 'busy' }
   | { t: number; type: 'idle' }
+  | { t: number; type: 'line-fault'; input: 'dtmf' | 'hook'; fault: 'dtmf-stuck' | 'dtmf-chatter' | 'hook-chatter' | 'recovered' }
   | { t: number; type: 'end' };
 
 /** Distributes an event type over the union so `Omit` keeps each member's fields. */

@@ -29,7 +29,10 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
   return -1;
 }
 
-/** Line and column (1-based, in characters) of a byte offset in valid UTF-8 text before it. */
+/**
+ * Line and column (1-based) of a byte offset in valid UTF-8 text before it. Columns count UTF-16
+ * code units, as the XML parser's do (a character above U+FFFF counts 2), so both agree.
+ */
 export function utf8Position(bytes: Uint8Array, offset: number): { line: number; col: number } {
   let line = 1;
   let col = 1;
@@ -39,7 +42,7 @@ export function utf8Position(bytes: Uint8Array, offset: number): { line: number;
       line++;
       col = 1;
     } else if ((b & 0xc0) !== 0x80) {
-      col++;
+      col += b >= 0xf0 ? 2 : 1;
     }
   }
   return { line, col };

@@ -181,7 +181,7 @@ t.test('invalid UTF-8 bytes in a menu file are reported at their line and column
       writeFileSync(file, bytes);
       const r = readMenuFile(file);
       const lines = head.split('\n');
-      const want = { line: lines.length, col: [...lines.at(-1)!].length + 1 };
+      const want = { line: lines.length, col: lines.at(-1)!.length + 1 }; // UTF-16 units, as the parser counts
       const d = r.diagnostics[0];
       if (r.menu !== undefined || r.diagnostics.length !== 1 || d === undefined) throw new Error(`expected one error, got ${JSON.stringify(r.diagnostics)}`);
       const hex = bad[0]!.toString(16).toUpperCase();

@@ -33,8 +33,8 @@ t.test('encode then decode: the keys, their times and the level', async (t) => {
     t.ok(m, line);
     if (m === null) return;
     t.equal(m[3], '159#D'[i]);
-    t.ok(Math.abs(Number(m[1]) - (0.12 + 0.2 * i)) <= 0.003, `start ${line}`);
-    t.ok(Math.abs(Number(m[2]) - (0.2 + 0.2 * i)) <= 0.003, `end ${line}`);
+    t.ok(Math.abs(Number(m[1]) - (0.12 + 0.2 * i)) <= 0.004, `start ${line}`);
+    t.ok(Math.abs(Number(m[2]) - (0.2 + 0.2 * i)) <= 0.004, `end ${line}`);
   });
 });
 

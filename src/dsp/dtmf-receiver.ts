@@ -13,15 +13,17 @@
  *   TR-NWT-000506 §6 ask for operation from 0 to -25 dBm0 per tone, less twist);
  * - twist: the row at most `normalTwistDb` (10.5) louder or `reverseTwistDb` (6) quieter than the
  *   column (Q.24 / LSSGR: accept 8 dB normal and 4 dB reverse twist);
- * - purity: each tone `purityDb` (8) above the others of its group, and above the 1075 Hz guard by
+ * - purity: each tone `purityDb` (12) above the others of its group, and above the 1075 Hz guard by
  *   `guardDb` (10): a voice whose harmonics land on a row and a column has others in between;
  * - share: the two tones hold `share` (half) of the window's energy, dial tone not counted (speech
  *   and music spread their energy; dial tone at the keys' level does not mask them).
  * A key goes down when a run of at least `minWindows` (3) passing windows with one pair:
- * - has its tones within `tolerance` (2.5 %) of nominal, measured from the phase advance of each
+ * - has its tones within `tolerance` (2 %) of nominal, measured from the phase advance of each
  *   tone between windows (exact for a steady tone, unambiguous to +/-62.5 Hz). Q.24 / LSSGR: accept
- *   +/-1.5 %, reject +/-3.5 %; 2.5 % splits the difference;
- * - is steady: each tone's frequency moves less than `maxDriftHz` (8) between windows the tone fills
+ *   +/-1.5 %, reject +/-3.5 %; Q.23 lets a sender be 1.8 % off, so 2 % (not the midpoint: music on
+ *   an equal-tempered scale has note pairs 2.5 % off a key);
+ * - is steady: each tone's frequency moves less than `maxDriftHz` (12; twice that for a tone weaker
+ *   than the other, whose phase carries more of the other's leakage) between windows the tone fills
  *   alike, and two windows have the pair hold `downShare` (0.8) of the energy. A key's generator is
  *   crystal-locked; a voice that lines up two harmonics glides in pitch or swells and fades;
  * - lasts at least `minToneMs` (30 ms), measured from how much of its first and last windows the
@@ -170,12 +172,12 @@ export class DtmfDetector {
     this.#minPower = (TAPER_SQUARES * a * a) / 2;
     this.#normalTwist = Math.pow(10, (options.normalTwistDb ?? 10.5) / 10);
     this.#reverseTwist = Math.pow(10, (options.reverseTwistDb ?? 6) / 10);
-    this.#tolerance = options.tolerance ?? 0.025;
+    this.#tolerance = options.tolerance ?? 0.02;
     this.#minWindows = options.minWindows ?? 3;
     this.#releaseWindows = options.releaseWindows ?? 3;
     this.#radiansPerHz = (2 * Math.PI * HOP) / rate;
-    this.#maxDrift = options.maxDriftHz ?? 8;
-    this.#purity = Math.pow(10, (options.purityDb ?? 8) / 10);
+    this.#maxDrift = options.maxDriftHz ?? 12;
+    this.#purity = Math.pow(10, (options.purityDb ?? 12) / 10);
     this.#share = options.share ?? 0.5;
     this.#guard = Math.pow(10, (options.guardDb ?? 10) / 10);
     this.#downShare = options.downShare ?? 0.8;
@@ -338,7 +340,7 @@ export class DtmfDetector {
       this.#accumulate(0, r);
       this.#accumulate(1, c);
       // Deviation per window, only between windows the tone fills alike (not onset or end).
-      if (Math.min(strength, this.#runPrevStrength) >= 0.9 * Math.max(strength, this.#runPrevStrength)) {
+      if (Math.min(strength, this.#runPrevStrength) >= 0.8 * Math.max(strength, this.#runPrevStrength)) {
         this.#track(0, r);
         this.#track(2, c);
       }
@@ -425,7 +427,11 @@ export class DtmfDetector {
     if (this.#runStrong < 2) return false;
     const d = this.#drift;
     if (d[0]! > d[1]! || d[2]! > d[3]!) return false;
-    if (d[1]! - d[0]! > this.#maxDrift || d[3]! - d[2]! > this.#maxDrift) return false;
+    // The weaker tone's phase carries more of the stronger one's leakage: allow it up to twice the drift.
+    const p = this.#power;
+    const rowSlack = Math.min(2, Math.max(1, Math.sqrt(p[c]! / p[r]!)));
+    const colSlack = Math.min(2, Math.max(1, Math.sqrt(p[r]! / p[c]!)));
+    if (d[1]! - d[0]! > this.#maxDrift * rowSlack || d[3]! - d[2]! > this.#maxDrift * colSlack) return false;
     const rowHz = Math.atan2(this.#accIm[0]!, this.#accRe[0]!) / this.#radiansPerHz;
     const colHz = Math.atan2(this.#accIm[1]!, this.#accRe[1]!) / this.#radiansPerHz;
     return Math.abs(rowHz) <= this.#tolerance * FREQUENCIES[r]! && Math.abs(colHz) <= this.#tolerance * FREQUENCIES[c]!;

@@ -1,14 +1,18 @@
 /** The `ringdown` command line: one subcommand per job, each in its own module. */
 import { runCheck } from './check.js';
+import { runClips } from './clips.js';
 import { runDtmf } from './dtmf.js';
 import { runSim } from './sim.js';
+import { runTui } from './tui/main.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
   dtmf: { run: runDtmf, help: 'dtmf decode FILE.wav | dtmf encode KEYS --out FILE.wav [--tone-ms N --gap-ms N --level-dbfs L]' },
-  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   run a call in virtual time' },
+  clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
+  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
+  tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },
 };
 
 function usage(): string {
@@ -17,6 +21,11 @@ function usage(): string {
 
 export async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
+  // A reader that stops early (`ringdown sim ... | head`) is not an error.
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code === 'EPIPE') process.exit(0);
+    throw e;
+  });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
   if (name === undefined || name === '--help' || name === '-h' || name === 'help') {

@@ -1,5 +1,15 @@
-/** `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--jsonl]`. */
+/**
+ * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
+ * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]`.
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import type { Menu } from '../src/ozml/menu.js';
+import type { RingTrigger } from '../src/engine/phone.js';
+import { renderCall } from '../boards/sim/render-wav.js';
+import type { AudioSegment } from '../boards/sim/sim-audio.js';
+import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { parseEvents } from '../boards/sim/events.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
@@ -10,7 +20,29 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--jsonl]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]';
+
+/**
+ * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
+ * (a clip with no usable file is silence, with a warning), tones are synthesized.
+ */
+export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): void {
+  const cache = new Map<string, Int16Array | undefined>();
+  const clip = (name: string): Int16Array | undefined => {
+    if (cache.has(name)) return cache.get(name);
+    let samples: Int16Array | undefined;
+    const path = clipDir !== undefined ? join(clipDir, `${name}.wav`) : undefined;
+    if (path !== undefined && existsSync(path)) {
+      const wav = readWavSamples(readFileSync(path));
+      const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
+      if (problem !== undefined || typeof wav === 'string') err(`${path}: warning: ${problem ?? ''}; it is silent in ${file}`);
+      else samples = wav.samples;
+    }
+    cache.set(name, samples);
+    return samples;
+  };
+  writeFileSync(file, encodeWav(renderCall({ segments, endMs, clip })));
+}
 
 /** One trace event as a human reads it: time in seconds, type, then its fields. */
 export function formatTraceLine(e: TraceEvent): string {
@@ -18,6 +50,26 @@ export function formatTraceLine(e: TraceEvent): string {
     .filter(([k]) => k !== 't' && k !== 'type')
     .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
   return `${(e.t / 1000).toFixed(3).padStart(9)}  ${e.type.padEnd(9)} ${fields.join(' ')}`.trimEnd();
+}
+
+/**
+ * The clips a simulated run plays: the clip folder given or found beside the menu (its problems
+ * are warnings), or every clip `fixedMs` long.
+ */
+export function simClips(
+  file: string,
+  given: string | undefined,
+  fixedMs: number | undefined,
+  err: (line: string) => void,
+): { clipDir: string | undefined; clips: SimClipLibrary } {
+  const clipDir = findClipFolder(file, given);
+  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
+  for (const p of folder?.problems ?? []) err(`${p.file}:1:1: warning: ${p.message}`);
+  const clips = new SimClipLibrary({
+    ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
+    ...(fixedMs !== undefined ? { fixedMs } : {}),
+  });
+  return { clipDir, clips };
 }
 
 export function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
@@ -30,6 +82,9 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       until: { type: 'string' },
       profile: { type: 'string', default: 'us' },
       jsonl: { type: 'boolean' },
+      wav: { type: 'string' },
+      'ring-menu': { type: 'string' },
+      trigger: { type: 'string', multiple: true },
     },
     allowPositionals: true,
   });
@@ -68,15 +123,42 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
 
-  const clipDir = findClipFolder(file, values.clips);
-  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
-  for (const p of folder?.problems ?? []) err(`${p.file}:1:1: warning: ${p.message}`);
-  const clips = new SimClipLibrary({
-    ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
-    ...(fixedMs !== undefined ? { fixedMs } : {}),
-  });
+  const loadOther = (path: string): Menu | undefined => {
+    const other = readMenuFile(path, SIM_OUTPUT_NAMES);
+    for (const d of other.diagnostics) err(formatDiagnostic(path, d));
+    return hasErrors(other.diagnostics) ? undefined : other.menu;
+  };
+  let ringMenu: Menu | undefined;
+  if (values['ring-menu'] !== undefined) {
+    ringMenu = loadOther(values['ring-menu']);
+    if (ringMenu === undefined) return 1;
+  }
+  const triggers: Record<string, RingTrigger> = {};
+  for (const spec of values.trigger ?? []) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.+?)(?::(us|uk|cept))?$/.exec(spec);
+    if (m === null) {
+      err(`ringdown sim: --trigger ${spec}: expected NAME=FILE or NAME=FILE:PROFILE (us, uk, cept)`);
+      return 2;
+    }
+    const triggerMenu = loadOther(m[2]!);
+    if (triggerMenu === undefined) return 1;
+    const cadence = m[3] !== undefined ? PROFILES[m[3]]?.ring : undefined;
+    triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
+  }
+
+  const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
-  simulate({ menu, events, clips, profile, onTrace: print, ...(untilMs !== undefined ? { untilMs } : {}) });
+  const run = simulate({
+    menu,
+    events,
+    clips,
+    profile,
+    onTrace: print,
+    triggers,
+    ...(untilMs !== undefined ? { untilMs } : {}),
+    ...(ringMenu !== undefined ? { ringMenu } : {}),
+  });
+  if (values.wav !== undefined) writeCallWav(values.wav, run.audio, run.endMs, clipDir, err);
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
   }

@@ -12,7 +12,9 @@ interface Lane {
 
 const LANES: Lane[] = [
   { name: 'core has no Node or timer globals (tsc without Node types)', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
+  { name: 'device: main.ts, drivers and boards against @moddable/typings', command: ['npx', 'tsc', '-p', 'tsconfig.device.json'] },
   { name: 'node: tap', command: ['npx', 'tap', '--reporter=tap'] },
+  { name: 'xs: every scenario on the XS engine (xsnap-worker)', command: ['node', 'dist/tools/xs/lane.js'] },
 ];
 
 let passed = 0;

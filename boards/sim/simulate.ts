@@ -1,11 +1,15 @@
 import type { ClipLibrary } from '../../src/clips/catalog.js';
 import type { InterpreterLimits } from '../../src/engine/interpreter.js';
-import { Phone } from '../../src/engine/phone.js';
+import { Phone, type RingTrigger } from '../../src/engine/phone.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { NORTH_AMERICA, type LineProfile } from '../../src/line/profile.js';
 import type { Menu } from '../../src/ozml/menu.js';
+import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import type { SimEvent } from './events.js';
 import { SimAudio, type AudioSegment } from './sim-audio.js';
+import { SimDtmf } from './sim-dtmf.js';
+import { SimHook } from './sim-hook.js';
+import { SimRinger } from './sim-ringer.js';
 import { SimLineFeed } from './sim-line.js';
 import { SimOutputs } from './sim-outputs.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -18,6 +22,12 @@ export interface SimulationOptions {
   /** Stop at this virtual time (ms) even if things are still pending. */
   untilMs?: number;
   limits?: InterpreterLimits;
+  /** The menu run when a ring is answered (default: `menu`). */
+  ringMenu?: Menu;
+  /** Named ring triggers (`ring:NAME@S`), each with its menu and cadence. */
+  triggers?: Readonly<Record<string, RingTrigger>>;
+  /** How late the simulated SHK follows the loop while ringing (default 0). */
+  ringLagMs?: number;
   /** Called with each trace event as it happens. */
   onTrace?: (event: TraceEvent) => void;
 }
@@ -25,6 +35,8 @@ export interface SimulationOptions {
 export interface SimulationResult {
   trace: TraceEvent[];
   audio: AudioSegment[];
+  /** Ringer starts (with their cadence) and stops. */
+  rings: SimRinger['log'];
   /** Virtual time at which the run ended: the `t` of the final `end` event. */
   endMs: number;
 }
@@ -41,6 +53,9 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const audio = new SimAudio(clock, (clip) => options.clips.lengthOf(clip));
   const line = new SimLineFeed(clock);
   const outputs = new SimOutputs(clock);
+  const hook = new SimHook(clock, options.ringLagMs ?? 0);
+  const dtmf = new SimDtmf(clock);
+  const ringer = new SimRinger(clock, (ringing) => (hook.ringing = ringing));
   const trace: TraceEvent[] = [];
   const record = (event: TraceEvent): void => {
     trace.push(event);
@@ -55,19 +70,35 @@ export function simulate(options: SimulationOptions): SimulationResult {
     profile: options.profile ?? NORTH_AMERICA,
     trace: record,
     outputs,
+    hook,
+    dtmf,
+    ringer,
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
+    ...(options.ringMenu !== undefined ? { ringMenu: options.ringMenu } : {}),
+    ...(options.triggers !== undefined ? { triggers: options.triggers } : {}),
   });
   for (const event of options.events) {
     clock.schedule(event.at, () => {
       switch (event.what) {
         case 'offhook':
+          hook.assume(true);
           return phone.offHook();
         case 'onhook':
+          hook.assume(false);
           return phone.onHook();
         case 'flash':
           return phone.flash();
         case 'key':
-          return phone.key(event.key);
+          return dtmf.press(event.key);
+        case 'ring':
+          return phone.ring(event.trigger);
+        case 'dial':
+          for (const c of pulseTrain(digitPulses(event.key) ?? 0)) clock.schedule(c.atMs, () => hook.set(c.offHook));
+          return;
+        case 'break':
+          hook.set(false);
+          clock.schedule(event.ms, () => hook.set(true));
+          return;
       }
     });
   }
@@ -83,5 +114,5 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const endMs = clock.now();
   for (const segment of audio.segments) if (segment.end === undefined) segment.end = endMs;
   record({ t: endMs, type: 'end' });
-  return { trace, audio: audio.segments, endMs };
+  return { trace, audio: audio.segments, rings: ringer.log, endMs };
 }

@@ -27,6 +27,9 @@ export type TraceEvent =
   | { t: number; type: 'tone'; name: string }
   | { t: number; type: 'tone-stop'; name: string }
   | { t: number; type: 'error'; message: string }
+  | { t: number; type: 'ring'; trigger: string }
+  | { t: number; type: 'ring-stop'; reason: 'answer' | 'bound' | 'busy' }
+  | { t: number; type: 'idle' }
   | { t: number; type: 'end' };
 
 /** Distributes an event type over the union so `Omit` keeps each member's fields. */

@@ -1,0 +1,24 @@
+/**
+ * ESP32 + Ag1171 SLIC + MT8870 DTMF receiver: `createBoard()` opens the drivers on the pins of
+ * pins.ts and returns the Board the core runs on. Device-only (Moddable modules).
+ */
+import DigitalBank from 'embedded:io/digitalbank';
+import type { Board } from '../../hal/board.js';
+import { Mt8870 } from '../../hal/drivers/mt8870.js';
+import { openSlicBoard } from '../../hal/drivers/slic-board.js';
+import { OUTPUTS, PINS } from './pins.js';
+
+type Pins = { readonly [K in keyof typeof PINS]: number };
+
+/** An SLIC with SHK, RM, F/R and an MT8870 on Q1..Q4, StD: this board, or one that differs in pins. */
+export function openMt8870Board(pins: Pins, outputs: typeof OUTPUTS): Board {
+  return openSlicBoard({
+    slic: { shk: pins.shk, rm: pins.rm, fr: pins.fr },
+    outputs,
+    dtmf: (clock) => new Mt8870({ clock, io: DigitalBank, pins: { q1: pins.q1, q2: pins.q2, q3: pins.q3, q4: pins.q4, std: pins.std } }),
+  });
+}
+
+export function createBoard(): Board {
+  return openMt8870Board(PINS, OUTPUTS);
+}

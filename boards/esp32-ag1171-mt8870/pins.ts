@@ -1,0 +1,28 @@
+/**
+ * ESP32 GPIO ↔ module pin map of the ESP32 + Ag1171 + MT8870 board. docs/line.md has the wiring
+ * table with supply voltages, level shifting and the audio coupling.
+ */
+export const PINS = {
+  /** Ag1171 SHK (out, high = off-hook). Input-only GPIO; through a divider if the SLIC runs at 5 V. */
+  shk: 34,
+  /** Ag1171 RM (ring mode, in). */
+  rm: 32,
+  /** Ag1171 F/R (forward/reverse, in). */
+  fr: 33,
+  /** ESP32 DAC1 → coupling capacitor → Ag1171 VIN. */
+  dac: 25,
+  /** MT8870 Q1..Q4 and StD: one DigitalBank (bank 0). 5 V outputs: level-shift them. */
+  q1: 16,
+  q2: 17,
+  q3: 18,
+  q4: 19,
+  std: 21,
+  /** Door-strike relay driver and LED. */
+  door: 23,
+  led: 22,
+  /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
+  bell: 4,
+} as const;
+
+/** The named outputs menus may use (`check --board` reads board.json beside this file). */
+export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

@@ -1,0 +1,22 @@
+/**
+ * ESP32 GPIO ↔ module pin map of the ESP32 + Ag1171 board without an MT8870: the keys are found
+ * in software from the SLIC's VOUT sampled by the ADC. docs/line.md has the wiring table.
+ */
+export const PINS = {
+  /** Ag1171 SHK (out, high = off-hook); through a divider if the SLIC runs at 5 V. */
+  shk: 34,
+  /** Ag1171 RM (ring mode, in). */
+  rm: 32,
+  /** Ag1171 F/R (forward/reverse, in). */
+  fr: 33,
+  /** ESP32 DAC1 → coupling capacitor → Ag1171 VIN. */
+  dac: 25,
+  /** Ag1171 VOUT → coupling capacitor → mid-rail bias → ADC1 channel 0 (GPIO36, "VP"). */
+  adc: 36,
+  door: 23,
+  led: 22,
+  /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
+  bell: 4,
+} as const;
+
+export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

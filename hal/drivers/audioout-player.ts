@@ -1,0 +1,175 @@
+/**
+ * The AudioPlayer on Moddable's `pins/audioout` (ESP32 internal DAC or I2S): clips are MAUD
+ * resources played on stream 0; an `AudioOut.Callback` queued after each clip marks its end;
+ * `stop()` and every new sound flush the stream first (barge-in cuts the prompt at once).
+ *
+ * Call-progress tones are sines rendered with src/tones/synth.ts, never AudioOut's `Tone`
+ * command (a square wave: a caller would hear its harmonics). One seamless block holds a whole
+ * number of cycles of every frequency (e.g. 100 ms for 350 + 440 Hz at 8 kHz); each cadence
+ * cycle is queued as that block repeated, then silence, then a callback that queues the next.
+ */
+import type { AudioPlayer } from '../audio.js';
+import type { Clock, TimerHandle } from '../clock.js';
+import { renderTone } from '../../src/tones/synth.js';
+import type { ToneSpec } from '../../src/tones/tone.js';
+
+/** The part of Moddable's AudioOut instance the player uses. */
+export interface AudioOutPort {
+  enqueue(stream: number, kind: number, buffer: object, repeat?: number, offset?: number, count?: number): void;
+  enqueue(stream: number, kind: number, value: number): void;
+  enqueue(stream: number, kind: number): void;
+  start(): void;
+  stop(): void;
+  close(): void;
+  callback: (value: number) => void;
+}
+
+/** Moddable's AudioOut class (`pins/audioout`). */
+export interface AudioOutClass {
+  new (options: { sampleRate?: number; bitsPerSample?: number; numChannels?: number; streams?: number }): AudioOutPort;
+  readonly Samples: number;
+  readonly Flush: number;
+  readonly Callback: number;
+  readonly RawSamples: number;
+  readonly Silence: number;
+}
+
+export interface AudioOutPlayerOptions {
+  io: AudioOutClass;
+  clock: Clock;
+  /** The MAUD resource of a clip (on the chip: `new Resource(name + ".maud")`); undefined if absent. */
+  clip: (name: string) => object | undefined;
+  /** Must match the MAUD clips (default 8000 Hz, 16-bit mono). */
+  sampleRate?: number;
+}
+
+/** A block of a tone's sines that loops without a seam, and its cadence in samples. */
+export interface ToneLoop {
+  block: Int16Array;
+  /** On, off, on, off... in samples; empty for a steady tone. */
+  cadence: number[];
+}
+
+/** The longest seamless block rendered (samples); beyond, a 100 ms block with a small seam. */
+const MAX_BLOCK = 4000;
+
+function gcd(a: number, b: number): number {
+  while (b !== 0) [a, b] = [b, a % b];
+  return a;
+}
+
+/** Samples in which every frequency completes whole cycles, or undefined past `max`. */
+export function seamlessLength(frequencies: readonly number[], sampleRate: number, max = MAX_BLOCK): number | undefined {
+  let n = 1;
+  for (const f of frequencies) {
+    if (!Number.isInteger(f) || f <= 0) return undefined;
+    const period = sampleRate / gcd(sampleRate, f);
+    n = (n / gcd(n, period)) * period;
+    if (n > max) return undefined;
+  }
+  return n;
+}
+
+/** Renders a tone for AudioOut: one seamless block of its sines and its cadence in samples. */
+export function toneLoop(tone: ToneSpec, sampleRate: number): ToneLoop {
+  const length = seamlessLength(tone.frequencies, sampleRate) ?? Math.round(sampleRate / 10);
+  const block = new Int16Array(length);
+  renderTone({ ...tone, cadenceMs: [] }, sampleRate, 0, block, 0, length);
+  return { block, cadence: tone.cadenceMs.map((ms) => Math.round((ms * sampleRate) / 1000)) };
+}
+
+const STREAM = 0;
+
+export class AudioOutPlayer implements AudioPlayer {
+  private readonly out: AudioOutPort;
+  private readonly io: AudioOutClass;
+  private readonly clock: Clock;
+  private readonly clip: (name: string) => object | undefined;
+  private readonly sampleRate: number;
+  /** Each sound gets an id; a callback for any other id is stale and ignored. */
+  private id = 0;
+  private onEnd: (() => void) | undefined;
+  private tone: ToneLoop | undefined;
+  private missing: TimerHandle | undefined;
+
+  constructor(options: AudioOutPlayerOptions) {
+    this.io = options.io;
+    this.clock = options.clock;
+    this.clip = options.clip;
+    this.sampleRate = options.sampleRate ?? 8000;
+    this.out = new options.io({ sampleRate: this.sampleRate, bitsPerSample: 16, numChannels: 1, streams: 1 });
+    this.out.callback = (value) => this.callback(value);
+    this.out.start();
+  }
+
+  play(clip: string, onEnd: () => void): void {
+    const id = this.begin();
+    const resource = this.clip(clip);
+    this.onEnd = onEnd;
+    if (resource === undefined) {
+      // No such resource: end at once rather than leave the menu waiting for ever.
+      this.missing = this.clock.schedule(0, () => this.callback(id));
+      return;
+    }
+    this.out.enqueue(STREAM, this.io.Samples, resource);
+    this.out.enqueue(STREAM, this.io.Callback, id);
+  }
+
+  playTone(tone: ToneSpec): void {
+    const id = this.begin();
+    this.tone = toneLoop(tone, this.sampleRate);
+    this.queueCycle(id);
+  }
+
+  stop(): void {
+    this.begin();
+  }
+
+  close(): void {
+    this.stop();
+    this.out.stop();
+    this.out.close();
+  }
+
+  /** Flushes whatever plays and starts a new sound id. */
+  private begin(): number {
+    this.out.enqueue(STREAM, this.io.Flush);
+    if (this.missing !== undefined) this.clock.cancel(this.missing);
+    this.missing = undefined;
+    this.onEnd = undefined;
+    this.tone = undefined;
+    return ++this.id;
+  }
+
+  private callback(value: number): void {
+    if (value !== this.id) return;
+    if (this.tone !== undefined) {
+      this.queueCycle(value);
+      return;
+    }
+    const onEnd = this.onEnd;
+    this.onEnd = undefined;
+    onEnd?.();
+  }
+
+  /** One cadence cycle (a second of a steady tone), then a callback to queue the next. */
+  private queueCycle(id: number): void {
+    const loop = this.tone;
+    if (loop === undefined) return;
+    const steps = loop.cadence.length > 0 ? loop.cadence : [this.sampleRate];
+    for (let i = 0; i < steps.length; i++) {
+      const samples = steps[i]!;
+      if (samples <= 0) continue;
+      if (i % 2 === 1) {
+        this.out.enqueue(STREAM, this.io.Silence, samples);
+        continue;
+      }
+      const length = loop.block.length;
+      const whole = Math.floor(samples / length);
+      const rest = samples - whole * length;
+      if (whole > 0) this.out.enqueue(STREAM, this.io.RawSamples, loop.block.buffer, whole);
+      if (rest > 0) this.out.enqueue(STREAM, this.io.RawSamples, loop.block.buffer, 1, 0, rest);
+    }
+    this.out.enqueue(STREAM, this.io.Callback, id);
+  }
+}

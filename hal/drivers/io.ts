@@ -1,0 +1,63 @@
+/**
+ * The parts of the ECMA-419 IO classes (Moddable `embedded:io/digital`, `embedded:io/digitalbank`)
+ * that the drivers use, as structural types. Drivers receive the class itself in their options
+ * (`{ pin, io: Digital }`), ECMA-419 style, so a board passes Moddable's classes and a test passes
+ * fakes driven in virtual time. Nothing here imports a Moddable module.
+ */
+
+/** An open digital pin (ECMA-419 Digital instance). */
+export interface DigitalPin {
+  read(): number;
+  write(value: 0 | 1): void;
+  close(): void;
+}
+
+export interface DigitalPinOptions {
+  pin: number;
+  mode: unknown;
+  /** Edges that call `onReadable` (Digital.Rising | Digital.Falling). */
+  edge?: number;
+  onReadable?: (this: DigitalPin) => void;
+}
+
+/** The ECMA-419 Digital class. */
+export interface DigitalClass {
+  new (options: DigitalPinOptions): DigitalPin;
+  readonly Input: unknown;
+  readonly InputPullUp: unknown;
+  readonly InputPullDown: unknown;
+  readonly Output: unknown;
+  readonly Rising: number;
+  readonly Falling: number;
+}
+
+/** An open bank of digital pins (ECMA-419 DigitalBank instance): bit n is pin n of the bank. */
+export interface DigitalBankPort {
+  read(): number;
+  write(value: number): void;
+  close(): void;
+}
+
+export interface DigitalBankOptions {
+  /** Bit mask of the pins, relative to the bank. */
+  pins: number;
+  mode: unknown;
+  /** ESP32: bank 0 holds GPIO 0–31, bank 1 GPIO 32–39. */
+  bank?: number;
+  /** Pins whose rising (falling) edge calls `onReadable` with the triggering pins. */
+  rises?: number;
+  falls?: number;
+  onReadable?: (this: DigitalBankPort, triggered: number) => void;
+}
+
+/** The ECMA-419 DigitalBank class. */
+export interface DigitalBankClass {
+  new (options: DigitalBankOptions): DigitalBankPort;
+  readonly Input: unknown;
+}
+
+/** A pin and the class that opens it: how a board names one wire of a module. */
+export interface PinSpec<C> {
+  pin: number;
+  io: C;
+}

@@ -1,0 +1,53 @@
+/**
+ * What every ESP32 + Ag1171-style SLIC board shares: the clock, the SLIC on three pins (hook,
+ * ringer and line feed), AudioOut to the DAC with clips as MAUD resources, and named outputs.
+ * A board file adds its pin map and its DTMF receiver. Device-only (Moddable modules).
+ */
+import Digital from 'embedded:io/digital';
+import AudioOut from 'pins/audioout';
+import Resource from 'Resource';
+import type { Board } from '../board.js';
+import type { Clock } from '../clock.js';
+import type { DtmfReceiver } from '../dtmf.js';
+import { Ag1171 } from './ag1171.js';
+import { AudioOutPlayer } from './audioout-player.js';
+import { DigitalPinOutputs, type NamedOutput } from './digital-outputs.js';
+import { ModdableClock } from './moddable-clock.js';
+
+export interface SlicBoardOptions {
+  /** GPIOs of the SLIC's SHK (in), RM and F/R (out). */
+  slic: { shk: number; rm: number; fr: number };
+  shkActiveHigh?: boolean;
+  outputs: Readonly<Record<string, NamedOutput>>;
+  /** Opens the board's DTMF receiver. */
+  dtmf: (clock: Clock) => DtmfReceiver;
+  /** Must match the clips' MAUD format (default 8000). */
+  sampleRate?: number;
+}
+
+/** A clip's MAUD resource, or undefined when the build has none by that name. */
+export function clipResource(name: string): object | undefined {
+  const path = `${name}.maud`;
+  return Resource.exists(path) ? new Resource(path) : undefined;
+}
+
+export function openSlicBoard(options: SlicBoardOptions): Board {
+  const clock = new ModdableClock();
+  const { shk, rm, fr } = options.slic;
+  const slic = new Ag1171({
+    clock,
+    shk: { pin: shk, io: Digital },
+    rm: { pin: rm, io: Digital },
+    fr: { pin: fr, io: Digital },
+    ...(options.shkActiveHigh !== undefined ? { shkActiveHigh: options.shkActiveHigh } : {}),
+  });
+  return {
+    clock,
+    hook: slic,
+    ringer: slic,
+    line: slic,
+    dtmf: options.dtmf(clock),
+    audio: new AudioOutPlayer({ io: AudioOut, clock, clip: clipResource, sampleRate: options.sampleRate ?? 8000 }),
+    outputs: new DigitalPinOutputs({ io: Digital, outputs: options.outputs }),
+  };
+}

@@ -1,0 +1,100 @@
+/**
+ * Device entry (Moddable SDK): opens the board the manifest selected for the platform
+ * (`boards/selected/board`, mapped per platform in manifest.json), loads the menu and the clip
+ * catalog from the build's data resources (`menu.xml`, `catalog.json`), and runs the Phone. The
+ * trace goes to the debug console (xsbug or serial), one JSON object a line.
+ *
+ * A menu that does not load never leaves a dead phone: its errors are traced and a menu that only
+ * hangs up (reorder tone) runs instead, so lifting the handset still gives a defined answer.
+ */
+import Resource from 'Resource';
+import config from 'mc/config';
+import { createBoard } from 'boards/selected/board';
+import type { Board } from './hal/board.js';
+import { ResourceClipLibrary } from './hal/drivers/resource-clips.js';
+import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
+import { Phone } from './src/engine/phone.js';
+import type { TraceEvent } from './src/engine/trace.js';
+import { NORTH_AMERICA, PROFILES } from './src/line/profile.js';
+import { formatDiagnostic } from './src/ozml/diagnostic.js';
+import { loadMenu } from './src/ozml/load.js';
+import type { Menu } from './src/ozml/menu.js';
+
+const MENU_RESOURCE = 'menu.xml';
+const CATALOG_RESOURCE = 'catalog.json';
+const HANGUP_ONLY = '<Response><Hangup/></Response>';
+
+function log(text: string): void {
+  trace(`${text}\n`);
+}
+
+/** A data resource's bytes (mapped from flash, not copied), or undefined if the build has none. */
+function readResource(path: string): Uint8Array | undefined {
+  return Resource.exists(path) ? new Uint8Array(new Resource(path).slice(0)) : undefined;
+}
+
+/** Decodes UTF-8: XS's `String.fromArrayBuffer` on Moddable builds; XS built with CESU-8 strings
+ * (xsnap, where the XS lane runs this file) lacks it and has a global TextDecoder instead. */
+function utf8(bytes: Uint8Array): string {
+  if (typeof String.fromArrayBuffer === 'function') return String.fromArrayBuffer(bytes.buffer);
+  const { TextDecoder } = globalThis as { TextDecoder?: new () => { decode(bytes: Uint8Array): string } };
+  if (TextDecoder === undefined) throw new Error('no UTF-8 decoder in this XS build');
+  return new TextDecoder().decode(bytes);
+}
+
+function readText(path: string): string | undefined {
+  const bytes = readResource(path);
+  return bytes === undefined ? undefined : utf8(bytes);
+}
+
+function loadDeviceMenu(board: Board): Menu {
+  const text = readText(MENU_RESOURCE);
+  if (text === undefined) log(`ringdown: no ${MENU_RESOURCE} in this build; hanging up every call`);
+  else {
+    const loaded = loadMenu(text, undefined, board.outputs.names);
+    for (const d of loaded.diagnostics) log(formatDiagnostic(MENU_RESOURCE, d));
+    if (loaded.menu !== undefined) return loaded.menu;
+  }
+  const fallback = loadMenu(HANGUP_ONLY).menu;
+  if (fallback === undefined) throw new Error('the built-in hang-up menu does not load');
+  return fallback;
+}
+
+function loadCatalog(): ClipCatalog {
+  const text = readText(CATALOG_RESOURCE);
+  if (text === undefined) return { clips: {} };
+  let parsed: ClipCatalog | string;
+  try {
+    parsed = checkCatalog(JSON.parse(text));
+  } catch (e) {
+    parsed = e instanceof Error ? e.message : String(e);
+  }
+  if (typeof parsed !== 'string') return parsed;
+  log(`${CATALOG_RESOURCE}: ${parsed}; clips are found by their text's name`);
+  return { clips: {} };
+}
+
+/** Builds the phone on a board and connects the board's hook switch and DTMF receiver to it. */
+export function startPhone(board: Board): Phone {
+  const profile = PROFILES[String(config.profile ?? 'us')] ?? NORTH_AMERICA;
+  const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: readResource });
+  // Passed as a spread: a Phone that decodes raw hook levels itself (issue 4's line state
+  // machine) takes them; an older Phone ignores them and is fed decided events below.
+  const lineInputs = { hook: board.hook, dtmf: board.dtmf, ringer: board.ringer };
+  const phone = new Phone({
+    menu: loadDeviceMenu(board),
+    clock: board.clock,
+    audio: board.audio,
+    line: board.line,
+    outputs: board.outputs,
+    clips,
+    profile,
+    trace: (event: TraceEvent) => log(JSON.stringify(event)),
+    ...lineInputs,
+  });
+  if (board.hook.onChange === undefined) board.hook.onChange = (offHook) => (offHook ? phone.offHook() : phone.onHook());
+  if (board.dtmf.onKey === undefined) board.dtmf.onKey = (event) => (event.down ? phone.key(event.key) : undefined);
+  return phone;
+}
+
+startPhone(createBoard());

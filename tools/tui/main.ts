@@ -1,0 +1,188 @@
+/**
+ * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound]`:
+ * the simulator you can talk to. In a terminal, the space bar lifts and replaces the handset,
+ * digits (and * # a-d) are keys, `f` is a hook flash, `q` quits; the screen shows the line, what
+ * plays, the keys heard and where the menu is, on a real-time clock driving the same Phone as
+ * `ringdown sim`. Without a terminal (CI, a pipe) it plays a scripted demo call in virtual time,
+ * prints its trace and exits 0.
+ */
+import { appendFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { parseEvents } from '../../boards/sim/events.js';
+import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
+import { simulate } from '../../boards/sim/simulate.js';
+import type { TraceEvent } from '../../src/engine/trace.js';
+import { PROFILES, type LineProfile } from '../../src/line/profile.js';
+import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
+import type { Menu } from '../../src/ozml/menu.js';
+import { readMenuFile } from '../menu-file.js';
+import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
+import { RealTimeClock } from './realtime-clock.js';
+import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
+import { CallSession } from './session.js';
+import { PlaySpeaker } from './speaker.js';
+
+type Out = (line: string) => void;
+
+export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound] [--demo]';
+
+/** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
+export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
+
+const KEYS = '0123456789*#ABCD';
+
+interface Setup {
+  file: string;
+  menu: Menu;
+  clips: SimClipLibrary;
+  clipsNote: string;
+  profile: LineProfile;
+  traceFile?: string;
+  clipDir?: string;
+  wavFile?: string;
+  sound: boolean;
+}
+
+function setUp(argv: string[], err: Out): Setup | number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      clips: { type: 'string' },
+      'clip-ms': { type: 'string' },
+      profile: { type: 'string', default: 'us' },
+      trace: { type: 'string' },
+      wav: { type: 'string' },
+      sound: { type: 'boolean' },
+      demo: { type: 'boolean' },
+    },
+    allowPositionals: true,
+  });
+  if (positionals.length > 1) {
+    err(TUI_USAGE);
+    return 2;
+  }
+  const file = positionals[0] ?? 'examples/door-phone.xml';
+  const profile = PROFILES[values.profile ?? 'us'];
+  if (profile === undefined) {
+    err(`ringdown tui: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+    return 2;
+  }
+  const fixedMs = values['clip-ms'] === undefined ? undefined : Number(values['clip-ms']);
+  if (fixedMs !== undefined && (!Number.isInteger(fixedMs) || fixedMs < 0)) {
+    err('ringdown tui: --clip-ms must be a whole number of ms');
+    return 2;
+  }
+  const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
+  for (const d of diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
+  if (menu === undefined || hasErrors(diagnostics)) return 1;
+  const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
+  const clipsNote =
+    fixedMs !== undefined ? `every clip ${fixedMs} ms` : clipDir !== undefined ? `clips from ${clipDir}` : 'no clip folder: lengths estimated from the text';
+  return {
+    file,
+    menu,
+    clips,
+    clipsNote,
+    profile,
+    sound: values.sound === true,
+    ...(values.trace !== undefined ? { traceFile: values.trace } : {}),
+    ...(clipDir !== undefined ? { clipDir } : {}),
+    ...(values.wav !== undefined ? { wavFile: values.wav } : {}),
+  };
+}
+
+/** Without a terminal: the scripted demo call, in virtual time, printed as a trace. */
+function runDemo(setup: Setup, out: Out): number {
+  const events = parseEvents(DEMO_EVENTS);
+  if (typeof events === 'string') throw new Error(events);
+  out(`ringdown: no terminal, so here is a scripted demo call on ${setup.file} (${setup.clipsNote}): ${DEMO_EVENTS}`);
+  const onTrace = (e: TraceEvent): void => {
+    out(formatTraceLine(e));
+    if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
+  };
+  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
+  const run = simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
+  if (setup.wavFile !== undefined) writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, out);
+  out('Run `npm start` in a terminal to lift the handset and press the keys yourself.');
+  return 0;
+}
+
+/** In a terminal: a real-time call the user drives from the keyboard. Resolves when they quit. */
+function runInteractive(setup: Setup): Promise<number> {
+  const stdin = process.stdin;
+  const stdout = process.stdout;
+  const info: ScreenInfo = { menuFile: setup.file, clipsNote: setup.clipsNote, positions: speakPositions(setup.menu) };
+  let draw = (): void => {};
+  const clock = new RealTimeClock({ onFired: () => draw() });
+  const speaker = setup.sound
+    ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => void (info.note = message) })
+    : undefined;
+  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
+  const session = new CallSession({
+    menu: setup.menu,
+    clips: setup.clips,
+    profile: setup.profile,
+    clock,
+    ...(speaker !== undefined ? { speaker } : {}),
+    onTrace: (e) => {
+      if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
+    },
+  });
+  draw = () => {
+    const lines = renderScreen(session, clock.elapsed(), info, stdout.columns ?? 100);
+    stdout.write(`\x1b[H${lines.map((l) => `${l}\x1b[K`).join('\r\n')}\x1b[J`);
+  };
+  return new Promise((resolve) => {
+    const ticker = setInterval(draw, 100);
+    const quit = (): void => {
+      process.off('SIGTERM', quit);
+      process.off('SIGHUP', quit);
+      clearInterval(ticker);
+      clock.stop();
+      speaker?.close();
+      stdin.off('data', onData);
+      stdin.setRawMode(false);
+      stdin.pause();
+      stdout.write('\x1b[?25h\x1b[?1049l');
+      clock.sync();
+      if (setup.wavFile !== undefined) {
+        const end = clock.now();
+        for (const segment of session.audio.segments) segment.end ??= end;
+        writeCallWav(setup.wavFile, session.audio.segments, end, setup.clipDir, (line) => void process.stderr.write(`${line}\n`));
+        stdout.write(`wrote ${setup.wavFile}: what the caller heard, ${(end / 1000).toFixed(3)} s\n`);
+      }
+      resolve(0);
+    };
+    const onData = (chunk: Buffer): void => {
+      for (const ch of chunk.toString('utf8')) {
+        clock.sync();
+        delete info.note;
+        const upper = ch.toUpperCase();
+        if (ch === 'q' || ch === 'Q' || ch === '\x03' || ch === '\x04') return quit();
+        if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
+        else if (upper === 'F') {
+          if (!session.flash()) info.note = 'lift the handset first (space)';
+        } else if (KEYS.includes(upper)) {
+          if (!session.key(upper)) info.note = 'lift the handset first (space)';
+        } else info.note = `key ${JSON.stringify(ch)} does nothing`;
+      }
+      draw();
+    };
+    // Killed or hung up: give the terminal back as it was.
+    process.once('SIGTERM', quit);
+    process.once('SIGHUP', quit);
+    stdout.write('\x1b[?1049h\x1b[?25l\x1b[2J');
+    stdin.setRawMode(true);
+    stdin.resume();
+    stdin.on('data', onData);
+    draw();
+  });
+}
+
+export async function runTui(argv: string[], out: Out, err: Out): Promise<number> {
+  const setup = setUp(argv, err);
+  if (typeof setup === 'number') return setup;
+  const demo = argv.includes('--demo') || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
+  return demo ? runDemo(setup, out) : runInteractive(setup);
+}

@@ -1,0 +1,81 @@
+import type { Clock } from '../../hal/clock.js';
+import { SimAudio } from '../../boards/sim/sim-audio.js';
+import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { SimLineFeed } from '../../boards/sim/sim-line.js';
+import { SimOutputs } from '../../boards/sim/sim-outputs.js';
+import { Phone } from '../../src/engine/phone.js';
+import type { TraceEvent } from '../../src/engine/trace.js';
+import type { LineProfile } from '../../src/line/profile.js';
+import type { Menu } from '../../src/ozml/menu.js';
+import { SoundingAudio, type Speaker } from './speaker.js';
+
+export interface CallSessionOptions {
+  menu: Menu;
+  clips: SimClipLibrary;
+  profile: LineProfile;
+  clock: Clock;
+  /** Called with each trace event as it happens. */
+  onTrace?: (event: TraceEvent) => void;
+  /** Also play every sound here (the computer's speaker). */
+  speaker?: Speaker;
+}
+
+/**
+ * One simulated phone on a clock the caller chooses: the same Phone and simulated board parts
+ * as `ringdown sim`, driven by a person instead of a script. Keeps the trace and the handset.
+ */
+export class CallSession {
+  readonly trace: TraceEvent[] = [];
+  readonly audio: SimAudio;
+  readonly outputs: SimOutputs;
+  private handsetUp = false;
+  private readonly phone: Phone;
+
+  constructor(readonly options: CallSessionOptions) {
+    const { clock, clips } = options;
+    this.audio = new SimAudio(clock, (clip) => clips.lengthOf(clip));
+    this.outputs = new SimOutputs(clock);
+    this.phone = new Phone({
+      menu: options.menu,
+      clock,
+      audio: options.speaker !== undefined ? new SoundingAudio(this.audio, options.speaker) : this.audio,
+      line: new SimLineFeed(clock),
+      clips,
+      profile: options.profile,
+      outputs: this.outputs,
+      trace: (event) => {
+        this.trace.push(event);
+        options.onTrace?.(event);
+      },
+    });
+  }
+
+  get offHook(): boolean {
+    return this.handsetUp;
+  }
+
+  /** The phone's line state (idle, menu, disconnected...). */
+  get lineState(): string {
+    return this.phone.lineState;
+  }
+
+  /** Lifts the handset when it is down, replaces it when it is up. */
+  toggleHook(): void {
+    this.handsetUp = !this.handsetUp;
+    if (this.handsetUp) this.phone.offHook();
+    else this.phone.onHook();
+  }
+
+  /** A key from the caller; with the handset down nothing reaches the line. */
+  key(key: string): boolean {
+    if (!this.handsetUp) return false;
+    this.phone.key(key);
+    return true;
+  }
+
+  flash(): boolean {
+    if (!this.handsetUp) return false;
+    this.phone.flash();
+    return true;
+  }
+}

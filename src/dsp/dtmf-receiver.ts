@@ -196,7 +196,7 @@ export class DtmfDetector {
     }
   }
 
-  /** Samples consumed so far: the time base of events. */
+  /** Samples consumed so far (inside `onKey`: up to the one that completed the decision). */
   get sample(): number {
     return this.#sample;
   }
@@ -212,6 +212,7 @@ export class DtmfDetector {
     let filled = this.#filled;
     let energy = this.#energy;
     const end = offset + count;
+    const base = this.#sample - offset;
     for (let i = offset; i < end; i++) {
       const x = block[i]!;
       energy += x * x;
@@ -222,6 +223,7 @@ export class DtmfDetector {
       }
       if (++filled === SUB) {
         this.#energy = energy;
+        this.#sample = base + i + 1;
         this.#endSubBlock();
         energy = 0;
         filled = 0;
@@ -229,7 +231,7 @@ export class DtmfDetector {
     }
     this.#filled = filled;
     this.#energy = energy;
-    this.#sample += count;
+    this.#sample = base + end;
   }
 
   /** Ends the input: a key still down goes up at the end of its tone. */

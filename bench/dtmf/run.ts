@@ -131,7 +131,12 @@ async function main(): Promise<void> {
   out('');
   peers.forEach((p) => out(`- ${p.name} time: ${p.timing}`));
   const xs = await xsCost();
-  out(typeof xs === 'string' ? `- ours on XS: ${xs}` : `- ours on XS (xsnap): ${xs.computePerSecond.toFixed(0)} compute per second of audio (${xs.detail})`);
+  if (typeof xs === 'string') {
+    out(`- ours on XS: ${xs}`);
+  } else {
+    out('- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:');
+    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.keys} keys, heap +${c.heapSlots} slots`);
+  }
   rmSync(work, { recursive: true, force: true });
 }
 

@@ -2,8 +2,9 @@
  * A software DTMF receiver for 8 kHz 16-bit audio: blocks of samples in, key down / key up events
  * with sample times out. Pure (no host APIs), no allocation per block, so it runs on XS on the chip.
  *
- * Method. Eleven Goertzel filters (the eight DTMF frequencies, the 350 and 440 Hz of dial tone, and
- * a guard at 1075 Hz between the groups) run over 32-sample sub-blocks. Each sub-block yields one
+ * Method. Twelve Goertzel filters (the eight DTMF frequencies, dial tone's 350, 440 and 425 Hz, and
+ * a guard at 1075 Hz between the groups) run over 32-sample sub-blocks, four filters per pass over
+ * the samples (XS cost: locals, one read per sample for four). Each sub-block yields one
  * complex value per frequency; five consecutive ones, weighted 1-2-3-2-1, make the DFT of a tapered
  * 160-sample (20 ms) window, one every 64 samples (8 ms). The taper keeps a neighbouring row 20 dB
  * and a column or the other group 25-50 dB down, where a plain window leaks at -13 dB. Per window
@@ -32,6 +33,7 @@
  * windows in a row without it, so a gap of 40 ms (Q.24 / LSSGR interdigit pause) ends it and a
  * dropout of 10 ms (LSSGR: must not split a digit) does not. Down and up times are the first and
  * last sample of the tone, from how much of the first and last window the tone filled.
+ * Quiet input (a sub-block or window below what a key at the minimum level needs) skips the filters.
  */
 import { dbm0ToAmplitude } from '../tones/synth.js';
 import { COLUMN_HZ, ROW_HZ, keyAt } from './dtmf-keys.js';
@@ -76,17 +78,22 @@ const HOP = 2 * SUB;
 const TAPER = [1, 2, 3, 2, 1];
 const SUBS = TAPER.length;
 const WINDOW = SUBS * SUB;
-const FREQUENCIES = [...ROW_HZ, ...COLUMN_HZ, 350, 440, 1075];
+/** Filters run four at a time, so twelve: the 8 key tones, dial tone (350, 440; 425 in Europe), a guard. */
+const FREQUENCIES = [...ROW_HZ, ...COLUMN_HZ, 350, 440, 425, 1075];
 const BINS = FREQUENCIES.length;
 const DIAL_A = 8;
 const DIAL_B = 9;
 /** A guard between the groups, where a voice that puts harmonics on a row and a column has more. */
-const GUARD = 10;
+const GUARD = 11;
+const DIAL_C = 10;
 /** A held key stays down while its tones hold this share and half the minimum level. */
 const HOLD_SHARE = 0.3;
 /** Sum of the taper over the samples, and of its square. */
 const TAPER_SUM = SUB * TAPER.reduce((a, b) => a + b, 0);
 const TAPER_SQUARES = SUB * TAPER.reduce((a, b) => a + b * b, 0);
+const TAPER_SQUARED = TAPER.map((t) => t * t);
+/** From |DFT|^2 to the tone's share of the tapered energy. */
+const POWER_SCALE = (2 * TAPER_SQUARES) / (TAPER_SUM * TAPER_SUM);
 
 /**
  * How many samples at one end of a window a tone covers, from its strength there relative to a
@@ -105,6 +112,8 @@ function coveredSamples(ratio: number): number {
 export class DtmfDetector {
   readonly #onKey: (event: DtmfKeyEvent) => void;
   readonly #minPower: number;
+  /** A sub-block with less energy than this (a tone 20 dB under the minimum level) is skipped. */
+  readonly #quietEnergy: number;
   readonly #normalTwist: number;
   readonly #reverseTwist: number;
   readonly #tolerance: number;
@@ -125,9 +134,9 @@ export class DtmfDetector {
   readonly #rotIm = new Float32Array(BINS);
   readonly #tapRe = new Float32Array(BINS * SUBS);
   readonly #tapIm = new Float32Array(BINS * SUBS);
-  // Goertzel state; the last SUBS sub-blocks' values and energies (rings); last window's values.
-  readonly #s1 = new Float32Array(BINS);
-  readonly #s2 = new Float32Array(BINS);
+  // Samples of a sub-block not yet complete; the last SUBS sub-blocks' values and energies
+  // (rings); the last window's values.
+  readonly #buffer = new Int16Array(SUB);
   readonly #subRe = new Float32Array(BINS * SUBS);
   readonly #subIm = new Float32Array(BINS * SUBS);
   readonly #subEnergy = new Float64Array(SUBS);
@@ -143,7 +152,6 @@ export class DtmfDetector {
   // Lowest and highest frequency deviation of the run's row (0, 1) and column (2, 3), in Hz.
   readonly #drift = new Float64Array(4);
   #filled = 0;
-  #energy = 0;
   #subBlocks = 0;
   #sample = 0;
   // The run of windows passing with one pair (up to two failing windows inside it are forgiven).
@@ -170,6 +178,7 @@ export class DtmfDetector {
     this.#onKey = options.onKey;
     const a = dbm0ToAmplitude(options.minLevelDbm0 ?? -36);
     this.#minPower = (TAPER_SQUARES * a * a) / 2;
+    this.#quietEnergy = (SUB * a * a) / 2 / 100;
     this.#normalTwist = Math.pow(10, (options.normalTwistDb ?? 10.5) / 10);
     this.#reverseTwist = Math.pow(10, (options.reverseTwistDb ?? 6) / 10);
     this.#tolerance = options.tolerance ?? 0.02;
@@ -206,31 +215,26 @@ export class DtmfDetector {
    * events fire as soon as a decision is made (a key down about 40 ms after the tone starts).
    */
   push(block: Int16Array, offset = 0, count = block.length - offset): void {
-    const s1 = this.#s1;
-    const s2 = this.#s2;
-    const coef = this.#coef;
-    let filled = this.#filled;
-    let energy = this.#energy;
     const end = offset + count;
     const base = this.#sample - offset;
-    for (let i = offset; i < end; i++) {
-      const x = block[i]!;
-      energy += x * x;
-      for (let k = 0; k < BINS; k++) {
-        const s = x + coef[k]! * s1[k]! - s2[k]!;
-        s2[k] = s1[k]!;
-        s1[k] = s;
-      }
-      if (++filled === SUB) {
-        this.#energy = energy;
-        this.#sample = base + i + 1;
-        this.#endSubBlock();
-        energy = 0;
-        filled = 0;
+    const buffer = this.#buffer;
+    let i = offset;
+    while (i < end) {
+      if (this.#filled === 0 && end - i >= SUB) {
+        // Whole sub-blocks straight from the caller's block.
+        this.#sample = base + i + SUB;
+        this.#subBlock(block, i);
+        i += SUB;
+      } else {
+        let filled = this.#filled;
+        while (filled < SUB && i < end) buffer[filled++] = block[i++]!;
+        this.#filled = filled === SUB ? 0 : filled;
+        if (filled === SUB) {
+          this.#sample = base + i;
+          this.#subBlock(buffer, 0);
+        }
       }
     }
-    this.#filled = filled;
-    this.#energy = energy;
     this.#sample = base + end;
   }
 
@@ -247,44 +251,108 @@ export class DtmfDetector {
     if (!enabled) this.flush();
   }
 
-  #endSubBlock(): void {
-    const s1 = this.#s1;
-    const s2 = this.#s2;
+  /**
+   * Runs every Goertzel filter over the SUB samples of `src` from `at`, one filter at a time (its
+   * state in locals: on XS a local costs far less than a typed-array element), and stores each
+   * filter's value for the sub-block.
+   */
+  #subBlock(src: Int16Array, at: number): void {
     const slot = this.#subBlocks % SUBS;
-    for (let k = 0; k < BINS; k++) {
-      // s1 - e^{-jw} s2: the sub-block's DFT, up to a phase that is the same for every sub-block.
-      this.#subRe[k * SUBS + slot] = s1[k]! - this.#cos[k]! * s2[k]!;
-      this.#subIm[k * SUBS + slot] = this.#sin[k]! * s2[k]!;
-      s1[k] = 0;
-      s2[k] = 0;
+    const end = at + SUB;
+    let energy = 0;
+    for (let n = at; n < end; n++) energy += src[n]! * src[n]!;
+    this.#subEnergy[slot] = energy;
+    if (energy < this.#quietEnergy) {
+      // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
+      for (let k = 0; k < BINS; k++) {
+        this.#subRe[k * SUBS + slot] = 0;
+        this.#subIm[k * SUBS + slot] = 0;
+      }
+      this.#endSubBlock();
+      return;
     }
-    this.#subEnergy[slot] = this.#energy;
+    const coef = this.#coef;
+    for (let k = 0; k < BINS; k += 4) {
+      // Four filters per pass: one read of each sample serves four.
+      const c0 = coef[k]!;
+      const c1 = coef[k + 1]!;
+      const c2 = coef[k + 2]!;
+      const c3 = coef[k + 3]!;
+      let a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
+      for (let n = at; n < end; n++) {
+        const x = src[n]!;
+        const s0 = x + c0 * a0 - b0;
+        b0 = a0;
+        a0 = s0;
+        const s1 = x + c1 * a1 - b1;
+        b1 = a1;
+        a1 = s1;
+        const s2 = x + c2 * a2 - b2;
+        b2 = a2;
+        a2 = s2;
+        const s3 = x + c3 * a3 - b3;
+        b3 = a3;
+        a3 = s3;
+      }
+      this.#store(k, slot, a0, b0);
+      this.#store(k + 1, slot, a1, b1);
+      this.#store(k + 2, slot, a2, b2);
+      this.#store(k + 3, slot, a3, b3);
+    }
+    this.#endSubBlock();
+  }
+
+  #endSubBlock(): void {
     this.#subBlocks++;
     if (this.#subBlocks >= SUBS && this.#subBlocks % 2 === 0) this.#endWindow();
+  }
+
+  /** Stores filter k's value for the sub-block from its last two states: s1 - e^{-jw} s2. */
+  #store(k: number, slot: number, s1: number, s2: number): void {
+    // The sub-block's DFT, up to a phase that is the same for every sub-block.
+    this.#subRe[k * SUBS + slot] = s1 - this.#cos[k]! * s2;
+    this.#subIm[k * SUBS + slot] = this.#sin[k]! * s2;
   }
 
   /** Combines the last SUBS sub-blocks into the tapered window's DFT, power and phase advance. */
   #endWindow(): void {
     const first = this.#subBlocks % SUBS; // ring slot of the oldest sub-block
+    const subRe = this.#subRe;
+    const subIm = this.#subIm;
+    const tapRe = this.#tapRe;
+    const tapIm = this.#tapIm;
+    const winRe = this.#winRe;
+    const winIm = this.#winIm;
+    const subEnergy = this.#subEnergy;
     let energy = 0;
-    for (let i = 0; i < SUBS; i++) energy += TAPER[i]! * TAPER[i]! * this.#subEnergy[(first + i) % SUBS]!;
+    for (let i = 0; i < SUBS; i++) energy += TAPER_SQUARED[i]! * subEnergy[(first + i) % SUBS]!;
+    if (energy < this.#minPower) {
+      // Quieter than one tone at the minimum level: no key; skip the per-filter work.
+      this.#power.fill(0);
+      winRe.fill(0);
+      winIm.fill(0);
+      this.#advRe.fill(0);
+      this.#advIm.fill(0);
+      this.#window(energy, this.#subBlocks * SUB - WINDOW);
+      return;
+    }
     for (let k = 0; k < BINS; k++) {
       let wr = 0;
       let wi = 0;
-      for (let i = 0; i < SUBS; i++) {
-        const j = k * SUBS + ((first + i) % SUBS);
-        const tr = this.#tapRe[k * SUBS + i]!;
-        const ti = this.#tapIm[k * SUBS + i]!;
-        const re = this.#subRe[j]!;
-        const im = this.#subIm[j]!;
+      const row = k * SUBS;
+      for (let i = 0, j = first; i < SUBS; i++, j = j === SUBS - 1 ? 0 : j + 1) {
+        const tr = tapRe[row + i]!;
+        const ti = tapIm[row + i]!;
+        const re = subRe[row + j]!;
+        const im = subIm[row + j]!;
         wr += re * tr - im * ti;
         wi += re * ti + im * tr;
       }
       // Normalised so a steady tone's power equals its share of the tapered energy.
-      this.#power[k] = (2 * (wr * wr + wi * wi) * TAPER_SQUARES) / (TAPER_SUM * TAPER_SUM);
+      this.#power[k] = POWER_SCALE * (wr * wr + wi * wi);
       if (k < 8) {
-        const pr = this.#winRe[k]!;
-        const pi = -this.#winIm[k]!;
+        const pr = winRe[k]!;
+        const pi = -winIm[k]!;
         const dr = wr * pr - wi * pi;
         const di = wr * pi + wi * pr;
         const rr = this.#rotRe[k]!;
@@ -292,8 +360,8 @@ export class DtmfDetector {
         this.#advRe[k] = dr * rr - di * ri;
         this.#advIm[k] = dr * ri + di * rr;
       }
-      this.#winRe[k] = wr;
-      this.#winIm[k] = wi;
+      winRe[k] = wr;
+      winIm[k] = wi;
     }
     this.#window(energy, this.#subBlocks * SUB - WINDOW);
   }
@@ -312,7 +380,8 @@ export class DtmfDetector {
     // 1.5 %), from this window's phase advance.
     const pr = p[r]! / this.#gain(this.#deviation(r));
     const pc = p[c]! / this.#gain(this.#deviation(c));
-    const rest = Math.max(total - p[DIAL_A]! - p[DIAL_B]!, 1);
+    // Dial tone: 350 + 440 Hz, or 425 Hz (which the 440 Hz filter also hears: take the larger).
+    const rest = Math.max(total - p[DIAL_A]! - Math.max(p[DIAL_B]!, p[DIAL_C]!), 1);
     const valid =
       this.#enabled &&
       pr >= this.#minPower &&

@@ -333,7 +333,7 @@ export class DtmfDetector {
       winIm.fill(0);
       this.#advRe.fill(0);
       this.#advIm.fill(0);
-      this.#window(energy, this.#subBlocks * SUB - WINDOW);
+      this.#decide(energy, this.#subBlocks * SUB - WINDOW);
       return;
     }
     for (let k = 0; k < BINS; k++) {
@@ -363,10 +363,10 @@ export class DtmfDetector {
       winRe[k] = wr;
       winIm[k] = wi;
     }
-    this.#window(energy, this.#subBlocks * SUB - WINDOW);
+    this.#decide(energy, this.#subBlocks * SUB - WINDOW);
   }
 
-  #window(total: number, start: number): void {
+  #decide(total: number, start: number): void {
     const p = this.#power;
     let r = 0;
     for (let k = 1; k < 4; k++) if (p[k]! > p[r]!) r = k;

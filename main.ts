@@ -74,26 +74,23 @@ function loadCatalog(): ClipCatalog {
   return { clips: {} };
 }
 
-/** Builds the phone on a board and connects the board's hook switch and DTMF receiver to it. */
+/** Builds the phone on a board: its hook switch, DTMF receiver and ringer drive the calls. */
 export function startPhone(board: Board): Phone {
   const profile = PROFILES[String(config.profile ?? 'us')] ?? NORTH_AMERICA;
   const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: readResource });
-  // Passed as a spread: a Phone that decodes raw hook levels itself (issue 4's line state
-  // machine) takes them; an older Phone ignores them and is fed decided events below.
-  const lineInputs = { hook: board.hook, dtmf: board.dtmf, ringer: board.ringer };
   const phone = new Phone({
     menu: loadDeviceMenu(board),
     clock: board.clock,
     audio: board.audio,
     line: board.line,
     outputs: board.outputs,
+    hook: board.hook,
+    dtmf: board.dtmf,
+    ringer: board.ringer,
     clips,
     profile,
     trace: (event: TraceEvent) => log(JSON.stringify(event)),
-    ...lineInputs,
   });
-  if (board.hook.onChange === undefined) board.hook.onChange = (offHook) => (offHook ? phone.offHook() : phone.onHook());
-  if (board.dtmf.onKey === undefined) board.dtmf.onKey = (event) => (event.down ? phone.key(event.key) : undefined);
   return phone;
 }
 

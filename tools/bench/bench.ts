@@ -19,6 +19,8 @@ import { XsWorker, type XsResult } from '../xs/xsnap.js';
 
 const ENTRY = 'tools/bench/entry.ts';
 const CALLS = 1000;
+/** Parses per wall-time figure. */
+const TIMED_RUNS = 200;
 /** The call of the 1,000: key 2 at 7 s in the detailed example, handset down at 12 s. */
 const LONG_MENU = 'examples/ozeki/hangup-detailed.xml';
 const LONG_SCRIPT = 'offhook@0 2@7 onhook@12';
@@ -34,6 +36,8 @@ function menuFiles(): string[] {
 
 class Bench {
   private baseline = 0;
+  /** The last value the XS side sent with `issueCommand`. */
+  private received = '';
 
   /** Compute of a crank that calls an empty operation. */
   get emptyCompute(): number {
@@ -43,10 +47,16 @@ class Bench {
   constructor(private readonly xs: XsWorker) {}
 
   static async start(menus: Record<string, string>): Promise<Bench> {
-    const xs = new XsWorker();
+    let bench: Bench | undefined;
+    const xs = new XsWorker({
+      onCommand: (bytes) => {
+        if (bench !== undefined) bench.received = new TextDecoder().decode(bytes);
+        return new Uint8Array(0);
+      },
+    });
     const loaded = await xs.evaluate(defineGlobal('RINGDOWN_MENUS', menus) + (await bundleForXs({ entry: ENTRY })));
     check(loaded, 'loading the bundle');
-    const bench = new Bench(xs);
+    bench = new Bench(xs);
     bench.baseline = (await bench.crank('baseline', '')).compute;
     return bench;
   }
@@ -70,6 +80,12 @@ class Bench {
     const result = await this.xs.evaluate(`RB.${op}(${args.map((a) => JSON.stringify(a)).join(', ')}); undefined`);
     check(result, `${op}(${args.join(', ')})`);
     return { compute: result.meters.compute, heap: result.meters.currentHeapCount };
+  }
+
+  /** Mean wall time of `RB[op](path)` in µs over `runs` runs in one evaluation. */
+  async time(op: string, path: string, runs: number): Promise<number> {
+    await this.crank('time', op, path, String(runs));
+    return Number(this.received);
   }
 
   async close(): Promise<void> {
@@ -153,6 +169,22 @@ async function main(): Promise<void> {
     ['menu', 'ours', 'txml', 'fast-xml-parser', 'saxes', 'txml/ours', 'fxp/ours', 'saxes/ours', 'heap ours', 'heap txml', 'heap fxp', 'heap saxes'],
     parserRows,
   );
+
+  process.stdout.write(
+    `## The same parsers in wall time (µs per parse, mean of ${TIMED_RUNS}; XS on this computer, garbage collection included; a figure varies by up to a third from run to run)\n\n`,
+  );
+  const timeRows: (string | number)[][] = [];
+  for (const f of files) {
+    if (!parseXml(menus[f]!).ok) continue;
+    const [ours, txml, fxp, saxes] = [
+      await bench.time('parse', f, TIMED_RUNS),
+      await bench.time('txml', f, TIMED_RUNS),
+      await bench.time('fastXmlParser', f, TIMED_RUNS),
+      await bench.time('saxes', f, TIMED_RUNS),
+    ];
+    timeRows.push([f, ours.toFixed(0), txml.toFixed(0), fxp.toFixed(0), saxes.toFixed(0), ratio(txml, ours), ratio(fxp, ours), ratio(saxes, ours)]);
+  }
+  table(['menu', 'ours', 'txml', 'fast-xml-parser', 'saxes', 'txml/ours', 'fxp/ours', 'saxes/ours'], timeRows);
 
   process.stdout.write('## A full simulated call of each Ozeki example (clips 2 s, parse + check included)\n\n');
   const callRows: (string | number)[][] = [];

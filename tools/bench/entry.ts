@@ -20,7 +20,9 @@ import { loadMenu } from '../../src/ozml/load.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { parseXml } from '../../src/ozml/xml.js';
 
-declare const globalThis: { RINGDOWN_MENUS?: Readonly<Record<string, string>>; RB?: object };
+declare const globalThis: { RINGDOWN_MENUS?: Readonly<Record<string, string>>; RB?: Record<string, (...args: string[]) => unknown> };
+declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
+declare const performance: { now(): number };
 
 const CLIP_MS = 2000;
 
@@ -153,7 +155,14 @@ globalThis.RB = {
   longCalls(count: string): void {
     for (let i = 0; i < Number(count); i++) longRun?.call(longScript);
   },
-  longRunEvents(): number {
-    return longRun?.events ?? 0;
+  /** Wall time of `op(path)`, mean over `runs` runs in µs, sent through `issueCommand`. */
+  time(op: string, path: string, runs: string): void {
+    const fn = globalThis.RB?.[op];
+    if (fn === undefined) throw new Error(`no operation ${op}`);
+    const n = Number(runs);
+    const start = performance.now();
+    for (let i = 0; i < n; i++) fn(path);
+    const us = ((performance.now() - start) * 1000) / n;
+    issueCommand(new TextEncoder().encode(String(us)).buffer as ArrayBuffer);
   },
 };

@@ -8,7 +8,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { SCENARIOS } from '../../test/scenarios/list.js';
-import { firstDifference, type Scenario } from '../../test/scenarios/scenario.js';
+import { DEVICE_CALL } from '../../test/xs/device/call.js';
+import { firstDifference } from '../../test/scenarios/scenario.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from './bundle.js';
 import { runXs } from './xsnap.js';
 
@@ -33,22 +34,19 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
   'boards/selected/board': 'boards/lin/board.ts',
 };
 
-/** The scenario the device entry replays: its trace must match the simulator's, less `end`. */
-const DEVICE_SCENARIO = SCENARIOS.find((s) => s.menu === 'examples/door-phone.xml' && s.untilMs === undefined);
-
 /**
  * Runs the device entry (`main.ts` with the `lin` host board and stand-ins for the SDK modules)
- * on XS with a scenario's menu and events; returns the problem, or undefined when its trace is the
- * scenario's.
+ * on XS with a call's menu and events; returns the problem, or undefined when its trace is the one
+ * pinned in test/xs/device/call.ts.
  */
-async function checkDeviceEntry(scenario: Scenario): Promise<string | undefined> {
+async function checkDeviceEntry(scenario: typeof DEVICE_CALL): Promise<string | undefined> {
   const bundle = await bundleForXs({
     entry: { contents: "import { finish } from './test/xs/device/host.ts';\nimport './main.ts';\nfinish();\n" },
     modules: DEVICE_MODULES,
   });
   const device = {
     resources: { 'menu.xml': readFileSync(join(REPO_ROOT, scenario.menu), 'utf8') },
-    config: { events: scenario.events, clipMs: scenario.clipMs, profile: scenario.profile ?? 'us' },
+    config: { events: scenario.events, clipMs: scenario.clipMs, profile: 'us' },
     clipMs: scenario.clipMs,
   };
   let lines: string[] | undefined;
@@ -63,7 +61,7 @@ async function checkDeviceEntry(scenario: Scenario): Promise<string | undefined>
   const notJson = lines.find((l) => !l.startsWith('{'));
   if (notJson !== undefined) return `unexpected console line: ${notJson.trim()}`;
   const trace = lines.map((l) => JSON.parse(l) as TraceEvent);
-  return firstDifference(trace, scenario.expect.filter((e) => e.type !== 'end'));
+  return firstDifference(trace, scenario.expect);
 }
 
 async function main(): Promise<void> {
@@ -96,16 +94,11 @@ async function main(): Promise<void> {
       process.stdout.write(`FAILED ${index + 1} - ${scenario.name}: ${problem}\n`);
     }
   });
-  if (DEVICE_SCENARIO === undefined) {
-    failed++;
-    process.stdout.write('FAILED - device entry: no door-phone scenario to replay\n');
-  } else {
-    const name = `device entry (main.ts, lin board) on XS: ${DEVICE_SCENARIO.name}`;
-    const problem = await checkDeviceEntry(DEVICE_SCENARIO).catch((e: unknown) => `could not run: ${String(e)}`);
-    if (problem === undefined) passed++;
-    else failed++;
-    process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);
-  }
+  const deviceName = `device entry (main.ts, lin board) on XS: ${DEVICE_CALL.menu} "${DEVICE_CALL.events}"`;
+  const deviceProblem = await checkDeviceEntry(DEVICE_CALL).catch((e: unknown) => `could not run: ${String(e)}`);
+  if (deviceProblem === undefined) passed++;
+  else failed++;
+  process.stdout.write(deviceProblem === undefined ? `ok - ${deviceName}\n` : `FAILED - ${deviceName}: ${deviceProblem}\n`);
   if (!xs.ok) {
     failed++;
     process.stdout.write(`FAILED - the XS run: ${xs.error ?? 'unknown error'}\n`);

@@ -4,8 +4,12 @@
  * catalog from the build's data resources (`menu.xml`, `catalog.json`), and runs the Phone. The
  * trace goes to the debug console (xsbug or serial), one JSON object a line.
  *
- * A menu that does not load never leaves a dead phone: its errors are traced and a menu that only
- * hangs up (reorder tone) runs instead, so lifting the handset still gives a defined answer.
+ * A menu that does not load never leaves a dead phone: its errors are traced, the fault goes to the
+ * call log, and the built-in fallback menu (src/engine/fallback.ts: an out-of-order clip, then
+ * hang-up and the reorder tone) runs instead, so lifting the handset still gives a defined answer.
+ * An optional `ring.xml` resource is the menu for an answered ring (the doorbell button rings the
+ * phone); without it the same menu runs. Each call is recorded in the call log when the board has
+ * a `calllog` flash partition (digits masked: a door PIN must not be readable from the log).
  */
 import Resource from 'Resource';
 import config from 'mc/config';
@@ -16,13 +20,16 @@ import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
 import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
 import { NORTH_AMERICA, PROFILES } from './src/line/profile.js';
+import { CallLog } from './src/calllog/call-log.js';
+import { menuFaultEntry } from './src/calllog/faults.js';
+import { CallRecorder } from './src/calllog/recorder.js';
+import { loadMenuOrFallback } from './src/engine/fallback.js';
 import { formatDiagnostic } from './src/ozml/diagnostic.js';
-import { loadMenu } from './src/ozml/load.js';
 import type { Menu } from './src/ozml/menu.js';
 
 const MENU_RESOURCE = 'menu.xml';
 const CATALOG_RESOURCE = 'catalog.json';
-const HANGUP_ONLY = '<Response><Hangup/></Response>';
+const RING_MENU_RESOURCE = 'ring.xml';
 
 function log(text: string): void {
   trace(`${text}\n`);
@@ -47,17 +54,15 @@ function readText(path: string): string | undefined {
   return bytes === undefined ? undefined : utf8(bytes);
 }
 
-function loadDeviceMenu(board: Board): Menu {
-  const text = readText(MENU_RESOURCE);
-  if (text === undefined) log(`ringdown: no ${MENU_RESOURCE} in this build; hanging up every call`);
-  else {
-    const loaded = loadMenu(text, undefined, board.outputs.names);
-    for (const d of loaded.diagnostics) log(formatDiagnostic(MENU_RESOURCE, d));
-    if (loaded.menu !== undefined) return loaded.menu;
+/** Loads a menu resource; the fallback menu (with its fault logged) when it does not load. */
+function loadDeviceMenu(board: Board, path: string, log_: CallLog | undefined): Menu {
+  const choice = loadMenuOrFallback({ text: readText(path), file: path, outputs: board.outputs.names });
+  for (const d of choice.diagnostics) log(formatDiagnostic(path, d));
+  if (choice.fault !== undefined) {
+    log(`ringdown: ${choice.fault.message}; running the fallback menu`);
+    log_?.append(menuFaultEntry(choice.fault, board.clock.now()));
   }
-  const fallback = loadMenu(HANGUP_ONLY).menu;
-  if (fallback === undefined) throw new Error('the built-in hang-up menu does not load');
-  return fallback;
+  return choice.menu;
 }
 
 function loadCatalog(): ClipCatalog {
@@ -78,8 +83,17 @@ function loadCatalog(): ClipCatalog {
 export function startPhone(board: Board): Phone {
   const profile = PROFILES[String(config.profile ?? 'us')] ?? NORTH_AMERICA;
   const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: readResource });
-  const phone = new Phone({
-    menu: loadDeviceMenu(board),
+  const callLog = board.storage !== undefined ? new CallLog(board.storage) : undefined;
+  if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
+  const recorder = new CallRecorder({
+    onRecord: (record) => void callLog?.append(record),
+    callEnd: 'idle',
+    maskDigits: true,
+  });
+  const ringMenu = Resource.exists(RING_MENU_RESOURCE) ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog) : undefined;
+  const phone: Phone = new Phone({
+    menu: loadDeviceMenu(board, MENU_RESOURCE, callLog),
+    ...(ringMenu !== undefined ? { ringMenu } : {}),
     clock: board.clock,
     audio: board.audio,
     line: board.line,
@@ -89,8 +103,12 @@ export function startPhone(board: Board): Phone {
     ringer: board.ringer,
     clips,
     profile,
-    trace: (event: TraceEvent) => log(JSON.stringify(event)),
+    trace: (event: TraceEvent) => {
+      log(JSON.stringify(event));
+      recorder.observe(event);
+    },
   });
+  if (board.bell !== undefined) board.bell.onPress = () => phone.ring('doorbell');
   return phone;
 }
 

@@ -5,6 +5,7 @@ import type { HookSwitch } from './hook.js';
 import type { LineFeed } from './line-feed.js';
 import type { DigitalOutputs } from './outputs.js';
 import type { Ringer } from './ringer.js';
+import type { ByteStore } from './storage.js';
 
 /**
  * Everything a board gives the core. Each board folder (boards/NAME/board.ts) builds one from its
@@ -18,4 +19,8 @@ export interface Board {
   dtmf: DtmfReceiver;
   ringer: Ringer;
   outputs: DigitalOutputs;
+  /** Flash region for the call log, when the board has one (a `calllog` partition). */
+  storage?: ByteStore;
+  /** A ring trigger input (the doorbell button): the entry sets `onPress` to ring the phone. */
+  bell?: { onPress: (() => void) | undefined };
 }

@@ -15,6 +15,7 @@ export function openMt8870Board(pins: Pins, outputs: typeof OUTPUTS): Board {
   return openSlicBoard({
     slic: { shk: pins.shk, rm: pins.rm, fr: pins.fr },
     outputs,
+    bell: pins.bell,
     dtmf: (clock) => new Mt8870({ clock, io: DigitalBank, pins: { q1: pins.q1, q2: pins.q2, q3: pins.q3, q4: pins.q4, std: pins.std } }),
   });
 }

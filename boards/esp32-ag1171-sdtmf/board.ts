@@ -12,6 +12,7 @@ export function createBoard(): Board {
   return openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
+    bell: PINS.bell,
     dtmf: (clock) => new AdcDtmfReceiver({ clock, pin: PINS.adc, sampleRate: 8000 }),
   });
 }

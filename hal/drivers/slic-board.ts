@@ -12,6 +12,8 @@ import type { DtmfReceiver } from '../dtmf.js';
 import { Ag1171 } from './ag1171.js';
 import { AudioOutPlayer } from './audioout-player.js';
 import { DigitalPinOutputs, type NamedOutput } from './digital-outputs.js';
+import { DigitalButton } from './button.js';
+import { FlashStorage } from './flash-storage.js';
 import { ModdableClock } from './moddable-clock.js';
 
 export interface SlicBoardOptions {
@@ -23,6 +25,8 @@ export interface SlicBoardOptions {
   dtmf: (clock: Clock) => DtmfReceiver;
   /** Must match the clips' MAUD format (default 8000). */
   sampleRate?: number;
+  /** GPIO of a doorbell button to GND, when the board has one. */
+  bell?: number;
 }
 
 /** A clip's MAUD resource, or undefined when the build has none by that name. */
@@ -41,8 +45,14 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
     fr: { pin: fr, io: Digital },
     ...(options.shkActiveHigh !== undefined ? { shkActiveHigh: options.shkActiveHigh } : {}),
   });
+  const bell: { onPress: (() => void) | undefined } = { onPress: undefined };
+  if (options.bell !== undefined) {
+    new DigitalButton({ clock, pin: { pin: options.bell, io: Digital }, onPress: () => bell.onPress?.() });
+  }
   return {
     clock,
+    bell,
+    ...openStorage(),
     hook: slic,
     ringer: slic,
     line: slic,
@@ -50,4 +60,14 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
     audio: new AudioOutPlayer({ io: AudioOut, clock, clip: clipResource, sampleRate: options.sampleRate ?? 8000 }),
     outputs: new DigitalPinOutputs({ io: Digital, outputs: options.outputs }),
   };
+}
+
+/** The call log's flash partition; a build without one still runs, with no log. */
+function openStorage(): { storage?: FlashStorage } {
+  try {
+    return { storage: new FlashStorage({ partition: 'calllog' }) };
+  } catch {
+    trace('ringdown: no calllog flash partition; calls are not logged\n');
+    return {};
+  }
 }

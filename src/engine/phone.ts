@@ -83,6 +83,8 @@ export class Phone {
   private held = false;
   private heldTimers: MenuTimer[] = [];
   private clip: MenuClip | undefined;
+  /** The clip a loop opening silenced; it counts as ended when the call goes on. */
+  private silencedClip: MenuClip | undefined;
   /** The reorder tone silenced by a loop opening, played again if the call goes on. */
   private silencedTone: ToneSpec | undefined;
   private ringTimer: TimerHandle | undefined;
@@ -291,7 +293,10 @@ export class Phone {
   private loopOpened(): void {
     this.emit({ type: 'onhook' });
     this.held = true;
-    if (this.clip !== undefined) this.options.audio.stop();
+    if (this.clip !== undefined) {
+      this.options.audio.stop();
+      this.silencedClip = this.clip;
+    }
     if (this.tone !== undefined) {
       this.options.audio.stop();
       this.emit({ type: 'tone-stop', name: this.tone.name });
@@ -305,7 +310,9 @@ export class Phone {
    * then `then` (a dialed digit, a flash), then a clip silenced by the break counts as ended.
    */
   private release(then?: () => void): void {
-    const silenced = this.clip;
+    // Only the clip this break silenced: one a digit decided at the same instant started plays on.
+    const silenced = this.silencedClip;
+    this.silencedClip = undefined;
     this.held = false;
     for (const timer of this.heldTimers.splice(0)) timer.callback();
     if (this.silencedTone !== undefined && this.state === 'disconnected') this.playReorder(this.silencedTone);
@@ -319,6 +326,7 @@ export class Phone {
 
   private dropHold(): void {
     this.held = false;
+    this.silencedClip = undefined;
     this.heldTimers = [];
     this.silencedTone = undefined;
   }

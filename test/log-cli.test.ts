@@ -1,0 +1,50 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { CallLog } from '../src/calllog/call-log.js';
+import { MemoryStore } from '../src/calllog/memory-store.js';
+
+function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+t.test('ringdown log prints the records of a dump, oldest first, skipping a torn one', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-log-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const store = new MemoryStore(4096, 2);
+  const log = new CallLog(store);
+  log.append({ kind: 'fault', atMs: 120, message: 'menu.xml:4:29: error: value of attribute \'CallId\' must be quoted' });
+  log.append({ kind: 'call', startMs: 1000, answer: 'offhook', keys: '921F', path: '2>1', end: 'hangup', durationMs: 39_000 });
+  log.append({ kind: 'call', startMs: 60_000, answer: 'ring', keys: '', path: '', end: 'caller', durationMs: 1200 });
+  // A power cut in the middle of a fourth record: its first 20 bytes only.
+  const torn = new MemoryStore(4096, 2);
+  new CallLog(torn).append({ kind: 'call', startMs: 0, answer: 'offhook', keys: '1', path: '', end: 'caller', durationMs: 1 });
+  let used = store.bytes.length;
+  while (used > 0 && store.bytes[used - 1] === 0xff) used--;
+  store.bytes.set(torn.bytes.subarray(0, 20), used);
+  const dump = join(dir, 'calllog.bin');
+  writeFileSync(dump, store.bytes);
+  const r = ringdown('log', dump);
+  t.equal(r.err, '');
+  t.equal(r.code, 0);
+  t.equal(
+    r.out,
+    [
+      "#1 fault at=0.1s menu.xml:4:29: error: value of attribute 'CallId' must be quoted",
+      '#2 call start=1.0s answer=offhook keys=921F path=2>1 end=hangup duration=39.0s',
+      '#3 call start=60.0s answer=ring keys=- path=- end=caller duration=1.2s',
+      '3 records (#1 to #3) in 2 sectors of 4096 bytes',
+      '',
+    ].join('\n'),
+  );
+  const json = ringdown('log', dump, '--jsonl');
+  t.same(JSON.parse(json.out.split('\n')[1]!), { seq: 2, kind: 'call', startMs: 1000, answer: 'offhook', keys: '921F', path: '2>1', end: 'hangup', durationMs: 39_000 });
+  const odd = join(dir, 'odd.bin');
+  writeFileSync(odd, new Uint8Array(5000));
+  t.match(ringdown('log', odd), { code: 1, err: /5000 bytes is not a whole number of 4096-byte sectors/ });
+  t.match(ringdown('log', join(dir, 'missing.bin')), { code: 1, err: /cannot read the file \(ENOENT\)/ });
+  t.match(ringdown('log'), { code: 2, err: /usage: ringdown log DUMP.bin/ });
+});

@@ -1,0 +1,143 @@
+/**
+ * `npm run bench:dtmf`: the battery through our receiver, multimon-ng and spandsp (a small C harness
+ * compiled here against Debian's libspandsp-dev), side by side: keys found / missed / false per
+ * condition, conditions passed, and processing time per second of audio. Prints figures; never fails
+ * on them.
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { encodeWav } from '../../src/audio/wav.js';
+import { decodeDtmf } from '../../src/dsp/dtmf-decode.js';
+import { battery, type Condition } from './battery.js';
+import { xsCost } from './xs-cost.js';
+
+interface Result {
+  found: string;
+  seconds: number;
+}
+
+interface Peer {
+  name: string;
+  /** How its time is measured. */
+  timing: string;
+  run(c: Condition, files: { wav: string; raw8: string; raw22: string }): Result;
+}
+
+const here = dirname(fileURLToPath(import.meta.url));
+const source = join(here, '..', '..', '..', 'bench', 'dtmf', 'spandsp-rx.c');
+const work = mkdtempSync(join(tmpdir(), 'ringdown-bench-dtmf-'));
+
+function run(cmd: string, args: string[]): { out: string; seconds: number } {
+  const t0 = process.hrtime.bigint();
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
+  const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
+  if (r.error !== undefined || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
+  return { out: r.stdout, seconds };
+}
+
+const ours: Peer = {
+  name: 'ours',
+  timing: 'in process (Node), decode only',
+  run: (c) => {
+    const t0 = process.hrtime.bigint();
+    const keys = decodeDtmf(c.samples);
+    return { found: keys.map((k) => k.key).join(''), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  },
+};
+
+const multimon: Peer = {
+  name: 'multimon-ng',
+  timing: 'whole process on 22.05 kHz raw (its native rate; resampled by sox beforehand)',
+  run: (_c, files) => {
+    const r = run('multimon-ng', ['-q', '-a', 'DTMF', '-t', 'raw', files.raw22]);
+    const found = [...r.out.matchAll(/^DTMF: (.)/gm)].map((m) => m[1]).join('');
+    return { found, seconds: r.seconds };
+  },
+};
+
+function spandspPeer(): Peer {
+  const binary = join(work, 'spandsp-rx');
+  run('cc', ['-O2', '-o', binary, source, '-lspandsp']);
+  return {
+    name: 'spandsp',
+    timing: 'dtmf_rx() calls only, default settings (C, -O2)',
+    run: (_c, files) => {
+      const [found = '', seconds = '0'] = run(binary, [files.raw8]).out.trimEnd().split('\t');
+      return { found, seconds: Number(seconds) };
+    },
+  };
+}
+
+/** Length of the longest common subsequence: keys found in order. */
+function matched(a: string, b: string): number {
+  const row = new Array<number>(b.length + 1).fill(0);
+  for (let i = 1; i <= a.length; i++) {
+    let diagonal = 0;
+    for (let j = 1; j <= b.length; j++) {
+      const up = row[j]!;
+      row[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : Math.max(up, row[j - 1]!);
+      diagonal = up;
+    }
+  }
+  return row[b.length]!;
+}
+
+function score(c: Condition, found: string): { cell: string; pass: boolean | undefined } {
+  const hit = matched(c.keys, found);
+  const missed = c.keys.length - hit;
+  const extra = found.length - hit;
+  const cell = `${hit}/${missed}/${extra}`;
+  if (c.want === 'keys') return { cell, pass: missed === 0 && extra === 0 };
+  if (c.want === 'none') return { cell, pass: found.length === 0 };
+  return { cell, pass: undefined };
+}
+
+async function main(): Promise<void> {
+  const conditions = battery(tmpdir());
+  const peers = [ours, multimon, spandspPeer()];
+  const rows: string[][] = [];
+  const passed = peers.map(() => 0);
+  const seconds = peers.map(() => 0);
+  let audio = 0;
+  let judged = 0;
+  conditions.forEach((c, n) => {
+    const base = join(work, `c${n}`);
+    const files = { wav: `${base}.wav`, raw8: `${base}.raw`, raw22: `${base}-22k.raw` };
+    writeFileSync(files.wav, encodeWav(c.samples));
+    writeFileSync(files.raw8, new Uint8Array(c.samples.buffer, c.samples.byteOffset, c.samples.byteLength));
+    run('sox', [files.wav, '-t', 'raw', '-r', '22050', '-e', 'signed', '-b', '16', '-c', '1', files.raw22]);
+    audio += c.samples.length / 8000;
+    const cells = peers.map((p, i) => {
+      const r = p.run(c, files);
+      seconds[i]! += r.seconds;
+      const s = score(c, r.found);
+      if (s.pass === true) passed[i]!++;
+      return s.pass === false ? `**${s.cell}**` : s.cell;
+    });
+    if (c.want !== 'any') judged++;
+    rows.push([c.name, c.want === 'keys' ? `${c.keys.length} keys` : c.want === 'none' ? 'no key' : '(any)', ...cells]);
+  });
+  const out = (line: string): void => void process.stdout.write(`${line}\n`);
+  out(`DTMF bench: ${conditions.length} conditions, ${audio.toFixed(0)} s of 8 kHz audio.`);
+  out('Cells are found/missed/false keys; bold where the condition wants all keys and nothing else (or no key) and did not get it.\n');
+  out(`| condition | want | ${peers.map((p) => p.name).join(' | ')} |`);
+  out(`|---|---|${peers.map(() => '---').join('|')}|`);
+  for (const r of rows) out(`| ${r.join(' | ')} |`);
+  out(`| **conditions passed** (of ${judged} judged) | | ${passed.join(' | ')} |`);
+  out(`| **ms per second of audio** | | ${seconds.map((s) => ((s * 1000) / audio).toFixed(3)).join(' | ')} |`);
+  out('');
+  peers.forEach((p) => out(`- ${p.name} time: ${p.timing}`));
+  const xs = await xsCost();
+  if (typeof xs === 'string') {
+    out(`- ours on XS: ${xs}`);
+  } else {
+    out('- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:');
+    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.keys} keys, heap +${c.heapSlots} slots`);
+  }
+  rmSync(work, { recursive: true, force: true });
+}
+
+await main();

@@ -1,0 +1,538 @@
+/**
+ * A software DTMF receiver for 8 kHz 16-bit audio: blocks of samples in, key down / key up events
+ * with sample times out. Pure (no host APIs), no allocation per block, so it runs on XS on the chip.
+ *
+ * Method. Twelve Goertzel filters (the eight DTMF frequencies, dial tone's 350, 440 and 425 Hz, and
+ * a guard at 1075 Hz between the groups) run over 32-sample sub-blocks, four filters per pass over
+ * the samples (XS cost: locals, one read per sample for four). Each sub-block yields one
+ * complex value per frequency; five consecutive ones, weighted 1-2-3-2-1, make the DFT of a tapered
+ * 160-sample (20 ms) window, one every 64 samples (8 ms). The taper keeps a neighbouring row 20 dB
+ * and a column or the other group 25-50 dB down, where a plain window leaks at -13 dB. Per window
+ * the receiver takes the strongest row and column, corrects each for the window's loss off its bin
+ * (from the tone's phase advance since the last window), and tests them:
+ * - level: each tone at least `minLevelDbm0` (-36 dBm0; ITU-T Q.24 Annex A / Bellcore LSSGR
+ *   TR-NWT-000506 §6 ask for operation from 0 to -25 dBm0 per tone, less twist);
+ * - twist: the row at most `normalTwistDb` (10.5) louder or `reverseTwistDb` (6) quieter than the
+ *   column (Q.24 / LSSGR: accept 8 dB normal and 4 dB reverse twist);
+ * - purity: each tone `purityDb` (12) above the others of its group, and above the 1075 Hz guard by
+ *   `guardDb` (10): a voice whose harmonics land on a row and a column has others in between;
+ * - share: the two tones hold `share` (half) of the window's energy, dial tone not counted (speech
+ *   and music spread their energy; dial tone at the keys' level does not mask them).
+ * A key goes down when a run of at least `minWindows` (3) passing windows with one pair:
+ * - has its tones within `tolerance` (2 %) of nominal, measured from the phase advance of each
+ *   tone between windows (exact for a steady tone, unambiguous to +/-62.5 Hz). Q.24 / LSSGR: accept
+ *   +/-1.5 %, reject +/-3.5 %; Q.23 lets a sender be 1.8 % off, so 2 % (not the midpoint: music on
+ *   an equal-tempered scale has note pairs 2.5 % off a key);
+ * - is steady: each tone's frequency moves less than `maxDriftHz` (12; twice that for a tone weaker
+ *   than the other, whose phase carries more of the other's leakage) between windows the tone fills
+ *   alike, and two windows have the pair hold `downShare` (0.8) of the energy. A key's generator is
+ *   crystal-locked; a voice that lines up two harmonics glides in pitch or swells and fades;
+ * - lasts at least `minToneMs` (30 ms), measured from how much of its first and last windows the
+ *   tone fills (Q.24: accept 40 ms, reject under 23 ms).
+ * Up to two failing windows inside a run are forgiven. A held key goes up after `releaseWindows` (3)
+ * windows in a row without it, so a gap of 40 ms (Q.24 / LSSGR interdigit pause) ends it and a
+ * dropout of 10 ms (LSSGR: must not split a digit) does not. Down and up times are the first and
+ * last sample of the tone, from how much of the first and last window the tone filled.
+ * Quiet input (a sub-block or window below what a key at the minimum level needs) skips the filters.
+ */
+import { dbm0ToAmplitude } from '../tones/synth.js';
+import { COLUMN_HZ, ROW_HZ, keyAt } from './dtmf-keys.js';
+
+/** A key going down or up at a sample index (counted from the receiver's first sample). */
+export interface DtmfKeyEvent {
+  key: string;
+  down: boolean;
+  sample: number;
+}
+
+export interface DtmfDetectorOptions {
+  /** Called for every key down and key up, in order; a down's time is earlier than the call. */
+  onKey: (event: DtmfKeyEvent) => void;
+  /** Sample rate of the input; the receiver is tuned for 8000. */
+  sampleRate?: number;
+  minLevelDbm0?: number;
+  normalTwistDb?: number;
+  reverseTwistDb?: number;
+  /** Accepted frequency deviation, as a fraction. */
+  tolerance?: number;
+  minWindows?: number;
+  releaseWindows?: number;
+  /** Other tones of a group must be this much weaker, in dB. */
+  purityDb?: number;
+  /** Share of the window's energy (less dial tone) the two tones must hold. */
+  share?: number;
+  /** The guard tone between the groups must be this much weaker than the weaker key tone, in dB. */
+  guardDb?: number;
+  /** Shortest tone that is a key, in ms, as measured from its first and last windows. */
+  minToneMs?: number;
+  /** Share the two tones must hold in two windows of the run for a key to go down. */
+  downShare?: number;
+  /** Largest change of either tone's frequency over the run, in Hz, for a key to go down. */
+  maxDriftHz?: number;
+}
+
+/** Goertzel sub-block length; five make a window, a window every two (8 ms). */
+const SUB = 32;
+const HOP = 2 * SUB;
+/** Window taper by sub-block (a stepped triangle: sidelobes 20-50 dB down where rows and columns lie). */
+const TAPER = [1, 2, 3, 2, 1];
+const SUBS = TAPER.length;
+const WINDOW = SUBS * SUB;
+/** Filters run four at a time, so twelve: the 8 key tones, dial tone (350, 440; 425 in Europe), a guard. */
+const FREQUENCIES = [...ROW_HZ, ...COLUMN_HZ, 350, 440, 425, 1075];
+const BINS = FREQUENCIES.length;
+const DIAL_A = 8;
+const DIAL_B = 9;
+/** A guard between the groups, where a voice that puts harmonics on a row and a column has more. */
+const GUARD = 11;
+const DIAL_C = 10;
+/** A held key stays down while its tones hold this share and half the minimum level. */
+const HOLD_SHARE = 0.3;
+/** Sum of the taper over the samples, and of its square. */
+const TAPER_SUM = SUB * TAPER.reduce((a, b) => a + b, 0);
+const TAPER_SQUARES = SUB * TAPER.reduce((a, b) => a + b * b, 0);
+const TAPER_SQUARED = TAPER.map((t) => t * t);
+/** From |DFT|^2 to the tone's share of the tapered energy. */
+const POWER_SCALE = (2 * TAPER_SQUARES) / (TAPER_SUM * TAPER_SUM);
+
+/**
+ * How many samples at one end of a window a tone covers, from its strength there relative to a
+ * full window (the taper's cumulative sum, inverted).
+ */
+function coveredSamples(ratio: number): number {
+  let sum = 0;
+  for (let i = 0; i < SUBS; i++) {
+    const step = (SUB * TAPER[i]!) / TAPER_SUM;
+    if (sum + step >= ratio) return SUB * (i + (ratio - sum) / step);
+    sum += step;
+  }
+  return WINDOW;
+}
+
+export class DtmfDetector {
+  readonly #onKey: (event: DtmfKeyEvent) => void;
+  readonly #minPower: number;
+  /** A sub-block with less energy than this (a tone 20 dB under the minimum level) is skipped. */
+  readonly #quietEnergy: number;
+  readonly #normalTwist: number;
+  readonly #reverseTwist: number;
+  readonly #tolerance: number;
+  readonly #minWindows: number;
+  readonly #releaseWindows: number;
+  readonly #radiansPerHz: number;
+  readonly #maxDrift: number;
+  readonly #purity: number;
+  readonly #share: number;
+  readonly #guard: number;
+  readonly #downShare: number;
+  readonly #minTone: number;
+  // Per-bin constants: 2cos(w), cos(w), sin(w); e^{-jw HOP}; taper times e^{-jw SUB i}.
+  readonly #coef = new Float32Array(BINS);
+  readonly #cos = new Float32Array(BINS);
+  readonly #sin = new Float32Array(BINS);
+  readonly #rotRe = new Float32Array(BINS);
+  readonly #rotIm = new Float32Array(BINS);
+  readonly #tapRe = new Float32Array(BINS * SUBS);
+  readonly #tapIm = new Float32Array(BINS * SUBS);
+  // Samples of a sub-block not yet complete; the last SUBS sub-blocks' values and energies
+  // (rings); the last window's values.
+  readonly #buffer = new Int16Array(SUB);
+  readonly #subRe = new Float32Array(BINS * SUBS);
+  readonly #subIm = new Float32Array(BINS * SUBS);
+  readonly #subEnergy = new Float64Array(SUBS);
+  readonly #winRe = new Float32Array(BINS);
+  readonly #winIm = new Float32Array(BINS);
+  readonly #power = new Float32Array(BINS);
+  // Phase advance of each bin from the last window to this one, less the bin's own.
+  readonly #advRe = new Float64Array(BINS);
+  readonly #advIm = new Float64Array(BINS);
+  // The run's phase advance of its row (0) and column (1), summed, weighted by strength.
+  readonly #accRe = new Float64Array(2);
+  readonly #accIm = new Float64Array(2);
+  // Lowest and highest frequency deviation of the run's row (0, 1) and column (2, 3), in Hz.
+  readonly #drift = new Float64Array(4);
+  #filled = 0;
+  #subBlocks = 0;
+  #sample = 0;
+  // The run of windows passing with one pair (up to two failing windows inside it are forgiven).
+  #runKey = -1;
+  #runLength = 0;
+  #runGap = 0;
+  #runFirstStart = 0;
+  #runFirstStrength = 0;
+  #runPrevStrength = 0;
+  #runRef = 0;
+  /** Windows of the run where the two tones hold `downShare` of the energy. */
+  #runStrong = 0;
+  /** Where the run's tone ends (so far), from the last window it fills at least half. */
+  #runEnd = 0;
+  // The key that is down.
+  #heldKey = -1;
+  #heldRef = 0;
+  #heldEnd = 0;
+  #misses = 0;
+  #enabled = true;
+
+  constructor(options: DtmfDetectorOptions) {
+    const rate = options.sampleRate ?? 8000;
+    this.#onKey = options.onKey;
+    const a = dbm0ToAmplitude(options.minLevelDbm0 ?? -36);
+    this.#minPower = (TAPER_SQUARES * a * a) / 2;
+    this.#quietEnergy = (SUB * a * a) / 2 / 100;
+    this.#normalTwist = Math.pow(10, (options.normalTwistDb ?? 10.5) / 10);
+    this.#reverseTwist = Math.pow(10, (options.reverseTwistDb ?? 6) / 10);
+    this.#tolerance = options.tolerance ?? 0.02;
+    this.#minWindows = options.minWindows ?? 3;
+    this.#releaseWindows = options.releaseWindows ?? 3;
+    this.#radiansPerHz = (2 * Math.PI * HOP) / rate;
+    this.#maxDrift = options.maxDriftHz ?? 12;
+    this.#purity = Math.pow(10, (options.purityDb ?? 12) / 10);
+    this.#share = options.share ?? 0.5;
+    this.#guard = Math.pow(10, (options.guardDb ?? 10) / 10);
+    this.#downShare = options.downShare ?? 0.8;
+    this.#minTone = ((options.minToneMs ?? 30) * rate) / 1000;
+    for (let k = 0; k < BINS; k++) {
+      const w = (2 * Math.PI * FREQUENCIES[k]!) / rate;
+      this.#coef[k] = 2 * Math.cos(w);
+      this.#cos[k] = Math.cos(w);
+      this.#sin[k] = Math.sin(w);
+      this.#rotRe[k] = Math.cos(w * HOP);
+      this.#rotIm[k] = -Math.sin(w * HOP);
+      for (let i = 0; i < SUBS; i++) {
+        this.#tapRe[k * SUBS + i] = TAPER[i]! * Math.cos(w * SUB * i);
+        this.#tapIm[k * SUBS + i] = -TAPER[i]! * Math.sin(w * SUB * i);
+      }
+    }
+  }
+
+  /** Samples consumed so far (inside `onKey`: up to the one that completed the decision). */
+  get sample(): number {
+    return this.#sample;
+  }
+
+  /**
+   * Consumes `count` samples of `block` from `offset` (default: all). Any block length works;
+   * events fire as soon as a decision is made (a key down about 40 ms after the tone starts).
+   */
+  push(block: Int16Array, offset = 0, count = block.length - offset): void {
+    const end = offset + count;
+    const base = this.#sample - offset;
+    const buffer = this.#buffer;
+    let i = offset;
+    while (i < end) {
+      if (this.#filled === 0 && end - i >= SUB) {
+        // Whole sub-blocks straight from the caller's block.
+        this.#sample = base + i + SUB;
+        this.#subBlock(block, i);
+        i += SUB;
+      } else {
+        let filled = this.#filled;
+        while (filled < SUB && i < end) buffer[filled++] = block[i++]!;
+        this.#filled = filled === SUB ? 0 : filled;
+        if (filled === SUB) {
+          this.#sample = base + i;
+          this.#subBlock(buffer, 0);
+        }
+      }
+    }
+    this.#sample = base + end;
+  }
+
+  /** Ends the input: a key still down goes up at the end of its tone. */
+  flush(): void {
+    if (this.#heldKey >= 0) this.#release();
+    this.#runKey = -1;
+    this.#runLength = 0;
+  }
+
+  /** While disabled, windows are still analysed (to stay in step) but no key goes down. */
+  setEnabled(enabled: boolean): void {
+    this.#enabled = enabled;
+    if (!enabled) this.flush();
+  }
+
+  /**
+   * Runs every Goertzel filter over the SUB samples of `src` from `at`, one filter at a time (its
+   * state in locals: on XS a local costs far less than a typed-array element), and stores each
+   * filter's value for the sub-block.
+   */
+  #subBlock(src: Int16Array, at: number): void {
+    const slot = this.#subBlocks % SUBS;
+    const end = at + SUB;
+    let energy = 0;
+    for (let n = at; n < end; n++) energy += src[n]! * src[n]!;
+    this.#subEnergy[slot] = energy;
+    if (energy < this.#quietEnergy) {
+      // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
+      for (let k = 0; k < BINS; k++) {
+        this.#subRe[k * SUBS + slot] = 0;
+        this.#subIm[k * SUBS + slot] = 0;
+      }
+      this.#endSubBlock();
+      return;
+    }
+    const coef = this.#coef;
+    for (let k = 0; k < BINS; k += 4) {
+      // Four filters per pass: one read of each sample serves four.
+      const c0 = coef[k]!;
+      const c1 = coef[k + 1]!;
+      const c2 = coef[k + 2]!;
+      const c3 = coef[k + 3]!;
+      let a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
+      for (let n = at; n < end; n++) {
+        const x = src[n]!;
+        const s0 = x + c0 * a0 - b0;
+        b0 = a0;
+        a0 = s0;
+        const s1 = x + c1 * a1 - b1;
+        b1 = a1;
+        a1 = s1;
+        const s2 = x + c2 * a2 - b2;
+        b2 = a2;
+        a2 = s2;
+        const s3 = x + c3 * a3 - b3;
+        b3 = a3;
+        a3 = s3;
+      }
+      this.#store(k, slot, a0, b0);
+      this.#store(k + 1, slot, a1, b1);
+      this.#store(k + 2, slot, a2, b2);
+      this.#store(k + 3, slot, a3, b3);
+    }
+    this.#endSubBlock();
+  }
+
+  #endSubBlock(): void {
+    this.#subBlocks++;
+    if (this.#subBlocks >= SUBS && this.#subBlocks % 2 === 0) this.#endWindow();
+  }
+
+  /** Stores filter k's value for the sub-block from its last two states: s1 - e^{-jw} s2. */
+  #store(k: number, slot: number, s1: number, s2: number): void {
+    // The sub-block's DFT, up to a phase that is the same for every sub-block.
+    this.#subRe[k * SUBS + slot] = s1 - this.#cos[k]! * s2;
+    this.#subIm[k * SUBS + slot] = this.#sin[k]! * s2;
+  }
+
+  /** Combines the last SUBS sub-blocks into the tapered window's DFT, power and phase advance. */
+  #endWindow(): void {
+    const first = this.#subBlocks % SUBS; // ring slot of the oldest sub-block
+    const subRe = this.#subRe;
+    const subIm = this.#subIm;
+    const tapRe = this.#tapRe;
+    const tapIm = this.#tapIm;
+    const winRe = this.#winRe;
+    const winIm = this.#winIm;
+    const subEnergy = this.#subEnergy;
+    let energy = 0;
+    for (let i = 0; i < SUBS; i++) energy += TAPER_SQUARED[i]! * subEnergy[(first + i) % SUBS]!;
+    if (energy < this.#minPower) {
+      // Quieter than one tone at the minimum level: no key; skip the per-filter work.
+      this.#power.fill(0);
+      winRe.fill(0);
+      winIm.fill(0);
+      this.#advRe.fill(0);
+      this.#advIm.fill(0);
+      this.#decide(energy, this.#subBlocks * SUB - WINDOW);
+      return;
+    }
+    for (let k = 0; k < BINS; k++) {
+      let wr = 0;
+      let wi = 0;
+      const row = k * SUBS;
+      for (let i = 0, j = first; i < SUBS; i++, j = j === SUBS - 1 ? 0 : j + 1) {
+        const tr = tapRe[row + i]!;
+        const ti = tapIm[row + i]!;
+        const re = subRe[row + j]!;
+        const im = subIm[row + j]!;
+        wr += re * tr - im * ti;
+        wi += re * ti + im * tr;
+      }
+      // Normalised so a steady tone's power equals its share of the tapered energy.
+      this.#power[k] = POWER_SCALE * (wr * wr + wi * wi);
+      if (k < 8) {
+        const pr = winRe[k]!;
+        const pi = -winIm[k]!;
+        const dr = wr * pr - wi * pi;
+        const di = wr * pi + wi * pr;
+        const rr = this.#rotRe[k]!;
+        const ri = this.#rotIm[k]!;
+        this.#advRe[k] = dr * rr - di * ri;
+        this.#advIm[k] = dr * ri + di * rr;
+      }
+      winRe[k] = wr;
+      winIm[k] = wi;
+    }
+    this.#decide(energy, this.#subBlocks * SUB - WINDOW);
+  }
+
+  #decide(total: number, start: number): void {
+    const p = this.#power;
+    let r = 0;
+    for (let k = 1; k < 4; k++) if (p[k]! > p[r]!) r = k;
+    let c = 4;
+    for (let k = 5; k < 8; k++) if (p[k]! > p[c]!) c = k;
+    let rowNext = 0;
+    let colNext = 0;
+    for (let k = 0; k < 4; k++) if (k !== r && p[k]! > rowNext) rowNext = p[k]!;
+    for (let k = 4; k < 8; k++) if (k !== c && p[k]! > colNext) colNext = p[k]!;
+    // Each tone's power, allowing for what the window loses on a tone off its bin (up to 2.3 dB at
+    // 1.5 %), from this window's phase advance.
+    const pr = p[r]! / this.#gain(this.#deviation(r));
+    const pc = p[c]! / this.#gain(this.#deviation(c));
+    // Dial tone: 350 + 440 Hz, or 425 Hz (which the 440 Hz filter also hears: take the larger).
+    const rest = Math.max(total - p[DIAL_A]! - Math.max(p[DIAL_B]!, p[DIAL_C]!), 1);
+    const valid =
+      this.#enabled &&
+      pr >= this.#minPower &&
+      pc >= this.#minPower &&
+      pr <= pc * this.#normalTwist &&
+      pc <= pr * this.#reverseTwist &&
+      pr >= rowNext * this.#purity &&
+      pc >= colNext * this.#purity &&
+      pr + pc >= this.#share * rest &&
+      p[GUARD]! * this.#guard <= (pr < pc ? pr : pc);
+    const key = valid ? r * 4 + (c - 4) : -1;
+    const strength = Math.sqrt(pr) + Math.sqrt(pc);
+
+    if (this.#heldKey >= 0) this.#hold(key, rest, start);
+
+    const strong = pr + pc >= this.#downShare * rest;
+    if (key < 0) {
+      if (this.#runKey >= 0 && this.#runGap < 2) {
+        this.#runGap++;
+      } else {
+        this.#runKey = -1;
+        this.#runLength = 0;
+      }
+    } else if (key === this.#runKey) {
+      this.#runLength++;
+      this.#runGap = 0;
+      this.#accumulate(0, r);
+      this.#accumulate(1, c);
+      // Deviation per window, only between windows the tone fills alike (not onset or end).
+      if (Math.min(strength, this.#runPrevStrength) >= 0.8 * Math.max(strength, this.#runPrevStrength)) {
+        this.#track(0, r);
+        this.#track(2, c);
+      }
+      this.#runPrevStrength = strength;
+      if (strength > this.#runRef) this.#runRef = strength;
+      if (strong) this.#runStrong++;
+      if (strength >= 0.5 * this.#runRef) this.#runEnd = start + coveredSamples(Math.min(1, strength / this.#runRef));
+
+    } else {
+      this.#startRun(key, start, strength);
+      this.#runStrong = strong ? 1 : 0;
+      this.#runEnd = start + WINDOW;
+    }
+
+    if (this.#heldKey < 0 && this.#runLength >= this.#minWindows && this.#runGap === 0 && this.#steady(r, c)) {
+      const covered = coveredSamples(Math.min(1, this.#runFirstStrength / this.#runRef));
+      const down = Math.round(this.#runFirstStart + WINDOW - covered);
+      if (this.#runEnd - down >= this.#minTone) {
+        this.#heldKey = key;
+        this.#heldRef = this.#runRef;
+        this.#heldEnd = this.#runEnd;
+        this.#misses = 0;
+        this.#onKey({ key: keyAt(r, c - 4), down: true, sample: down });
+      }
+    }
+  }
+
+  #startRun(key: number, start: number, strength: number): void {
+    this.#runKey = key;
+    this.#runLength = 1;
+    this.#runGap = 0;
+    this.#runFirstStart = start;
+    this.#runFirstStrength = strength;
+    this.#runRef = strength;
+    this.#runPrevStrength = strength;
+    this.#drift[0] = Infinity;
+    this.#drift[1] = -Infinity;
+    this.#drift[2] = Infinity;
+    this.#drift[3] = -Infinity;
+    this.#accRe[0] = 0;
+    this.#accIm[0] = 0;
+    this.#accRe[1] = 0;
+    this.#accIm[1] = 0;
+  }
+
+  /** Keeps the held key down while its tones last (more leniently than to go down), else counts misses. */
+  #hold(key: number, rest: number, start: number): void {
+    const p = this.#power;
+    const hr = this.#heldKey >> 2;
+    const hc = (this.#heldKey & 3) + 4;
+    const holds = p[hr]! >= this.#minPower / 2 && p[hc]! >= this.#minPower / 2 && p[hr]! + p[hc]! >= HOLD_SHARE * rest;
+    if (holds && (key < 0 || key === this.#heldKey)) {
+      this.#misses = 0;
+      const s = Math.sqrt(p[hr]!) + Math.sqrt(p[hc]!);
+      if (s > this.#heldRef) this.#heldRef = s;
+      if (s >= 0.5 * this.#heldRef) this.#heldEnd = start + coveredSamples(Math.min(1, s / this.#heldRef));
+    } else if (++this.#misses >= this.#releaseWindows) {
+      this.#release();
+    }
+  }
+
+  /** Adds this window's phase advance of bin k to the run's sum, weighted by its strength. */
+  #accumulate(slot: number, k: number): void {
+    const re = this.#advRe[k]!;
+    const im = this.#advIm[k]!;
+    const m = Math.sqrt(re * re + im * im);
+    this.#accRe[slot] = this.#accRe[slot]! + re * m;
+    this.#accIm[slot] = this.#accIm[slot]! + im * m;
+  }
+
+  /** Widens the run's range of deviation of bin k (slots `at`, `at + 1`) by this window's. */
+  #track(at: number, k: number): void {
+    const hz = Math.atan2(this.#advIm[k]!, this.#advRe[k]!) / this.#radiansPerHz;
+    if (hz < this.#drift[at]!) this.#drift[at] = hz;
+    if (hz > this.#drift[at + 1]!) this.#drift[at + 1] = hz;
+  }
+
+  /**
+   * Whether the run's row and column are within tolerance of their nominal frequencies and steady:
+   * a key's generator is crystal-locked, while a voice that lines up two harmonics on a row and a
+   * column glides in pitch within a few windows, or swells and fades (no two windows alike).
+   */
+  #steady(r: number, c: number): boolean {
+    if (this.#runStrong < 2) return false;
+    const d = this.#drift;
+    if (d[0]! > d[1]! || d[2]! > d[3]!) return false;
+    // The weaker tone's phase carries more of the stronger one's leakage: allow it up to twice the drift.
+    const p = this.#power;
+    const rowSlack = Math.min(2, Math.max(1, Math.sqrt(p[c]! / p[r]!)));
+    const colSlack = Math.min(2, Math.max(1, Math.sqrt(p[r]! / p[c]!)));
+    if (d[1]! - d[0]! > this.#maxDrift * rowSlack || d[3]! - d[2]! > this.#maxDrift * colSlack) return false;
+    const rowHz = Math.atan2(this.#accIm[0]!, this.#accRe[0]!) / this.#radiansPerHz;
+    const colHz = Math.atan2(this.#accIm[1]!, this.#accRe[1]!) / this.#radiansPerHz;
+    return Math.abs(rowHz) <= this.#tolerance * FREQUENCIES[r]! && Math.abs(colHz) <= this.#tolerance * FREQUENCIES[c]!;
+  }
+
+  /** Bin k's deviation in Hz by this window's phase advance, limited to the tolerance. */
+  #deviation(k: number): number {
+    const hz = Math.atan2(this.#advIm[k]!, this.#advRe[k]!) / this.#radiansPerHz;
+    const limit = this.#tolerance * FREQUENCIES[k]!;
+    return hz > limit ? limit : hz < -limit ? -limit : hz;
+  }
+
+  /** The window's power gain on a tone `hz` off its bin (1 on it). */
+  #gain(hz: number): number {
+    const theta = (hz * this.#radiansPerHz) / HOP;
+    let re = 0;
+    let im = 0;
+    for (let i = 0; i < SUBS; i++) {
+      re += TAPER[i]! * Math.cos(theta * SUB * i);
+      im -= TAPER[i]! * Math.sin(theta * SUB * i);
+    }
+    const half = theta / 2;
+    const sub = Math.abs(half) < 1e-9 ? SUB : Math.sin(half * SUB) / Math.sin(half);
+    return ((re * re + im * im) * sub * sub) / (TAPER_SUM * TAPER_SUM);
+  }
+
+  #release(): void {
+    const k = this.#heldKey;
+    this.#heldKey = -1;
+    this.#misses = 0;
+    this.#onKey({ key: keyAt(k >> 2, k & 3), down: false, sample: Math.round(this.#heldEnd) });
+  }
+}

@@ -1,0 +1,64 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { encodeWav, readWavSamples } from '../src/audio/wav.js';
+import { rms } from '../src/dsp/dtmf-signal.js';
+
+function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+const dir = mkdtempSync(join(tmpdir(), 'ringdown-dtmf-'));
+
+t.test('encode then decode: the keys, their times and the level', async (t) => {
+  const file = join(dir, 'keys.wav');
+  const e = ringdown('dtmf', 'encode', '159#D', '--out', file, '--tone-ms', '80', '--gap-ms', '120', '--level-dbfs', '-20');
+  t.equal(e.code, 0, e.err);
+  t.equal(e.out, `${file}: 5 keys, 80 ms on, 120 ms off, -20 dBFS per tone, 1.120 s\n`);
+  const wav = readWavSamples(readFileSync(file));
+  if (typeof wav === 'string') throw new Error(wav);
+  t.equal(wav.info.sampleRate, 8000);
+  // Two tones at -20 dBFS: each 32767 * 0.1 peak, so the pair's RMS during a tone is 32767 * 0.1.
+  t.ok(Math.abs(rms(wav.samples, 960, 1600) - 3276.7) < 40, `rms ${rms(wav.samples, 960, 1600)}`);
+  const d = ringdown('dtmf', 'decode', file);
+  t.equal(d.code, 0, d.err);
+  const lines = d.out.trimEnd().split('\n');
+  t.equal(lines.pop(), '5 keys: 159#D');
+  t.equal(lines.length, 5);
+  lines.forEach((line, i) => {
+    const m = /^\s+(\d+\.\d{3}) s\s+(\d+\.\d{3}) s  (.)  \((\d+) ms\)$/.exec(line);
+    t.ok(m, line);
+    if (m === null) return;
+    t.equal(m[3], '159#D'[i]);
+    t.ok(Math.abs(Number(m[1]) - (0.12 + 0.2 * i)) <= 0.004, `start ${line}`);
+    t.ok(Math.abs(Number(m[2]) - (0.2 + 0.2 * i)) <= 0.004, `end ${line}`);
+  });
+});
+
+t.test('decode: silence has no keys', async (t) => {
+  const file = join(dir, 'silence.wav');
+  writeFileSync(file, encodeWav(new Int16Array(8000)));
+  t.same(ringdown('dtmf', 'decode', file), { code: 0, out: '0 keys\n', err: '' });
+});
+
+t.test('bad input: clear errors, exit 2, nothing written', async (t) => {
+  const out = join(dir, 'bad.wav');
+  const bad = ringdown('dtmf', 'encode', '12x4', '--out', out);
+  t.equal(bad.code, 2);
+  t.equal(bad.err, "ringdown dtmf encode: KEYS: 'x' at position 3 is not a DTMF key (0-9 * # A B C D)\n");
+  t.equal(ringdown('dtmf', 'encode', '12', '--out', out, '--tone-ms', 'fast').code, 2);
+  t.match(ringdown('dtmf', 'encode', '12', '--out', out, '--level-dbfs', '0').err, /--level-dbfs must be a number from -90 to -6.03/);
+  t.notOk(existsSync(out));
+  t.match(ringdown('dtmf', 'encode', '12').err, /usage: ringdown dtmf/);
+  t.match(ringdown('dtmf').err, /usage: ringdown dtmf/);
+  const text = join(dir, 'text.wav');
+  writeFileSync(text, 'hello');
+  t.same(ringdown('dtmf', 'decode', text), { code: 2, out: '', err: `${text}: not a WAV file (no RIFF/WAVE header)\n` });
+  const wide = join(dir, 'wide.wav');
+  writeFileSync(wide, encodeWav(new Int16Array(100), 16000));
+  t.match(ringdown('dtmf', 'decode', wide).err, /16000 Hz; need 8000 Hz \(convert with: sox/);
+  t.match(ringdown('dtmf', 'decode', join(dir, 'missing.wav')).err, /cannot read/);
+});

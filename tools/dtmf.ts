@@ -1,0 +1,129 @@
+/**
+ * `ringdown dtmf decode FILE.wav` lists the keys in a recording with their start and end times;
+ * `ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]` writes a
+ * standard test signal. For users checking a line with a recorder, and for the bench.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
+import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
+import { keyFrequencies } from '../src/dsp/dtmf-keys.js';
+import { renderDtmf } from '../src/dsp/dtmf-signal.js';
+
+export const DTMF_USAGE = [
+  'usage: ringdown dtmf decode FILE.wav',
+  '       ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]',
+].join('\n');
+
+/** 0 dBm0 is 3.14 dB below a full-scale sine (G.711), so dBFS + 3.14 is dBm0. */
+const DBM0_OVER_DBFS = 3.14;
+
+type Out = (line: string) => void;
+
+export function runDtmf(argv: string[], out: Out, err: Out): number {
+  const [sub, ...rest] = argv;
+  if (sub === 'decode') return decode(rest, out, err);
+  if (sub === 'encode') return encode(rest, out, err);
+  err(DTMF_USAGE);
+  return 2;
+}
+
+function decode(argv: string[], out: Out, err: Out): number {
+  const { positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true });
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) {
+    err(DTMF_USAGE);
+    return 2;
+  }
+  let bytes: Uint8Array;
+  try {
+    bytes = readFileSync(file);
+  } catch (e) {
+    err(`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  const read = readWavSamples(bytes);
+  if (typeof read === 'string') {
+    err(`${file}: ${read}`);
+    return 2;
+  }
+  const problem = deviceFormatProblem(read.info);
+  if (problem !== undefined) {
+    err(`${file}: ${problem} (convert with: sox ${file} -r 8000 -c 1 -b 16 out.wav)`);
+    return 2;
+  }
+  const keys = decodeDtmf(read.samples);
+  for (const k of keys) {
+    const ms = Math.round(((k.end - k.start) * 1000) / 8000);
+    out(`${(k.start / 8000).toFixed(3).padStart(8)} s  ${(k.end / 8000).toFixed(3).padStart(8)} s  ${k.key}  (${ms} ms)`);
+  }
+  out(`${keys.length} key${keys.length === 1 ? '' : 's'}${keys.length > 0 ? `: ${keys.map((k) => k.key).join('')}` : ''}`);
+  return 0;
+}
+
+/** Joins `--name -20` into `--name=-20`, so negative numbers read as values (as users type them). */
+function joinNegativeValues(argv: string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    const next = argv[i + 1];
+    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d/.test(next)) {
+      joined.push(`${a}=${next}`);
+      i++;
+    } else {
+      joined.push(a);
+    }
+  }
+  return joined;
+}
+
+function encode(argv: string[], out: Out, err: Out): number {
+  const { values, positionals } = parseArgs({
+    args: joinNegativeValues(argv),
+    options: {
+      out: { type: 'string' },
+      'tone-ms': { type: 'string', default: '100' },
+      'gap-ms': { type: 'string', default: '100' },
+      'level-dbfs': { type: 'string', default: '-13' },
+    },
+    allowPositionals: true,
+  });
+  const keys = positionals[0];
+  if (keys === undefined || positionals.length > 1 || values.out === undefined) {
+    err(DTMF_USAGE);
+    return 2;
+  }
+  for (let i = 0; i < keys.length; i++) {
+    if (keyFrequencies(keys[i]!) === undefined) {
+      err(`ringdown dtmf encode: KEYS: '${keys[i]}' at position ${i + 1} is not a DTMF key (0-9 * # A B C D)`);
+      return 2;
+    }
+  }
+  if (keys.length === 0) {
+    err('ringdown dtmf encode: KEYS is empty');
+    return 2;
+  }
+  const toneMs = number(values['tone-ms'], '--tone-ms', 1, 60000, err);
+  const gapMs = number(values['gap-ms'], '--gap-ms', 0, 60000, err);
+  const level = number(values['level-dbfs'], '--level-dbfs', -90, -6.03, err);
+  if (toneMs === undefined || gapMs === undefined || level === undefined) return 2;
+  const signal = renderDtmf(keys, { toneMs, gapMs, levelDbm0: level + DBM0_OVER_DBFS });
+  try {
+    writeFileSync(values.out, encodeWav(signal.samples));
+  } catch (e) {
+    err(`${values.out}: cannot write: ${e instanceof Error ? e.message : String(e)}`);
+    return 2;
+  }
+  out(`${values.out}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(signal.samples.length / 8000).toFixed(3)} s`);
+  return 0;
+}
+
+/** A number option within [min, max], or undefined after saying what is wrong. */
+function number(text: string | undefined, name: string, min: number, max: number, err: Out): number | undefined {
+  const v = Number(text);
+  if (text === undefined || text.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
+    err(`ringdown dtmf encode: ${name} must be a number from ${min} to ${max}${name === '--level-dbfs' ? ' (two tones above -6 dBFS each would clip)' : ''}; got '${text}'`);
+    return undefined;
+  }
+  return v;
+}

@@ -4,15 +4,18 @@
  */
 export const PINS = {
   /** Ag1171 SHK (out, high = off-hook); through a divider if the SLIC runs at 5 V. */
-  shk: 34,
+  shk: 36,
   /** Ag1171 RM (ring mode, in). */
   rm: 32,
   /** Ag1171 F/R (forward/reverse, in). */
   fr: 33,
   /** ESP32 DAC1 → coupling capacitor → Ag1171 VIN. */
   dac: 25,
-  /** Ag1171 VOUT → coupling capacitor → mid-rail bias → ADC1 channel 0 (GPIO36, "VP"). */
-  adc: 36,
+  /**
+   * Ag1171 VOUT → coupling capacitor → mid-rail bias → ADC1 channel 6 (GPIO34): the channel
+   * Moddable's built-in-ADC audio input samples (modules/io/audioin/esp32), whatever the pin.
+   */
+  adc: 34,
   door: 23,
   led: 22,
   /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */

@@ -1,7 +1,7 @@
 /**
  * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound]`:
  * the simulator you can talk to. In a terminal, the space bar lifts and replaces the handset,
- * digits (and * # a-d) are keys, `f` is a hook flash, `q` quits; the screen shows the line, what
+ * digits (and * # a-d) are keys, `f` is a hook flash, `r` rings the phone, `q` quits; the screen shows the line, what
  * plays, the keys heard and where the menu is, on a real-time clock driving the same Phone as
  * `ringdown sim`. Without a terminal (CI, a pipe) it plays a scripted demo call in virtual time,
  * prints its trace and exits 0.
@@ -163,6 +163,8 @@ function runInteractive(setup: Setup): Promise<number> {
         if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
         else if (upper === 'F') {
           if (!session.flash()) info.note = 'lift the handset first (space)';
+        } else if (upper === 'R') {
+          if (!session.ring()) info.note = 'the phone is in use: replace the handset to let it ring';
         } else if (KEYS.includes(upper)) {
           if (!session.key(upper)) info.note = 'lift the handset first (space)';
         } else info.note = `key ${JSON.stringify(ch)} does nothing`;

@@ -110,7 +110,8 @@ export function renderScreen(session: CallSession, now: number, info: ScreenInfo
     '  Trace (latest last)',
     ...trace.slice(-10).map((e) => `  ${formatTraceLine(e)}`),
     '',
-    `  [space] lift/replace handset   [0-9 * # a-d] keys   [f] hook flash   [q] quit${info.note !== undefined ? `      ${info.note}` : ''}`,
+    `  [space] lift/replace handset   [0-9 * # a-d] keys   [f] hook flash   [r] ring   [q] quit`,
+    ...(info.note !== undefined ? [`  ${info.note}`] : []),
   ];
   return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
 }

@@ -78,4 +78,11 @@ export class CallSession {
     this.phone.flash();
     return true;
   }
+
+  /** The ring trigger (a doorbell): the phone rings until the handset is lifted or the bound. */
+  ring(): boolean {
+    if (this.handsetUp) return false;
+    this.phone.ring();
+    return true;
+  }
 }

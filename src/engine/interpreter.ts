@@ -19,6 +19,11 @@ export interface InterpreterContext {
   clips: ClipLibrary;
   /** The board's named outputs, when it has any. */
   outputs?: DigitalOutputs;
+  /**
+   * The clock for output pulses, when it must differ from `clock`: a pulse belongs to the door,
+   * not the call, so it must end on time even while the call's timers are held or dropped.
+   */
+  pulseClock?: Clock;
   emit(entry: TraceEntry): void;
   /** The menu has hung up; the phone disconnects the line. Called at most once. */
   hangup(reason: HangupReason): void;
@@ -192,7 +197,8 @@ export class Interpreter {
   }
 
   private output(command: OutputCommand): void {
-    const { outputs, clock, emit } = this.context;
+    const { outputs, emit } = this.context;
+    const clock = this.context.pulseClock ?? this.context.clock;
     if (outputs === undefined || !outputs.names.includes(command.name)) {
       emit({ type: 'error', message: `this board has no output '${command.name}'; skipped` });
       return;

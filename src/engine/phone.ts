@@ -86,6 +86,8 @@ export class Phone {
   private readonly emit: (entry: TraceEntry) => void;
   /** The clock and audio as the interpreter sees them: every callback runs inside `guard`. */
   private readonly guarded: { clock: Clock; audio: AudioPlayer };
+  /** Guarded too, but never held while the loop is open: output pulses end on time. */
+  private readonly pulseClock: Clock;
   private readonly decoder: HookDecoder | undefined;
   private readonly supervisor: LineSupervisor | undefined;
   /** Loop open during a call: audio is silent and the menu's timers wait for the decision. */
@@ -103,6 +105,11 @@ export class Phone {
   constructor(private readonly options: PhoneOptions) {
     const { clock, audio, trace } = options;
     this.emit = (entry) => trace({ t: clock.now(), ...entry } as TraceEvent);
+    this.pulseClock = {
+      now: () => clock.now(),
+      schedule: (ms, callback) => clock.schedule(ms, () => this.guard(callback)),
+      cancel: (handle) => clock.cancel(handle),
+    };
     this.guarded = {
       clock: {
         now: () => clock.now(),
@@ -288,6 +295,7 @@ export class Phone {
         audio,
         clips,
         ...(outputs !== undefined ? { outputs } : {}),
+        pulseClock: this.pulseClock,
         emit: this.emit,
         hangup: (reason) => this.menuHungUp(interpreter, reason),
       },

@@ -69,6 +69,12 @@ export interface DtmfDetectorOptions {
   downShare?: number;
   /** Largest change of either tone's frequency over the run, in Hz, for a key to go down. */
   maxDriftHz?: number;
+  /** Barge-in path: purity, share, tolerance, drift and run length for a key heard under speech. */
+  bargePurityDb?: number;
+  bargeShare?: number;
+  bargeTolerance?: number;
+  bargeDriftHz?: number;
+  bargeWindows?: number;
 }
 
 /** Goertzel sub-block length; five make a window, a window every two (8 ms). */
@@ -86,6 +92,8 @@ const DIAL_B = 9;
 /** A guard between the groups, where a voice that puts harmonics on a row and a column has more. */
 const GUARD = 11;
 const DIAL_C = 10;
+/** Windows over which the barge-in path judges a pair's frequency and steadiness. */
+const RECENT = 3;
 /** A held key stays down while its tones hold this share and half the minimum level. */
 const HOLD_SHARE = 0.3;
 /** Sum of the taper over the samples, and of its square. */
@@ -126,6 +134,11 @@ export class DtmfDetector {
   readonly #guard: number;
   readonly #downShare: number;
   readonly #minTone: number;
+  readonly #bargePurity: number;
+  readonly #bargeShare: number;
+  readonly #bargeTolerance: number;
+  readonly #bargeDrift: number;
+  readonly #bargeWindows: number;
   // Per-bin constants: 2cos(w), cos(w), sin(w); e^{-jw HOP}; taper times e^{-jw SUB i}.
   readonly #coef = new Float32Array(BINS);
   readonly #cos = new Float32Array(BINS);
@@ -151,6 +164,10 @@ export class DtmfDetector {
   readonly #accIm = new Float64Array(2);
   // Lowest and highest frequency deviation of the run's row (0, 1) and column (2, 3), in Hz.
   readonly #drift = new Float64Array(4);
+  /** The run's last RECENT deviations of its row and column (rings), for the barge-in path. */
+  readonly #recentRow = new Float64Array(RECENT);
+  readonly #recentCol = new Float64Array(RECENT);
+  #recentCount = 0;
   #filled = 0;
   #subBlocks = 0;
   #sample = 0;
@@ -164,6 +181,8 @@ export class DtmfDetector {
   #runRef = 0;
   /** Windows of the run where the two tones hold `downShare` of the energy. */
   #runStrong = 0;
+  /** Windows of the run that pass the clean-signal checks (the others pass the barge-in ones). */
+  #runStrict = 0;
   /** Where the run's tone ends (so far), from the last window it fills at least half. */
   #runEnd = 0;
   // The key that is down.
@@ -191,6 +210,11 @@ export class DtmfDetector {
     this.#guard = Math.pow(10, (options.guardDb ?? 10) / 10);
     this.#downShare = options.downShare ?? 0.8;
     this.#minTone = ((options.minToneMs ?? 30) * rate) / 1000;
+    this.#bargePurity = Math.pow(10, (options.bargePurityDb ?? 7) / 10);
+    this.#bargeShare = options.bargeShare ?? 0.35;
+    this.#bargeTolerance = options.bargeTolerance ?? 0.008;
+    this.#bargeDrift = options.bargeDriftHz ?? 4;
+    this.#bargeWindows = options.bargeWindows ?? 4;
     for (let k = 0; k < BINS; k++) {
       const w = (2 * Math.PI * FREQUENCIES[k]!) / rate;
       this.#coef[k] = 2 * Math.cos(w);
@@ -382,17 +406,17 @@ export class DtmfDetector {
     const pc = p[c]! / this.#gain(this.#deviation(c));
     // Dial tone: 350 + 440 Hz, or 425 Hz (which the 440 Hz filter also hears: take the larger).
     const rest = Math.max(total - p[DIAL_A]! - Math.max(p[DIAL_B]!, p[DIAL_C]!), 1);
-    const valid =
+    const basic =
       this.#enabled &&
       pr >= this.#minPower &&
       pc >= this.#minPower &&
       pr <= pc * this.#normalTwist &&
       pc <= pr * this.#reverseTwist &&
-      pr >= rowNext * this.#purity &&
-      pc >= colNext * this.#purity &&
-      pr + pc >= this.#share * rest &&
       p[GUARD]! * this.#guard <= (pr < pc ? pr : pc);
-    const key = valid ? r * 4 + (c - 4) : -1;
+    const valid = basic && pr >= rowNext * this.#purity && pc >= colNext * this.#purity && pr + pc >= this.#share * rest;
+    const loose =
+      valid || (basic && pr >= rowNext * this.#bargePurity && pc >= colNext * this.#bargePurity && pr + pc >= this.#bargeShare * rest);
+    const key = loose ? r * 4 + (c - 4) : -1;
     const strength = Math.sqrt(pr) + Math.sqrt(pc);
 
     if (this.#heldKey >= 0) this.#hold(key, rest, start);
@@ -412,21 +436,28 @@ export class DtmfDetector {
       this.#accumulate(1, c);
       // Deviation per window, only between windows the tone fills alike (not onset or end).
       if (Math.min(strength, this.#runPrevStrength) >= 0.8 * Math.max(strength, this.#runPrevStrength)) {
-        this.#track(0, r);
-        this.#track(2, c);
+        const rowHz = this.#track(0, r);
+        const colHz = this.#track(2, c);
+        const at = this.#recentCount++ % RECENT;
+        this.#recentRow[at] = rowHz;
+        this.#recentCol[at] = colHz;
       }
       this.#runPrevStrength = strength;
       if (strength > this.#runRef) this.#runRef = strength;
       if (strong) this.#runStrong++;
+      if (valid) this.#runStrict++;
       if (strength >= 0.5 * this.#runRef) this.#runEnd = start + coveredSamples(Math.min(1, strength / this.#runRef));
 
     } else {
       this.#startRun(key, start, strength);
       this.#runStrong = strong ? 1 : 0;
+      this.#runStrict = valid ? 1 : 0;
       this.#runEnd = start + WINDOW;
     }
 
-    if (this.#heldKey < 0 && this.#runLength >= this.#minWindows && this.#runGap === 0 && this.#steady(r, c)) {
+    const clean = valid && this.#runStrict >= this.#minWindows && this.#runStrong >= 2 && this.#steady(r, c, this.#tolerance, this.#maxDrift);
+    const barge = !clean && this.#runLength >= this.#bargeWindows && this.#bargeSteady(r, c);
+    if (this.#heldKey < 0 && key >= 0 && this.#runGap === 0 && (clean || barge)) {
       const covered = coveredSamples(Math.min(1, this.#runFirstStrength / this.#runRef));
       const down = Math.round(this.#runFirstStart + WINDOW - covered);
       if (this.#runEnd - down >= this.#minTone) {
@@ -447,6 +478,7 @@ export class DtmfDetector {
     this.#runFirstStrength = strength;
     this.#runRef = strength;
     this.#runPrevStrength = strength;
+    this.#recentCount = 0;
     this.#drift[0] = Infinity;
     this.#drift[1] = -Infinity;
     this.#drift[2] = Infinity;
@@ -483,10 +515,33 @@ export class DtmfDetector {
   }
 
   /** Widens the run's range of deviation of bin k (slots `at`, `at + 1`) by this window's. */
-  #track(at: number, k: number): void {
+  #track(at: number, k: number): number {
     const hz = Math.atan2(this.#advIm[k]!, this.#advRe[k]!) / this.#radiansPerHz;
     if (hz < this.#drift[at]!) this.#drift[at] = hz;
     if (hz > this.#drift[at + 1]!) this.#drift[at + 1] = hz;
+    return hz;
+  }
+
+  /**
+   * The barge-in path: over the last RECENT windows the pair filled alike, each tone within
+   * `bargeTolerance` of nominal on average and moving less than `bargeDriftHz`.
+   */
+  #bargeSteady(r: number, c: number): boolean {
+    if (this.#recentCount < RECENT) return false;
+    return this.#onPitch(this.#recentRow, FREQUENCIES[r]!) && this.#onPitch(this.#recentCol, FREQUENCIES[c]!);
+  }
+
+  #onPitch(ring: Float64Array, hz: number): boolean {
+    let lo = Infinity;
+    let hi = -Infinity;
+    let sum = 0;
+    for (let i = 0; i < RECENT; i++) {
+      const v = ring[i]!;
+      sum += v;
+      if (v < lo) lo = v;
+      if (v > hi) hi = v;
+    }
+    return hi - lo <= this.#bargeDrift && Math.abs(sum / RECENT) <= this.#bargeTolerance * hz;
   }
 
   /**
@@ -494,18 +549,17 @@ export class DtmfDetector {
    * a key's generator is crystal-locked, while a voice that lines up two harmonics on a row and a
    * column glides in pitch within a few windows, or swells and fades (no two windows alike).
    */
-  #steady(r: number, c: number): boolean {
-    if (this.#runStrong < 2) return false;
+  #steady(r: number, c: number, tolerance: number, maxDrift: number): boolean {
     const d = this.#drift;
     if (d[0]! > d[1]! || d[2]! > d[3]!) return false;
     // The weaker tone's phase carries more of the stronger one's leakage: allow it up to twice the drift.
     const p = this.#power;
     const rowSlack = Math.min(2, Math.max(1, Math.sqrt(p[c]! / p[r]!)));
     const colSlack = Math.min(2, Math.max(1, Math.sqrt(p[r]! / p[c]!)));
-    if (d[1]! - d[0]! > this.#maxDrift * rowSlack || d[3]! - d[2]! > this.#maxDrift * colSlack) return false;
+    if (d[1]! - d[0]! > maxDrift * rowSlack || d[3]! - d[2]! > maxDrift * colSlack) return false;
     const rowHz = Math.atan2(this.#accIm[0]!, this.#accRe[0]!) / this.#radiansPerHz;
     const colHz = Math.atan2(this.#accIm[1]!, this.#accRe[1]!) / this.#radiansPerHz;
-    return Math.abs(rowHz) <= this.#tolerance * FREQUENCIES[r]! && Math.abs(colHz) <= this.#tolerance * FREQUENCIES[c]!;
+    return Math.abs(rowHz) <= tolerance * FREQUENCIES[r]! && Math.abs(colHz) <= tolerance * FREQUENCIES[c]!;
   }
 
   /** Bin k's deviation in Hz by this window's phase advance, limited to the tolerance. */

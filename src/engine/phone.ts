@@ -86,7 +86,7 @@ export class Phone {
   private readonly emit: (entry: TraceEntry) => void;
   /** The clock and audio as the interpreter sees them: every callback runs inside `guard`. */
   private readonly guarded: { clock: Clock; audio: AudioPlayer };
-  /** Guarded too, but never held while the loop is open: output pulses end on time. */
+  /** Every callback inside `guard`, never held: output pulses use it, and menu timers build on it. */
   private readonly pulseClock: Clock;
   private readonly decoder: HookDecoder | undefined;
   private readonly supervisor: LineSupervisor | undefined;
@@ -115,7 +115,7 @@ export class Phone {
         now: () => clock.now(),
         schedule: (ms, callback) => {
           const timer: MenuTimer = { handle: undefined, callback };
-          timer.handle = clock.schedule(ms, () => this.guard(() => this.timerFired(timer)));
+          timer.handle = this.pulseClock.schedule(ms, () => this.timerFired(timer));
           return timer;
         },
         cancel: (handle) => {

@@ -82,7 +82,7 @@ function loadCatalog(): ClipCatalog {
 /** Builds the phone on a board: its hook switch, DTMF receiver and ringer drive the calls. */
 export function startPhone(board: Board): Phone {
   const profile = PROFILES[String(config.profile ?? 'us')] ?? NORTH_AMERICA;
-  const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: readResource });
+  const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: board.resources ?? readResource });
   const callLog = board.storage !== undefined ? new CallLog(board.storage) : undefined;
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
   const recorder = new CallRecorder({
@@ -110,7 +110,7 @@ export function startPhone(board: Board): Phone {
       recorder.observe(event);
     },
   });
-  if (board.bell !== undefined) board.bell.onPress = () => phone.ring('doorbell');
+  if (board.bell !== undefined) board.bell.onPress = () => phone.ring();
   return phone;
 }
 

@@ -23,4 +23,9 @@ export interface Board {
   storage?: ByteStore;
   /** A ring trigger input (the doorbell button): the entry sets `onPress` to ring the phone. */
   bell?: { onPress: (() => void) | undefined };
+  /**
+   * The board's own resource reader, when it stands in for some (the desktop board's fixed-length
+   * clips); the entry reads clips through it instead of the build's resources.
+   */
+  resources?: (path: string) => Uint8Array | undefined;
 }

@@ -1,6 +1,7 @@
 /** The `ringdown` command line: one subcommand per job, each in its own module. */
 import { runCheck } from './check.js';
 import { runClips } from './clips.js';
+import { runDevice } from './device.js';
 import { runDtmf } from './dtmf.js';
 import { runLog } from './log.js';
 import { runSim } from './sim.js';
@@ -10,6 +11,7 @@ type Command = (argv: string[], out: (line: string) => void, err: (line: string)
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
   check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
+  device: { run: runDevice, help: 'device MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   build the lin firmware with the Moddable SDK and run the call on it' },
   dtmf: { run: runDtmf, help: 'dtmf decode FILE.wav | dtmf encode KEYS --out FILE.wav [--tone-ms N --gap-ms N --level-dbfs L]' },
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
   log: { run: runLog, help: 'log DUMP.bin [--sector BYTES] [--jsonl]   print the call log from a dump of its flash region' },

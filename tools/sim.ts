@@ -20,7 +20,7 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE]';
 
 /**
  * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
@@ -85,6 +85,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       wav: { type: 'string' },
       'ring-menu': { type: 'string' },
       trigger: { type: 'string', multiple: true },
+      levels: { type: 'boolean' },
     },
     allowPositionals: true,
   });
@@ -155,6 +156,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     profile,
     onTrace: print,
     triggers,
+    levels: values.levels === true,
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });

@@ -1,6 +1,10 @@
 /**
  * ESP32 GPIO ↔ module pin map of the ESP32 + Ag1171 + MT8870 board. docs/line.md has the wiring
  * table with supply voltages, level shifting and the audio coupling.
+ *
+ * For ESP32-WROOM-32 and ESP32-WROVER modules (and dev boards built on them): GPIO6-11 (the
+ * module's flash), GPIO16/17 (a WROVER's PSRAM) and GPIO26 are left alone: Moddable's DAC audio
+ * output drives GPIO26 (DAC2) as well as GPIO25 (DAC1), whatever channel is asked for.
  */
 export const PINS = {
   /** Ag1171 SHK (out, high = off-hook). Input-only GPIO; through a divider if the SLIC runs at 5 V. */
@@ -12,8 +16,8 @@ export const PINS = {
   /** ESP32 DAC1 → coupling capacitor → Ag1171 VIN. */
   dac: 25,
   /** MT8870 Q1..Q4 and StD: one DigitalBank (bank 0). 5 V outputs: level-shift them. */
-  q1: 16,
-  q2: 17,
+  q1: 13,
+  q2: 27,
   q3: 18,
   q4: 19,
   std: 21,

@@ -1,13 +1,22 @@
 /**
- * The host board for the Moddable SDK's `lin` target (`mcconfig -m -p lin`): the real Moddable
- * clock and timers, the simulated SLIC, audio and outputs of boards/sim, and a scripted caller
- * whose events come from the manifest's `config.events` (override on the command line:
- * `mcconfig -m -p lin events="offhook@0 2@7"`). A clip "plays" for as long as its MAUD resource
- * lasts, or `config.clipMs` ms (2000) when the build has no such resource.
+ * The host board for the Moddable SDK's `lin` target (`mcconfig -m -p lin`; what
+ * `ringdown device` builds and runs under `mcsim`): the real Moddable clock and timers, the
+ * simulated SLIC, audio and outputs of boards/sim, and a scripted caller.
+ *
+ * The call script comes at run time from the environment, so one firmware build serves every
+ * script: `RINGDOWN_EVENTS` (the simulator's `WHAT@SECONDS` syntax), `RINGDOWN_CLIP_MS` (every
+ * clip lasts that long, as with `ringdown sim --clip-ms`) and `RINGDOWN_UNTIL_MS` (end the run there).
+ * Without them the manifest's `config.events` / `config.clipMs` apply (override on the mcconfig
+ * command line: `mcconfig -m -p lin events="offhook@0 2@7"`).
+ *
+ * Times in the trace count from the moment the script starts (the first trace line says when that
+ * was on the firmware's clock), and the run ends like the simulator's: once every scripted event
+ * has happened and nothing but waiting for the handset remains, the board traces `end`.
  */
 import Resource from 'Resource';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
+import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
 import { maudDurationMs } from '../../hal/drivers/resource-clips.js';
 import type { Ringer } from '../../hal/ringer.js';
@@ -15,6 +24,8 @@ import { parseEvents } from '../sim/events.js';
 import { SimAudio } from '../sim/sim-audio.js';
 import { SimLineFeed } from '../sim/sim-line.js';
 import { SimOutputs } from '../sim/sim-outputs.js';
+import { getenv } from './host-env.js';
+import { IdleClock } from './idle-clock.js';
 import { ScriptedCaller } from './scripted-caller.js';
 
 const DEFAULT_EVENTS = 'offhook@0 2@7 onhook@20';
@@ -23,20 +34,77 @@ const DEFAULT_CLIP_MS = 2000;
 /** No bell on a desktop: ringing is only traced by the phone. */
 const silentRinger: Ringer = { start: () => undefined, stop: () => undefined };
 
-function clipLength(clip: string): number | undefined {
-  const path = `${clip}.maud`;
-  return Resource.exists(path) ? maudDurationMs(new Uint8Array(new Resource(path).slice(0, 12))) : undefined;
+/** A MAUD header (as wav2maud writes it: 8 kHz, mono, 16-bit) for a stand-in clip `ms` long. */
+function maudHeader(ms: number): Uint8Array {
+  const samples = Math.round((ms * 8000) / 1000);
+  return Uint8Array.of(0x6d, 0x61, 1, 16, 8000 & 0xff, 8000 >> 8, 1, 0, samples & 0xff, (samples >> 8) & 0xff, (samples >> 16) & 0xff, samples >>> 24);
+}
+
+/** The build's resources, or with a fixed clip length, a stand-in MAUD header for every clip. */
+function resourceReader(fixedMs: number | undefined): (path: string) => Uint8Array | undefined {
+  return (path) => {
+    if (fixedMs !== undefined && path.endsWith('.maud')) return maudHeader(fixedMs);
+    return Resource.exists(path) ? new Uint8Array(new Resource(path).slice(0)) : undefined;
+  };
+}
+
+/** A bounded whole number of ms from the environment or config; undefined when absent or bad. */
+function milliseconds(value: unknown): number | undefined {
+  const text = typeof value === 'number' ? String(value) : value;
+  if (typeof text !== 'string' || !/^\d{1,9}$/.test(text)) return undefined;
+  return Number(text);
+}
+
+/** The board clock, counted from `zero` (the script's start) so traces line up with `ringdown sim`. */
+class ShiftedClock implements Clock {
+  zero = 0;
+  constructor(private readonly clock: Clock) {}
+  now(): number {
+    return this.clock.now() - this.zero;
+  }
+  schedule(ms: number, callback: () => void): TimerHandle {
+    return this.clock.schedule(ms, callback);
+  }
+  cancel(handle: TimerHandle): void {
+    this.clock.cancel(handle);
+  }
 }
 
 export function createBoard(): Board {
-  const clock = new ModdableClock();
+  const base = new ModdableClock();
+  const idle = new IdleClock(base);
+  const clock = new ShiftedClock(idle);
   const caller = new ScriptedCaller(clock);
-  const script = typeof config.events === 'string' ? config.events : DEFAULT_EVENTS;
+  const script = getenv('RINGDOWN_EVENTS') ?? (typeof config.events === 'string' ? config.events : DEFAULT_EVENTS);
+  // RINGDOWN_CLIP_MS: every clip lasts that long (`ringdown sim --clip-ms`); otherwise a clip
+  // lasts as long as its MAUD resource, and one the build lacks config.clipMs.
+  const fixedMs = milliseconds(getenv('RINGDOWN_CLIP_MS'));
+  const clipMs = fixedMs ?? milliseconds(config.clipMs) ?? DEFAULT_CLIP_MS;
+  const resources = resourceReader(fixedMs);
+  const clipLength = (clip: string): number | undefined => {
+    const bytes = resources(`${clip}.maud`);
+    return bytes === undefined ? undefined : maudDurationMs(bytes.subarray(0, 12));
+  };
+  const untilMs = milliseconds(getenv('RINGDOWN_UNTIL_MS'));
   const events = parseEvents(script);
-  if (typeof events === 'string') trace(`ringdown: config.events: ${events}\n`);
-  // Started on the next tick, after the phone has taken the hook and DTMF callbacks.
-  else clock.schedule(0, () => caller.play(events));
-  const clipMs = Number(config.clipMs ?? DEFAULT_CLIP_MS);
+  let ended = false;
+  const end = (): void => {
+    if (ended) return;
+    ended = true;
+    trace(`${JSON.stringify({ t: clock.now(), type: 'end' })}\n`);
+  };
+  if (typeof events === 'string') trace(`ringdown: RINGDOWN_EVENTS/config.events: ${events}\n`);
+  else {
+    // Started on the next tick, after the phone has taken the hook and DTMF callbacks.
+    clock.schedule(0, () => {
+      clock.zero = base.now();
+      trace(`ringdown: caller script starts at ${clock.zero} ms\n`);
+      // Like the simulator: with an end time the run lasts exactly that long, else until idle.
+      if (untilMs !== undefined) base.schedule(untilMs, end);
+      else idle.onIdle = end;
+      caller.play(events);
+    });
+  }
   return {
     clock,
     audio: new SimAudio(clock, (clip) => clipLength(clip) ?? clipMs),
@@ -45,5 +113,7 @@ export function createBoard(): Board {
     dtmf: caller,
     ringer: silentRinger,
     outputs: new SimOutputs(clock),
+    bell: caller.bell,
+    resources,
   };
 }

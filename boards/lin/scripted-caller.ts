@@ -1,20 +1,26 @@
 /**
- * A caller in a script, for the host (`lin`) build: the hook levels and DTMF keys of the
- * `WHAT@SECONDS` events (the simulator's `--events` syntax), played on the board's real clock.
- * A flash is what it is on the wire: the loop opened for 300 ms, then closed.
+ * A caller in a script, for the host (`lin`) build: the hook levels, DTMF keys and doorbell
+ * presses of the `WHAT@SECONDS` events (the simulator's `--events` syntax), played on the board's
+ * real clock. Everything reaches the phone as it would from the pins: `offhook`/`onhook` are loop
+ * closures/openings through the line state machine, `flash` is the loop opened for 300 ms,
+ * `dial:N` is N break/make pulses at 10 pps, `break:MS` the loop opened for MS ms, and `ring` a
+ * doorbell press (the board's `bell`). `ringdown sim --levels` plays a script the same way.
  */
 import type { Clock } from '../../hal/clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../../hal/dtmf.js';
 import type { HookSwitch } from '../../hal/hook.js';
+import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import type { SimEvent } from '../sim/events.js';
 
 /** How long a scripted key is held and a scripted flash opens the loop (ms). */
-const KEY_MS = 100;
-const FLASH_MS = 300;
+export const KEY_MS = 100;
+export const FLASH_MS = 300;
 
 export class ScriptedCaller implements HookSwitch, DtmfReceiver {
   onChange: ((offHook: boolean, atMs: number) => void) | undefined;
   onKey: ((event: DtmfEvent) => void) | undefined;
+  /** The doorbell button, as the board's `bell`: the entry sets `onPress`. */
+  readonly bell: { onPress: (() => void) | undefined } = { onPress: undefined };
   private offHook = false;
   private enabled = true;
 
@@ -40,17 +46,29 @@ export class ScriptedCaller implements HookSwitch, DtmfReceiver {
       case 'onhook':
         return this.hook(false);
       case 'flash':
-        this.hook(false);
-        this.clock.schedule(FLASH_MS, () => this.hook(true));
+        return this.openFor(FLASH_MS);
+      case 'break':
+        return this.openFor(event.ms);
+      case 'dial':
+        for (const change of pulseTrain(digitPulses(event.key) ?? 0)) this.clock.schedule(change.atMs, () => this.hook(change.offHook));
         return;
       case 'key':
         this.key(event.key, true);
         this.clock.schedule(KEY_MS, () => this.key(event.key, false));
         return;
+      case 'ring':
+        this.bell.onPress?.();
+        return;
     }
   }
 
+  private openFor(ms: number): void {
+    this.hook(false);
+    this.clock.schedule(ms, () => this.hook(true));
+  }
+
   private hook(offHook: boolean): void {
+    if (offHook === this.offHook) return;
     this.offHook = offHook;
     this.onChange?.(offHook, this.clock.now());
   }

@@ -30,7 +30,16 @@ export interface SimulationOptions {
   ringLagMs?: number;
   /** Called with each trace event as it happens. */
   onTrace?: (event: TraceEvent) => void;
+  /**
+   * Play `offhook`, `onhook` and `flash` as hook levels through the line state machine (a flash
+   * is the loop open for 300 ms), as the device's scripted caller does, instead of delivering
+   * them as decided call events. `ringdown sim --levels`; what `ringdown device` is compared with.
+   */
+  levels?: boolean;
 }
+
+/** How long a scripted flash opens the loop when played as levels (boards/lin/scripted-caller.ts). */
+export const LEVEL_FLASH_MS = 300;
 
 export interface SimulationResult {
   trace: TraceEvent[];
@@ -81,13 +90,18 @@ export function simulate(options: SimulationOptions): SimulationResult {
     clock.schedule(event.at, () => {
       switch (event.what) {
         case 'offhook':
+          if (options.levels === true) return hook.set(true);
           hook.assume(true);
           return phone.offHook();
         case 'onhook':
+          if (options.levels === true) return hook.set(false);
           hook.assume(false);
           return phone.onHook();
         case 'flash':
-          return phone.flash();
+          if (options.levels !== true) return phone.flash();
+          hook.set(false);
+          clock.schedule(LEVEL_FLASH_MS, () => hook.set(true));
+          return;
         case 'key':
           return dtmf.press(event.key);
         case 'ring':

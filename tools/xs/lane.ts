@@ -12,6 +12,33 @@ import { DEVICE_CALL } from '../../test/xs/device/call.js';
 import { firstDifference } from '../../test/scenarios/scenario.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from './bundle.js';
 import { runXs } from './xsnap.js';
+import { measureStack } from './stack-budget.js';
+
+/** The menus at the loader's limits (tools/device/limit-menus.ts), whose load must fit the device's stack. */
+const LIMIT_MENUS = ['test/menus/limits-deepest.xml', 'test/menus/limits-largest.xml'];
+
+/** The XS stack the firmware is created with: `creation.stack` in manifest.json (SDK default 384). */
+export function deviceStackSlots(): number {
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as { creation?: { stack?: number } };
+  return manifest.creation?.stack ?? 384;
+}
+
+/**
+ * Loads each limit menu on xsnap below enough padding to leave it only the device's stack
+ * (tools/xs/stack-budget.ts); returns one line per menu and whether each fitted.
+ */
+async function checkStack(): Promise<{ line: string; ok: boolean }[]> {
+  const budget = deviceStackSlots();
+  const loader = await bundleForXs({ entry: { contents: "import { loadMenu } from './src/ozml/load.ts';\n(globalThis as { loadMenu?: unknown }).loadMenu = loadMenu;\n" } });
+  const results: { line: string; ok: boolean }[] = [];
+  for (const menu of LIMIT_MENUS) {
+    const prelude = `${loader}\nglobalThis.MENU = ${JSON.stringify(readFileSync(join(REPO_ROOT, menu), 'utf8'))};`;
+    const need = await measureStack(prelude, '() => { if (globalThis.loadMenu(globalThis.MENU).menu === undefined) throw new Error("not loaded"); return 0; }');
+    const ok = need.slots <= budget;
+    results.push({ ok, line: `loading ${menu} needs ${need.slots} XS stack slots (device: creation.stack ${budget})` });
+  }
+  return results;
+}
 
 /** The XS side of the lane. */
 export const SCENARIO_ENTRY = 'test/xs/scenarios-entry.ts';
@@ -32,6 +59,7 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
   timer: 'test/xs/device/timer.ts',
   time: 'test/xs/device/time.ts',
   'boards/selected/board': 'boards/lin/board.ts',
+  './host-env.js': 'test/xs/device/host-env.ts',
 };
 
 /**
@@ -58,9 +86,9 @@ async function checkDeviceEntry(scenario: typeof DEVICE_CALL): Promise<string | 
   });
   if (!xs.ok) return `XS failed: ${xs.error ?? 'unknown error'}`;
   if (lines === undefined) return 'the device entry reported nothing';
-  const notJson = lines.find((l) => !l.startsWith('{'));
+  const notJson = lines.find((l) => !l.startsWith('{') && !l.startsWith('ringdown: caller script starts at'));
   if (notJson !== undefined) return `unexpected console line: ${notJson.trim()}`;
-  const trace = lines.map((l) => JSON.parse(l) as TraceEvent);
+  const trace = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TraceEvent);
   return firstDifference(trace, scenario.expect);
 }
 
@@ -99,6 +127,11 @@ async function main(): Promise<void> {
   if (deviceProblem === undefined) passed++;
   else failed++;
   process.stdout.write(deviceProblem === undefined ? `ok - ${deviceName}\n` : `FAILED - ${deviceName}: ${deviceProblem}\n`);
+  for (const { line, ok } of await checkStack()) {
+    if (ok) passed++;
+    else failed++;
+    process.stdout.write(`${ok ? 'ok' : 'FAILED'} - ${line}\n`);
+  }
   if (!xs.ok) {
     failed++;
     process.stdout.write(`FAILED - the XS run: ${xs.error ?? 'unknown error'}\n`);

@@ -6,7 +6,7 @@
  * held the 10 ms debounce (t=10 for a loop closed at 0; the menu runs from there); an opening is
  * traced `onhook` once it has lasted the shortest dial-pulse break, 15 ms (t=4515 for 4500), and
  * the call ends (`idle`, the clip cut) when the 1,250 ms flash window closes without the loop
- * closing again (t=5751).
+ * closing again (t=5751), and the board traces `end`: nothing but waiting for the handset remains.
  */
 import type { TraceEvent } from '../../../src/engine/trace.js';
 
@@ -32,5 +32,6 @@ export const DEVICE_CALL: { menu: string; events: string; clipMs: number; expect
       {"t":4515,"type":"onhook"},
       {"t":5751,"type":"play-cut","clip":"thank-you-goodbye","reason":"onhook"},
       {"t":5751,"type":"idle"},
+      {"t":5751,"type":"end"},
   ],
 };

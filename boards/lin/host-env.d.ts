@@ -1,0 +1,2 @@
+/** The desktop (`lin`) firmware's environment variables: the value, or undefined when not set. */
+export function getenv(name: string): string | undefined;

@@ -1,0 +1,113 @@
+/**
+ * `ringdown device MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
+ * [--ring-menu FILE] [--jsonl]`: builds the desktop (`lin`) firmware for the menu with the Moddable
+ * SDK (`mcconfig`, SDK from `MODDABLE`), runs it headless under `mcsim`, and prints the device's
+ * trace in `ringdown sim`'s format. The script is played at the SLIC's pins (hook levels through
+ * the line state machine), so the trace equals `ringdown sim --levels` with the same arguments.
+ */
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
+import { parseEvents } from '../boards/sim/events.js';
+import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { PROFILES } from '../src/line/profile.js';
+import { buildLin, runLin } from './device/lin.js';
+import { findSdk } from './device/sdk.js';
+import { stage } from './device/stage.js';
+import { findClipFolder, readMenuFile } from './menu-file.js';
+import { formatTraceLine } from './sim.js';
+import { REPO_ROOT } from './xs/bundle.js';
+
+export const DEVICE_USAGE =
+  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--jsonl]';
+
+/** Where `ringdown device` stages what it builds (gitignored). */
+export const DEVICE_STAGE = join(REPO_ROOT, 'build', 'ringdown', 'lin');
+
+export async function runDevice(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      events: { type: 'string', default: 'offhook@0' },
+      'clip-ms': { type: 'string' },
+      clips: { type: 'string' },
+      until: { type: 'string' },
+      profile: { type: 'string', default: 'us' },
+      'ring-menu': { type: 'string' },
+      jsonl: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help === true) {
+    out(DEVICE_USAGE);
+    return 0;
+  }
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) {
+    err(DEVICE_USAGE);
+    return 2;
+  }
+  const events = parseEvents(values.events ?? '');
+  if (typeof events === 'string') {
+    err(`ringdown device: --events: ${events}`);
+    return 2;
+  }
+  const profile = values.profile ?? 'us';
+  if (!Object.hasOwn(PROFILES, profile)) {
+    err(`ringdown device: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
+    return 2;
+  }
+  let clipMs: number | undefined;
+  if (values['clip-ms'] !== undefined) {
+    if (!/^\d{1,7}$/.test(values['clip-ms'])) {
+      err('ringdown device: --clip-ms must be a whole number of ms (at most 9999999)');
+      return 2;
+    }
+    clipMs = Number(values['clip-ms']);
+  }
+  let untilMs: number | undefined;
+  if (values.until !== undefined) {
+    if (!/^\d{1,6}(\.\d{1,3})?$/.test(values.until)) {
+      err('ringdown device: --until must be a number of seconds (at most 999999, 3 decimals)');
+      return 2;
+    }
+    untilMs = Math.round(Number(values.until) * 1000);
+  }
+  // The device checks its menu again at boot; a bad menu is caught here first, with its position.
+  for (const path of [file, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
+    const { diagnostics } = readMenuFile(path, SIM_OUTPUT_NAMES);
+    for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (hasErrors(diagnostics)) return 1;
+  }
+  const sdk = findSdk();
+  if (typeof sdk === 'string') {
+    err(`ringdown device: ${sdk}`);
+    return 2;
+  }
+  const clipDir = values['clip-ms'] !== undefined ? undefined : findClipFolder(file, values.clips);
+  const staged = stage(
+    { menu: file, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    DEVICE_STAGE,
+  );
+  err(`ringdown device: building the lin firmware with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`.replace('  ', ' '));
+  const build = buildLin(sdk, staged, { profile });
+  if (!build.ok) {
+    err(build.log.trimEnd());
+    err('ringdown device: the build failed');
+    return 1;
+  }
+  const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const run = await runLin(sdk, build.library, {
+    events: values.events ?? 'offhook@0',
+    ...(clipMs !== undefined ? { clipMs } : {}),
+    ...(untilMs !== undefined ? { untilMs } : {}),
+    onTrace: print,
+  });
+  for (const note of run.notes) err(note);
+  if (run.problem !== undefined) {
+    err(`ringdown device: ${run.problem}`);
+    return 1;
+  }
+  return 0;
+}

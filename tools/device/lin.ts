@@ -1,0 +1,132 @@
+/**
+ * The desktop firmware: `mcconfig -m -p lin` builds `mc.so` from this repository's manifest for a
+ * staged menu, and `mcsim` (the SDK's simulator, headless under `xvfb-run`) runs it with a call
+ * script in its environment (boards/lin/board.ts reads `RINGDOWN_EVENTS`, `RINGDOWN_CLIP_MS` and
+ * `RINGDOWN_UNTIL_MS`). The firmware's trace is its console: one JSON trace event a line, ended
+ * by an `end` event once nothing but waiting for the handset remains.
+ */
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TraceEvent } from '../../src/engine/trace.js';
+import { REPO_ROOT } from '../xs/bundle.js';
+import { which, type Sdk } from './sdk.js';
+import type { Staged } from './stage.js';
+
+export interface LinBuild {
+  /** The built firmware. */
+  library: string;
+  /** mcconfig's output (for a failed build). */
+  log: string;
+  ok: boolean;
+}
+
+/** Builds the lin firmware for a staged menu; `config` are mcconfig `name=value` overrides. */
+export function buildLin(sdk: Sdk, staged: Staged, config: Record<string, string> = {}): LinBuild {
+  const args = ['-m', '-p', 'lin', ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
+  const run = spawnSync(join(sdk.bin, 'mcconfig'), args, {
+    cwd: REPO_ROOT,
+    env: { ...sdk.env, MENU: staged.menu, CLIPS: staged.clips },
+    encoding: 'utf8',
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const library = join(sdk.root, 'build', 'bin', 'lin', 'mc', 'release', 'ringdown', 'mc.so');
+  const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  return { library, log, ok: run.status === 0 && existsSync(library) && !/### Error/.test(log) };
+}
+
+export interface LinRun {
+  trace: TraceEvent[];
+  /** Console lines that are not trace events (diagnostics, `ringdown:` notes, XS aborts). */
+  notes: string[];
+  /** Why the run did not end with an `end` event, if it did not. */
+  problem?: string;
+}
+
+export interface LinRunOptions {
+  events: string;
+  clipMs?: number;
+  untilMs?: number;
+  /** Give up this long (real ms) after the start (default: the script's last event + 120 s). */
+  timeoutMs?: number;
+  onTrace?: (event: TraceEvent) => void;
+}
+
+/** What runs the simulator headless, or a sentence saying what is missing. */
+export function headless(sdk: Sdk): string[] | string {
+  const mcsim = join(sdk.bin, 'mcsim');
+  if (!existsSync(mcsim)) return `the SDK at ${sdk.root} has no mcsim: build it (mcconfig -m -p x-lin $MODDABLE/tools/mcsim/manifest.json)`;
+  const xvfb = which('xvfb-run');
+  if (xvfb === undefined) return 'xvfb-run is missing (Debian package xvfb): mcsim needs a display';
+  const stdbuf = which('stdbuf');
+  return [xvfb, '-a', ...(stdbuf !== undefined ? [stdbuf, '-oL', '-eL'] : []), mcsim];
+}
+
+/** Runs the firmware once with a call script; resolves when it traces `end` (or fails). */
+export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promise<LinRun> {
+  const command = headless(sdk);
+  if (typeof command === 'string') return Promise.resolve({ trace: [], notes: [], problem: command });
+  // A home of its own: mcsim keeps preferences and its copy of mc.so there, so runs side by side
+  // do not share them.
+  const home = mkdtempSync(join(tmpdir(), 'ringdown-mcsim-'));
+  mkdirSync(join(home, '.config'));
+  const env: NodeJS.ProcessEnv = {
+    ...sdk.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    RINGDOWN_EVENTS: options.events,
+    ...(options.clipMs !== undefined ? { RINGDOWN_CLIP_MS: String(options.clipMs) } : {}),
+    ...(options.untilMs !== undefined ? { RINGDOWN_UNTIL_MS: String(options.untilMs) } : {}),
+  };
+  const lastEventMs = Math.max(0, ...[...options.events.matchAll(/@([\d.]+)/g)].map((m) => Number(m[1]) * 1000));
+  const timeoutMs = options.timeoutMs ?? Math.max(options.untilMs ?? 0, lastEventMs) + 120_000;
+  return new Promise((done) => {
+    const child = spawn(command[0]!, [...command.slice(1), library], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const result: LinRun = { trace: [], notes: [] };
+    let buffer = '';
+    let finished = false;
+    const finish = (problem?: string): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      if (problem !== undefined) result.problem = problem;
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      rmSync(home, { recursive: true, force: true });
+      done(result);
+    };
+    const timer = setTimeout(() => finish(`no end event within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
+    const line = (text: string): void => {
+      if (text.startsWith('{')) {
+        let event: TraceEvent;
+        try {
+          event = JSON.parse(text) as TraceEvent;
+        } catch {
+          result.notes.push(text);
+          return;
+        }
+        result.trace.push(event);
+        options.onTrace?.(event);
+        if (event.type === 'end') finish();
+      } else if (text.trim() !== '') {
+        result.notes.push(text);
+        if (text.startsWith('XS abort')) finish(`the firmware aborted: ${text.trim()}`);
+      }
+    };
+    const read = (chunk: Buffer): void => {
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        line(buffer.slice(0, newline));
+        buffer = buffer.slice(newline + 1);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code, signal) => finish(`mcsim exited (${signal ?? code}) before the end of the call`));
+  });
+}

@@ -24,7 +24,7 @@ const MAX_LOAD_MS = 2000;
 
 /** Line and column (1-based, UTF-16 units like the parser) of every position in `text`, checked. */
 function insideDocument(text: string, d: Diagnostic): string | undefined {
-  const lines = text.split('\n');
+  const lines = text.split(/\r\n?|\n/);
   if (!Number.isInteger(d.line) || !Number.isInteger(d.col)) return `non-integer position ${d.line}:${d.col}`;
   if (d.line < 1 || d.line > lines.length) return `line ${d.line} outside 1..${lines.length}`;
   const length = lines[d.line - 1]!.length;
@@ -138,9 +138,12 @@ const forbidden = fc.oneof(
 );
 
 function errorOffset(text: string, d: Diagnostic): number {
-  const lines = text.split('\n');
+  const ends = /\r\n?|\n/g;
   let offset = 0;
-  for (let i = 0; i < d.line - 1; i++) offset += lines[i]!.length + 1;
+  for (let i = 0; i < d.line - 1; i++) {
+    ends.exec(text);
+    offset = ends.lastIndex;
+  }
   return offset + d.col - 1;
 }
 

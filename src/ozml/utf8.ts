@@ -38,9 +38,12 @@ export function utf8Position(bytes: Uint8Array, offset: number): { line: number;
   let col = 1;
   for (let i = 0; i < offset; i++) {
     const b = bytes[i]!;
-    if (b === 0x0a) {
+    // A line ends at LF, CRLF or a lone CR, as the parser counts them.
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) {
       line++;
       col = 1;
+    } else if (b === 0x0d) {
+      // the CR of a CRLF: the LF ends the line
     } else if ((b & 0xc0) !== 0x80) {
       col += b >= 0xf0 ? 2 : 1;
     }

@@ -79,6 +79,11 @@ export interface Menu {
   commands: Command[];
   /** Keys pressed while no UserInput listens are kept for the next one (default: dropped). */
   typeAhead: boolean;
+  /**
+   * The longest a call may last (Response `TimeLimit`, default 600 s): at this bound the menu
+   * hangs up (trace `hangup` with reason `limit`), whatever it is doing. Absent: the default.
+   */
+  timeLimitMs?: number;
 }
 
 /** Calls `visit` on every command of the menu, depth first, in document order. */

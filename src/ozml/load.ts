@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { hasErrors } from './diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from './limits.js';
 import {
+  DEFAULT_TIME_LIMIT_MS,
   KEYS,
   type Command,
   type InputCase,
@@ -23,8 +24,6 @@ export const MAX_PASSES = 5;
 /** The longest Delay or UserInput timeout a menu may ask for, in seconds. */
 export const MAX_SECONDS = 3600;
 
-/** The longest call when the menu does not say (Response `TimeLimit`), so no menu holds the line forever. */
-export const DEFAULT_TIME_LIMIT_MS = 600_000;
 /** The longest `TimeLimit` a menu may ask for, in seconds. */
 export const MAX_TIME_LIMIT_SECONDS = 86_400;
 /** The longest clip name (`clip=`, Play's file name): clips are files and resources on the device. */

@@ -3,6 +3,9 @@
 /** Keys a caller can send: DTMF digits and letters, plus `F` for a hook flash. */
 export const KEYS = '0123456789*#ABCDF';
 
+/** The longest call when the menu does not say (Response `TimeLimit`), so no menu holds the line forever. */
+export const DEFAULT_TIME_LIMIT_MS = 600_000;
+
 export interface Position {
   line: number;
   col: number;

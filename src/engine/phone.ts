@@ -246,7 +246,9 @@ export class Phone {
         return;
       }
       const { options } = this;
-      const spec = options.triggers?.[trigger];
+      // An own property only: a trigger named `constructor` is not Object's.
+      const triggers = options.triggers;
+      const spec = triggers !== undefined && Object.hasOwn(triggers, trigger) ? triggers[trigger] : undefined;
       this.state = 'ringing';
       this.ringingMenu = spec?.menu ?? options.ringMenu ?? options.menu;
       options.dtmf?.setEnabled(false);

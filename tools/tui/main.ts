@@ -8,12 +8,12 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseEvents } from '../../boards/sim/events.js';
+import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../boards/sim/events.js';
 import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
-import { PROFILES, type LineProfile } from '../../src/line/profile.js';
+import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { readMenuFile } from '../menu-file.js';
@@ -63,14 +63,14 @@ function setUp(argv: string[], err: Out): Setup | number {
     return 2;
   }
   const file = positionals[0] ?? 'examples/door-phone.xml';
-  const profile = PROFILES[values.profile ?? 'us'];
+  const profile = profileNamed(values.profile ?? 'us');
   if (profile === undefined) {
     err(`ringdown tui: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
     return 2;
   }
-  const fixedMs = values['clip-ms'] === undefined ? undefined : Number(values['clip-ms']);
-  if (fixedMs !== undefined && (!Number.isInteger(fixedMs) || fixedMs < 0)) {
-    err('ringdown tui: --clip-ms must be a whole number of ms');
+  const fixedMs = values['clip-ms'] === undefined ? undefined : parseWholeMs(values['clip-ms'], MAX_CLIP_MS);
+  if (typeof fixedMs === 'string') {
+    err(`ringdown tui: --clip-ms: ${fixedMs}`);
     return 2;
   }
   const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);

@@ -19,6 +19,7 @@ import type { Menu } from '../../src/ozml/menu.js';
 import { readMenuFile } from '../menu-file.js';
 import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from './realtime-clock.js';
+import { describeKey, splitKeys } from './keys.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
 import { CallSession } from './session.js';
 import { PlaySpeaker } from './speaker.js';
@@ -138,6 +139,7 @@ function runInteractive(setup: Setup): Promise<number> {
     const quit = (): void => {
       process.off('SIGTERM', quit);
       process.off('SIGHUP', quit);
+      process.off('SIGINT', quit);
       clearInterval(ticker);
       clock.stop();
       speaker?.close();
@@ -155,12 +157,13 @@ function runInteractive(setup: Setup): Promise<number> {
       resolve(0);
     };
     const onData = (chunk: Buffer): void => {
-      for (const ch of chunk.toString('utf8')) {
+      for (const ch of splitKeys(chunk.toString('utf8'))) {
         clock.sync();
         delete info.note;
         const upper = ch.toUpperCase();
         if (ch === 'q' || ch === 'Q' || ch === '\x03' || ch === '\x04') return quit();
-        if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
+        if (ch.length > 1 && ch.startsWith('\x1b')) info.note = `${describeKey(ch)} does nothing`;
+        else if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
         else if (upper === 'F') {
           if (!session.flash()) info.note = 'lift the handset first (space)';
         } else if (upper === 'R') {
@@ -171,9 +174,10 @@ function runInteractive(setup: Setup): Promise<number> {
       }
       draw();
     };
-    // Killed or hung up: give the terminal back as it was.
+    // Killed, interrupted from outside or hung up: give the terminal back as it was.
     process.once('SIGTERM', quit);
     process.once('SIGHUP', quit);
+    process.once('SIGINT', quit);
     stdout.write('\x1b[?1049h\x1b[?25l\x1b[2J');
     stdin.setRawMode(true);
     stdin.resume();

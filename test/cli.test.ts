@@ -148,3 +148,22 @@ t.test('sim and tui: numbers in options are plain bounded decimals, as --events 
   t.equal(tui.code, 2);
   t.equal(tui.err, 'ringdown tui: --clip-ms: "0x10" is not a whole number of ms\n');
 });
+
+t.test('check: a menu file with a doubled byte order mark is not well formed; one BOM is no column', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-bom-'));
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const doubled = join(dir, 'doubled.xml');
+  writeFileSync(doubled, Buffer.concat([bom, bom, Buffer.from('<Response/>\n')]));
+  const single = join(dir, 'single.xml');
+  writeFileSync(single, Buffer.concat([bom, Buffer.from('<Response x=1/>\n')]));
+  const bad = join(dir, 'bad.xml');
+  writeFileSync(bad, Buffer.concat([bom, Buffer.from('<Response>\xff'), Buffer.from([0xff]), Buffer.from('</Response>')]));
+  const r = ringdown('check', doubled, single);
+  t.equal(r.code, 1);
+  t.equal(
+    r.out,
+    `${doubled}:1:1: error: a second byte order mark (U+FEFF) (hint: save the menu with at most one)\n` +
+      `${single}:1:13: error: value of attribute 'x' must be quoted (hint: write x="1")\n`,
+  );
+  t.equal(ringdown('check', join('examples', 'door-pin.xml')).code, 0);
+});

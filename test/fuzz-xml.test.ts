@@ -217,8 +217,8 @@ t.test('billion laughs: entity declarations are refused, in bounded time', async
         obeysContract(text);
         const d = loadMenu(text).diagnostics;
         const line = prolog.split('\n').length;
-        // A byte order mark is a character of the string, so the column after it is 2.
-        const col = prolog === '\uFEFF' ? 2 : 1;
+        // A byte order mark is not a column (menu files reach the parser with theirs, as editors count).
+        const col = 1;
         const want = [`${line}:${col} DOCTYPE declarations are not supported in menus`];
         const got = d.map((x) => `${x.line}:${x.col} ${x.message}`);
         if (JSON.stringify(got) !== JSON.stringify(want)) throw new Error(`got ${JSON.stringify(got)}`);

@@ -82,7 +82,8 @@ t.test('the XML declaration: only once, only at the very start, and well formed;
   t.equal(error('<Response><?XML version="1.0"?></Response>'), '1:11 XML declaration is only allowed at the very start');
   t.equal(error('<?xml x?><Response/>'), '1:1 malformed XML declaration | write <?xml version="1.0" encoding="UTF-8"?>');
   t.equal(error('<?xml?><Response/>'), '1:1 malformed XML declaration | write <?xml version="1.0" encoding="UTF-8"?>');
-  t.equal(error('\uFEFF\uFEFF<Response/>'), "1:2 a second byte order mark (U+FEFF) | save the menu with at most one");
+  t.equal(error('\uFEFF\uFEFF<Response/>'), '1:1 a second byte order mark (U+FEFF) | save the menu with at most one');
+  t.equal(error('\uFEFF<Response x=1/>'), '1:13 value of attribute \'x\' must be quoted | write x="1"', 'the BOM is not a column');
   t.equal(error('<Response><?ok data?></Response>'), 'ok', 'other processing instructions are allowed');
   t.equal(error('<Response><? x?></Response>'), "1:13 expected a processing instruction target, found ' '");
 });
@@ -97,4 +98,9 @@ t.test('invalid UTF-8 positions count CR-only line endings like the parser', asy
   const { utf8Position } = await import('../src/ozml/utf8.js');
   const bytes = new TextEncoder().encode('<R>\r<a/>\r\n\r<b>x');
   t.same(utf8Position(bytes, bytes.length - 1), { line: 4, col: 4 });
+});
+
+t.test('U+FFFE and U+FFFF are not name characters', async (t) => {
+  t.equal(error('<Response>\n<\uFFFEDelay/></Response>'), "2:2 expected an element name, found '\uFFFE'");
+  t.equal(error('<Response a\uFFFF="1"/>'), "1:12 expected '=' after attribute 'a', found '\uFFFF' | write a=\"value\"");
 });

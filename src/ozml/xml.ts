@@ -62,7 +62,7 @@ function isSpace(c: number): boolean {
 }
 
 function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || c >= 0xc0;
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || (c >= 0xc0 && c <= 0xfffd);
 }
 
 function isNameChar(c: number): boolean {
@@ -81,7 +81,7 @@ const SPECIAL_IN_TEXT = /[&\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const SPECIAL_IN_ATTRIBUTE = /[&\x00-\x1F\uFFFE\uFFFF]/;
 
 /** An XML name as isNameStart/isNameChar define it, matched natively from `lastIndex`. */
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/y;
+const NAME = /[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFD]*/y;
 
 const NOT_SPACE = /[^ \t\r\n]/;
 
@@ -129,7 +129,9 @@ class Parser {
       }
     }
     this.lastLine = lo;
-    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    // A byte order mark is not a column.
+    const bom = lo === 0 && offset > 0 && this.src.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return { line: lo + 1, col: offset - starts[lo]! + 1 - bom };
   }
 
   private fail(offset: number, message: string, hint?: string): never {

@@ -19,7 +19,7 @@ import { ResourceClipLibrary } from './hal/drivers/resource-clips.js';
 import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
 import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
-import { NORTH_AMERICA, PROFILES } from './src/line/profile.js';
+import { NORTH_AMERICA, profileNamed } from './src/line/profile.js';
 import { CallLog } from './src/calllog/call-log.js';
 import { lineFaultEntry, menuFaultEntry } from './src/calllog/faults.js';
 import { CallRecorder } from './src/calllog/recorder.js';
@@ -81,7 +81,7 @@ function loadCatalog(): ClipCatalog {
 
 /** Builds the phone on a board: its hook switch, DTMF receiver and ringer drive the calls. */
 export function startPhone(board: Board): Phone {
-  const profile = PROFILES[String(config.profile ?? 'us')] ?? NORTH_AMERICA;
+  const profile = profileNamed(String(config.profile ?? 'us')) ?? NORTH_AMERICA;
   const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: board.resources ?? readResource });
   const callLog = board.storage !== undefined ? new CallLog(board.storage) : undefined;
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);

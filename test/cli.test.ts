@@ -96,7 +96,7 @@ t.test('sim: bad arguments and bad menus', async (t) => {
   t.equal(bad.code, 2);
   t.equal(bad.err, "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring or ring:NAME\n");
   const time = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', '1@soon');
-  t.equal(time.err, "ringdown sim: --events: event 1 '1@soon': 'soon' is not a number of seconds\n");
+  t.equal(time.err, 'ringdown sim: --events: event 1 \'1@soon\': "soon" is not a number of seconds (a plain decimal such as 7 or 7.5)\n');
   const malformed = ringdown('sim', 'examples/ozeki/third-party-detailed.xml');
   t.equal(malformed.code, 1);
   t.match(malformed.err, /third-party-detailed\.xml:4:29: error: value of attribute 'CallId' must be quoted/);
@@ -117,4 +117,53 @@ t.test('check --board: output names come from the board file', async (t) => {
   const unknown = ringdown('check', '--board', 'toaster', 'examples/door-pin.xml');
   t.equal(unknown.code, 2);
   t.match(unknown.out, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
+});
+
+t.test('sim and tui: numbers in options are plain bounded decimals, as --events are', async (t) => {
+  const menu = 'examples/ozeki/hangup-simple.xml';
+  const cases: [string[], string][] = [
+    [['--until', '0x10'], 'ringdown sim: --until: "0x10" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [['--until', ''], 'ringdown sim: --until: "" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [['--until', '1e300'], 'ringdown sim: --until: "1e300" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [['--until', ' 5'], 'ringdown sim: --until: " 5" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [['--until', '1000001'], 'ringdown sim: --until: 1000001 s is later than the limit of 1000000 s'],
+    [['--clip-ms', '0x10'], 'ringdown sim: --clip-ms: "0x10" is not a whole number of ms'],
+    [['--clip-ms', ''], 'ringdown sim: --clip-ms: "" is not a whole number of ms'],
+    [['--clip-ms', '1e3'], 'ringdown sim: --clip-ms: "1e3" is not a whole number of ms'],
+    [['--clip-ms', '3600001'], 'ringdown sim: --clip-ms: 3600001 ms is longer than the limit of 3600000 ms'],
+    [
+      ['--events', 'offhook@99999999999999999999 onhook@1'],
+      "ringdown sim: --events: event 1 'offhook@99999999999999999999': 99999999999999999999 s is later than the limit of 1000000 s",
+    ],
+  ];
+  for (const [args, message] of cases) {
+    const r = ringdown('sim', menu, ...args);
+    t.equal(r.code, 2, args.join(' '));
+    t.equal(r.err, `${message}\n`, args.join(' '));
+  }
+  const ok = ringdown('sim', menu, '--until', '.5', '--clip-ms', '10');
+  t.equal(ok.code, 0);
+  t.match(ok.out, /0\.500 {2}end\n$/);
+  const tui = ringdown('tui', menu, '--clip-ms', '0x10', '--demo');
+  t.equal(tui.code, 2);
+  t.equal(tui.err, 'ringdown tui: --clip-ms: "0x10" is not a whole number of ms\n');
+});
+
+t.test('check: a menu file with a doubled byte order mark is not well formed; one BOM is no column', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-bom-'));
+  const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+  const doubled = join(dir, 'doubled.xml');
+  writeFileSync(doubled, Buffer.concat([bom, bom, Buffer.from('<Response/>\n')]));
+  const single = join(dir, 'single.xml');
+  writeFileSync(single, Buffer.concat([bom, Buffer.from('<Response x=1/>\n')]));
+  const bad = join(dir, 'bad.xml');
+  writeFileSync(bad, Buffer.concat([bom, Buffer.from('<Response>\xff'), Buffer.from([0xff]), Buffer.from('</Response>')]));
+  const r = ringdown('check', doubled, single);
+  t.equal(r.code, 1);
+  t.equal(
+    r.out,
+    `${doubled}:1:1: error: a second byte order mark (U+FEFF) (hint: save the menu with at most one)\n` +
+      `${single}:1:13: error: value of attribute 'x' must be quoted (hint: write x="1")\n`,
+  );
+  t.equal(ringdown('check', join('examples', 'door-pin.xml')).code, 0);
 });

@@ -160,3 +160,54 @@ t.test('the door-PIN example checks against the simulated board', async (t) => {
   t.same(loadMenu(readFileSync('examples/door-pin.xml', 'utf8'), DEFAULT_LIMITS, ['door', 'led']).diagnostics, []);
   t.match(loadMenu(readFileSync('examples/door-pin.xml', 'utf8'), DEFAULT_LIMITS, ['led']).diagnostics, [{ message: "unknown output 'door'" }]);
 });
+
+t.test('attributes that differ only in case are an error at the second, not silently the first', async (t) => {
+  t.same(problems('<UserInput timeout="1" Timeout="60"><Inputs><Input key="1" KEY="2"/></Inputs></UserInput>'), [
+    "m.xml:2:24: error: attribute 'Timeout' repeats 'timeout' (hint: attribute names are matched case-insensitively: keep one)",
+    "m.xml:2:60: error: attribute 'KEY' repeats 'key' (hint: attribute names are matched case-insensitively: keep one)",
+  ]);
+  t.same(problems('<Speak clip="a" Clip="b" CLIP="c">Hi</Speak>'), [
+    "m.xml:2:17: error: attribute 'Clip' repeats 'clip' (hint: attribute names are matched case-insensitively: keep one)",
+    "m.xml:2:26: error: attribute 'CLIP' repeats 'clip' (hint: attribute names are matched case-insensitively: keep one)",
+  ]);
+  t.same(loadMenu('<Response typeahead="true" TypeAhead="false"/>').diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    "1:28 attribute 'TypeAhead' repeats 'typeahead'",
+  ]);
+});
+
+t.test('limits cannot be bypassed: split text, Play Repeat, clip names', async (t) => {
+  const half = 'a'.repeat(1500);
+  for (const split of ['<!---->', '<![CDATA[]]>', '<![CDATA[b]]>', '<?pi?>']) {
+    t.same(problems(`<Speak>${half}${split}${half}</Speak>`), ['m.xml:2:1: error: text of <Speak> is longer than the limit of 2000 characters'], split);
+  }
+  t.same(problems(`<Delay>${' '.repeat(1500)}<!---->${' '.repeat(1500)}1</Delay>`), [], 'white space does not count');
+  const plays = '<Play Repeat="20">a.wav</Play>\n'.repeat(26);
+  t.same(problems(plays), ['m.xml:27:1: error: the menu has more than the limit of 500 commands'], '26 × 20 plays are 520 commands');
+  t.same(problems('<Play Repeat="20">a.wav</Play>\n'.repeat(25)), [], '500 plays are allowed');
+  const long = 'c'.repeat(65);
+  t.same(problems(`<Speak clip="${long}">Hi</Speak>\n<Play>${long}.wav</Play>\n<Speak clip="${'c'.repeat(64)}">Hi</Speak>`), [
+    'm.xml:2:8: error: clip name is longer than the limit of 64 characters',
+    'm.xml:3:1: error: clip name is longer than the limit of 64 characters',
+  ]);
+});
+
+t.test('element names that are JavaScript object properties are unknown commands', async (t) => {
+  for (const name of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty']) {
+    t.same(problems(`<${name}/>`), [`m.xml:2:1: error: unknown command <${name}> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output)`], name);
+  }
+});
+
+t.test('Response TimeLimit: the longest call, 600 s unless the menu says, at most 86400 s', async (t) => {
+  t.equal(loadMenu('<Response/>').menu?.timeLimitMs, 600_000);
+  t.equal(loadMenu('<Response TimeLimit="90.5"/>').menu?.timeLimitMs, 90_500);
+  t.equal(loadMenu('<Response timelimit="86400"/>').menu?.timeLimitMs, 86_400_000);
+  t.same(loadMenu('<Response TimeLimit="86401"/>').diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    '1:11 TimeLimit of 86401 s is longer than the limit of 86400 s',
+  ]);
+  t.same(loadMenu('<Response TimeLimit="0"/>').diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    '1:11 TimeLimit must be more than 0 s',
+  ]);
+  t.same(loadMenu('<Response TimeLimit="forever"/>').diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
+    '1:11 TimeLimit must be a number of seconds, got "forever"',
+  ]);
+});

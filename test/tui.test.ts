@@ -116,3 +116,36 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   t.same(runs.slice(0, -1), runs.slice(0, -1).map(() => 250), `reorder cadence 250/250 ms in the recording (${runs.length} runs)`);
   t.ok(runs.length >= 3, 'at least one whole on/off period');
 });
+
+t.test('tmux: arrow keys are not DTMF A-D; an external SIGINT gives the terminal back', async (t) => {
+  const tmp = mkdtempSync(join(tmpdir(), 'ringdown-tui-'));
+  const traceFile = join(tmp, 'trace.jsonl');
+  const socket = join(tmp, 'tmux.sock');
+  const command = `cd ${JSON.stringify(process.cwd())} && ${JSON.stringify(process.execPath)} bin/ringdown.js tui examples/door-phone.xml --clip-ms 5000 --trace ${traceFile}; sleep 30`;
+  tmux(socket, 'new-session', '-d', '-x', '110', '-y', '32', command);
+  t.teardown(() => void tmux(socket, 'kill-server'));
+  const waitFor = async (pattern: RegExp, what: string): Promise<void> => {
+    for (let i = 0; i < 100; i++) {
+      if (pattern.test(tmux(socket, 'capture-pane', '-p'))) return void t.pass(what);
+      await sleep(50);
+    }
+    t.fail(`${what}: no ${String(pattern)} on the screen:\n${tmux(socket, 'capture-pane', '-p')}`);
+  };
+  const pane = (format: string): string => tmux(socket, 'display-message', '-p', format).trim();
+  await waitFor(/Handset +on-hook/, 'starts');
+  t.equal(pane('#{alternate_on}'), '1', 'the simulator draws on the alternate screen');
+  tmux(socket, 'send-keys', 'Space');
+  await waitFor(/Handset +OFF-HOOK/, 'lifted');
+  tmux(socket, 'send-keys', 'Up', 'Down', 'Right', 'Left');
+  await waitFor(/the left arrow does nothing/, 'an arrow key is one key that does nothing');
+  const keys = readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent).filter((e) => e.type === 'key');
+  t.same(keys, [], 'no key reached the line');
+  // SIGINT from outside (not Ctrl-C, which raw mode reads as a key): the node process under the shell.
+  const shell = pane('#{pane_pid}');
+  const node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim();
+  t.match(node, /^\d+$/, 'the simulator process');
+  process.kill(Number(node), 'SIGINT');
+  for (let i = 0; i < 100 && pane('#{alternate_on}') !== '0'; i++) await sleep(50);
+  t.equal(pane('#{alternate_on}'), '0', 'back on the normal screen');
+  t.equal(pane('#{cursor_flag}'), '1', 'the cursor is visible again');
+});

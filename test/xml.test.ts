@@ -27,7 +27,6 @@ t.test('well-formedness errors name line and column', async (t) => {
   t.equal(error('<Response><!-- a -- b --></Response>'), "1:18 '--' is not allowed inside a comment");
   t.equal(error('<Response x="<"/>'), "1:14 '<' is not allowed in the value of attribute 'x' | write &lt;");
   t.equal(error('<Response x"1"/>'), "1:12 expected '=' after attribute 'x', found '\"' | write x=\"value\"");
-  t.equal(error('<Response>\n<?xml version="1.0"?></Response>'), 'ok');
 });
 
 t.test('DOCTYPE is refused, so no entity can expand (billion laughs)', async (t) => {
@@ -62,4 +61,46 @@ t.test('invalid character references are errors', async (t) => {
   t.equal(error('<R>&#xD800;</R>'), "1:4 invalid character reference '&#xD800;'");
   t.equal(error('<R>&#x110000;</R>'), "1:4 invalid character reference '&#x110000;'");
   t.equal(error('<R>&#12a;</R>'), "1:4 invalid character reference '&#12a;'");
+});
+
+t.test('CR-only and mixed line endings give the right positions (XML normalizes CR and CRLF to LF)', async (t) => {
+  t.equal(error('<Response>\r<Delay>1</Delay>\r<Bad x=1/>\r</Response>'), "3:8 value of attribute 'x' must be quoted | write x=\"1\"");
+  t.equal(error('<Response>\r\n\r<Delay>1\r\n</Dlay>'), '4:1 closing tag </Dlay> does not match <Delay> opened at 3:1');
+  const r = parseXml('<R>\r\r<a/>\r\n<b/>\n\r<c/></R>');
+  if (!r.ok) return t.fail(r.error.message);
+  t.same(r.root.children.filter((c) => c.kind === 'element').map((c) => [c.line, c.col]), [[3, 1], [4, 1], [6, 1]]);
+});
+
+t.test('the XML declaration: only once, only at the very start, and well formed; one BOM at most', async (t) => {
+  t.equal(error('<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Response/>'), 'ok');
+  t.equal(error("\uFEFF<?xml version='1.0'?>\n<Response/>"), 'ok');
+  t.equal(error(' <?xml version="1.0"?><Response/>'), '1:2 XML declaration is only allowed at the very start');
+  t.equal(error('\n<?xml version="1.0"?><Response/>'), '2:1 XML declaration is only allowed at the very start');
+  t.equal(error('<?xml version="1.0"?><?xml version="1.0"?><Response/>'), '1:22 XML declaration is only allowed at the very start');
+  t.equal(error('<Response>\n<?xml version="1.0"?></Response>'), '2:1 XML declaration is only allowed at the very start');
+  t.equal(error('<Response><?xml x?></Response>'), '1:11 XML declaration is only allowed at the very start');
+  t.equal(error('<Response><?XML version="1.0"?></Response>'), '1:11 XML declaration is only allowed at the very start');
+  t.equal(error('<?xml x?><Response/>'), '1:1 malformed XML declaration | write <?xml version="1.0" encoding="UTF-8"?>');
+  t.equal(error('<?xml?><Response/>'), '1:1 malformed XML declaration | write <?xml version="1.0" encoding="UTF-8"?>');
+  t.equal(error('\uFEFF\uFEFF<Response/>'), '1:1 a second byte order mark (U+FEFF) | save the menu with at most one');
+  t.equal(error('\uFEFF<Response x=1/>'), '1:13 value of attribute \'x\' must be quoted | write x="1"', 'the BOM is not a column');
+  t.equal(error('<Response><?ok data?></Response>'), 'ok', 'other processing instructions are allowed');
+  t.equal(error('<Response><? x?></Response>'), "1:13 expected a processing instruction target, found ' '");
+});
+
+t.test('entity names that are JavaScript object properties are unknown entities', async (t) => {
+  for (const name of ['constructor', 'toString', 'valueOf', '__proto__']) {
+    t.equal(error(`<R>&${name};</R>`), `1:4 unknown entity '&${name};' | only &lt; &gt; &amp; &quot; &apos; and &#N; are defined`);
+  }
+});
+
+t.test('invalid UTF-8 positions count CR-only line endings like the parser', async (t) => {
+  const { utf8Position } = await import('../src/ozml/utf8.js');
+  const bytes = new TextEncoder().encode('<R>\r<a/>\r\n\r<b>x');
+  t.same(utf8Position(bytes, bytes.length - 1), { line: 4, col: 4 });
+});
+
+t.test('U+FFFE and U+FFFF are not name characters', async (t) => {
+  t.equal(error('<Response>\n<\uFFFEDelay/></Response>'), "2:2 expected an element name, found '\uFFFE'");
+  t.equal(error('<Response a\uFFFF="1"/>'), "1:12 expected '=' after attribute 'a', found '\uFFFF' | write a=\"value\"");
 });

@@ -36,7 +36,7 @@ export async function main(argv: string[]): Promise<number> {
     out(usage());
     return name === undefined ? 2 : 0;
   }
-  const command = COMMANDS[name];
+  const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     err(`ringdown: unknown command '${name}'\n${usage()}`);
     return 2;

@@ -8,9 +8,8 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
-import { parseEvents } from '../boards/sim/events.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
-import { PROFILES } from '../src/line/profile.js';
+import { parseCallOptions } from './call-options.js';
 import { buildLin, runLin } from './device/lin.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
@@ -48,32 +47,12 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     err(DEVICE_USAGE);
     return 2;
   }
-  const events = parseEvents(values.events ?? '');
-  if (typeof events === 'string') {
-    err(`ringdown device: --events: ${events}`);
+  const options = parseCallOptions(values, 'device');
+  if (typeof options === 'string') {
+    err(options);
     return 2;
   }
-  const profile = values.profile ?? 'us';
-  if (!Object.hasOwn(PROFILES, profile)) {
-    err(`ringdown device: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
-    return 2;
-  }
-  let clipMs: number | undefined;
-  if (values['clip-ms'] !== undefined) {
-    if (!/^\d{1,7}$/.test(values['clip-ms'])) {
-      err('ringdown device: --clip-ms must be a whole number of ms (at most 9999999)');
-      return 2;
-    }
-    clipMs = Number(values['clip-ms']);
-  }
-  let untilMs: number | undefined;
-  if (values.until !== undefined) {
-    if (!/^\d{1,6}(\.\d{1,3})?$/.test(values.until)) {
-      err('ringdown device: --until must be a number of seconds (at most 999999, 3 decimals)');
-      return 2;
-    }
-    untilMs = Math.round(Number(values.until) * 1000);
-  }
+  const { profileName: profile, fixedMs: clipMs, untilMs } = options;
   // The device checks its menu again at boot; a bad menu is caught here first, with its position.
   for (const path of [file, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
     const { diagnostics } = readMenuFile(path, SIM_OUTPUT_NAMES);

@@ -33,7 +33,8 @@ export function readMenuFile(path: string, outputs?: readonly string[]): MenuFil
       ],
     };
   }
-  return loadMenu(new TextDecoder().decode(bytes), undefined, outputs);
+  // The parser sees the BOM, so a doubled one is an error (TextDecoder would drop one silently).
+  return loadMenu(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), undefined, outputs);
 }
 
 export interface ClipFolder {

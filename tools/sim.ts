@@ -10,13 +10,13 @@ import type { RingTrigger } from '../src/engine/phone.js';
 import { renderCall } from '../boards/sim/render-wav.js';
 import type { AudioSegment } from '../boards/sim/sim-audio.js';
 import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
-import { parseEvents } from '../boards/sim/events.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { simulate } from '../boards/sim/simulate.js';
 import type { TraceEvent } from '../src/engine/trace.js';
-import { PROFILES } from '../src/line/profile.js';
+import { profileNamed } from '../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { parseCallOptions } from './call-options.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const SIM_USAGE =
@@ -94,32 +94,12 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     err(SIM_USAGE);
     return 2;
   }
-  const events = parseEvents(values.events ?? '');
-  if (typeof events === 'string') {
-    err(`ringdown sim: --events: ${events}`);
+  const options = parseCallOptions(values, 'sim');
+  if (typeof options === 'string') {
+    err(options);
     return 2;
   }
-  const profile = PROFILES[values.profile ?? 'us'];
-  if (profile === undefined) {
-    err(`ringdown sim: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
-    return 2;
-  }
-  let fixedMs: number | undefined;
-  if (values['clip-ms'] !== undefined) {
-    fixedMs = Number(values['clip-ms']);
-    if (!Number.isInteger(fixedMs) || fixedMs < 0) {
-      err('ringdown sim: --clip-ms must be a whole number of ms');
-      return 2;
-    }
-  }
-  let untilMs: number | undefined;
-  if (values.until !== undefined) {
-    untilMs = Math.round(Number(values.until) * 1000);
-    if (!Number.isFinite(untilMs) || untilMs < 0) {
-      err('ringdown sim: --until must be a number of seconds');
-      return 2;
-    }
-  }
+  const { events, profile, fixedMs, untilMs } = options;
   const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
@@ -134,7 +114,8 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     ringMenu = loadOther(values['ring-menu']);
     if (ringMenu === undefined) return 1;
   }
-  const triggers: Record<string, RingTrigger> = {};
+  // No prototype: a trigger's name is only ever its own property.
+  const triggers: Record<string, RingTrigger> = Object.create(null) as Record<string, RingTrigger>;
   for (const spec of values.trigger ?? []) {
     const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.+?)(?::(us|uk|cept))?$/.exec(spec);
     if (m === null) {
@@ -143,7 +124,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     }
     const triggerMenu = loadOther(m[2]!);
     if (triggerMenu === undefined) return 1;
-    const cadence = m[3] !== undefined ? PROFILES[m[3]]?.ring : undefined;
+    const cadence = m[3] !== undefined ? profileNamed(m[3])?.ring : undefined;
     triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
   }
 

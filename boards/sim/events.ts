@@ -10,6 +10,30 @@ export type SimEvent =
   | { at: number; what: 'ring'; trigger: string };
 
 const KEY = /^[0-9*#A-D]$/;
+
+/** The latest time a simulation may script or run to, in seconds (about 11.6 days). */
+export const MAX_SIM_SECONDS = 1_000_000;
+/** The longest clip `--clip-ms` may give, in ms (an hour). */
+export const MAX_CLIP_MS = 3_600_000;
+
+/**
+ * A plain decimal number of seconds from 0 to MAX_SIM_SECONDS (`7`, `7.5`, `.5`), in whole ms;
+ * a message for anything else: no sign, exponent, hex, white space or empty string.
+ */
+export function parseSeconds(text: string): number | string {
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return `${JSON.stringify(text)} is not a number of seconds (a plain decimal such as 7 or 7.5)`;
+  const seconds = Number(text);
+  if (seconds > MAX_SIM_SECONDS) return `${text} s is later than the limit of ${MAX_SIM_SECONDS} s`;
+  return Math.round(seconds * 1000);
+}
+
+/** A whole number of ms from 0 to `max`, written as plain digits; a message for anything else. */
+export function parseWholeMs(text: string, max: number): number | string {
+  if (!/^\d+$/.test(text)) return `${JSON.stringify(text)} is not a whole number of ms`;
+  const ms = Number(text);
+  if (ms > max) return `${text} ms is longer than the limit of ${max} ms`;
+  return ms;
+}
 const TRIGGER = /^[A-Za-z][A-Za-z0-9_-]*$/;
 
 /** Parses the WHAT of one token; a message when it is not one we know. */
@@ -25,8 +49,9 @@ function parseWhat(what: string, at: number): SimEvent | string {
     return `'${arg}' is not a digit a rotary dial can send (0-9)`;
   }
   if (head === 'break') {
-    if (/^\d+$/.test(arg) && Number(arg) > 0) return { at, what: 'break', ms: Number(arg) };
-    return `'${arg}' is not a whole number of ms > 0`;
+    const ms = parseWholeMs(arg, MAX_SIM_SECONDS * 1000);
+    if (typeof ms === 'number' && ms > 0) return { at, what: 'break', ms };
+    return `'${arg}' is not a whole number of ms from 1 to ${MAX_SIM_SECONDS * 1000}`;
   }
   if (head === 'ring') {
     if (TRIGGER.test(arg)) return { at, what: 'ring', trigger: arg };
@@ -51,8 +76,9 @@ export function parseEvents(text: string): SimEvent[] | string {
     if (at <= 0) return `${where}: expected WHAT@SECONDS, e.g. offhook@0 or 2@7.5`;
     const what = token.slice(0, at);
     const seconds = token.slice(at + 1);
-    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(seconds)) return `${where}: '${seconds}' is not a number of seconds`;
-    const event = parseWhat(what, Math.round(Number(seconds) * 1000));
+    const ms = parseSeconds(seconds);
+    if (typeof ms === 'string') return `${where}: ${ms}`;
+    const event = parseWhat(what, ms);
     if (typeof event === 'string') return `${where}: ${event}`;
     events.push(event);
   }

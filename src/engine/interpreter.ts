@@ -6,24 +6,24 @@
  */
 import type { AudioPlayer } from '../../hal/audio.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
-import type { DigitalOutputs } from '../../hal/outputs.js';
 import type { ClipLibrary } from '../clips/catalog.js';
+import { DEFAULT_TIME_LIMIT_MS } from '../ozml/menu.js';
 import type { Command, InputCase, Menu, OutputCommand, UserInputCommand } from '../ozml/menu.js';
+import type { BoardOutputs } from './board-outputs.js';
 import type { TraceEntry } from './trace.js';
 
-export type HangupReason = 'command' | 'end' | 'error';
+/** Why the menu hung up: a Hangup command, the end of the menu, an error, or the call's TimeLimit. */
+export type HangupReason = 'command' | 'end' | 'error' | 'limit';
 
 export interface InterpreterContext {
   clock: Clock;
   audio: AudioPlayer;
   clips: ClipLibrary;
-  /** The board's named outputs, when it has any. */
-  outputs?: DigitalOutputs;
   /**
-   * The clock for output pulses, when it must differ from `clock`: a pulse belongs to the door,
-   * not the call, so it must end on time even while the call's timers are held or dropped.
+   * The board's named outputs, when it has any. They belong to the board, not the call: their
+   * pulses outlive the call and are shared by every call (see board-outputs.ts).
    */
-  pulseClock?: Clock;
+  outputs?: BoardOutputs;
   emit(entry: TraceEntry): void;
   /** The menu has hung up; the phone disconnects the line. Called at most once. */
   hangup(reason: HangupReason): void;
@@ -73,7 +73,8 @@ export class Interpreter {
   private held: string[] = [];
   /** Keys pressed while no UserInput listened, kept for the next one (menu TypeAhead). */
   private typeAhead: string[] = [];
-  private readonly pulses = new Map<string, TimerHandle>();
+  /** The call's TimeLimit timer. */
+  private limitTimer: TimerHandle | undefined;
 
   constructor(
     private readonly menu: Menu,
@@ -88,6 +89,13 @@ export class Interpreter {
   }
 
   start(): void {
+    const limitMs = this.menu.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS;
+    this.limitTimer = this.context.clock.schedule(limitMs, () => {
+      this.limitTimer = undefined;
+      if (this.finished) return;
+      this.cancelPending('limit');
+      this.hangup('limit');
+    });
     this.run();
   }
 
@@ -105,8 +113,14 @@ export class Interpreter {
   abort(reason: 'onhook' | 'fault' = 'onhook'): void {
     if (this.finished) return;
     this.cancelPending(reason);
+    this.cancelLimit();
     this.finished = true;
     this.stack = [];
+  }
+
+  private cancelLimit(): void {
+    if (this.limitTimer !== undefined) this.context.clock.cancel(this.limitTimer);
+    this.limitTimer = undefined;
   }
 
   private run(): void {
@@ -198,24 +212,11 @@ export class Interpreter {
 
   private output(command: OutputCommand): void {
     const { outputs, emit } = this.context;
-    const clock = this.context.pulseClock ?? this.context.clock;
-    if (outputs === undefined || !outputs.names.includes(command.name)) {
+    if (outputs === undefined || !outputs.has(command.name)) {
       emit({ type: 'error', message: `this board has no output '${command.name}'; skipped` });
       return;
     }
-    const previous = this.pulses.get(command.name);
-    if (previous !== undefined) clock.cancel(previous);
-    this.pulses.delete(command.name);
-    outputs.write(command.name, command.on);
-    emit({ type: 'output', name: command.name, on: command.on });
-    if (command.pulseMs === undefined) return;
-    // The pulse belongs to the door, not the call: it ends even if the caller hangs up.
-    const handle = clock.schedule(command.pulseMs, () => {
-      this.pulses.delete(command.name);
-      outputs.write(command.name, false);
-      emit({ type: 'output', name: command.name, on: false });
-    });
-    this.pulses.set(command.name, handle);
+    outputs.set(command.name, command.on, command.pulseMs);
   }
 
   private newPass(frame: Frame, input: InputState): void {
@@ -279,6 +280,14 @@ export class Interpreter {
       const match = command.inputs.find((i) => i.key === key);
       if (match !== undefined) this.select(frame, match, key);
       else this.invalid(frame, input, key);
+      return true;
+    }
+    if (key === 'F' && key !== command.terminator) {
+      // A hook flash is never part of an entry: it runs the F Input at once (dropping any digits
+      // collected so far), or, without one, nothing takes it and the entry goes on untouched.
+      const flash = command.inputs.find((i) => i.key === key);
+      if (flash === undefined) return false;
+      this.select(frame, flash, key);
       return true;
     }
     if (input.entry === '' && !/[0-9]/.test(key)) {
@@ -372,7 +381,7 @@ export class Interpreter {
     this.run();
   }
 
-  private cancelPending(reason: 'barge-in' | 'onhook' | 'fault'): void {
+  private cancelPending(reason: 'barge-in' | 'onhook' | 'fault' | 'limit'): void {
     const op = this.pending;
     if (op === undefined) return;
     this.pending = undefined;
@@ -385,6 +394,7 @@ export class Interpreter {
   }
 
   private hangup(reason: HangupReason): void {
+    this.cancelLimit();
     this.finished = true;
     this.stack = [];
     this.held = [];

@@ -23,6 +23,7 @@ import { HookDecoder, type LineEvent } from '../line/hook-decoder.js';
 import type { LineProfile } from '../line/profile.js';
 import type { Menu } from '../ozml/menu.js';
 import type { ToneSpec } from '../tones/tone.js';
+import { BoardOutputs } from './board-outputs.js';
 import { DEFAULT_INTERPRETER_LIMITS, Interpreter, type HangupReason, type InterpreterLimits } from './interpreter.js';
 import type { TraceEntry, TraceEvent, TraceSink } from './trace.js';
 
@@ -88,6 +89,8 @@ export class Phone {
   private readonly guarded: { clock: Clock; audio: AudioPlayer };
   /** Every callback inside `guard`, never held: output pulses use it, and menu timers build on it. */
   private readonly pulseClock: Clock;
+  /** The board's outputs, shared by every call: a pulse outlives the call that started it. */
+  private readonly outputs: BoardOutputs | undefined;
   private readonly decoder: HookDecoder | undefined;
   private readonly supervisor: LineSupervisor | undefined;
   /** Loop open during a call: audio is silent and the menu's timers wait for the decision. */
@@ -110,6 +113,7 @@ export class Phone {
       schedule: (ms, callback) => clock.schedule(ms, () => this.guard(callback)),
       cancel: (handle) => clock.cancel(handle),
     };
+    this.outputs = options.outputs !== undefined ? new BoardOutputs(options.outputs, this.pulseClock, this.emit) : undefined;
     this.guarded = {
       clock: {
         now: () => clock.now(),
@@ -242,7 +246,9 @@ export class Phone {
         return;
       }
       const { options } = this;
-      const spec = options.triggers?.[trigger];
+      // An own property only: a trigger named `constructor` is not Object's.
+      const triggers = options.triggers;
+      const spec = triggers !== undefined && Object.hasOwn(triggers, trigger) ? triggers[trigger] : undefined;
       this.state = 'ringing';
       this.ringingMenu = spec?.menu ?? options.ringMenu ?? options.menu;
       options.dtmf?.setEnabled(false);
@@ -287,7 +293,7 @@ export class Phone {
     this.state = 'menu';
     const { clips } = this.options;
     const { clock, audio } = this.guarded;
-    const outputs = this.options.outputs;
+    const outputs = this.outputs;
     const interpreter = new Interpreter(
       menu,
       {
@@ -295,7 +301,6 @@ export class Phone {
         audio,
         clips,
         ...(outputs !== undefined ? { outputs } : {}),
-        pulseClock: this.pulseClock,
         emit: this.emit,
         hangup: (reason) => this.menuHungUp(interpreter, reason),
       },

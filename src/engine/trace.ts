@@ -10,7 +10,7 @@ export type TraceEvent =
   | { t: number; type: 'key'; key: string }
   | { t: number; type: 'ignored'; key: string }
   | { t: number; type: 'play'; text: string; clip: string; ms: number }
-  | { t: number; type: 'play-cut'; clip: string; reason: 'barge-in' | 'onhook' | 'fault' }
+  | { t: number; type: 'play-cut'; clip: string; reason: 'barge-in' | 'onhook' | 'fault' | 'limit' }
   | { t: number; type: 'delay'; ms: number }
   | { t: number; type: 'input'; pass: number; timeout: number; repeat: boolean }
   | { t: number; type: 'wait'; ms: number }
@@ -23,7 +23,7 @@ export type TraceEvent =
   | { t: number; type: 'back'; key: string }
   | { t: number; type: 'output'; name: string; on: boolean }
   | { t: number; type: 'skip'; command: string; reason: string }
-  | { t: number; type: 'hangup'; reason: 'command' | 'end' | 'error' }
+  | { t: number; type: 'hangup'; reason: 'command' | 'end' | 'error' | 'limit' }
   | { t: number; type: 'tone'; name: string }
   | { t: number; type: 'tone-stop'; name: string }
   | { t: number; type: 'error'; message: string }

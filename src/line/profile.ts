@@ -119,3 +119,8 @@ export const PROFILES: Readonly<Record<string, LineProfile>> = {
   uk: UNITED_KINGDOM,
   cept: CEPT,
 };
+
+/** The profile of that name, or undefined: an own property only (`constructor` is no profile). */
+export function profileNamed(name: string): LineProfile | undefined {
+  return Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined;
+}

@@ -7,6 +7,7 @@ import type { Diagnostic } from './diagnostic.js';
 import { hasErrors } from './diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from './limits.js';
 import {
+  DEFAULT_TIME_LIMIT_MS,
   KEYS,
   type Command,
   type InputCase,
@@ -22,6 +23,11 @@ export const DEFAULT_TIMEOUT_MS = 5000;
 export const MAX_PASSES = 5;
 /** The longest Delay or UserInput timeout a menu may ask for, in seconds. */
 export const MAX_SECONDS = 3600;
+
+/** The longest `TimeLimit` a menu may ask for, in seconds. */
+export const MAX_TIME_LIMIT_SECONDS = 86_400;
+/** The longest clip name (`clip=`, Play's file name): clips are files and resources on the device. */
+export const MAX_CLIP_NAME_CHARS = 64;
 
 /** The most digits one entry may collect. */
 export const MAX_DIGITS = 32;
@@ -51,6 +57,7 @@ export interface LoadResult {
 class Loader {
   readonly diagnostics: Diagnostic[] = [];
   private commands = 0;
+  private commandLimitReported = false;
   /** How many Inputs enclose the element being read (a UserInput inside one is a sub-menu). */
   private inputDepth = 0;
 
@@ -72,8 +79,16 @@ class Loader {
   }
 
   checkAttributes(element: XmlElement, allowed: readonly string[]): void {
-    for (const a of element.attributes) {
+    const attributes = element.attributes;
+    for (let i = 0; i < attributes.length; i++) {
+      const a = attributes[i]!;
       const lower = a.name.toLowerCase();
+      // The lookup is case-insensitive, so two spellings of one name would silently pick the first.
+      const first = attributes.find((b, j) => j < i && b.name.toLowerCase() === lower);
+      if (first !== undefined) {
+        this.report('error', a, `attribute '${a.name}' repeats '${first.name}'`, 'attribute names are matched case-insensitively: keep one');
+        continue;
+      }
       if (!allowed.some((n) => n.toLowerCase() === lower)) {
         const hint = allowed.length > 0 ? `<${element.name}> takes ${allowed.join(', ')}` : `<${element.name}> takes no attributes`;
         this.report('warning', a, `unknown attribute '${a.name}' on <${element.name}> is ignored`, hint);
@@ -100,7 +115,28 @@ class Loader {
       if (child.kind === 'text') text += child.text;
       else this.report('error', child, `<${child.name}> is not allowed inside <${element.name}>`);
     }
-    return text.replace(/\s+/g, ' ').trim();
+    text = text.replace(/\s+/g, ' ').trim();
+    // The parser bounds each text node; comments, CDATA and PIs may split one text into many.
+    if (text.length > this.limits.maxTextChars) {
+      this.report('error', element, `text of <${element.name}> is longer than the limit of ${this.limits.maxTextChars} characters`);
+      return text.slice(0, this.limits.maxTextChars);
+    }
+    return text;
+  }
+
+  /** Counts `n` commands against the menu's limit; reports the element that goes over it, once. */
+  countCommands(element: XmlElement, n: number): void {
+    this.commands += n;
+    if (this.commands > this.limits.maxCommands && !this.commandLimitReported) {
+      this.commandLimitReported = true;
+      this.report('error', element, `the menu has more than the limit of ${this.limits.maxCommands} commands`);
+    }
+  }
+
+  /** A clip name (from `clip=` or a Play's file): a bounded file name without a folder. */
+  clipNameProblem(clip: string): string | undefined {
+    if (clip.length > MAX_CLIP_NAME_CHARS) return `clip name is longer than the limit of ${MAX_CLIP_NAME_CHARS} characters`;
+    return undefined;
   }
 
   seconds(at: Position, raw: string, what: string, max = MAX_SECONDS): number | undefined {
@@ -164,9 +200,8 @@ class Loader {
   }
 
   command(element: XmlElement): Command | Command[] | undefined {
-    if (++this.commands === this.limits.maxCommands + 1) {
-      this.report('error', element, `the menu has more than the limit of ${this.limits.maxCommands} commands`);
-    }
+    // A Play with Repeat="N" counts N (see play()).
+    if (element.name !== 'Play') this.countCommands(element, 1);
     switch (element.name) {
       case 'Delay':
         return this.delay(element);
@@ -181,7 +216,7 @@ class Loader {
       case 'UserInput':
         return this.userInput(element);
     }
-    const reason = UNSUPPORTED[element.name];
+    const reason = Object.hasOwn(UNSUPPORTED, element.name) ? UNSUPPORTED[element.name] : undefined;
     if (reason !== undefined) {
       this.report('error', element, `<${element.name}> cannot run on this device: ${reason}`);
       return undefined;
@@ -226,6 +261,9 @@ class Loader {
     }
     if (clip !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip.value)) {
       this.report('error', clip, `clip name ${JSON.stringify(clip.value)} must be a file name without a folder`, 'letters, digits, _ . -');
+    } else if (clip !== undefined) {
+      const problem = this.clipNameProblem(clip.value);
+      if (problem !== undefined) this.report('error', clip, problem);
     }
     const bargeIn = this.flag(element, 'BargeIn', true);
     const command: Command = { kind: 'speak', text, bargeIn, line: element.line, col: element.col };
@@ -251,6 +289,12 @@ class Loader {
       return undefined;
     }
     const repeat = this.count(element, 'Repeat', 1, 20) ?? 1;
+    this.countCommands(element, repeat);
+    const problem = this.clipNameProblem(clip);
+    if (problem !== undefined) {
+      this.report('error', attribute ?? element, problem);
+      return undefined;
+    }
     const command: Command = { kind: 'speak', text: file, clip, bargeIn: this.flag(element, 'BargeIn', true), line: element.line, col: element.col };
     const callId = this.callId(element);
     if (callId !== undefined) command.callId = callId;
@@ -338,11 +382,11 @@ class Loader {
       command.backKey = backKey;
       if (this.inputDepth === 0) this.report('warning', this.attribute(element, 'BackKey')!, 'BackKey does nothing on a UserInput that is not inside an <Input>');
     }
-    const seen: Record<string, true> = {};
+    const seen = new Set<string>();
     for (const child of this.elementsOf(element)) {
       const once = (): void => {
-        if (seen[child.name] === true) this.report('error', child, `a <UserInput> has at most one <${child.name}>`);
-        seen[child.name] = true;
+        if (seen.has(child.name)) this.report('error', child, `a <UserInput> has at most one <${child.name}>`);
+        seen.add(child.name);
         this.checkAttributes(child, []);
       };
       if (child.name === 'InitialCommands') {
@@ -366,7 +410,7 @@ class Loader {
     }
     const maxNoMatch = this.count(element, 'MaxNoMatch', 1, 20);
     if (maxNoMatch !== undefined) command.maxNoMatch = maxNoMatch;
-    else if (seen['NoMatch'] === true) command.maxNoMatch = 3;
+    else if (seen.has('NoMatch')) command.maxNoMatch = 3;
     this.digits(element, command);
     if (command.inputs.length === 0) {
       this.report('warning', element, '<UserInput> has no <Input>: no key can match');
@@ -434,9 +478,16 @@ class Loader {
     if (root.name !== 'Response') {
       this.report('error', root, `the root element must be <Response>, not <${root.name}>`);
     }
-    this.checkAttributes(root, ['TypeAhead']);
+    this.checkAttributes(root, ['TypeAhead', 'TimeLimit']);
     const typeAhead = this.flag(root, 'TypeAhead', false);
-    return { commands: this.commandList(root), typeAhead };
+    let timeLimitMs = DEFAULT_TIME_LIMIT_MS;
+    const limit = this.attribute(root, 'TimeLimit');
+    if (limit !== undefined) {
+      const ms = this.seconds(limit, limit.value, 'TimeLimit', MAX_TIME_LIMIT_SECONDS);
+      if (ms === 0) this.report('error', limit, 'TimeLimit must be more than 0 s');
+      else if (ms !== undefined) timeLimitMs = ms;
+    }
+    return { commands: this.commandList(root), typeAhead, timeLimitMs };
   }
 }
 

@@ -3,6 +3,9 @@
 /** Keys a caller can send: DTMF digits and letters, plus `F` for a hook flash. */
 export const KEYS = '0123456789*#ABCDF';
 
+/** The longest call when the menu does not say (Response `TimeLimit`), so no menu holds the line forever. */
+export const DEFAULT_TIME_LIMIT_MS = 600_000;
+
 export interface Position {
   line: number;
   col: number;
@@ -79,6 +82,11 @@ export interface Menu {
   commands: Command[];
   /** Keys pressed while no UserInput listens are kept for the next one (default: dropped). */
   typeAhead: boolean;
+  /**
+   * The longest a call may last (Response `TimeLimit`, default 600 s): at this bound the menu
+   * hangs up (trace `hangup` with reason `limit`), whatever it is doing. Absent: the default.
+   */
+  timeLimitMs?: number;
 }
 
 /** Calls `visit` on every command of the menu, depth first, in document order. */

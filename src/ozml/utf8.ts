@@ -36,11 +36,16 @@ export function invalidUtf8Offset(bytes: Uint8Array): number {
 export function utf8Position(bytes: Uint8Array, offset: number): { line: number; col: number } {
   let line = 1;
   let col = 1;
-  for (let i = 0; i < offset; i++) {
+  // A byte order mark is not a column (the parser does not count it either).
+  const start = bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf && offset >= 3 ? 3 : 0;
+  for (let i = start; i < offset; i++) {
     const b = bytes[i]!;
-    if (b === 0x0a) {
+    // A line ends at LF, CRLF or a lone CR, as the parser counts them.
+    if (b === 0x0a || (b === 0x0d && bytes[i + 1] !== 0x0a)) {
       line++;
       col = 1;
+    } else if (b === 0x0d) {
+      // the CR of a CRLF: the LF ends the line
     } else if ((b & 0xc0) !== 0x80) {
       col += b >= 0xf0 ? 2 : 1;
     }

@@ -62,7 +62,7 @@ function isSpace(c: number): boolean {
 }
 
 function isNameStart(c: number): boolean {
-  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || c >= 0xc0;
+  return (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 58 || (c >= 0xc0 && c <= 0xfffd);
 }
 
 function isNameChar(c: number): boolean {
@@ -81,9 +81,13 @@ const SPECIAL_IN_TEXT = /[&\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]/;
 const SPECIAL_IN_ATTRIBUTE = /[&\x00-\x1F\uFFFE\uFFFF]/;
 
 /** An XML name as isNameStart/isNameChar define it, matched natively from `lastIndex`. */
-const NAME = /[A-Za-z_:\u00C0-\uFFFF][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFF]*/y;
+const NAME = /[A-Za-z_:\u00C0-\uFFFD][-A-Za-z0-9_:.\u00B7\u00C0-\uFFFD]*/y;
 
 const NOT_SPACE = /[^ \t\r\n]/;
+
+/** XML 1.0's XMLDecl: version, then optional encoding and standalone, in that order. */
+const XML_DECLARATION =
+  /^<\?xml[ \t\r\n]+version[ \t\r\n]*=[ \t\r\n]*(["'])1\.[0-9]+\1([ \t\r\n]+encoding[ \t\r\n]*=[ \t\r\n]*(["'])[A-Za-z][A-Za-z0-9._-]*\3)?([ \t\r\n]+standalone[ \t\r\n]*=[ \t\r\n]*(["'])(yes|no)\5)?[ \t\r\n]*\?>$/;
 
 const PREDEFINED: Readonly<Record<string, string>> = {
   lt: '<',
@@ -104,11 +108,9 @@ class Parser {
     private readonly src: string,
     private readonly limits: MenuLimits,
   ) {
-    let i = src.indexOf('\n');
-    while (i >= 0) {
-      this.lineStarts.push(i + 1);
-      i = src.indexOf('\n', i + 1);
-    }
+    // A line ends at LF, CRLF or a lone CR (XML normalizes all three to LF).
+    const ends = /\r\n?|\n/g;
+    for (let m = ends.exec(src); m !== null; m = ends.exec(src)) this.lineStarts.push(m.index + m[0].length);
   }
 
   position(offset: number): { line: number; col: number } {
@@ -127,7 +129,9 @@ class Parser {
       }
     }
     this.lastLine = lo;
-    return { line: lo + 1, col: offset - starts[lo]! + 1 };
+    // A byte order mark is not a column.
+    const bom = lo === 0 && offset > 0 && this.src.charCodeAt(0) === 0xfeff ? 1 : 0;
+    return { line: lo + 1, col: offset - starts[lo]! + 1 - bom };
   }
 
   private fail(offset: number, message: string, hint?: string): never {
@@ -147,28 +151,45 @@ class Parser {
       this.fail(this.limits.maxChars, `document is longer than the limit of ${this.limits.maxChars} characters`);
     }
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
-    this.skipMisc(true);
+    if (src.charCodeAt(this.pos) === 0xfeff) this.fail(this.pos, 'a second byte order mark (U+FEFF)', 'save the menu with at most one');
+    // The XML declaration, if any, is the very first thing (after a byte order mark).
+    if (this.isXmlDeclaration(this.pos)) this.skipXmlDeclaration();
+    this.skipMisc();
     if (this.pos >= src.length) this.fail(this.pos, 'no root element: the document is empty');
     if (src.charCodeAt(this.pos) !== LT) {
       this.fail(this.pos, `text before the root element: ${this.describe(this.pos)}`);
     }
     const root = this.parseElement(1);
-    this.skipMisc(false);
+    this.skipMisc();
     if (this.pos < src.length) {
       this.fail(this.pos, 'content after the root element', 'a menu has exactly one <Response> root');
     }
     return root;
   }
 
+  /** Whether a `<?xml` processing instruction (target `xml` in any case) starts at `offset`. */
+  private isXmlDeclaration(offset: number): boolean {
+    const src = this.src;
+    return src.startsWith('<?', offset) && src.slice(offset + 2, offset + 5).toLowerCase() === 'xml' && !isNameChar(src.charCodeAt(offset + 5));
+  }
+
+  private skipXmlDeclaration(): void {
+    const start = this.pos;
+    const end = this.src.indexOf('?>', start + 2);
+    if (end < 0) this.fail(start, "unterminated XML declaration: missing '?>'");
+    this.checkChars(start, end);
+    if (!XML_DECLARATION.test(this.src.slice(start, end + 2))) {
+      this.fail(start, 'malformed XML declaration', 'write <?xml version="1.0" encoding="UTF-8"?>');
+    }
+    this.pos = end + 2;
+  }
+
   /** Skips white space, comments and processing instructions outside the root element. */
-  private skipMisc(prolog: boolean): void {
+  private skipMisc(): void {
     const src = this.src;
     for (;;) {
       while (this.pos < src.length && isSpace(src.charCodeAt(this.pos))) this.pos++;
       if (src.startsWith('<?', this.pos)) {
-        if (!prolog && src.startsWith('<?xml', this.pos) && !isNameChar(src.charCodeAt(this.pos + 5))) {
-          this.fail(this.pos, 'XML declaration is only allowed at the very start');
-        }
         this.skipProcessingInstruction();
       } else if (src.startsWith('<!--', this.pos)) {
         this.skipComment();
@@ -181,6 +202,9 @@ class Parser {
   }
 
   private skipProcessingInstruction(): void {
+    if (this.isXmlDeclaration(this.pos)) this.fail(this.pos, 'XML declaration is only allowed at the very start');
+    NAME.lastIndex = this.pos + 2;
+    if (!NAME.test(this.src)) this.fail(this.pos + 2, `expected a processing instruction target, found ${this.describe(this.pos + 2)}`);
     const end = this.src.indexOf('?>', this.pos + 2);
     if (end < 0) this.fail(this.pos, "unterminated processing instruction: missing '?>'");
     this.checkChars(this.pos, end);
@@ -406,7 +430,8 @@ class Parser {
       }
       return String.fromCodePoint(code);
     }
-    const value = PREDEFINED[name];
+    // An own property only: `&constructor;` names no entity.
+    const value = Object.hasOwn(PREDEFINED, name) ? PREDEFINED[name] : undefined;
     if (value === undefined) {
       this.fail(offset, `unknown entity '&${name};'`, 'only &lt; &gt; &amp; &quot; &apos; and &#N; are defined');
     }

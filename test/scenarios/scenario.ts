@@ -7,7 +7,7 @@ import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
-import { PROFILES } from '../../src/line/profile.js';
+import { profileNamed } from '../../src/line/profile.js';
 import { loadMenu } from '../../src/ozml/load.js';
 
 export interface Scenario {
@@ -30,7 +30,7 @@ export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] 
   }
   const events = parseEvents(scenario.events);
   if (typeof events === 'string') throw new Error(events);
-  const profile = PROFILES[scenario.profile ?? 'us'];
+  const profile = profileNamed(scenario.profile ?? 'us');
   if (profile === undefined) throw new Error(`unknown profile ${scenario.profile}`);
   return simulate({
     menu: loaded.menu,

@@ -19,6 +19,8 @@ export class TraceChecker {
   private hungUp = false;
   /** The clip playing; `silenced` once a loop opening stopped its sound (raw levels). */
   private playing: { clip: string; end: number; silenced: boolean } | undefined;
+  /** The clip that ended by itself, and when. */
+  private endedNow: { clip: string; t: number } | undefined;
   private calls = 0;
   private readonly raw: boolean;
 
@@ -62,16 +64,23 @@ export class TraceChecker {
     }
     // A clip ends by itself at its length, unless a loop opening silenced it first: then the
     // menu waits for the line's decision and cuts it (or counts it as ended) afterwards.
-    if (this.playing !== undefined && !this.playing.silenced && e.t >= this.playing.end) this.playing = undefined;
+    if (this.playing !== undefined && !this.playing.silenced && e.t >= this.playing.end) {
+      this.endedNow = { clip: this.playing.clip, t: this.playing.end };
+      this.playing = undefined;
+    }
     switch (e.type) {
       case 'play':
         if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `play while ${this.playing.clip} still plays`);
         this.playing = { clip: e.clip, end: e.t + e.ms, silenced: false };
         break;
-      case 'play-cut':
-        if (this.playing === undefined || this.playing.clip !== e.clip) this.fail(e, 'play-cut without a clip playing');
+      case 'play-cut': {
+        // A cut at the very instant a clip ends (the call's TimeLimit, say) races its end: either order is right.
+        const atItsEnd = this.endedNow !== undefined && this.endedNow.clip === e.clip && this.endedNow.t === e.t;
+        if ((this.playing === undefined || this.playing.clip !== e.clip) && !atItsEnd) this.fail(e, 'play-cut without a clip playing');
+        this.endedNow = undefined;
         this.playing = undefined;
         break;
+      }
       case 'hangup':
         if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `hang-up while ${this.playing.clip} still plays`);
         this.hungUp = true;

@@ -8,17 +8,18 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { parseEvents } from '../../boards/sim/events.js';
+import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../boards/sim/events.js';
 import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
-import { PROFILES, type LineProfile } from '../../src/line/profile.js';
+import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { readMenuFile } from '../menu-file.js';
 import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from './realtime-clock.js';
+import { describeKey, splitKeys } from './keys.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
 import { CallSession } from './session.js';
 import { PlaySpeaker } from './speaker.js';
@@ -63,14 +64,14 @@ function setUp(argv: string[], err: Out): Setup | number {
     return 2;
   }
   const file = positionals[0] ?? 'examples/door-phone.xml';
-  const profile = PROFILES[values.profile ?? 'us'];
+  const profile = profileNamed(values.profile ?? 'us');
   if (profile === undefined) {
     err(`ringdown tui: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
     return 2;
   }
-  const fixedMs = values['clip-ms'] === undefined ? undefined : Number(values['clip-ms']);
-  if (fixedMs !== undefined && (!Number.isInteger(fixedMs) || fixedMs < 0)) {
-    err('ringdown tui: --clip-ms must be a whole number of ms');
+  const fixedMs = values['clip-ms'] === undefined ? undefined : parseWholeMs(values['clip-ms'], MAX_CLIP_MS);
+  if (typeof fixedMs === 'string') {
+    err(`ringdown tui: --clip-ms: ${fixedMs}`);
     return 2;
   }
   const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
@@ -138,6 +139,7 @@ function runInteractive(setup: Setup): Promise<number> {
     const quit = (): void => {
       process.off('SIGTERM', quit);
       process.off('SIGHUP', quit);
+      process.off('SIGINT', quit);
       clearInterval(ticker);
       clock.stop();
       speaker?.close();
@@ -155,12 +157,13 @@ function runInteractive(setup: Setup): Promise<number> {
       resolve(0);
     };
     const onData = (chunk: Buffer): void => {
-      for (const ch of chunk.toString('utf8')) {
+      for (const ch of splitKeys(chunk.toString('utf8'))) {
         clock.sync();
         delete info.note;
         const upper = ch.toUpperCase();
         if (ch === 'q' || ch === 'Q' || ch === '\x03' || ch === '\x04') return quit();
-        if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
+        if (ch.length > 1 && ch.startsWith('\x1b')) info.note = `${describeKey(ch)} does nothing`;
+        else if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
         else if (upper === 'F') {
           if (!session.flash()) info.note = 'lift the handset first (space)';
         } else if (upper === 'R') {
@@ -171,9 +174,10 @@ function runInteractive(setup: Setup): Promise<number> {
       }
       draw();
     };
-    // Killed or hung up: give the terminal back as it was.
+    // Killed, interrupted from outside or hung up: give the terminal back as it was.
     process.once('SIGTERM', quit);
     process.once('SIGHUP', quit);
+    process.once('SIGINT', quit);
     stdout.write('\x1b[?1049h\x1b[?25l\x1b[2J');
     stdin.setRawMode(true);
     stdin.resume();

@@ -111,18 +111,16 @@ export function wavHeader(samples: number, sampleRate = 8000): Uint8Array {
   return bytes;
 }
 
-/** 16-bit samples as little-endian bytes (a WAV's data). */
-export function sampleBytes(samples: Int16Array): Uint8Array {
-  const bytes = new Uint8Array(samples.length * 2);
-  const view = new DataView(bytes.buffer);
+/** Writes 16-bit samples as little-endian bytes (a WAV's data) into `bytes` (2 per sample). */
+export function sampleBytesInto(samples: Int16Array, bytes: Uint8Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, samples.length * 2);
   for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
-  return bytes;
 }
 
 /** Encodes 16-bit mono samples as a WAV file. */
 export function encodeWav(samples: Int16Array, sampleRate = 8000): Uint8Array {
   const bytes = new Uint8Array(44 + samples.length * 2);
   bytes.set(wavHeader(samples.length, sampleRate));
-  bytes.set(sampleBytes(samples), 44);
+  sampleBytesInto(samples, bytes.subarray(44));
   return bytes;
 }

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, symlinkSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
@@ -166,4 +166,68 @@ t.test('check: a menu file with a doubled byte order mark is not well formed; on
       `${single}:1:13: error: value of attribute 'x' must be quoted (hint: write x="1")\n`,
   );
   t.equal(ringdown('check', join('examples', 'door-pin.xml')).code, 0);
+});
+
+/** Runs ringdown with a time limit: a command that hangs fails the test instead of the run. */
+function bounded(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', timeout: 20000 });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+t.test('check and sim read only regular files: a FIFO, a device, a folder named *.wav in the clip folder, /dev/urandom as a menu', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-special-'));
+  const dir = join(top, 'clips');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: {} }));
+  writeFileSync(join(dir, 'ding.wav'), encodeWav(new Int16Array(4000)));
+  t.equal(spawnSync('mkfifo', [join(dir, 'fifo.wav')]).status, 0);
+  symlinkSync('/dev/zero', join(dir, 'zero.wav'));
+  mkdirSync(join(dir, 'sub.wav'));
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n');
+
+  const check = bounded('check', menu, '--clips', dir);
+  t.equal(check.code, 1, 'check ends, with errors');
+  for (const [name, kind] of [['fifo', 'a FIFO'], ['zero', 'a device'], ['sub', 'a directory']]) {
+    t.match(check.out, `${join(dir, `${name}.wav`)}:1:1: error: cannot read the file: it is ${kind}, not a regular file`);
+  }
+  const sim = bounded('sim', menu, '--clips', dir, '--jsonl');
+  t.equal(sim.code, 0, 'sim ends');
+  t.match(sim.err, `${join(dir, 'zero.wav')}:1:1: warning: cannot read the file: it is a device`);
+  t.match(sim.out, '"clip":"ding","ms":500');
+
+  const random = bounded('check', '/dev/urandom');
+  t.equal(random.code, 1);
+  t.equal(random.out, '/dev/urandom:1:1: error: cannot read the file: it is a device, not a regular file\n');
+  const fifoMenu = join(top, 'menu-fifo.xml');
+  t.equal(spawnSync('mkfifo', [fifoMenu]).status, 0);
+  t.equal(bounded('sim', fifoMenu).err, `${fifoMenu}:1:1: error: cannot read the file: it is a FIFO, not a regular file\n`);
+
+  // A huge (sparse) menu: refused after reading at most the limit, not loaded whole.
+  const huge = join(top, 'huge.xml');
+  writeFileSync(huge, '<Response>');
+  truncateSync(huge, 4 * 1024 * 1024 * 1024);
+  const big = bounded('check', huge);
+  t.equal(big.code, 1);
+  t.equal(big.out, `${huge}:1:1: error: the file is larger than 192 KiB, the limit for a menu (65536 characters)\n`);
+});
+
+t.test('check --clips and sim: clip names like constructor are looked up as plain names', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-names-'));
+  const dir = join(top, 'clips');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'catalog.json'), '{"clips": {"__proto__": "proto"}}');
+  writeFileSync(join(dir, 'proto.wav'), encodeWav(new Int16Array(8000)));
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak clip="constructor">Hi.</Speak>\n  <Speak>__proto__</Speak>\n</Response>\n');
+  const check = ringdown('check', menu, '--clips', dir);
+  t.equal(check.code, 1);
+  t.equal(
+    check.out,
+    `${menu}:2:3: error: clip 'constructor' is missing from ${dir} (hint: record ${dir}/constructor.wav (8 kHz mono 16-bit) or run: ringdown clips MENU --out ${dir})\n`,
+    'constructor.wav is missing; the catalog entry "__proto__" names proto.wav',
+  );
+  const sim = ringdown('sim', menu, '--clips', dir, '--jsonl');
+  const plays = sim.out.split('\n').filter((l) => l.includes('"play"')).map((l) => JSON.parse(l) as { clip: string; ms: number });
+  t.same(plays.map((p) => [p.clip, p.ms]), [['constructor', 500], ['proto', 1000]], 'no file: an estimate; the catalog entry __proto__: its file');
 });

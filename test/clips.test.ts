@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
+import fc from 'fast-check';
 import t from 'tap';
 import { encodeWav, readWavInfo } from '../src/audio/wav.js';
-import { clipSlug } from '../src/clips/catalog.js';
+import { checkCatalog, clipSlug, MAX_CLIP_NAME } from '../src/clips/catalog.js';
+import { bytesHash, readFolderState } from '../tools/clips/folder.js';
 import { FALLBACK_CLIP } from '../src/engine/fallback.js';
 
 function ringdown(args: string[], env?: NodeJS.ProcessEnv): { code: number | null; out: string; err: string } {
@@ -17,7 +19,8 @@ function snapshot(dir: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const name of readdirSync(dir).sort()) {
     const path = join(dir, name);
-    out[name] = `${statSync(path).mtimeMs} ${readFileSync(path).toString('base64')}`;
+    const stats = statSync(path);
+    out[name] = `${stats.mtimeMs} ${stats.isFile() ? readFileSync(path).toString('base64') : 'not a file'}`;
   }
   return out;
 }
@@ -184,4 +187,166 @@ t.test('clips: without espeak-ng the message says how to install it, and nothing
   const usage = ringdown(['clips', menu]);
   t.equal(usage.code, 2);
   t.match(usage.err, 'usage: ringdown clips MENU.xml... --out DIR');
+});
+
+/** A folder with recordings for every clip of `menuText` (and the fallback clip): `clips` needs no synthesizer. */
+function recordedFolder(menuText: string, recorded: readonly string[]): { top: string; menu: string; dir: string } {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
+  const dir = join(top, 'clips');
+  mkdirSync(dir);
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, menuText);
+  for (const name of [...recorded, FALLBACK_CLIP]) writeFileSync(join(dir, `${name}.wav`), encodeWav(new Int16Array(800).fill(500)));
+  return { top, menu, dir };
+}
+
+t.test('clips: every name in catalog.json must be a plain clip name; a bad one is an error naming the entry, and nothing outside the folder is touched', async (t) => {
+  const { top, menu, dir } = recordedFolder('<Response>\n  <Speak clip="hello">Hello.</Speak>\n</Response>\n', ['hello']);
+  mkdirSync(join(top, 'victim'));
+  const victim = join(top, 'victim', 'important.wav');
+  const victimBytes = encodeWav(new Int16Array(800).fill(1234));
+  writeFileSync(victim, victimBytes);
+  const hash = bytesHash(victimBytes);
+  const bad = ['../victim/important', join(top, 'victim', 'important'), 'a/b', 'a\\b', '..', '.hidden', 'a\u0000b', 'bell\u0007', 'x'.repeat(MAX_CLIP_NAME + 1), ''];
+  for (const name of bad) {
+    for (const where of ['synthesized', 'clips'] as const) {
+      const catalog = where === 'synthesized' ? { clips: {}, synthesized: { [name]: { from: '0123456789abcdef', sha256: hash } } } : { clips: { 'Hello.': name } };
+      writeFileSync(join(dir, 'catalog.json'), JSON.stringify(catalog));
+      const before = snapshot(dir);
+      const r = ringdown(['clips', menu, '--out', dir]);
+      t.equal(r.code, 1, `${where} ${JSON.stringify(name)}: exit 1`);
+      t.match(r.err, `${join(dir, 'catalog.json')}: error: `, `${where} ${JSON.stringify(name)}: names the catalog`);
+      t.ok(r.err.includes(JSON.stringify(name)), `${where} ${JSON.stringify(name)}: names the entry`);
+      t.same(readFileSync(victim), Buffer.from(victimBytes), `${where} ${JSON.stringify(name)}: the file outside the folder is untouched`);
+      t.same(snapshot(dir), before, `${where} ${JSON.stringify(name)}: nothing changed`);
+    }
+  }
+});
+
+t.test('clip names: property: any name a catalog gives is either refused naming it, or a plain file inside the clip folder', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-names-'));
+  const names = fc.oneof(
+    fc.string({ unit: 'binary', maxLength: 300 }),
+    fc.stringMatching(/^[A-Za-z0-9_.\/\\-]{0,200}$/),
+    fc.constantFrom('..', '.', '../x', '/etc/passwd', 'a/../../b', '__proto__', 'constructor', 'toString', 'a\u0000b', 'a\nb', 'x'.repeat(MAX_CLIP_NAME), 'x'.repeat(MAX_CLIP_NAME + 1)),
+  );
+  fc.assert(
+    fc.property(names, (name) => {
+      writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: { Text: name }, synthesized: { [name]: { from: 'x', sha256: '0123456789abcdef' } } }));
+      const state = readFolderState(dir);
+      const checked = checkCatalog({ clips: { Text: name } });
+      if (typeof state === 'string' || typeof checked === 'string') {
+        // Refused: the message names the entry.
+        return (typeof state !== 'string' || state.includes(JSON.stringify(name))) && (typeof checked !== 'string' || checked.includes(JSON.stringify(name)));
+      }
+      const file = `${name}.wav`;
+      const inside = resolve(dir, file);
+      return (
+        state.synthesized.get(name) !== undefined &&
+        checked.clips['Text'] === name &&
+        dirname(inside) === resolve(dir) &&
+        basename(inside) === file &&
+        Buffer.byteLength(file) <= 143 &&
+        !/[\u0000-\u001f\u007f]/.test(name)
+      );
+    }),
+    { seed: 12, numRuns: 1000 },
+  );
+  t.pass('1000 names');
+});
+
+t.test('clips: catalog texts and clip names like __proto__ and constructor are plain keys', async (t) => {
+  const { menu, dir } = recordedFolder('<Response>\n  <Speak>__proto__</Speak>\n  <Speak>constructor</Speak>\n</Response>\n', ['hello', 'constructor']);
+  // JSON.stringify drops a literal __proto__ key: write it by hand.
+  writeFileSync(join(dir, 'catalog.json'), '{"clips": {"__proto__": "hello", "constructor": "constructor"}}');
+  const r = ringdown(['clips', menu, '--out', dir]);
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, '3 clips: 3 recorded, 0 synthesized (0 new)', 'the catalog entry "__proto__" names the recording hello');
+  const catalog = readFileSync(join(dir, 'catalog.json'), 'utf8');
+  t.match(catalog, '"__proto__": "hello"');
+  t.equal(ringdown(['clips', menu, '--out', dir]).out, `${dir}: up to date (3 clips: 3 recorded, 0 synthesized)\n`);
+});
+
+t.test('clips: a recording put in place of a clip clips made is never deleted', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
+  const dir = join(top, 'clips');
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak>Welcome.</Speak>\n  <Speak>Bye.</Speak>\n</Response>\n');
+  t.equal(ringdown(['clips', menu, '--out', dir]).code, 0);
+  const recording = encodeWav(new Int16Array(8000).fill(321));
+  writeFileSync(join(dir, 'welcome.wav'), recording);
+  writeFileSync(menu, '<Response>\n  <Speak>Bye.</Speak>\n</Response>\n');
+  const r = ringdown(['clips', menu, '--out', dir]);
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, `${dir}: kept ${join(dir, 'welcome.wav')}: changed since ringdown clips made it; not removed`);
+  t.notMatch(r.out, /removed \d/);
+  t.same(readFileSync(join(dir, 'welcome.wav')), Buffer.from(recording), 'the recording is untouched');
+  const catalog = JSON.parse(readFileSync(join(dir, 'catalog.json'), 'utf8')) as { clips: Record<string, string>; synthesized: Record<string, unknown> };
+  t.same(Object.keys(catalog.synthesized).sort(), ['bye', FALLBACK_CLIP], 'welcome.wav is no longer listed as made by clips');
+  t.equal(catalog.clips['Welcome.'], 'welcome', 'its catalog entry stays with it');
+  t.match(ringdown(['clips', menu, '--out', dir]).out, `${dir}: up to date`);
+  // Put the menu back: the recording is used as it is, not synthesized over.
+  writeFileSync(menu, '<Response>\n  <Speak>Welcome.</Speak>\n  <Speak>Bye.</Speak>\n</Response>\n');
+  t.match(ringdown(['clips', menu, '--out', dir]).out, '3 clips: 1 recorded, 2 synthesized');
+  t.same(readFileSync(join(dir, 'welcome.wav')), Buffer.from(recording));
+});
+
+t.test('clips: all or nothing: a folder or other non-file where a file goes is found before anything moves', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
+  const dir = join(top, 'clips');
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak clip="sub">Sub.</Speak>\n</Response>\n');
+  t.equal(ringdown(['clips', menu, '--out', dir]).code, 0);
+
+  // A clip made before, no longer used, and now a folder: left alone and reported.
+  rmSync(join(dir, 'sub.wav'));
+  mkdirSync(join(dir, 'sub.wav'));
+  writeFileSync(menu, '<Response>\n  <Speak clip="other">Other.</Speak>\n</Response>\n');
+  const stale = ringdown(['clips', menu, '--out', dir]);
+  t.equal(stale.code, 0, stale.err);
+  t.match(stale.out, `kept ${join(dir, 'sub.wav')}: cannot read the file: it is a directory, not a regular file; not removed`);
+  t.ok(statSync(join(dir, 'sub.wav')).isDirectory());
+  t.ok(existsSync(join(dir, 'other.wav')));
+
+  // manifest.json a folder: nothing moves, not even the new clip.
+  rmSync(join(dir, 'manifest.json'));
+  mkdirSync(join(dir, 'manifest.json'));
+  writeFileSync(menu, '<Response>\n  <Speak clip="third">Third.</Speak>\n</Response>\n');
+  const before = snapshot(dir);
+  const blocked = ringdown(['clips', menu, '--out', dir]);
+  t.equal(blocked.code, 1);
+  t.match(blocked.err, `${join(dir, 'manifest.json')}: error: it is a directory, not a file this tool can replace`);
+  t.match(blocked.err, `${dir}: nothing changed`);
+  t.same(snapshot(dir), before, 'no clip moved in, catalog.json as it was');
+  t.notOk(existsSync(join(dir, 'third.wav')));
+  t.same(readdirSync(dir).filter((n) => n.startsWith('.')), [], 'no scratch folder left');
+
+  // A folder where a needed clip goes: an error naming it.
+  rmSync(join(dir, 'manifest.json'), { recursive: true });
+  mkdirSync(join(dir, 'third.wav'));
+  const needed = ringdown(['clips', menu, '--out', dir]);
+  t.equal(needed.code, 1);
+  t.match(needed.err, `${join(dir, 'third.wav')}: error: cannot read the file: it is a directory, not a regular file; clip 'third' (used by ${menu}:2:3) goes there`);
+});
+
+t.test('clips: scratch files never share the clip namespace: a clip named espeak can be made', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
+  const dir = join(top, 'clips');
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak clip="espeak">Hello there.</Speak>\n</Response>\n');
+  const r = ringdown(['clips', menu, '--out', dir]);
+  t.equal(r.code, 0, r.err);
+  const info = readWavInfo(readFileSync(join(dir, 'espeak.wav')));
+  t.ok(typeof info !== 'string' && info.sampleRate === 8000 && info.ms > 300, `espeak.wav is a clip: ${JSON.stringify(info)}`);
+  t.same(readdirSync(dir).sort(), ['catalog.json', 'espeak.wav', 'manifest.json', `${FALLBACK_CLIP}.wav`]);
+});
+
+t.test('clips: a FIFO, a device or a symlink to /dev/zero where a clip goes is an error, never read', async (t) => {
+  const { menu, dir } = recordedFolder('<Response>\n  <Speak clip="a">A.</Speak>\n  <Speak clip="b">B.</Speak>\n</Response>\n', []);
+  t.equal(spawnSync('mkfifo', [join(dir, 'a.wav')]).status, 0);
+  symlinkSync('/dev/zero', join(dir, 'b.wav'));
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', 'clips', menu, '--out', dir], { encoding: 'utf8', timeout: 20000 });
+  t.equal(r.status, 1, 'ends, with an error');
+  t.match(r.stderr, `${join(dir, 'a.wav')}: error: cannot read the file: it is a FIFO, not a regular file`);
+  t.match(r.stderr, `${join(dir, 'b.wav')}: error: cannot read the file: it is a device, not a regular file`);
 });

@@ -1,10 +1,12 @@
 import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdtempSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
 import { renderCall } from '../boards/sim/render-wav.js';
-import { readWavSamples } from '../src/audio/wav.js';
+import { encodeWav, readWavSamples, wavHeader } from '../src/audio/wav.js';
+import { callBlocks } from '../tools/sim.js';
+import { BLOCK_SAMPLES, streamWav } from '../tools/wav-file.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { dbm0ToAmplitude } from '../src/tones/synth.js';
 import { NORTH_AMERICA, UNITED_KINGDOM, type LineProfile } from '../src/line/profile.js';
@@ -127,3 +129,67 @@ for (const profile of [NORTH_AMERICA, UNITED_KINGDOM]) {
     t.equal(samples.subarray(onhook!.t * 8).length, 0, 'the recording ends when the handset goes down');
   });
 }
+
+/** Runs ringdown in a child process and reports its peak memory (resident set, MB). */
+function measured(...args: string[]): { code: number | null; out: string; err: string; peakMb: number } {
+  const code = `import { main } from './dist/tools/cli.js';
+process.exitCode = await main(JSON.parse(process.argv[1]));
+process.stderr.write('peak-kb=' + process.resourceUsage().maxRSS + '\\n');`;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', code, JSON.stringify(args)], { encoding: 'utf8', timeout: 100_000, maxBuffer: 64 * 1024 * 1024 });
+  const peak = /peak-kb=(\d+)/.exec(r.stderr);
+  return { code: r.status, out: r.stdout, err: r.stderr.replace(/peak-kb=\d+\n/, ''), peakMb: peak !== null ? Number(peak[1]) / 1024 : Infinity };
+}
+
+t.test('callBlocks: the call in blocks of at most BLOCK_SAMPLES, sample for sample what renderCall gives', async (t) => {
+  const clip = new Int16Array(30_000).map((_, i) => (i % 200) - 100);
+  const options = {
+    segments: [
+      { kind: 'clip' as const, name: 'a', start: 1000, end: 13_000 },
+      { kind: 'tone' as const, name: 'reorder', start: 9000, tone: NORTH_AMERICA.tones.reorder },
+      { kind: 'clip' as const, name: 'a', start: 20_000, end: 21_000 },
+    ],
+    endMs: 35_001,
+    clip: (name: string) => (name === 'a' ? clip : undefined),
+  };
+  const whole = renderCall(options);
+  const parts: Int16Array[] = [];
+  for (const block of callBlocks(options)) {
+    t.ok(block.length <= BLOCK_SAMPLES);
+    parts.push(block.slice());
+  }
+  const joined = new Int16Array(whole.length);
+  let at = 0;
+  for (const p of parts) {
+    joined.set(p, at);
+    at += p.length;
+  }
+  t.equal(at, whole.length);
+  t.same(joined, whole, 'block boundaries fall inside clips and tones without a seam');
+  const bytes: Uint8Array[] = [];
+  streamWav(whole.length, callBlocks(options), (b) => bytes.push(b.slice()));
+  t.same(Buffer.concat(bytes), Buffer.from(encodeWav(whole)), 'the streamed file is the file encodeWav makes');
+});
+
+t.test('sim --wav: a run too long for a recording is refused before anything is written; a long one is written in constant memory', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-long-'));
+  const wav = join(dir, 'o.wav');
+  for (const until of ['200000', '1e6']) {
+    const r = measured('sim', 'examples/door-phone.xml', '--clip-ms', '1000', '--until', until, '--wav', wav);
+    t.equal(r.code, 1, `--until ${until}: exit 1`);
+    t.match(r.err, `${wav}: error: the recording would last ${Math.round(Number(until) / 3600)} hours; a WAV this tool writes is at most 4 hours (230 MB at 8 kHz); nothing written (hint: end the run sooner with --until)`);
+    t.notOk(existsSync(wav), 'no file, not even an empty one');
+  }
+  const delays = join(dir, 'delays.xml');
+  writeFileSync(delays, `<Response>${'<Delay>3600</Delay>'.repeat(500)}</Response>`);
+  const slow = measured('sim', delays, '--wav', wav);
+  t.equal(slow.code, 1);
+  t.match(slow.err, 'the recording would last 500 hours');
+  t.notOk(existsSync(wav));
+
+  // One hour of reorder tone: 57.6 MB of samples, written block by block.
+  const hour = measured('sim', 'examples/door-phone.xml', '--clip-ms', '1000', '--until', '3600', '--wav', wav);
+  t.equal(hour.code, 0, hour.err);
+  t.equal(statSync(wav).size, 44 + 3600 * 16000);
+  t.ok(hour.peakMb < 120, `peak memory ${hour.peakMb.toFixed(0)} MB for a 58 MB WAV`);
+  t.same(readFileSync(wav).subarray(0, 44), Buffer.from(wavHeader(3600 * 8000)), 'the header says one hour');
+});

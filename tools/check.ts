@@ -29,7 +29,7 @@ export function runCheck(argv: string[], out: (line: string) => void): number {
         out(`${problem.file}:1:1: error: ${problem.message}`);
         failed = true;
       }
-      diagnostics.push(...checkClips(menu, folder.catalog, (name) => Object.hasOwn(folder.durations, name), clipDir));
+      diagnostics.push(...checkClips(menu, folder.catalog, (name) => folder.durations.has(name), clipDir));
     }
     diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
     for (const d of diagnostics) {

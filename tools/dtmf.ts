@@ -3,12 +3,16 @@
  * `ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]` writes a
  * standard test signal. For users checking a line with a recorder, and for the bench.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
+import { deviceFormatProblem, readWavInfo, readWavSamples } from '../src/audio/wav.js';
 import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
 import { keyFrequencies } from '../src/dsp/dtmf-keys.js';
-import { renderDtmf } from '../src/dsp/dtmf-signal.js';
+import { renderDtmf, type DtmfSignalOptions } from '../src/dsp/dtmf-signal.js';
+import { readRegularFile } from './read-file.js';
+import { recordingTooLong, writeWavFile } from './wav-file.js';
+
+/** The largest recording `dtmf decode` reads: 256 MiB, 4.6 hours at 8 kHz. */
+export const MAX_DECODE_BYTES = 256 * 1024 * 1024;
 
 export const DTMF_USAGE = [
   'usage: ringdown dtmf decode FILE.wav',
@@ -35,21 +39,21 @@ function decode(argv: string[], out: Out, err: Out): number {
     err(DTMF_USAGE);
     return 2;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    err(`${file}: cannot read: ${e instanceof Error ? e.message : String(e)}`);
+  const bytes = readRegularFile(file, MAX_DECODE_BYTES, 'a recording to decode');
+  if (!(bytes instanceof Uint8Array)) {
+    err(`${file}: ${bytes.problem}`);
+    return 2;
+  }
+  // The format first: an 8-bit, stereo or 44.1 kHz file gets the sox command that converts it.
+  const info = readWavInfo(bytes);
+  const problem = typeof info === 'string' ? info : deviceFormatProblem(info);
+  if (problem !== undefined) {
+    err(`${file}: ${problem}${typeof info === 'string' ? '' : ` (convert with: sox ${file} -r 8000 -c 1 -b 16 out.wav)`}`);
     return 2;
   }
   const read = readWavSamples(bytes);
   if (typeof read === 'string') {
     err(`${file}: ${read}`);
-    return 2;
-  }
-  const problem = deviceFormatProblem(read.info);
-  if (problem !== undefined) {
-    err(`${file}: ${problem} (convert with: sox ${file} -r 8000 -c 1 -b 16 out.wav)`);
     return 2;
   }
   const keys = decodeDtmf(read.samples);
@@ -107,14 +111,33 @@ function encode(argv: string[], out: Out, err: Out): number {
   const gapMs = number(values['gap-ms'], '--gap-ms', 0, 60000, err);
   const level = number(values['level-dbfs'], '--level-dbfs', -90, -6.03, err);
   if (toneMs === undefined || gapMs === undefined || level === undefined) return 2;
-  const signal = renderDtmf(keys, { toneMs, gapMs, levelDbm0: level + DBM0_OVER_DBFS });
-  try {
-    writeFileSync(values.out, encodeWav(signal.samples));
-  } catch (e) {
-    err(`${values.out}: cannot write: ${e instanceof Error ? e.message : String(e)}`);
+  const options: DtmfSignalOptions = { toneMs, gapMs, levelDbm0: level + DBM0_OVER_DBFS };
+  // Sample counts as renderDtmf makes them: a gap, then each key's tone and the gap after it.
+  const gap = Math.round((gapMs * 8000) / 1000);
+  const perKey = Math.round((toneMs * 8000) / 1000) + gap;
+  const total = gap + keys.length * perKey;
+  const tooLong = recordingTooLong((total * 1000) / 8000);
+  if (tooLong !== undefined) {
+    err(`ringdown dtmf encode: ${tooLong}; nothing written (hint: fewer keys, or shorter --tone-ms and --gap-ms)`);
     return 2;
   }
-  out(`${values.out}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(signal.samples.length / 8000).toFixed(3)} s`);
+  // One key at a time, each of the 16 keys rendered once: memory stays at 16 tones and gaps
+  // (at most 31 MB for 60 s tones and gaps), however many keys.
+  const rendered = new Map<string, Int16Array>();
+  function* blocks(): Generator<Int16Array> {
+    yield new Int16Array(gap);
+    for (const key of keys!) {
+      let block = rendered.get(key);
+      if (block === undefined) rendered.set(key, (block = renderDtmf(key, options).samples.subarray(gap)));
+      yield block;
+    }
+  }
+  const problem = writeWavFile(values.out, total, blocks());
+  if (problem !== undefined) {
+    err(problem);
+    return 2;
+  }
+  out(`${values.out}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`);
   return 0;
 }
 

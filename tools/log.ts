@@ -3,10 +3,32 @@
  * region (e.g. `esptool.py read_flash 0x3F0000 0x10000 DUMP.bin` of the `calllog` partition),
  * oldest record first. Torn or half-erased records are skipped, as the device skips them.
  */
-import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { readEntries, type StoredEntry } from '../src/calllog/call-log.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
+import { readRegularFile } from './read-file.js';
+
+/** The largest dump read: an ESP32's whole flash is at most 16 MiB. */
+export const MAX_DUMP_BYTES = 16 * 1024 * 1024;
+
+/**
+ * What a record may hold but a terminal must not receive raw: control characters (C0, DEL, C1:
+ * escape sequences, bells, carriage returns), line and paragraph separators, bidirectional
+ * overrides. A dump is whatever the flash held, so every text from it goes through this.
+ */
+const UNSAFE = /[\p{Cc}\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+
+const hex = (c: string, digits: number): string => c.charCodeAt(0).toString(16).padStart(digits, '0');
+
+/** `text` with each unsafe character written as `\xNN` or `\uNNNN`. */
+export function escapeControls(text: string): string {
+  return text.replace(UNSAFE, (c) => (c.charCodeAt(0) < 0x100 ? `\\x${hex(c, 2)}` : `\\u${hex(c, 4)}`));
+}
+
+/** One entry as a JSON line: JSON escapes C0 controls itself; the rest are escaped as `\uNNNN`, still JSON. */
+export function jsonEntry({ seq, entry }: StoredEntry): string {
+  return JSON.stringify({ seq, ...(entry ?? { kind: 'unreadable' }) }).replace(UNSAFE, (c) => `\\u${hex(c, 4)}`);
+}
 
 export const LOG_USAGE = 'usage: ringdown log DUMP.bin [--sector BYTES] [--jsonl]';
 
@@ -14,8 +36,12 @@ function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }
 
-/** One entry as a line: `#SEQ call ...` or `#SEQ fault ...`. */
-export function formatEntry({ seq, entry }: StoredEntry): string {
+/** One entry as a line: `#SEQ call ...` or `#SEQ fault ...`, control characters escaped. */
+export function formatEntry(stored: StoredEntry): string {
+  return escapeControls(entryLine(stored));
+}
+
+function entryLine({ seq, entry }: StoredEntry): string {
   if (entry === undefined) return `#${seq} unreadable record (written by another firmware version?)`;
   if (entry.kind === 'fault') return `#${seq} fault at=${seconds(entry.atMs)} ${entry.message}`;
   const keys = entry.keys === '' ? '-' : entry.keys;
@@ -39,19 +65,17 @@ export function runLog(argv: string[], out: (line: string) => void, err: (line: 
     err(`ringdown log: --sector ${values.sector}: expected the flash erase size in bytes, e.g. 4096`);
     return 2;
   }
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(file);
-  } catch (e) {
-    err(`ringdown log: ${file}: cannot read the file (${(e as NodeJS.ErrnoException).code ?? String(e)})`);
+  const bytes = readRegularFile(file, MAX_DUMP_BYTES, 'a flash dump');
+  if (!(bytes instanceof Uint8Array)) {
+    err(`ringdown log: ${escapeControls(file)}: ${bytes.problem}`);
     return 1;
   }
   if (bytes.length === 0 || bytes.length % sector !== 0) {
-    err(`ringdown log: ${file}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
+    err(`ringdown log: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
     return 1;
   }
   const entries = readEntries(new MemoryStore(sector, bytes));
-  for (const e of entries) out(values.jsonl === true ? JSON.stringify({ seq: e.seq, ...(e.entry ?? { kind: 'unreadable' }) }) : formatEntry(e));
+  for (const e of entries) out(values.jsonl === true ? jsonEntry(e) : formatEntry(e));
   if (values.jsonl !== true) {
     const range = entries.length > 0 ? ` (#${entries[0]!.seq} to #${entries.at(-1)!.seq})` : '';
     out(`${entries.length} records${range} in ${bytes.length / sector} sectors of ${sector} bytes`);

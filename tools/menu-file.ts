@@ -1,28 +1,35 @@
 /** Host-side loading of menu files and clip folders (Node): bytes to a Menu and its diagnostics. */
-import { existsSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { checkCatalog, type ClipCatalog } from '../src/clips/catalog.js';
-import { readWavInfo } from '../src/audio/wav.js';
+import { checkCatalog, clipNameProblem, type ClipCatalog } from '../src/clips/catalog.js';
+import { MAX_CLIP_BYTES, readWavInfo } from '../src/audio/wav.js';
 import type { Diagnostic } from '../src/ozml/diagnostic.js';
+import { DEFAULT_LIMITS } from '../src/ozml/limits.js';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Menu } from '../src/ozml/menu.js';
 import { invalidUtf8Offset, utf8Position } from '../src/ozml/utf8.js';
+import { MAX_CATALOG_BYTES } from './clips/folder.js';
+import { readRegularFile } from './read-file.js';
 
 export interface MenuFile {
   menu?: Menu;
   diagnostics: Diagnostic[];
 }
 
-/** Reads and loads a menu; `outputs` are the board's output names (see boardOutputs). */
+/**
+ * The most bytes a menu file may have: the loader's limit is in characters (UTF-16 code units),
+ * and no character takes more than 3 UTF-8 bytes per code unit.
+ */
+export const MAX_MENU_BYTES = DEFAULT_LIMITS.maxChars * 3;
+
+/**
+ * Reads and loads a menu; `outputs` are the board's output names (see boardOutputs). Only a
+ * regular file is read (a FIFO or a device is refused), and no more than MAX_MENU_BYTES of it.
+ */
 export function readMenuFile(path: string, outputs?: readonly string[]): MenuFile {
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    const code = (e as NodeJS.ErrnoException).code ?? String(e);
-    return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: `cannot read the file (${code})` }] };
-  }
+  const bytes = readRegularFile(path, MAX_MENU_BYTES, `a menu (${DEFAULT_LIMITS.maxChars} characters)`);
+  if (!(bytes instanceof Uint8Array)) return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }] };
   const bad = invalidUtf8Offset(bytes);
   if (bad >= 0) {
     const { line, col } = utf8Position(bytes, bad);
@@ -41,7 +48,7 @@ export interface ClipFolder {
   dir: string;
   catalog: ClipCatalog;
   /** Length in ms of each readable clip, by name. */
-  durations: Record<string, number>;
+  durations: Map<string, number>;
   /** Problems with the folder itself (bad catalog, unreadable clips). */
   problems: { file: string; message: string }[];
 }
@@ -53,27 +60,43 @@ export function findClipFolder(menuPath: string, given: string | undefined): str
   return existsSync(join(beside, 'catalog.json')) ? beside : undefined;
 }
 
+/**
+ * Reads a clip folder: its catalog and the length of every `NAME.wav` in it. Only regular files
+ * are read (a FIFO, a device, a symlink to one, a folder named `*.wav` is a problem, never read),
+ * each at most MAX_CLIP_BYTES.
+ */
 export function readClipFolder(dir: string): ClipFolder {
-  const folder: ClipFolder = { dir, catalog: { clips: {} }, durations: {}, problems: [] };
+  const folder: ClipFolder = { dir, catalog: { clips: {} }, durations: new Map(), problems: [] };
   if (!existsSync(dir)) {
     folder.problems.push({ file: dir, message: 'clip folder does not exist' });
     return folder;
   }
+  if (!statSync(dir).isDirectory()) {
+    folder.problems.push({ file: dir, message: 'the clip folder is not a folder' });
+    return folder;
+  }
   const catalogPath = join(dir, 'catalog.json');
   if (existsSync(catalogPath)) {
-    try {
-      const checked = checkCatalog(JSON.parse(readFileSync(catalogPath, 'utf8')));
-      if (typeof checked === 'string') folder.problems.push({ file: catalogPath, message: checked });
-      else folder.catalog = checked;
-    } catch (e) {
-      folder.problems.push({ file: catalogPath, message: e instanceof Error ? e.message : String(e) });
+    const bytes = readRegularFile(catalogPath, MAX_CATALOG_BYTES, 'a catalog');
+    if (!(bytes instanceof Uint8Array)) {
+      folder.problems.push({ file: catalogPath, message: bytes.problem });
+    } else {
+      try {
+        const checked = checkCatalog(JSON.parse(new TextDecoder().decode(bytes)));
+        if (typeof checked === 'string') folder.problems.push({ file: catalogPath, message: checked });
+        else folder.catalog = checked;
+      } catch (e) {
+        folder.problems.push({ file: catalogPath, message: e instanceof Error ? e.message : String(e) });
+      }
     }
   }
-  for (const name of readdirSync(dir)) {
-    if (!name.endsWith('.wav')) continue;
-    const info = readWavInfo(readFileSync(join(dir, name)));
-    if (typeof info === 'string') folder.problems.push({ file: join(dir, name), message: info });
-    else folder.durations[name.slice(0, -4)] = info.ms;
+  for (const name of readdirSync(dir).sort()) {
+    if (!name.endsWith('.wav') || clipNameProblem(name.slice(0, -4)) !== undefined) continue;
+    const path = join(dir, name);
+    const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
+    const info = bytes instanceof Uint8Array ? readWavInfo(bytes) : bytes.problem;
+    if (typeof info === 'string') folder.problems.push({ file: path, message: info });
+    else folder.durations.set(name.slice(0, -4), info.ms);
   }
   return folder;
 }

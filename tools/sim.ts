@@ -2,14 +2,15 @@
  * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
  * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]`.
  */
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Menu } from '../src/ozml/menu.js';
 import type { RingTrigger } from '../src/engine/phone.js';
-import { renderCall } from '../boards/sim/render-wav.js';
+import { callSamples, renderCallInto, type RenderOptions } from '../boards/sim/render-wav.js';
 import type { AudioSegment } from '../boards/sim/sim-audio.js';
-import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
+import { deviceFormatProblem, MAX_CLIP_BYTES, readWavSamples } from '../src/audio/wav.js';
+import { clipNameProblem } from '../src/clips/catalog.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { simulate } from '../boards/sim/simulate.js';
@@ -18,22 +19,32 @@ import { profileNamed } from '../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { readRegularFile } from './read-file.js';
+import { BLOCK_SAMPLES, recordingTooLong, writeWavFile } from './wav-file.js';
 
 export const SIM_USAGE =
   'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE]';
 
 /**
  * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
- * (a clip with no usable file is silence, with a warning), tones are synthesized.
+ * (a clip with no usable file is silence, with a warning), tones are synthesized. The WAV is
+ * written block by block (constant memory); a run longer than MAX_RECORDING_MS is refused before
+ * anything is written. False when nothing was written (the message went to `err`).
  */
-export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): void {
+export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): boolean {
+  const tooLong = recordingTooLong(endMs);
+  if (tooLong !== undefined) {
+    err(`${file}: error: ${tooLong}; nothing written (hint: end the run sooner with --until)`);
+    return false;
+  }
   const cache = new Map<string, Int16Array | undefined>();
   const clip = (name: string): Int16Array | undefined => {
     if (cache.has(name)) return cache.get(name);
     let samples: Int16Array | undefined;
-    const path = clipDir !== undefined ? join(clipDir, `${name}.wav`) : undefined;
+    const path = clipDir !== undefined && clipNameProblem(name) === undefined ? join(clipDir, `${name}.wav`) : undefined;
     if (path !== undefined && existsSync(path)) {
-      const wav = readWavSamples(readFileSync(path));
+      const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
+      const wav = bytes instanceof Uint8Array ? readWavSamples(bytes) : bytes.problem;
       const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
       if (problem !== undefined || typeof wav === 'string') err(`${path}: warning: ${problem ?? ''}; it is silent in ${file}`);
       else samples = wav.samples;
@@ -41,7 +52,20 @@ export function writeCallWav(file: string, segments: readonly AudioSegment[], en
     cache.set(name, samples);
     return samples;
   };
-  writeFileSync(file, encodeWav(renderCall({ segments, endMs, clip })));
+  const problem = writeWavFile(file, callSamples({ segments, endMs, clip }), callBlocks({ segments, endMs, clip }));
+  if (problem !== undefined) err(problem);
+  return problem === undefined;
+}
+
+/** The call's samples in blocks of BLOCK_SAMPLES (one buffer, reused). */
+export function* callBlocks(options: RenderOptions): Generator<Int16Array> {
+  const total = callSamples(options);
+  const block = new Int16Array(BLOCK_SAMPLES);
+  for (let from = 0; from < total; from += BLOCK_SAMPLES) {
+    const out = total - from < BLOCK_SAMPLES ? block.subarray(0, total - from) : block;
+    renderCallInto(options, from, out);
+    yield out;
+  }
 }
 
 /** One trace event as a human reads it: time in seconds, type, then its fields. */
@@ -141,7 +165,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });
-  if (values.wav !== undefined) writeCallWav(values.wav, run.audio, run.endMs, clipDir, err);
+  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err)) return 1;
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
   }

@@ -4,7 +4,7 @@ export interface SimClipOptions {
   /** The clip folder's catalog, when there is one. */
   catalog?: ClipCatalog;
   /** Length in ms of each clip file found, by clip name. */
-  durations?: Readonly<Record<string, number>>;
+  durations?: ReadonlyMap<string, number>;
   /** Every clip plays for exactly this long (`--clip-ms`). */
   fixedMs?: number;
 }
@@ -24,7 +24,7 @@ export class SimClipLibrary implements ClipLibrary {
   resolve(text: string, clip?: string): ClipRef {
     const { catalog, durations, fixedMs } = this.options;
     const name = (catalog !== undefined ? clipName(catalog, text, clip) : clip) ?? clipSlug(text);
-    let ms = fixedMs ?? durations?.[name];
+    let ms = fixedMs ?? durations?.get(name);
     if (ms === undefined) {
       ms = estimateSpeechMs(text);
       if (!this.estimated.includes(text)) this.estimated.push(text);

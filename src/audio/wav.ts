@@ -55,6 +55,15 @@ export function readWavInfo(bytes: Uint8Array): WavInfo | string {
   return fmt === undefined ? 'truncated WAV header (no fmt chunk)' : 'WAV file has no data chunk';
 }
 
+/**
+ * The largest clip file the tools read: 4 MiB (4 min 22 s at 8 kHz, 16-bit) is more than the
+ * ESP32's flash holds next to the firmware, so a larger file cannot be a clip.
+ */
+export const MAX_CLIP_BYTES = 4 * 1024 * 1024;
+
+/** The most sample bytes a WAV can hold: its sizes are 32-bit (RIFF size = data + 36). */
+export const MAX_WAV_DATA_BYTES = 0xffffffff - 36;
+
 /** Checks that a WAV is what the device plays: 8000 Hz, mono, 16-bit integer PCM. */
 export function deviceFormatProblem(info: WavInfo, rate = 8000): string | undefined {
   if (info.format !== 1 && info.format !== 0xfffe) return `compressed or float WAV (format ${info.format}); need 16-bit PCM`;
@@ -77,15 +86,17 @@ export function readWavSamples(bytes: Uint8Array): { info: WavInfo; samples: Int
   return { info, samples };
 }
 
-/** Encodes 16-bit mono samples as a WAV file. */
-export function encodeWav(samples: Int16Array, sampleRate = 8000): Uint8Array {
-  const bytes = new Uint8Array(44 + samples.length * 2);
+/** The 44-byte header of a 16-bit mono PCM WAV holding `samples` samples. */
+export function wavHeader(samples: number, sampleRate = 8000): Uint8Array {
+  const dataBytes = samples * 2;
+  if (!Number.isInteger(samples) || samples < 0 || dataBytes > MAX_WAV_DATA_BYTES) throw new RangeError(`a WAV cannot hold ${samples} samples`);
+  const bytes = new Uint8Array(44);
   const view = new DataView(bytes.buffer);
   const text = (at: number, s: string): void => {
     for (let i = 0; i < s.length; i++) bytes[at + i] = s.charCodeAt(i);
   };
   text(0, 'RIFF');
-  view.setUint32(4, 36 + samples.length * 2, true);
+  view.setUint32(4, 36 + dataBytes, true);
   text(8, 'WAVE');
   text(12, 'fmt ');
   view.setUint32(16, 16, true);
@@ -96,7 +107,20 @@ export function encodeWav(samples: Int16Array, sampleRate = 8000): Uint8Array {
   view.setUint16(32, 2, true);
   view.setUint16(34, 16, true);
   text(36, 'data');
-  view.setUint32(40, samples.length * 2, true);
-  for (let i = 0; i < samples.length; i++) view.setInt16(44 + i * 2, samples[i]!, true);
+  view.setUint32(40, dataBytes, true);
+  return bytes;
+}
+
+/** Writes 16-bit samples as little-endian bytes (a WAV's data) into `bytes` (2 per sample). */
+export function sampleBytesInto(samples: Int16Array, bytes: Uint8Array): void {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, samples.length * 2);
+  for (let i = 0; i < samples.length; i++) view.setInt16(i * 2, samples[i]!, true);
+}
+
+/** Encodes 16-bit mono samples as a WAV file. */
+export function encodeWav(samples: Int16Array, sampleRate = 8000): Uint8Array {
+  const bytes = new Uint8Array(44 + samples.length * 2);
+  bytes.set(wavHeader(samples.length, sampleRate));
+  sampleBytesInto(samples, bytes.subarray(44));
   return bytes;
 }

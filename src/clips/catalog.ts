@@ -31,17 +31,36 @@ export function clipName(catalog: ClipCatalog, text: string, clip?: string): str
   return Object.prototype.hasOwnProperty.call(catalog.clips, key) ? catalog.clips[key] : undefined;
 }
 
-/** Validates a parsed catalog.json; returns a message when it is not one. */
+/** The longest clip name: `NAME.wav` fits every file system's name limit (eCryptfs: 143 bytes). */
+export const MAX_CLIP_NAME = 128;
+
+/**
+ * Why `name` is not a plain clip name (letters, digits, `_ . -`, starting with a letter or digit,
+ * at most MAX_CLIP_NAME characters), or undefined when it is one. A clip name is always a file
+ * name inside the clip folder: no separator, no `..`, no absolute path, no NUL or control
+ * character can get through.
+ */
+export function clipNameProblem(name: string): string | undefined {
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) return 'must be a clip name (letters, digits, _ . -, starting with a letter or digit)';
+  if (name.length > MAX_CLIP_NAME) return `is ${name.length} characters long; a clip name has at most ${MAX_CLIP_NAME}`;
+  return undefined;
+}
+
+/** A record with no prototype: a text or name like `__proto__` or `constructor` is just a key. */
+export function plainRecord<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
+/** Validates a parsed catalog.json; returns a message naming the bad entry when it is not one. */
 export function checkCatalog(value: unknown): ClipCatalog | string {
   if (typeof value !== 'object' || value === null) return 'catalog must be a JSON object';
   const clips = (value as { clips?: unknown }).clips;
   if (typeof clips !== 'object' || clips === null || Array.isArray(clips)) return 'catalog needs a "clips" object';
-  const out: Record<string, string> = {};
+  const out = plainRecord<string>();
   for (const [text, name] of Object.entries(clips)) {
-    if (typeof name !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) {
-      return `clip for ${JSON.stringify(text)} must be a clip name (letters, digits, _ . -)`;
-    }
-    out[catalogKey(text)] = name;
+    const problem = typeof name === 'string' ? clipNameProblem(name) : 'must be a clip name (letters, digits, _ . -)';
+    if (problem !== undefined) return `clip for ${JSON.stringify(text)} ${problem}; got ${JSON.stringify(name)}`;
+    out[catalogKey(text)] = name as string;
   }
   return { clips: out };
 }

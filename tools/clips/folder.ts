@@ -4,11 +4,15 @@
  * know when one is stale) and `manifest.json`, a Moddable manifest fragment listing the clips as
  * resources (mcconfig converts each `.wav` resource to MAUD with wav2maud).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
-import { checkCatalog, type ClipCatalog } from '../../src/clips/catalog.js';
-import { deviceFormatProblem, readWavInfo } from '../../src/audio/wav.js';
+import { checkCatalog, clipNameProblem, plainRecord, type ClipCatalog } from '../../src/clips/catalog.js';
+import { deviceFormatProblem, MAX_CLIP_BYTES, readWavInfo } from '../../src/audio/wav.js';
+import { readRegularFile } from '../read-file.js';
+
+/** catalog.json is text the tool wrote: a megabyte is far more than any set of menus needs. */
+export const MAX_CATALOG_BYTES = 1024 * 1024;
 
 /** A clip this tool synthesized: what it was made from and the bytes it wrote. */
 export interface SynthRecord {
@@ -20,49 +24,76 @@ export interface SynthRecord {
 
 export interface FolderState {
   catalog: ClipCatalog;
-  synthesized: Record<string, SynthRecord>;
+  /** The clips this tool made, by name (a Map: a name like `constructor` is just a name). */
+  synthesized: Map<string, SynthRecord>;
 }
 
 export function bytesHash(bytes: Uint8Array): string {
   return createHash('sha256').update(bytes).digest('hex').slice(0, 16);
 }
 
-function isRecord(value: unknown): value is SynthRecord {
-  const r = value as Partial<SynthRecord> | null;
-  return typeof r === 'object' && r !== null && typeof r.from === 'string' && typeof r.sha256 === 'string';
+/** True when nothing, not even a dangling symlink, is at `path`. */
+function absent(path: string): boolean {
+  try {
+    lstatSync(path);
+    return false;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'ENOENT';
+  }
 }
 
-/** Reads the folder's catalog.json, if any; a message when it is not a catalog. */
+/**
+ * Reads the folder's catalog.json, if any; a message naming the file and the entry when it is not
+ * a catalog. Every name in it, `clips` and `synthesized` alike, must be a plain clip name: the
+ * tool deletes and writes `NAME.wav` files by these names.
+ */
 export function readFolderState(dir: string): FolderState | string {
   const path = join(dir, 'catalog.json');
-  if (!existsSync(path)) return { catalog: { clips: {} }, synthesized: {} };
+  if (absent(path)) return { catalog: { clips: {} }, synthesized: new Map() };
+  const bytes = readRegularFile(path, MAX_CATALOG_BYTES, 'a catalog');
+  if (!(bytes instanceof Uint8Array)) return `${path}: error: ${bytes.problem}`;
   let raw: unknown;
   try {
-    raw = JSON.parse(readFileSync(path, 'utf8'));
+    raw = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     return `${path}: error: ${e instanceof Error ? e.message : String(e)}`;
   }
   const catalog = checkCatalog(raw);
   if (typeof catalog === 'string') return `${path}: error: ${catalog}`;
-  const synthesized: Record<string, SynthRecord> = {};
+  const synthesized = new Map<string, SynthRecord>();
   const recorded = (raw as { synthesized?: unknown }).synthesized;
-  if (typeof recorded === 'object' && recorded !== null) {
-    for (const [name, r] of Object.entries(recorded)) if (isRecord(r)) synthesized[name] = { from: r.from, sha256: r.sha256 };
+  if (recorded !== undefined && (typeof recorded !== 'object' || recorded === null || Array.isArray(recorded))) {
+    return `${path}: error: "synthesized" must be an object of clip names`;
+  }
+  for (const [name, r] of Object.entries(recorded ?? {})) {
+    const problem = clipNameProblem(name);
+    if (problem !== undefined) return `${path}: error: synthesized entry ${JSON.stringify(name)} ${problem}`;
+    const record = r as Partial<SynthRecord> | null;
+    if (typeof record !== 'object' || record === null || typeof record.from !== 'string' || typeof record.sha256 !== 'string' || !/^[0-9a-f]{16}$/.test(record.sha256)) {
+      return `${path}: error: synthesized entry ${JSON.stringify(name)} must be {"from": "...", "sha256": "16 hex digits"}`;
+    }
+    synthesized.set(name, { from: record.from, sha256: record.sha256 });
   }
   return { catalog, synthesized };
 }
 
-/** What a clip file is: missing, a usable device clip (with its bytes' hash), or unusable (why). */
-export type ClipFile = { kind: 'missing' } | { kind: 'ok'; sha256: string; ms: number } | { kind: 'bad'; sha256?: string; problem: string; convertible: boolean };
+/**
+ * What a clip file is: missing, a usable device clip (with its bytes' hash), unusable (why), or
+ * something that is not a regular file at all (a directory, FIFO, device, dangling symlink): never
+ * read, never replaced.
+ */
+export type ClipFile =
+  | { kind: 'missing' }
+  | { kind: 'ok'; sha256: string; ms: number }
+  | { kind: 'bad'; sha256?: string; problem: string; convertible: boolean }
+  | { kind: 'other'; problem: string };
 
 /** Checks a clip file against the device format (8 kHz mono 16-bit PCM, not empty). */
 export function inspectClip(path: string): ClipFile {
-  if (!existsSync(path)) return { kind: 'missing' };
-  let bytes: Uint8Array;
-  try {
-    bytes = readFileSync(path);
-  } catch (e) {
-    return { kind: 'bad', problem: `cannot read it (${(e as NodeJS.ErrnoException).code ?? String(e)})`, convertible: false };
+  if (absent(path)) return { kind: 'missing' };
+  const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
+  if (!(bytes instanceof Uint8Array)) {
+    return bytes.notRegular ? { kind: 'other', problem: bytes.problem.replace('(ENOENT)', '(a symlink to nothing)') } : { kind: 'bad', problem: bytes.problem, convertible: false };
   }
   const sha256 = bytesHash(bytes);
   const info = readWavInfo(bytes);
@@ -73,7 +104,7 @@ export function inspectClip(path: string): ClipFile {
 }
 
 function sortedObject<T>(entries: Iterable<[string, T]>): Record<string, T> {
-  const out: Record<string, T> = {};
+  const out = plainRecord<T>();
   for (const [k, v] of [...entries].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) out[k] = v;
   return out;
 }

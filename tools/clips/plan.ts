@@ -2,7 +2,7 @@
  * What a set of menus needs from a clip folder: one entry per clip name, with the text to speak
  * when it has to be synthesized and where in which menu it is first used.
  */
-import { catalogKey, clipName, clipSlug, type ClipCatalog } from '../../src/clips/catalog.js';
+import { catalogKey, clipName, clipNameProblem, clipSlug, type ClipCatalog } from '../../src/clips/catalog.js';
 import { walkCommands, type Menu, type SpeakCommand } from '../../src/ozml/menu.js';
 
 export interface ClipNeed {
@@ -41,6 +41,12 @@ export function planClips(menus: readonly { file: string; menu: Menu }[], catalo
       const speakable = !isPlay(c);
       const named = clipName(catalog, c.text, c.clip);
       const name = named ?? clipSlug(c.text);
+      // The loader checks clip names too; this tool writes and deletes files by them, so it checks again.
+      const bad = clipNameProblem(name);
+      if (bad !== undefined) {
+        problems.push(`${where}: error: clip name ${JSON.stringify(name)} ${bad}`);
+        return;
+      }
       const text = catalogKey(c.text);
       const need: ClipNeed = { name, text, where, speakable };
       if (c.clip === undefined) need.catalogText = text;

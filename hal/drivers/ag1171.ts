@@ -13,7 +13,7 @@ import type { Clock, TimerHandle } from '../clock.js';
 import type { HookSwitch } from '../hook.js';
 import type { LineFeed } from '../line-feed.js';
 import type { RingCadence, Ringer } from '../ringer.js';
-import type { DigitalClass, DigitalPin, PinSpec } from './io.js';
+import { modeOf, type DigitalClass, type DigitalPin, type PinSpec } from './io.js';
 
 export interface Ag1171Options {
   clock: Clock;
@@ -47,14 +47,14 @@ export class Ag1171 implements HookSwitch, Ringer, LineFeed {
     this.activeHigh = options.shkActiveHigh ?? true;
     this.reversalMs = options.reversalMs ?? 500;
     const { shk, rm, fr } = options;
-    this.rm = new rm.io({ pin: rm.pin, mode: rm.io.Output });
+    this.rm = new rm.io({ pin: rm.pin, mode: modeOf(rm.io.Output, 'Output') });
     this.rm.write(0);
-    this.fr = new fr.io({ pin: fr.pin, mode: fr.io.Output });
+    this.fr = new fr.io({ pin: fr.pin, mode: modeOf(fr.io.Output, 'Output') });
     this.fr.write(1);
     const changed = (): void => this.shkChanged();
     this.shk = new shk.io({
       pin: shk.pin,
-      mode: shk.io.Input,
+      mode: modeOf(shk.io.Input, 'Input'),
       edge: shk.io.Rising | shk.io.Falling,
       onReadable: changed,
     });

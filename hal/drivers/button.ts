@@ -4,7 +4,7 @@
  * must hold `debounceMs` to count.
  */
 import type { Clock, TimerHandle } from '../clock.js';
-import type { DigitalClass, DigitalPin, PinSpec } from './io.js';
+import { modeOf, type DigitalClass, type DigitalPin, type PinSpec } from './io.js';
 
 export interface DigitalButtonOptions {
   clock: Clock;
@@ -34,7 +34,7 @@ export class DigitalButton {
     const changed = (): void => this.changed();
     this.port = new io({
       pin,
-      mode: this.activeLow ? io.InputPullUp : io.InputPullDown,
+      mode: this.activeLow ? modeOf(io.InputPullUp, 'InputPullUp') : modeOf(io.InputPullDown, 'InputPullDown'),
       edge: io.Rising | io.Falling,
       onReadable: changed,
     });

@@ -3,7 +3,7 @@
  * say `door`, never a pin number. All start off.
  */
 import type { DigitalOutputs } from '../outputs.js';
-import type { DigitalClass, DigitalPin } from './io.js';
+import { modeOf, type DigitalClass, type DigitalPin } from './io.js';
 
 export interface NamedOutput {
   pin: number;
@@ -17,7 +17,7 @@ export class DigitalPinOutputs implements DigitalOutputs {
 
   constructor(options: { io: DigitalClass; outputs: Readonly<Record<string, NamedOutput>> }) {
     for (const [name, spec] of Object.entries(options.outputs)) {
-      const port = new options.io({ pin: spec.pin, mode: options.io.Output });
+      const port = new options.io({ pin: spec.pin, mode: modeOf(options.io.Output, 'Output') });
       const activeLow = spec.activeLow ?? false;
       port.write(activeLow ? 1 : 0);
       this.pins.set(name, { port, activeLow });

@@ -14,7 +14,7 @@ export interface DigitalPin {
 
 export interface DigitalPinOptions {
   pin: number;
-  mode: unknown;
+  mode: number;
   /** Edges that call `onReadable` (Digital.Rising | Digital.Falling). */
   edge?: number;
   onReadable?: (this: DigitalPin) => void;
@@ -41,7 +41,7 @@ export interface DigitalBankPort {
 export interface DigitalBankOptions {
   /** Bit mask of the pins, relative to the bank. */
   pins: number;
-  mode: unknown;
+  mode: number;
   /** ESP32: bank 0 holds GPIO 0–31, bank 1 GPIO 32–39. */
   bank?: number;
   /** Pins whose rising (falling) edge calls `onReadable` with the triggering pins. */
@@ -60,4 +60,14 @@ export interface DigitalBankClass {
 export interface PinSpec<C> {
   pin: number;
   io: C;
+}
+
+/**
+ * A class's mode constant (`Digital.Input`...) as the number its constructor takes. The SDK's own
+ * typings give the constants as numbers, @moddable/typings 5.6 as `unknown`; this accepts both
+ * and fails clearly on a class whose constant is not a number.
+ */
+export function modeOf(constant: unknown, name: string): number {
+  if (typeof constant !== 'number') throw new TypeError(`${name} is not a numeric IO mode`);
+  return constant;
 }

@@ -8,7 +8,7 @@
  */
 import type { Clock } from '../clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../dtmf.js';
-import type { DigitalBankClass, DigitalBankPort } from './io.js';
+import { modeOf, type DigitalBankClass, type DigitalBankPort } from './io.js';
 
 const KEYS = 'D1234567890*#ABC';
 
@@ -60,7 +60,7 @@ export class Mt8870 implements DtmfReceiver {
     const { bank, bits, mask } = bankLayout(options.pins);
     this.bits = bits;
     const sample = (): void => this.sample();
-    this.port = new options.io({ pins: mask, mode: options.io.Input, bank, rises: bits.std, falls: bits.std, onReadable: sample });
+    this.port = new options.io({ pins: mask, mode: modeOf(options.io.Input, 'Input'), bank, rises: bits.std, falls: bits.std, onReadable: sample });
   }
 
   /** While false no key is reported (a key held across the change reports no key up either). */

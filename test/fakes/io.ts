@@ -61,12 +61,17 @@ export class Wires {
 const RISING = 1;
 const FALLING = 2;
 
+/** Mode constants as Moddable numbers them (modules/io: Input 0, InputPullUp 1, InputPullDown 2,
+ * Output 8); `wires.modes` records each pin's mode by name so tests read them plainly. */
+const MODES = { Input: 0, InputPullUp: 1, InputPullDown: 2, Output: 8 } as const;
+const MODE_NAMES = new Map<number, string>(Object.entries(MODES).map(([name, value]) => [value, name]));
+
 export function fakeDigital(wires: Wires): DigitalClass {
   return class FakeDigital implements DigitalPin {
-    static readonly Input = 'Input';
-    static readonly InputPullUp = 'InputPullUp';
-    static readonly InputPullDown = 'InputPullDown';
-    static readonly Output = 'Output';
+    static readonly Input = MODES.Input;
+    static readonly InputPullUp = MODES.InputPullUp;
+    static readonly InputPullDown = MODES.InputPullDown;
+    static readonly Output = MODES.Output;
     static readonly Rising = RISING;
     static readonly Falling = FALLING;
     private readonly pin: number;
@@ -74,7 +79,7 @@ export function fakeDigital(wires: Wires): DigitalClass {
 
     constructor(options: DigitalPinOptions) {
       this.pin = options.pin;
-      wires.modes.set(options.pin, options.mode);
+      wires.modes.set(options.pin, MODE_NAMES.get(options.mode) ?? options.mode);
       const { onReadable, edge } = options;
       if (onReadable !== undefined && edge !== undefined) {
         this.unlisten = wires.listen(options.pin, (level) => {
@@ -99,7 +104,7 @@ export function fakeDigital(wires: Wires): DigitalClass {
 
 export function fakeDigitalBank(wires: Wires): DigitalBankClass {
   return class FakeDigitalBank implements DigitalBankPort {
-    static readonly Input = 'Input';
+    static readonly Input = MODES.Input;
     private readonly pins: number[] = [];
     private readonly base: number;
     private readonly unlisten: (() => void)[] = [];
@@ -112,7 +117,7 @@ export function fakeDigitalBank(wires: Wires): DigitalBankClass {
         if ((options.pins & mask) === 0) continue;
         const pin = this.base + bit;
         this.pins.push(pin);
-        wires.modes.set(pin, options.mode);
+        wires.modes.set(pin, MODE_NAMES.get(options.mode) ?? options.mode);
         if (onReadable === undefined) continue;
         this.unlisten.push(
           wires.listen(pin, (level) => {

@@ -23,7 +23,7 @@ if (typeof sdk === 'string') {
         '//': 'Written by tools/device/typings-lane.ts: tsconfig.device.json with the SDK typings in place of the npm ones.',
         extends: '../../tsconfig.device.json',
         compilerOptions: { types: [] },
-        include: ['../../main.ts', '../../hal/drivers/*.ts', '../../boards/*/board.ts', join(sdk.root, 'typings', '**', '*.d.ts')],
+        include: ['../../main.ts', '../../hal/drivers/*.ts', '../../boards/*/board.ts', join(sdk.root, 'typings', '**', '*.d.ts'), join(sdk.root, 'xs', 'includes', 'xs.d.ts')],
       },
       null,
       2,

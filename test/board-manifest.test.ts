@@ -2,7 +2,7 @@
  * Every firmware build holds every module its code imports: for each board, the closure of
  * runtime imports from main.ts (tools/device/module-graph.ts) against what the root manifest and
  * the board's manifest map, and each SDK module against the SDK manifest that provides it. No
- * board maps a wildcard (it would take board.json, partitions.csv or a .d.ts for a module).
+ * board maps a wildcard (it would take outputs.json, partitions.csv or a .d.ts for a module).
  */
 import { readFileSync, readdirSync, existsSync } from 'node:fs';
 import { join, posix } from 'node:path';
@@ -21,8 +21,8 @@ const SDK_PROVIDERS: Record<string, string | undefined> = {
   'mc/config': 'examples/manifest_base.json',
   time: 'examples/manifest_base.json',
   timer: 'examples/manifest_base.json',
-  'embedded:io/digital': 'modules/io/manifest.json',
-  'embedded:io/digitalbank': 'modules/io/manifest.json',
+  'embedded:io/digital': 'modules/io/digital/manifest.json',
+  'embedded:io/digitalbank': 'modules/io/digital/manifest.json',
   'embedded:io/audio/in': 'modules/io/audioin/manifest.json',
   'pins/audioout': 'modules/pins/i2s/manifest.json',
   flash: 'modules/files/flash/manifest.json',

@@ -57,13 +57,13 @@ t.test('check --clips: a missing clip is an error naming the Speak', async (t) =
     sim.out.trim().split('\n').map((l) => JSON.parse(l) as unknown),
     [
       { t: 0, type: 'offhook' },
-      { t: 0, type: 'play', text: 'Your call will be hanged up in 5 seconds.', clip: 'bye5', ms: 3000 },
-      { t: 3000, type: 'play', text: 'Ding.', clip: 'ding', ms: 500 },
-      { t: 3500, type: 'hangup', reason: 'end' },
-      { t: 3500, type: 'tone', name: 'reorder' },
-      { t: 3500, type: 'end' },
+      { t: 0, type: 'play', text: 'Your call will be hanged up in 5 seconds.', clip: 'bye5', ms: 2999 },
+      { t: 2999, type: 'play', text: 'Ding.', clip: 'ding', ms: 500 },
+      { t: 3499, type: 'hangup', reason: 'end' },
+      { t: 3499, type: 'tone', name: 'reorder' },
+      { t: 3499, type: 'end' },
     ],
-    'durations come from the WAV files',
+    'durations come from the WAV files, in whole 129-sample IMA blocks as the device plays them (24,000 samples: 23,994)',
   );
   t.equal(sim.err, '');
 });

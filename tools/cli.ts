@@ -1,4 +1,5 @@
 /** The `ringdown` command line: one subcommand per job, each in its own module. */
+import { runBuild } from './build.js';
 import { runCheck } from './check.js';
 import { runClips } from './clips.js';
 import { runDevice } from './device.js';
@@ -10,6 +11,7 @@ import { runTui } from './tui/main.js';
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
 const COMMANDS: Record<string, { run: Command; help: string }> = {
+  build: { run: runBuild, help: 'build --board NAME [--menu FILE] [--clips DIR] [--release] [--flash]   the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)' },
   check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
   device: { run: runDevice, help: 'device MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   build the lin firmware with the Moddable SDK and run the call on it' },
   dtmf: { run: runDtmf, help: 'dtmf decode FILE.wav | dtmf encode KEYS --out FILE.wav [--tone-ms N --gap-ms N --level-dbfs L]' },

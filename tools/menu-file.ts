@@ -3,7 +3,7 @@ import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCatalog, clipNameProblem, type ClipCatalog } from '../src/clips/catalog.js';
-import { MAX_CLIP_BYTES, readWavInfo } from '../src/audio/wav.js';
+import { MAX_CLIP_BYTES, readWavInfo, type WavInfo } from '../src/audio/wav.js';
 import type { Diagnostic } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS } from '../src/ozml/limits.js';
 import { loadMenu } from '../src/ozml/load.js';
@@ -96,20 +96,37 @@ export function readClipFolder(dir: string): ClipFolder {
     const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
     const info = bytes instanceof Uint8Array ? readWavInfo(bytes) : bytes.problem;
     if (typeof info === 'string') folder.problems.push({ file: path, message: info });
-    else folder.durations.set(name.slice(0, -4), info.ms);
+    else folder.durations.set(name.slice(0, -4), devicePlayMs(info));
   }
   return folder;
+}
+
+/**
+ * How long a clip plays on the device. The firmware's clips are IMA ADPCM (manifest.json
+ * `defines.audioOut.format`), and the SDK's wav2maud encodes them in blocks of 129 samples,
+ * dropping a last partial block: the device plays whole blocks only, up to 16 ms less than the
+ * WAV. The simulator uses the same length, so its trace matches the device's.
+ */
+export const IMA_BLOCK_SAMPLES = 129;
+export function devicePlayMs(info: WavInfo): number {
+  const frameBytes = info.channels * (info.bitsPerSample >> 3);
+  if (frameBytes === 0 || info.sampleRate === 0) return info.ms;
+  const frames = Math.floor(info.dataBytes / frameBytes);
+  return Math.round((Math.floor(frames / IMA_BLOCK_SAMPLES) * IMA_BLOCK_SAMPLES * 1000) / info.sampleRate);
 }
 
 /** The folder of board descriptions, from the installed package (dist/tools/ is two levels down). */
 const BOARDS = fileURLToPath(new URL('../../boards/', import.meta.url));
 
-/** The output names a board declares in boards/NAME/board.json, or a message when it has none. */
+/**
+ * The output names a board declares in boards/NAME/outputs.json, or a message when it has none.
+ * (Not `board.json`: mcconfig takes every file named like a module, `board.*`, as that module.)
+ */
 export function boardOutputs(board: string): readonly string[] | string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return `board name ${JSON.stringify(board)} is not a folder name`;
-  const path = join(BOARDS, board, 'board.json');
+  const path = join(BOARDS, board, 'outputs.json');
   if (!existsSync(path)) {
-    const known = readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'board.json')));
+    const known = readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'outputs.json')));
     return `no board '${board}' (known: ${known.join(', ')})`;
   }
   const outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown }).outputs;

@@ -28,5 +28,5 @@ export const PINS = {
   bell: 4,
 } as const;
 
-/** The named outputs menus may use (`check --board` reads board.json beside this file). */
+/** The named outputs menus may use (`check --board` reads outputs.json beside this file). */
 export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

@@ -12,8 +12,7 @@ import type { HookSwitch } from '../../hal/hook.js';
 import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import type { SimEvent } from '../sim/events.js';
 
-/** How long a scripted key is held and a scripted flash opens the loop (ms). */
-export const KEY_MS = 100;
+/** How long a scripted flash opens the loop (ms). */
 export const FLASH_MS = 300;
 
 export class ScriptedCaller implements HookSwitch, DtmfReceiver {
@@ -53,8 +52,10 @@ export class ScriptedCaller implements HookSwitch, DtmfReceiver {
         for (const change of pulseTrain(digitPulses(event.key) ?? 0)) this.clock.schedule(change.atMs, () => this.hook(change.offHook));
         return;
       case 'key':
+        // Pressed and released at once, as the simulator's receiver reports a scripted key
+        // (the menu acts on key down; a held key would only keep a timer pending).
         this.key(event.key, true);
-        this.clock.schedule(KEY_MS, () => this.key(event.key, false));
+        this.key(event.key, false);
         return;
       case 'ring':
         this.bell.onPress?.();

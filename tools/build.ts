@@ -1,0 +1,99 @@
+/**
+ * `ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]`:
+ * the ESP32 firmware for a board folder, through the Moddable SDK (tools/device/esp32.ts). The
+ * menu is checked first against the board's outputs and the clips; the build then runs every step
+ * it can: all of them with ESP-IDF, every step before the C compiler without it, and says which.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { checkClips } from '../src/ozml/check-clips.js';
+import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { buildEsp32, esp32Sizes } from './device/esp32.js';
+import { findSdk } from './device/sdk.js';
+import { stage } from './device/stage.js';
+import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { REPO_ROOT } from './xs/bundle.js';
+
+export const BUILD_USAGE =
+  'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]\n' +
+  '  example: ringdown build --board esp32-ag1171-mt8870 --menu examples/door-pin.xml';
+
+const DEFAULT_MENU = join(REPO_ROOT, 'examples', 'door-phone.xml');
+
+export function runBuild(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      board: { type: 'string' },
+      menu: { type: 'string' },
+      'ring-menu': { type: 'string' },
+      clips: { type: 'string' },
+      release: { type: 'boolean' },
+      flash: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help === true) {
+    out(BUILD_USAGE);
+    return 0;
+  }
+  const board = values.board;
+  if (board === undefined || positionals.length > 0) {
+    err(BUILD_USAGE);
+    return 2;
+  }
+  const outputs = boardOutputs(board);
+  if (typeof outputs === 'string' || !board.startsWith('esp32-') || !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))) {
+    err(`ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not an ESP32 board folder (boards/esp32-*)`}`);
+    return 2;
+  }
+  const menu = values.menu ?? DEFAULT_MENU;
+  const clipDir = findClipFolder(menu, values.clips);
+  let failed = false;
+  for (const path of [menu, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
+    const loaded = readMenuFile(path, outputs);
+    const diagnostics = [...loaded.diagnostics];
+    if (loaded.menu !== undefined && clipDir !== undefined) {
+      const folder = readClipFolder(clipDir);
+      for (const p of folder.problems) err(`${p.file}:1:1: error: ${p.message}`);
+      if (folder.problems.length > 0) failed = true;
+      diagnostics.push(...checkClips(loaded.menu, folder.catalog, (name) => folder.durations.has(name), clipDir));
+    }
+    for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (hasErrors(diagnostics)) failed = true;
+  }
+  if (failed) return 1;
+  if (clipDir === undefined) err(`ringdown build: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped on the device`);
+  const sdk = findSdk();
+  if (typeof sdk === 'string') {
+    err(`ringdown build: ${sdk}`);
+    return 2;
+  }
+  const staged = stage(
+    { menu, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    join(REPO_ROOT, 'build', 'ringdown', 'esp32', board, 'stage'),
+  );
+  const release = values.release === true;
+  err(`ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`);
+  const build = buildEsp32(sdk, staged, { board, release, flash: values.flash === true });
+  if (!build.ok) {
+    err(build.log.trimEnd());
+    err('ringdown build: the build failed');
+    return 1;
+  }
+  for (const w of build.warnings) err(`warning: ${w.trim()}`);
+  const sizes = esp32Sizes(build);
+  out(`${board}: ${sizes.modules} modules, ${sizes.bytecodeBytes} bytes of bytecode; linked XS image ${sizes.linkedSourceBytes} bytes of C (mc.xs.c)${sizes.xsl !== undefined ? `: ${sizes.xsl}` : ''}`);
+  out(`${board}: resources ${sizes.resourceBytes !== undefined ? `${sizes.resourceBytes} bytes (menu, catalog, ${staged.clipNames.length} clips as IMA ADPCM)` : 'unchanged since the last build'}`);
+  out(`${board}: build folder ${build.tmpDir}`);
+  if (!build.compiled) {
+    out('Every step before the C compiler ran (tsc, xsc, xsid, wav2maud, mcrez, xsl). Compiling and flashing need ESP-IDF:');
+    out('  set it up as the Moddable SDK\'s ESP32 guide says (documentation/devices/esp32.md), then');
+    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${release ? ' --release' : ''} --flash`);
+  } else {
+    out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
+  }
+  return build.warnings.length > 0 ? 1 : 0;
+}

@@ -1,0 +1,123 @@
+/**
+ * The ESP32 firmware build through the Moddable SDK. `mcconfig -p esp32` writes the build's
+ * makefile; with ESP-IDF set up (`IDF_PATH`) `make` then compiles, links and (with `deploy`)
+ * flashes. Without ESP-IDF every step before the C compiler still runs, the same rules the full
+ * build runs: tsc, xsc (bytecode), xsid, wav2maud (clips), mcrez (resources) and xsl (the linked,
+ * preloaded XS image, mc.xs.c). The makefile refuses to load without an ESP-IDF, so those steps
+ * run with a stand-in IDF_PATH and IDF_VERSION and the generated sdkconfig.h marked as present.
+ * Each board builds in its own output folder, so switching boards never leaves another board's
+ * modules in the build.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO_ROOT } from '../xs/bundle.js';
+import type { Sdk } from './sdk.js';
+import type { Staged } from './stage.js';
+
+export interface Esp32BuildOptions {
+  board: string;
+  release: boolean;
+  /** Compile with ESP-IDF and flash (mcconfig's deploy) rather than compile only. */
+  flash: boolean;
+}
+
+export interface Esp32Build {
+  ok: boolean;
+  /** Everything mcconfig and make printed. */
+  log: string;
+  /** Warnings found in the log (`warning`, make's `overriding recipe`, `### Warning`). */
+  warnings: string[];
+  /** Whether the C compile ran (ESP-IDF present) or the build stopped before it. */
+  compiled: boolean;
+  /** The build's temporary folder (makefile, modules, resources, mc.xs.c). */
+  tmpDir: string;
+}
+
+/** Where a board's build goes (gitignored): `build/ringdown/esp32/BOARD`. */
+export function esp32Output(board: string): string {
+  return join(REPO_ROOT, 'build', 'ringdown', 'esp32', board);
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
+  const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}` };
+}
+
+export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions): Esp32Build {
+  const output = esp32Output(options.board);
+  const env: NodeJS.ProcessEnv = { ...sdk.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
+  const idf = env.IDF_PATH !== undefined && env.IDF_PATH !== '' && existsSync(env.IDF_PATH) ? env.IDF_PATH : undefined;
+  const mode = options.release ? [] : ['-d'];
+  const tmpDir = join(output, 'tmp', 'esp32', options.release ? 'release' : 'debug', 'ringdown');
+  let log = '';
+  let ok: boolean;
+  let compiled = false;
+  if (idf !== undefined) {
+    // The SDK's own path: mcconfig -m builds (and flashes: deploy) with ESP-IDF.
+    const args = [...mode, ...(options.flash ? ['-m'] : []), '-p', 'esp32', '-o', output];
+    const generated = run(join(sdk.bin, 'mcconfig'), args, REPO_ROOT, env);
+    log += generated.log;
+    ok = generated.ok;
+    if (ok && !options.flash) {
+      const made = run('make', ['-f', join(tmpDir, 'makefile'), 'build'], tmpDir, env);
+      log += made.log;
+      ok = made.ok;
+    }
+    compiled = ok;
+  } else {
+    const generated = run(join(sdk.bin, 'mcconfig'), [...mode, '-p', 'esp32', '-o', output], REPO_ROOT, env);
+    log += generated.log;
+    ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
+    if (ok) {
+      const sdkconfig = join(tmpDir, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h');
+      const made = run(
+        'make',
+        ['-f', 'makefile', `IDF_PATH=${join(tmpDir, 'no-esp-idf')}`, 'IDF_VERSION=none', '-o', sdkconfig, join(tmpDir, 'mc.xs.c'), join(tmpDir, 'mc.resources.c')],
+        tmpDir,
+        env,
+      );
+      log += made.log;
+      ok = made.ok && existsSync(join(tmpDir, 'mc.xs.c'));
+    }
+  }
+  if (/### Error/.test(log)) ok = false;
+  const warnings = log.split('\n').filter((l) => /warning|overriding recipe|### Warning/i.test(l) && !/^# /.test(l));
+  return { ok, log, warnings, compiled, tmpDir };
+}
+
+export interface Esp32Sizes {
+  /** Modules compiled to bytecode, and their bytes. */
+  modules: number;
+  bytecodeBytes: number;
+  /** The linked XS image as C source (mc.xs.c), bytes. */
+  linkedSourceBytes: number;
+  /** Resources (menu, catalog, MAUD clips), bytes, as mcrez totals them. */
+  resourceBytes: number | undefined;
+  /** xsl's summary line: instances, keys, colors, holes of the preloaded heap. */
+  xsl: string | undefined;
+}
+
+function xsbFiles(dir: string): number[] {
+  const sizes: number[] = [];
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) sizes.push(...xsbFiles(path));
+    else if (entry.name.endsWith('.xsb')) sizes.push(statSync(path).size);
+  }
+  return sizes;
+}
+
+export function esp32Sizes(build: Esp32Build): Esp32Sizes {
+  const modulesDir = join(build.tmpDir, 'modules');
+  const sizes = existsSync(modulesDir) ? xsbFiles(modulesDir) : [];
+  const linked = join(build.tmpDir, 'mc.xs.c');
+  const resources = /Total resource size: (\d+) bytes/.exec(build.log);
+  return {
+    modules: sizes.length,
+    bytecodeBytes: sizes.reduce((a, b) => a + b, 0),
+    linkedSourceBytes: existsSync(linked) ? statSync(linked).size : 0,
+    resourceBytes: resources !== null ? Number(resources[1]) : undefined,
+    xsl: /^### (\d+ instances.*)$/m.exec(build.log)?.[1],
+  };
+}

@@ -9,8 +9,8 @@
  * modules in the build.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../xs/bundle.js';
 import type { Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
@@ -98,19 +98,23 @@ export interface Esp32Sizes {
   xsl: string | undefined;
 }
 
-function xsbFiles(dir: string): number[] {
-  const sizes: number[] = [];
-  for (const entry of readdirSync(dir, { withFileTypes: true })) {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) sizes.push(...xsbFiles(path));
-    else if (entry.name.endsWith('.xsb')) sizes.push(statSync(path).size);
+/** The bytecode files the makefile links (its `MODULES` list; the folder may hold stale ones). */
+function linkedModules(makefile: string): string[] {
+  const text = readFileSync(makefile, 'utf8');
+  const start = /^MODULES =\s*\\\n/m.exec(text);
+  if (start === null) return [];
+  const files: string[] = [];
+  for (const line of text.slice(start.index + start[0].length).split('\n')) {
+    const file = line.trim().replace(/\s*\\$/, '');
+    if (file !== '') files.push(file.replace('$(MODULES_DIR)', join(dirname(makefile), 'modules')));
+    if (!line.trimEnd().endsWith('\\')) break;
   }
-  return sizes;
+  return files.filter((f) => f.endsWith('.xsb'));
 }
 
 export function esp32Sizes(build: Esp32Build): Esp32Sizes {
-  const modulesDir = join(build.tmpDir, 'modules');
-  const sizes = existsSync(modulesDir) ? xsbFiles(modulesDir) : [];
+  const makefile = join(build.tmpDir, 'makefile');
+  const sizes = (existsSync(makefile) ? linkedModules(makefile) : []).map((f) => (existsSync(f) ? statSync(f).size : 0));
   const linked = join(build.tmpDir, 'mc.xs.c');
   const resources = /Total resource size: (\d+) bytes/.exec(build.log);
   return {

@@ -1,0 +1,124 @@
+/**
+ * The device clock (hal/drivers/moddable-clock.ts) on stand-ins for Moddable's `time` and `timer`
+ * whose timers fire late, as real ones do: waits chained from timer callbacks keep to their
+ * schedule (no drift), `now()` never goes back, and a hook event's real time is kept. Also the
+ * lin board's IdleClock: `onIdle` once nothing is pending, cancels included.
+ */
+import { build } from 'esbuild';
+import t from 'tap';
+import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { IdleClock } from '../boards/lin/idle-clock.js';
+import { REPO_ROOT } from '../tools/xs/bundle.js';
+
+/** Moddable's `time` and `timer` over a hand-driven millisecond counter; timers fire `lateMs` late. */
+const STAND_INS = `
+export const host = { ticks: 0, lateMs: 0, timers: [] };
+export const Time = { get ticks() { return host.ticks; } };
+export const Timer = {
+  set(callback, ms) { const timer = { at: host.ticks + ms + host.lateMs, callback }; host.timers.push(timer); return timer; },
+  clear(timer) { host.timers = host.timers.filter((x) => x !== timer); },
+};
+/** Runs timers in order of when they fire, moving the counter to each. */
+export function runUntil(limit) {
+  for (;;) {
+    host.timers.sort((a, b) => a.at - b.at);
+    const next = host.timers[0];
+    if (next === undefined || next.at > limit) { host.ticks = limit; return; }
+    host.timers.shift();
+    host.ticks = next.at;
+    next.callback(next);
+  }
+}
+`;
+
+let loads = 0;
+
+/** A fresh copy of the clock module and its stand-ins (each load is its own module instance). */
+async function loadClock(): Promise<{
+  ModdableClock: new () => { now(): number; schedule(ms: number, cb: () => void): object; cancel(h: object): void };
+  host: { ticks: number; lateMs: number };
+  runUntil: (limit: number) => void;
+}> {
+  const result = await build({
+    stdin: {
+      contents: `export { ModdableClock } from './hal/drivers/moddable-clock.ts';\nexport { host, runUntil } from 'stand-ins';\nexport const load = ${++loads};\n`,
+      resolveDir: REPO_ROOT,
+      loader: 'ts',
+    },
+    bundle: true,
+    write: false,
+    format: 'esm',
+    platform: 'neutral',
+    plugins: [
+      {
+        name: 'stand-ins',
+        setup(b) {
+          b.onResolve({ filter: /^(time|timer|stand-ins)$/ }, (args) => ({ path: args.path, namespace: 'stand-ins' }));
+          b.onLoad({ filter: /.*/, namespace: 'stand-ins' }, (args) => ({
+            contents: args.path === 'stand-ins' ? STAND_INS : `import { ${args.path === 'time' ? 'Time' : 'Timer'} as X } from 'stand-ins'; export default X;`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  const code = result.outputFiles[0]!.text;
+  return (await import(`data:text/javascript;base64,${Buffer.from(code).toString('base64')}`)) as never;
+}
+
+t.test('waits chained from timer callbacks do not drift when every timer fires 3 ms late', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  host.lateMs = 3;
+  const clock = new ModdableClock();
+  const steps: number[] = [];
+  const step = (n: number): void => {
+    steps.push(clock.now());
+    if (n > 0) clock.schedule(100, () => step(n - 1));
+  };
+  clock.schedule(100, () => step(99));
+  runUntil(20_000);
+  t.equal(steps.length, 100);
+  t.same(steps.slice(0, 3), [100, 200, 300], 'each step reads the time it was due');
+  t.equal(steps[99], 10_000, 'the 100th wait ends due at 10 s, not 10.3 s');
+  t.ok(host.ticks >= 10_003, 'while the counter ran on');
+});
+
+t.test('now() never goes back: a late timer after a real-time event reads the later time', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  host.lateMs = 0;
+  const clock = new ModdableClock();
+  let seen: number | undefined;
+  clock.schedule(50, () => (seen = clock.now()));
+  host.ticks = 60; // a hook event is stamped at 60 before the timer due at 50 runs
+  t.equal(clock.now(), 60);
+  runUntil(100);
+  t.equal(seen, 60, 'the timer due at 50 reads 60, not 50');
+});
+
+t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t) => {
+  const virtual = new VirtualClock();
+  const clock = new IdleClock(virtual);
+  const idles: number[] = [];
+  clock.onIdle = () => idles.push(virtual.now());
+  clock.schedule(10, () => clock.schedule(5, () => undefined));
+  const late = clock.schedule(100, () => undefined);
+  while (virtual.step(20)) {
+    // run to 20 ms
+  }
+  t.same(idles, [], 'the 100 ms timer is still pending');
+  t.equal(clock.pending, 1);
+  virtual.schedule(30, () => clock.cancel(late));
+  while (virtual.step()) {
+    // run out
+  }
+  t.equal(clock.pending, 0);
+  t.same(idles, [], 'a cancel outside a timer callback does not call onIdle by itself');
+  const due = virtual.now() + 1;
+  clock.schedule(1, () => undefined);
+  while (virtual.step()) {
+    // run out
+  }
+  t.same(idles, [due], 'the next timer to finish with nothing else pending calls it');
+  t.end();
+});
+

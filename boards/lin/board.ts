@@ -13,6 +13,7 @@
  * was on the firmware's clock), and the run ends like the simulator's: once every scripted event
  * has happened and nothing but waiting for the handset remains, the board traces `end`.
  */
+import Instrumentation from 'instrumentation';
 import Resource from 'Resource';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
@@ -46,6 +47,19 @@ function resourceReader(fixedMs: number | undefined): (path: string) => Uint8Arr
     if (fixedMs !== undefined && path.endsWith('.maud')) return maudHeader(fixedMs);
     return Resource.exists(path) ? new Uint8Array(new Resource(path).slice(0)) : undefined;
   };
+}
+
+/**
+ * The XS memory figures of an instrumented build (`INSTRUMENT=1`, see docs/xs.md): the stack's
+ * high-water mark and the slot and chunk heaps in use, in bytes; undefined in other builds.
+ */
+function memoryNote(): string | undefined {
+  const read = (name: 'XS Stack Used' | 'XS Slot Heap Used' | 'XS Chunk Heap Used'): number | undefined => Instrumentation.get(Instrumentation.map(name));
+  const stack = read('XS Stack Used');
+  const slots = read('XS Slot Heap Used');
+  const chunks = read('XS Chunk Heap Used');
+  if (stack === undefined || slots === undefined || chunks === undefined) return undefined;
+  return `ringdown: XS stack peak ${stack} bytes, slot heap ${slots} bytes, chunk heap ${chunks} bytes`;
 }
 
 /** A bounded whole number of ms from the environment or config; undefined when absent or bad. */
@@ -91,6 +105,8 @@ export function createBoard(): Board {
   const end = (): void => {
     if (ended) return;
     ended = true;
+    const memory = memoryNote();
+    if (memory !== undefined) trace(`${memory}\n`);
     trace(`${JSON.stringify({ t: clock.now(), type: 'end' })}\n`);
   };
   if (typeof events === 'string') trace(`ringdown: RINGDOWN_EVENTS/config.events: ${events}\n`);

@@ -60,6 +60,7 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
   time: 'test/xs/device/time.ts',
   'boards/selected/board': 'boards/lin/board.ts',
   './host-env.js': 'test/xs/device/host-env.ts',
+  instrumentation: 'test/xs/device/instrumentation.ts',
 };
 
 /**

@@ -150,6 +150,8 @@ t.test('studio in headless Chromium: edit, check, save, call, hear, export', { s
   t.match(exported.at(-1), /^\s+\d+\.\d{3} {2}end$/, 'and ends with end, as sim does');
   const wav = readFileSync(await byName.get('door-phone-call.wav')!.path());
   t.equal(wav.subarray(0, 4).toString('latin1'), 'RIFF', 'the audio is a WAV');
-  t.ok(wav.length > 44 + 2 * 8000, 'at least a second of 8 kHz audio');
+  const endMs = Math.round(Number(/^\s+(\d+\.\d{3})/.exec(exported.at(-1)!)![1]) * 1000);
+  t.equal(wav.length, 44 + 2 * 8 * endMs, `8 kHz audio as long as the trace (${endMs} ms)`);
+  t.ok(wav.subarray(44).some((b) => b !== 0), 'and not silent: the clips are in it');
   if (shots !== undefined) await page.screenshot({ path: join(shots, 'studio-call.png') });
 });

@@ -52,6 +52,8 @@ class HttpError extends Error {
 export class StudioServer {
   private readonly server: Server;
   private port = 0;
+  /** The clips the page may fetch: the clip folder's readable WAVs when the menu was last read. */
+  private clipNames: ReadonlySet<string> | undefined;
 
   constructor(private readonly options: StudioOptions) {
     this.server = createServer((req, res) => this.handle(req, res));
@@ -113,6 +115,7 @@ export class StudioServer {
     const { menuPath } = this.options;
     const clipDir = menuPath !== undefined ? findClipFolder(menuPath, this.options.clips) : this.options.clips;
     const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
+    this.clipNames = new Set(folder?.durations.keys());
     let text: string;
     if (menuPath === undefined) text = readFileSync(EXAMPLE, 'utf8');
     else if (!existsSync(menuPath)) text = NEW_MENU;
@@ -163,8 +166,10 @@ export class StudioServer {
     const { menuPath } = this.options;
     const dir = menuPath !== undefined ? findClipFolder(menuPath, this.options.clips) : this.options.clips;
     if (dir === undefined) throw new HttpError(404, 'no clip folder');
+    // Only what the folder's reader accepted as a clip (a readable WAV), never any other file.
+    if (this.clipNames === undefined) this.menu();
+    if (this.clipNames?.has(name) !== true) throw new HttpError(404, `no clip ${name} in ${dir}`);
     const file = join(dir, `${name}.wav`);
-    if (!existsSync(file)) throw new HttpError(404, `no clip ${name}`);
     const bytes = readRegularFile(file, MAX_CLIP_BYTES, 'a clip');
     if (!(bytes instanceof Uint8Array)) throw new HttpError(404, `${file}: ${bytes.problem}`);
     send(res, 200, 'audio/wav', bytes);

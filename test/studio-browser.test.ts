@@ -154,4 +154,21 @@ t.test('studio in headless Chromium: edit, check, save, call, hear, export', { s
   t.equal(wav.length, 44 + 2 * 8 * endMs, `8 kHz audio as long as the trace (${endMs} ms)`);
   t.ok(wav.subarray(44).some((b) => b !== 0), 'and not silent: the clips are in it');
   if (shots !== undefined) await page.screenshot({ path: join(shots, 'studio-call.png') });
+
+  // No clip folder: the browser's speech synthesis reads each Speak, and the page says so.
+  const bare = mkdtempSync(join(tmpdir(), 'ringdown-studio-bare-'));
+  t.teardown(() => rmSync(bare, { recursive: true, force: true }));
+  writeFileSync(join(bare, 'menu.xml'), '<Response><Speak>Hello there.</Speak><Hangup/></Response>\n');
+  const speaking = new StudioServer({ menuPath: join(bare, 'menu.xml'), port: 0 });
+  const speakingUrl = await speaking.listen();
+  t.teardown(() => speaking.close());
+  const second = await browser.newPage();
+  await second.goto(speakingUrl);
+  await second.waitForSelector('#flow svg .node');
+  await second.click('#hook');
+  await second.waitForFunction(`window.__studio.speechStarted > 0`);
+  const notes = (await second.evaluate('window.__studio.notes')) as string[];
+  t.match(notes.join('\n'), /no clip folder: every Speak is read by the browser's speech synthesis/, 'the page says there are no clips');
+  t.match(notes.join('\n'), /no clip file hello-there\.wav: speech synthesis reads "Hello there\."/, 'and which clip speech reads');
+  t.equal(await second.locator('#notes li').count(), notes.length, 'the notes are on the page');
 });

@@ -4,8 +4,10 @@ import { runCheck } from './check.js';
 import { runClips } from './clips.js';
 import { runDevice } from './device.js';
 import { runDtmf } from './dtmf.js';
+import { runGraph } from './graph.js';
 import { runLog } from './log.js';
 import { runSim } from './sim.js';
+import { runStudio } from './studio/server.js';
 import { runTui } from './tui/main.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
@@ -16,8 +18,10 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   device: { run: runDevice, help: 'device MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   build the lin firmware with the Moddable SDK and run the call on it' },
   dtmf: { run: runDtmf, help: 'dtmf decode FILE.wav | dtmf encode KEYS --out FILE.wav [--tone-ms N --gap-ms N --level-dbfs L]' },
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
+  graph: { run: runGraph, help: 'graph MENU.xml [--out FILE.svg]   draw the menu as a flow diagram (SVG)' },
   log: { run: runLog, help: 'log DUMP.bin [--sector BYTES] [--jsonl]   print the call log from a dump of its flash region' },
   sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
+  studio: { run: runStudio, help: 'studio [MENU.xml] [--clips DIR] [--port N]   a local page: edit the menu, see its flow, call it, hear it' },
   tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },
 };
 

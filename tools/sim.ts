@@ -22,6 +22,9 @@ import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 import { readRegularFile } from './read-file.js';
 import { BLOCK_SAMPLES, recordingTooLong, writeWavFile } from './wav-file.js';
 
+export { formatTraceLine } from './trace-line.js';
+import { formatTraceLine } from './trace-line.js';
+
 export const SIM_USAGE =
   'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE]';
 
@@ -66,14 +69,6 @@ export function* callBlocks(options: RenderOptions): Generator<Int16Array> {
     renderCallInto(options, from, out);
     yield out;
   }
-}
-
-/** One trace event as a human reads it: time in seconds, type, then its fields. */
-export function formatTraceLine(e: TraceEvent): string {
-  const fields = Object.entries(e)
-    .filter(([k]) => k !== 't' && k !== 'type')
-    .map(([k, v]) => `${k}=${typeof v === 'string' ? JSON.stringify(v) : String(v)}`);
-  return `${(e.t / 1000).toFixed(3).padStart(9)}  ${e.type.padEnd(9)} ${fields.join(' ')}`.trimEnd();
 }
 
 /**

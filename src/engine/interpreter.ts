@@ -27,6 +27,11 @@ export interface InterpreterContext {
   emit(entry: TraceEntry): void;
   /** The menu has hung up; the phone disconnects the line. Called at most once. */
   hangup(reason: HangupReason): void;
+  /**
+   * Told which command now runs: each command as it starts, and its UserInput again when the
+   * UserInput waits for keys or prompts again (for a studio that lights it up). Optional.
+   */
+  running?(command: Command): void;
 }
 
 export interface InterpreterLimits {
@@ -161,6 +166,7 @@ export class Interpreter {
 
   private exec(command: Command): void {
     const { emit } = this.context;
+    this.context.running?.(command);
     switch (command.kind) {
       case 'delay':
         emit({ type: 'delay', ms: command.ms });
@@ -225,11 +231,13 @@ export class Interpreter {
     input.entry = '';
     frame.index = 0;
     const { timeoutMs, repeat } = input.command;
+    this.context.running?.(input.command);
     this.context.emit({ type: 'input', pass: input.pass, timeout: timeoutMs, repeat });
   }
 
   private startWait(frame: Frame, input: InputState): void {
     input.phase = 'wait';
+    this.context.running?.(input.command);
     this.context.emit({ type: 'wait', ms: input.command.timeoutMs });
     this.after(input.command.timeoutMs, () => {
       this.context.emit({ type: 'timeout', pass: input.pass });
@@ -356,6 +364,7 @@ export class Interpreter {
     this.cancelPending('barge-in');
     this.context.emit({ type: 'back', key });
     this.stack.length = j;
+    this.context.running?.(parent);
     this.startInput(parent);
     return true;
   }

@@ -21,7 +21,7 @@ import type { ClipLibrary } from '../clips/catalog.js';
 import { LineSupervisor, type LineFault } from '../line/supervisor.js';
 import { HookDecoder, type LineEvent } from '../line/hook-decoder.js';
 import type { LineProfile } from '../line/profile.js';
-import type { Menu } from '../ozml/menu.js';
+import type { Command, Menu } from '../ozml/menu.js';
 import type { ToneSpec } from '../tones/tone.js';
 import { BoardOutputs } from './board-outputs.js';
 import { DEFAULT_INTERPRETER_LIMITS, Interpreter, type HangupReason, type InterpreterLimits } from './interpreter.js';
@@ -65,6 +65,8 @@ export interface PhoneOptions {
    */
   supervise?: boolean;
   onLineFault?: (fault: LineFault) => void;
+  /** Told which command of the menu runs now (see InterpreterContext.running). */
+  onCommand?: (command: Command) => void;
 }
 
 export type PhoneState = 'idle' | 'ringing' | 'menu' | 'disconnected';
@@ -303,6 +305,7 @@ export class Phone {
         ...(outputs !== undefined ? { outputs } : {}),
         emit: this.emit,
         hangup: (reason) => this.menuHungUp(interpreter, reason),
+        ...(this.options.onCommand !== undefined ? { running: this.options.onCommand } : {}),
       },
       this.options.limits ?? DEFAULT_INTERPRETER_LIMITS,
     );

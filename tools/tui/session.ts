@@ -6,8 +6,8 @@ import { SimOutputs } from '../../boards/sim/sim-outputs.js';
 import { Phone } from '../../src/engine/phone.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import type { LineProfile } from '../../src/line/profile.js';
-import type { Menu } from '../../src/ozml/menu.js';
-import { SoundingAudio, type Speaker } from './speaker.js';
+import type { Command, Menu } from '../../src/ozml/menu.js';
+import { SoundingAudio, type Speaker } from './sounding-audio.js';
 
 export interface CallSessionOptions {
   menu: Menu;
@@ -18,6 +18,8 @@ export interface CallSessionOptions {
   onTrace?: (event: TraceEvent) => void;
   /** Also play every sound here (the computer's speaker). */
   speaker?: Speaker;
+  /** Called with the command of the menu that runs now (the studio lights it up). */
+  onCommand?: (command: Command) => void;
 }
 
 /**
@@ -43,6 +45,7 @@ export class CallSession {
       clips,
       profile: options.profile,
       outputs: this.outputs,
+      ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),
       trace: (event) => {
         this.trace.push(event);
         options.onTrace?.(event);

@@ -7,40 +7,12 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { AudioPlayer } from '../../hal/audio.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { renderTone } from '../../src/tones/synth.js';
 import type { ToneSpec } from '../../src/tones/tone.js';
+import type { Speaker } from './sounding-audio.js';
 
-/** What the line sounds like outside the simulation. */
-export interface Speaker {
-  clip(name: string): void;
-  tone(tone: ToneSpec): void;
-  stop(): void;
-}
-
-/** Passes every sound to a Speaker as well as to the simulated player. */
-export class SoundingAudio implements AudioPlayer {
-  constructor(
-    private readonly inner: AudioPlayer,
-    private readonly speaker: Speaker,
-  ) {}
-
-  play(clip: string, onEnd: () => void): void {
-    this.inner.play(clip, onEnd);
-    this.speaker.clip(clip);
-  }
-
-  playTone(tone: ToneSpec): void {
-    this.inner.playTone(tone);
-    this.speaker.tone(tone);
-  }
-
-  stop(): void {
-    this.inner.stop();
-    this.speaker.stop();
-  }
-}
+export { SoundingAudio, type Speaker } from './sounding-audio.js';
 
 /** How long a tone file lasts: longer than anyone leaves a phone off-hook in a try-out. */
 const TONE_SECONDS = 120;

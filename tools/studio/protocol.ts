@@ -1,0 +1,19 @@
+/** What the studio's server tells its page (GET /api/menu). */
+
+/** What the page gets at start: the menu's text and what the checker needs besides it. */
+export interface StudioMenu {
+  /** The file's name as given on the command line (diagnostics are `NAME:LINE:COL: ...`). */
+  name: string;
+  text: string;
+  /** False when no file was named: the page shows the door-phone example and cannot save. */
+  saveable: boolean;
+  /** The simulated board's output names (`check --board sim`). */
+  outputs: readonly string[];
+  /** The clip folder as named (given, or `clips/` beside the menu), when there is one. */
+  clipDir?: string;
+  catalog: Record<string, string>;
+  /** Length in ms of each clip file, by clip name: the page fetches `/clips/NAME.wav`. */
+  durations: Record<string, number>;
+  /** Problems with the clip folder, as `check` prints them. */
+  problems: string[];
+}

@@ -1,0 +1,207 @@
+/**
+ * `ringdown studio [MENU.xml] [--clips DIR] [--port N]`: a local web page to edit a menu, see its
+ * flow, call it and hear it. The server listens on 127.0.0.1 only and serves nothing but the
+ * page's own files, the menu named on the command line (read, and Save writes that one file,
+ * atomically) and the clip folder's WAVs by plain clip name. It opens no browser: it prints the URL.
+ */
+import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { basename, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
+import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
+import { clipNameProblem } from '../../src/clips/catalog.js';
+import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';
+import { readRegularFile } from '../read-file.js';
+import { writeFileAtomically } from './atomic-write.js';
+import type { StudioMenu } from './protocol.js';
+
+export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]   (N: 0 picks a free port; default 4170)';
+
+export interface StudioOptions {
+  /** The menu file; without one the page shows the door-phone example, read-only. */
+  menuPath?: string;
+  clips?: string;
+  port: number;
+  /** Where the built page is (default: dist/studio of this package). */
+  assets?: string;
+}
+
+const PACKAGE = new URL('../../../', import.meta.url);
+const ASSETS = fileURLToPath(new URL('dist/studio/', PACKAGE));
+const EXAMPLE = fileURLToPath(new URL('examples/door-phone.xml', PACKAGE));
+const NEW_MENU = '<?xml version="1.0"?>\n<Response>\n  <Speak>Hello.</Speak>\n  <Hangup/>\n</Response>\n';
+
+const TYPES: Readonly<Record<string, string>> = {
+  'index.html': 'text/html; charset=utf-8',
+  'app.js': 'text/javascript; charset=utf-8',
+  'app.js.map': 'application/json',
+  'studio.css': 'text/css; charset=utf-8',
+};
+
+class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+export class StudioServer {
+  private readonly server: Server;
+  private port = 0;
+  /** The clips the page may fetch: the clip folder's readable WAVs when the menu was last read. */
+  private clipNames: ReadonlySet<string> | undefined;
+
+  constructor(private readonly options: StudioOptions) {
+    this.server = createServer((req, res) => this.handle(req, res));
+  }
+
+  /** Listens on 127.0.0.1 and resolves to the page's URL. */
+  listen(): Promise<string> {
+    return new Promise((resolve, reject) => {
+      this.server.once('error', reject);
+      this.server.listen(this.options.port, '127.0.0.1', () => {
+        const address = this.server.address();
+        this.port = typeof address === 'object' && address !== null ? address.port : this.options.port;
+        resolve(`http://127.0.0.1:${this.port}/`);
+      });
+    });
+  }
+
+  close(): Promise<void> {
+    return new Promise((resolve) => {
+      this.server.closeAllConnections();
+      this.server.close(() => resolve());
+    });
+  }
+
+  private handle(req: IncomingMessage, res: ServerResponse): void {
+    this.route(req, res).catch((e: unknown) => {
+      const status = e instanceof HttpError ? e.status : 500;
+      send(res, status, 'text/plain; charset=utf-8', `${e instanceof Error ? e.message : String(e)}\n`);
+    });
+  }
+
+  private async route(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Only this machine's page may talk to us: a page elsewhere that points a name at 127.0.0.1
+    // (DNS rebinding) sends its own Host, and a cross-site write its own Origin.
+    const host = req.headers.host ?? '';
+    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) throw new HttpError(403, `unexpected Host ${JSON.stringify(host)}`);
+    const origin = req.headers.origin;
+    if (origin !== undefined && origin !== `http://${host}`) throw new HttpError(403, `unexpected Origin ${JSON.stringify(origin)}`);
+    const path = new URL(req.url ?? '/', 'http://localhost').pathname;
+    const method = req.method ?? 'GET';
+    if (path === '/api/menu') {
+      if (method === 'GET') return send(res, 200, 'application/json', JSON.stringify(this.menu()));
+      if (method === 'PUT') return this.save(req, res);
+      throw new HttpError(405, 'GET or PUT only');
+    }
+    if (method !== 'GET' && method !== 'HEAD') throw new HttpError(405, 'GET only');
+    const asset = path === '/' ? 'index.html' : path.slice(1);
+    if (Object.hasOwn(TYPES, asset)) {
+      const file = join(this.options.assets ?? ASSETS, asset);
+      if (!existsSync(file)) throw new HttpError(404, `${asset} is not built (run npm run build)`);
+      return send(res, 200, TYPES[asset]!, readFileSync(file));
+    }
+    const clip = /^\/clips\/([^/]+)\.wav$/.exec(path);
+    if (clip !== null) return this.clip(decodeURIComponent(clip[1]!), res);
+    throw new HttpError(404, 'not found');
+  }
+
+  private menu(): StudioMenu {
+    const { menuPath } = this.options;
+    const clipDir = menuPath !== undefined ? findClipFolder(menuPath, this.options.clips) : this.options.clips;
+    const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
+    this.clipNames = new Set(folder?.durations.keys());
+    let text: string;
+    if (menuPath === undefined) text = readFileSync(EXAMPLE, 'utf8');
+    else if (!existsSync(menuPath)) text = NEW_MENU;
+    else {
+      const bytes = readRegularFile(menuPath, MAX_MENU_BYTES, 'a menu');
+      if (!(bytes instanceof Uint8Array)) throw new HttpError(500, `${menuPath}: ${bytes.problem}`);
+      text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+    }
+    return {
+      name: menuPath ?? basename(EXAMPLE),
+      text,
+      saveable: menuPath !== undefined,
+      outputs: SIM_OUTPUT_NAMES,
+      ...(clipDir !== undefined ? { clipDir } : {}),
+      catalog: folder?.catalog.clips ?? {},
+      durations: Object.fromEntries(folder?.durations ?? []),
+      problems: (folder?.problems ?? []).map((p) => `${p.file}:1:1: error: ${p.message}`),
+    };
+  }
+
+  /** Save: the body replaces the named menu file, whole or not at all. Nothing else is written. */
+  private async save(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const { menuPath } = this.options;
+    if (menuPath === undefined) throw new HttpError(403, 'no menu file was named on the command line: nothing to save to');
+    if (!(req.headers['content-type'] ?? '').startsWith('text/plain')) throw new HttpError(415, 'the menu is sent as text/plain');
+    if (existsSync(menuPath) && !lstatSync(menuPath).isFile()) throw new HttpError(409, `${menuPath} is not a regular file; not replaced`);
+    const chunks: Buffer[] = [];
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size > MAX_MENU_BYTES) throw new HttpError(413, `a menu is at most ${MAX_MENU_BYTES} bytes`);
+      chunks.push(chunk as Buffer);
+    }
+    let text: string;
+    try {
+      text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(Buffer.concat(chunks));
+    } catch {
+      throw new HttpError(400, 'the menu is not UTF-8');
+    }
+    writeFileAtomically(menuPath, text);
+    send(res, 200, 'application/json', JSON.stringify({ saved: menuPath, bytes: size }));
+  }
+
+  /** A clip by its plain name, from the clip folder only. */
+  private clip(name: string, res: ServerResponse): void {
+    const problem = clipNameProblem(name);
+    if (problem !== undefined) throw new HttpError(400, `clip name ${JSON.stringify(name)}: ${problem}`);
+    const { menuPath } = this.options;
+    const dir = menuPath !== undefined ? findClipFolder(menuPath, this.options.clips) : this.options.clips;
+    if (dir === undefined) throw new HttpError(404, 'no clip folder');
+    // Only what the folder's reader accepted as a clip (a readable WAV), never any other file.
+    if (this.clipNames === undefined) this.menu();
+    if (this.clipNames?.has(name) !== true) throw new HttpError(404, `no clip ${name} in ${dir}`);
+    const file = join(dir, `${name}.wav`);
+    const bytes = readRegularFile(file, MAX_CLIP_BYTES, 'a clip');
+    if (!(bytes instanceof Uint8Array)) throw new HttpError(404, `${file}: ${bytes.problem}`);
+    send(res, 200, 'audio/wav', bytes);
+  }
+}
+
+function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
+  res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
+  res.end(body);
+}
+
+export async function runStudio(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { clips: { type: 'string' }, port: { type: 'string', default: '4170' } },
+    allowPositionals: true,
+  });
+  const port = values.port ?? '4170';
+  if (positionals.length > 1 || !/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    err(STUDIO_USAGE);
+    return 2;
+  }
+  const menuPath = positionals[0];
+  const server = new StudioServer({ port: Number(port), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
+  const url = await server.listen();
+  out(`ringdown studio: ${menuPath ?? 'the door-phone example (read-only)'} at ${url}`);
+  out('open it in a browser; Ctrl-C stops the studio');
+  await new Promise<void>((resolve) => {
+    const stop = (): void => resolve();
+    process.once('SIGINT', stop);
+    process.once('SIGTERM', stop);
+  });
+  await server.close();
+  return 0;
+}

@@ -11,6 +11,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav } from '../../src/audio/wav.js';
 import { decodeDtmf } from '../../src/dsp/dtmf-decode.js';
+import { STRICT_DTMF_OPTIONS } from '../../src/dsp/dtmf-receiver.js';
 import { battery, type Condition } from './battery.js';
 import { installTools, loadCorpus } from './corpus.js';
 import { BARGE_GAP_MS, BARGE_TONE_MS, bargeIn, matched, realTables, talkOff, type RealReceiver } from './real.js';
@@ -46,6 +47,17 @@ const ours: Peer = {
   run: (c) => {
     const t0 = process.hrtime.bigint();
     const keys = decodeDtmf(c.samples);
+    return { found: keys.map((k) => k.key).join(''), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  },
+};
+
+/** Ours with the stricter talk-off settings (STRICT_DTMF_OPTIONS). */
+const strict: Peer = {
+  name: 'ours (strict)',
+  timing: 'in process (Node), decode only, STRICT_DTMF_OPTIONS',
+  run: (c) => {
+    const t0 = process.hrtime.bigint();
+    const keys = decodeDtmf(c.samples, STRICT_DTMF_OPTIONS);
     return { found: keys.map((k) => k.key).join(''), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
   },
 };
@@ -93,7 +105,7 @@ function realReceivers(peers: Peer[]): RealReceiver[] {
     run: (name, samples) => {
       const base = join(work, `real-${name}`);
       const files = { wav: '', raw8: `${base}.raw`, raw22: `${base}-22k.raw` };
-      if (p !== ours) {
+      if (p !== ours && p !== strict) {
         writeFileSync(files.raw8, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
         if (p === multimon) run('sox', ['-t', 'raw', '-r', '8000', '-e', 'signed', '-b', '16', '-c', '1', files.raw8, '-t', 'raw', '-r', '22050', files.raw22]);
       }
@@ -143,7 +155,7 @@ function realAudio(peers: Peer[]): void {
 async function main(): Promise<void> {
   const tools = installTools();
   if (tools.length > 0) out(`Installed for this run: ${tools.join(', ')}.`);
-  const peers = args.includes('--ours-only') ? [ours] : [ours, multimon, spandspPeer()];
+  const peers = args.includes('--ours-only') ? [ours, strict] : [ours, strict, multimon, spandspPeer()];
   if (!args.includes('--real-only')) battery_(peers);
   if (!args.includes('--battery-only')) realAudio(peers);
   if (!args.includes('--real-only')) await xs();

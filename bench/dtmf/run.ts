@@ -155,6 +155,10 @@ function realAudio(peers: Peer[]): void {
 async function main(): Promise<void> {
   const tools = installTools();
   if (tools.length > 0) out(`Installed for this run: ${tools.join(', ')}.`);
+  if (args.includes('--xs-only')) {
+    await xs();
+    return;
+  }
   const peers = args.includes('--ours-only') ? [ours, strict] : [ours, strict, multimon, spandspPeer()];
   if (!args.includes('--real-only')) battery_(peers);
   if (!args.includes('--battery-only')) realAudio(peers);
@@ -203,7 +207,7 @@ async function xs(): Promise<void> {
     out(`- ours on XS: ${xs}`);
   } else {
     out('- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:');
-    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.keys} keys, heap +${c.heapSlots} slots`);
+    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.msPerSecond.toFixed(2)} ms per s of audio (this computer), ${c.keys} keys, heap +${c.heapSlots} slots`);
   }
 }
 

@@ -134,10 +134,11 @@ export interface DtmfDetectorOptions {
 
 /**
  * Stricter settings for a line where talk-off matters more than keys under loud speech (a door
- * phone whose prompt leaks back, a handset near a radio): on the bench's real recordings no key in
- * 3 h of prompts and about 1 per hour of music (spandsp: 0 and 1.5), but keys under speech 10 dB
- * below them drop from 99.7 % to about 99.2 %, one of the bench's 32 barge-in keys is lost, and 40 ms keys
- * under speech lose a few more (docs/dtmf.md).
+ * phone whose prompt leaks back, a handset near a radio). On the bench's real recordings (one run,
+ * docs/dtmf.md): no false key in 3 h of prompts and 2.0 per hour of music (defaults: 0.8 and 6.4;
+ * spandsp: 0 and 1.5), but keys under speech 10 dB below them 99.1 % (defaults 99.8 %), and three
+ * Q.24 conditions fail: 2 of 32 keys with 8 dB twist and the tones 1.5 % apart (with and without
+ * noise), 3 of the 32 bench keys under speech.
  */
 export const STRICT_DTMF_OPTIONS: Readonly<Omit<DtmfDetectorOptions, 'onKey'>> = {
   runShare: 0.85,

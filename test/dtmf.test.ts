@@ -136,3 +136,43 @@ t.test('the generator: key frequencies, levels, and a clear error for a non-key'
   for (const v of one.samples) peak = Math.max(peak, Math.abs(v));
   t.ok(peak > 1.9 * dbm0ToAmplitude(-10) && peak <= 2 * dbm0ToAmplitude(-10) + 1, `peak ${peak}`);
 });
+
+/** Two tones of a level each following its own envelope (dB against -10 dBm0, over the tone's length), with 100 ms of silence either side. */
+function twoTones(rowHz: number, columnHz: number, ms: number, rowDb: (f: number) => number, columnDb: (f: number) => number): Int16Array {
+  const n = Math.round(ms * 8);
+  const out = new Int16Array(n + 1600);
+  const a = dbm0ToAmplitude(-10);
+  for (let i = 0; i < n; i++) {
+    const f = i / n;
+    const row = a * Math.pow(10, rowDb(f) / 20) * Math.sin((2 * Math.PI * rowHz * i) / 8000);
+    const column = a * Math.pow(10, columnDb(f) / 20) * Math.sin((2 * Math.PI * columnHz * i) / 8000);
+    out[800 + i] = Math.round(row + column);
+  }
+  return out;
+}
+
+const keysOf = (samples: Int16Array, options = {}): string =>
+  decodeDtmf(samples, options)
+    .map((k) => k.key)
+    .join('');
+
+t.test('talk-off: two notes on # whose levels cross (one swells as the other fades) are no key', async (t) => {
+  // Music on real recordings (docs/dtmf.md): a melody note on 1477 Hz fading into one on 941 Hz
+  // held the pair inside the twist limits for three windows. A key's tones start, hold and stop together.
+  const cross = twoTones(941, 1477, 160, (f) => -30 + 40 * f, (f) => 10 - 40 * f);
+  t.equal(keysOf(cross), '');
+  t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100 }), '#', 'a key without the twist-steadiness check');
+});
+
+t.test('talk-off: a note and (within 0.5 %) its octave on C\'s row and column are no key', async (t) => {
+  // 835.8 Hz and 1664.8 Hz: each within the 2 % tolerance of 852 and 1633 Hz.
+  const octave = twoTones(835.8, 1664.8, 200, () => 0, () => 0);
+  t.equal(keysOf(octave), '');
+  t.equal(keysOf(octave, { octave: 0 }), 'C', 'a key without the octave check');
+});
+
+t.test("a real key's cadence: held 1 s, or pressed 60 ms on / 60 ms off, with 8 dB twist and the tones 1.5 % apart, under 20 dB noise", async (t) => {
+  const off = { twistDb: 8, rowOffset: -0.015, columnOffset: 0.015 };
+  t.equal(found({ ...off, toneMs: 1000, gapMs: 100 }, noise(-10, 8, 20, 11)), DTMF_KEYS, 'held 1 s');
+  t.equal(found({ ...off, toneMs: 60, gapMs: 60 }, noise(-10, 8, 20, 12)), DTMF_KEYS, '60 / 60 ms');
+});

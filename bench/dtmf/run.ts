@@ -11,7 +11,10 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { encodeWav } from '../../src/audio/wav.js';
 import { decodeDtmf } from '../../src/dsp/dtmf-decode.js';
+import { STRICT_DTMF_OPTIONS } from '../../src/dsp/dtmf-receiver.js';
 import { battery, type Condition } from './battery.js';
+import { installTools, loadCorpus } from './corpus.js';
+import { BARGE_GAP_MS, BARGE_TONE_MS, bargeIn, matched, realTables, talkOff, type RealReceiver } from './real.js';
 import { xsCost } from './xs-cost.js';
 
 interface Result {
@@ -48,6 +51,17 @@ const ours: Peer = {
   },
 };
 
+/** Ours with the stricter talk-off settings (STRICT_DTMF_OPTIONS). */
+const strict: Peer = {
+  name: 'ours (strict)',
+  timing: 'in process (Node), decode only, STRICT_DTMF_OPTIONS',
+  run: (c) => {
+    const t0 = process.hrtime.bigint();
+    const keys = decodeDtmf(c.samples, STRICT_DTMF_OPTIONS);
+    return { found: keys.map((k) => k.key).join(''), seconds: Number(process.hrtime.bigint() - t0) / 1e9 };
+  },
+};
+
 const multimon: Peer = {
   name: 'multimon-ng',
   timing: 'whole process on 22.05 kHz raw (its native rate; resampled by sox beforehand)',
@@ -71,20 +85,6 @@ function spandspPeer(): Peer {
   };
 }
 
-/** Length of the longest common subsequence: keys found in order. */
-function matched(a: string, b: string): number {
-  const row = new Array<number>(b.length + 1).fill(0);
-  for (let i = 1; i <= a.length; i++) {
-    let diagonal = 0;
-    for (let j = 1; j <= b.length; j++) {
-      const up = row[j]!;
-      row[j] = a[i - 1] === b[j - 1] ? diagonal + 1 : Math.max(up, row[j - 1]!);
-      diagonal = up;
-    }
-  }
-  return row[b.length]!;
-}
-
 function score(c: Condition, found: string): { cell: string; pass: boolean | undefined } {
   const hit = matched(c.keys, found);
   const missed = c.keys.length - hit;
@@ -95,9 +95,79 @@ function score(c: Condition, found: string): { cell: string; pass: boolean | und
   return { cell, pass: undefined };
 }
 
+const args = process.argv.slice(2);
+const out = (line: string): void => void process.stdout.write(`${line}\n`);
+
+/** The same receivers on one signal of real audio: ours in process, the peers on files. */
+function realReceivers(peers: Peer[]): RealReceiver[] {
+  return peers.map((p) => ({
+    name: p.name,
+    run: (name, samples) => {
+      const base = join(work, `real-${name}`);
+      const files = { wav: '', raw8: `${base}.raw`, raw22: `${base}-22k.raw` };
+      if (p !== ours && p !== strict) {
+        writeFileSync(files.raw8, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
+        if (p === multimon) run('sox', ['-t', 'raw', '-r', '8000', '-e', 'signed', '-b', '16', '-c', '1', files.raw8, '-t', 'raw', '-r', '22050', files.raw22]);
+      }
+      const r = p.run({ name, want: 'any', samples, keys: '' }, files);
+      rmSync(files.raw8, { force: true });
+      rmSync(files.raw22, { force: true });
+      return r;
+    },
+  }));
+}
+
+/**
+ * Real recordings (bench/dtmf/corpus.ts): talk-off per source and barge-in, every receiver.
+ * RINGDOWN_BENCH_REAL_MINUTES caps each source (default 60, files spread over the package; less
+ * for a quick run); RINGDOWN_BENCH_PLACES sets the
+ * barge-in stretches per background and level (default 100: 1600 keys).
+ */
+function realAudio(peers: Peer[]): void {
+  const minutes = Number(process.env['RINGDOWN_BENCH_REAL_MINUTES'] ?? 60);
+  const places = Number(process.env['RINGDOWN_BENCH_PLACES'] ?? 100);
+  const corpus = loadCorpus(tmpdir(), minutes * 60);
+  out('\n## Real recordings\n');
+  if (corpus.installed.length > 0) out(`Installed for this run: ${corpus.installed.join(', ')}.`);
+  if (corpus.missing.length > 0) out(`Not available (skipped): ${corpus.missing.join('; ')}.`);
+  if (corpus.loaded.length === 0) {
+    out('No recordings found: install the packages listed in bench/dtmf/corpus.ts (or run as root).');
+    return;
+  }
+  out(`Used: ${corpus.loaded.map((l) => `${l.source.pkg} (${l.files} files, ${(l.seconds / 60).toFixed(0)} min)`).join(', ')}.`);
+  out(`Each converted to 8 kHz mono, then steep (sox sinc, 100 Hz transitions) and gentle (2nd-order) 300-3400 Hz band-pass, at natural level and with each file's peak at -1 dBFS.${Number.isFinite(minutes) ? ` Capped at ${minutes} min per source.` : ''}\n`);
+  const receivers = realReceivers(peers);
+  const seconds = peers.map(() => 0);
+  const talk = talkOff(corpus, receivers, seconds);
+  const timed = receivers.map((r, i) => ({
+    name: r.name,
+    run: (name: string, samples: Int16Array) => {
+      const x = r.run(name, samples);
+      seconds[i]! += x.seconds;
+      return x;
+    },
+  }));
+  const barge = bargeIn(corpus, timed, places);
+  const audio = talk.reduce((n, t) => n + t.source.seconds, 0) + barge.reduce((n, b) => n + (b.keys * (BARGE_TONE_MS + BARGE_GAP_MS)) / 1000, 0);
+  for (const line of realTables(corpus, peers.map((p) => p.name), talk, barge, seconds, audio)) out(line);
+}
+
 async function main(): Promise<void> {
+  const tools = installTools();
+  if (tools.length > 0) out(`Installed for this run: ${tools.join(', ')}.`);
+  if (args.includes('--xs-only')) {
+    await xs();
+    return;
+  }
+  const peers = args.includes('--ours-only') ? [ours, strict] : [ours, strict, multimon, spandspPeer()];
+  if (!args.includes('--real-only')) battery_(peers);
+  if (!args.includes('--battery-only')) realAudio(peers);
+  if (!args.includes('--real-only')) await xs();
+  rmSync(work, { recursive: true, force: true });
+}
+
+function battery_(peers: Peer[]): void {
   const conditions = battery(tmpdir());
-  const peers = [ours, multimon, spandspPeer()];
   const rows: string[][] = [];
   const passed = peers.map(() => 0);
   const seconds = peers.map(() => 0);
@@ -120,7 +190,6 @@ async function main(): Promise<void> {
     if (c.want !== 'any') judged++;
     rows.push([c.name, c.want === 'keys' ? `${c.keys.length} keys` : c.want === 'none' ? 'no key' : '(any)', ...cells]);
   });
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
   out(`DTMF bench: ${conditions.length} conditions, ${audio.toFixed(0)} s of 8 kHz audio.`);
   out('Cells are found/missed/false keys; bold where the condition wants all keys and nothing else (or no key) and did not get it.\n');
   out(`| condition | want | ${peers.map((p) => p.name).join(' | ')} |`);
@@ -130,14 +199,16 @@ async function main(): Promise<void> {
   out(`| **ms per second of audio** | | ${seconds.map((s) => ((s * 1000) / audio).toFixed(3)).join(' | ')} |`);
   out('');
   peers.forEach((p) => out(`- ${p.name} time: ${p.timing}`));
+}
+
+async function xs(): Promise<void> {
   const xs = await xsCost();
   if (typeof xs === 'string') {
     out(`- ours on XS: ${xs}`);
   } else {
     out('- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:');
-    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.keys} keys, heap +${c.heapSlots} slots`);
+    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.msPerSecond.toFixed(2)} ms per s of audio (this computer), ${c.keys} keys, heap +${c.heapSlots} slots`);
   }
-  rmSync(work, { recursive: true, force: true });
 }
 
 await main();

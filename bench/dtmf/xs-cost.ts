@@ -31,6 +31,8 @@ export interface XsSignalCost {
   computePerSecond: number;
   keys: number;
   heapSlots: number;
+  /** Wall time per second of audio on this computer's XS (ms; one run, the empty crank's time taken off). */
+  msPerSecond: number;
 }
 
 function check(result: XsResult, what: string): XsResult {
@@ -48,11 +50,15 @@ export async function xsCost(): Promise<XsSignalCost[] | string> {
   }
   try {
     check(await xs.evaluate(await bundleForXs({ entry: { contents: ENTRY } })), 'loading the receiver');
+    const e0 = process.hrtime.bigint();
     const empty = check(await xs.evaluate('undefined'), 'empty crank').meters.compute;
+    const emptyMs = Number(process.hrtime.bigint() - e0) / 1e6;
     const costs: XsSignalCost[] = [];
     for (const signal of ['keys', 'noise', 'silence']) {
       const before = check(await xs.evaluate('gc()'), 'gc').meters.currentHeapCount;
+      const t0 = process.hrtime.bigint();
       const run = check(await xs.evaluate(`dtmfRun(${JSON.stringify(signal)})`), signal);
+      const ms = Number(process.hrtime.bigint() - t0) / 1e6 - emptyMs;
       const line = run.prints.find((p) => p.startsWith(`${signal} `)) ?? '';
       const [, keys = 'NaN', seconds = 'NaN'] = line.split(' ');
       costs.push({
@@ -60,6 +66,7 @@ export async function xsCost(): Promise<XsSignalCost[] | string> {
         computePerSecond: (run.meters.compute - empty) / Number(seconds),
         keys: Number(keys),
         heapSlots: run.meters.currentHeapCount - before,
+        msPerSecond: ms / Number(seconds),
       });
     }
     return costs;

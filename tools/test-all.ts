@@ -24,6 +24,8 @@ const LANES: Lane[] = [
 let passed = 0;
 let failed = 0;
 const skipped: string[] = [];
+/** Tests tap skipped (an outside tool such as sox or tmux is not installed), one line each. */
+const skippedTests: string[] = [];
 for (const lane of LANES) {
   process.stdout.write(`\n=== ${lane.name}: ${lane.command.join(' ')}\n`);
   const run = spawnSync(lane.command[0]!, lane.command.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -40,6 +42,7 @@ for (const lane of LANES) {
   const laneSummary = /^# lane: (\d+) passed, (\d+) failed/m.exec(output);
   let lanePassed: number;
   let laneFailed: number;
+  for (const m of output.matchAll(/^\s*(?:not )?ok \d+ - (.*?)(?: # time=[\d.]+m?s)? # SKIP (.*)$/gm)) skippedTests.push(`# SKIP ${m[1]}: ${m[2]}`);
   if (tapSummary !== null) {
     // Todo and skipped tests count in tap's total but neither pass nor fail: only `fail` fails.
     lanePassed = Number(tapSummary[2]);
@@ -57,6 +60,12 @@ for (const lane of LANES) {
   failed += laneFailed;
 }
 process.stdout.write('\n');
+for (const line of skippedTests) process.stdout.write(`${line}\n`);
 for (const line of skipped) process.stdout.write(`skipped (not counted): ${line}\n`);
+if (skippedTests.length > 0 || skipped.length > 0) {
+  const why = [...new Set(skippedTests.map((l) => l.replace(/^.*: /, '')))];
+  process.stdout.write(`${skippedTests.length} tests skipped, not counted as passed${why.length > 0 ? ` (${why.join('; ')})` : ''}\n`);
+  process.stdout.write(`${skipped.length} lanes skipped${skipped.length > 0 ? ` (${[...new Set(skipped.map((l) => l.replace(/^.*?: /, '')))].join('; ')})` : ''}\n`);
+}
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;

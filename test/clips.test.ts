@@ -149,9 +149,10 @@ t.test('clips: bad recordings each give a clear error naming the file, and chang
     t.match(r.err, `${dir}: nothing changed`);
     t.same(snapshot(dir), before, `${what}: nothing changed`);
   }
-  t.match(ringdown(['clips', menu, '--out', dir]).err, 'hint: export the recording again as WAV', 'no convert hint for a file that is not audio');
+  const recordings = join(dirname(menu), 'recordings');
+  t.match(ringdown(['clips', menu, '--out', dir]).err, `hint: export the recording again (WAV, MP3, Ogg or FLAC) to ${join(recordings, 'thank-you-goodbye.wav')}`, 'no convert hint for a file that is not audio');
   writeFileSync(target, wav(44100, 1, 16));
-  t.match(ringdown(['clips', menu, '--out', dir]).err, `hint: convert it: sox ${target} -r 8000 -c 1 -b 16 -e signed-integer`);
+  t.match(ringdown(['clips', menu, '--out', dir]).err, `hint: move it to ${join(recordings, 'thank-you-goodbye.wav')} and it is converted`);
 });
 
 t.test('clips: a bad menu or catalog, or a Play with no recording, changes nothing', async (t) => {
@@ -178,11 +179,12 @@ t.test('clips: a bad menu or catalog, or a Play with no recording, changes nothi
   t.notOk(existsSync(join(top, 'other')));
 });
 
-t.test('clips: without espeak-ng the message says how to install it, and nothing is made', async (t) => {
+t.test('clips: with no synthesizer at all the message says how to get one, and nothing is made', async (t) => {
   const { menu, dir } = doorPhoneCopy();
-  const r = ringdown(['clips', menu, '--out', dir], { ...process.env, PATH: '/nonexistent' });
+  // RINGDOWN_SPEECH=system: as if the npm package espeak-ng were missing too.
+  const r = ringdown(['clips', menu, '--out', dir], { ...process.env, PATH: '/nonexistent', RINGDOWN_SPEECH: 'system' });
   t.equal(r.code, 1);
-  t.match(r.err, 'espeak-ng is not installed; it speaks the Speak texts that have no recorded clip (hint: on Debian/Ubuntu run: sudo apt-get install espeak-ng');
+  t.match(r.err, 'espeak-ng is not installed and the npm package espeak-ng is missing; one of them speaks the Speak texts that have no recorded clip (hint: npm install, or on Debian/Ubuntu: sudo apt-get install espeak-ng');
   t.notOk(existsSync(dir));
   const usage = ringdown(['clips', menu]);
   t.equal(usage.code, 2);

@@ -7,6 +7,7 @@ import { readWavSamples } from '../src/audio/wav.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { cadence } from './tone-measure.js';
 import { RealTimeClock } from '../tools/tui/realtime-clock.js';
+import { needs } from './outside-tool.js';
 
 t.test('RealTimeClock: timers fire in due order when the wall clock reaches them; now() is the wall time of sync', async (t) => {
   let wall = 1000;
@@ -44,7 +45,7 @@ function tmux(socket: string, ...args: string[]): string {
 
 const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
 
-t.test('the interactive simulator in a terminal (tmux): a whole call driven by keys', async (t) => {
+t.test('the interactive simulator in a terminal (tmux): a whole call driven by keys', needs('tmux'), async (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'ringdown-tui-'));
   const traceFile = join(tmp, 'trace.jsonl');
   const codeFile = join(tmp, 'code');
@@ -117,7 +118,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   t.ok(runs.length >= 3, 'at least one whole on/off period');
 });
 
-t.test('tmux: arrow keys are not DTMF A-D; an external SIGINT gives the terminal back', async (t) => {
+t.test('tmux: arrow keys are not DTMF A-D; an external SIGINT gives the terminal back', needs('tmux'), async (t) => {
   const tmp = mkdtempSync(join(tmpdir(), 'ringdown-tui-'));
   const traceFile = join(tmp, 'trace.jsonl');
   const socket = join(tmp, 'tmux.sock');

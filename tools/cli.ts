@@ -1,32 +1,69 @@
-/** The `ringdown` command line: one subcommand per job, each in its own module. */
-import { runBuild } from './build.js';
-import { runCheck } from './check.js';
-import { runClips } from './clips.js';
-import { runDevice } from './device.js';
-import { runDtmf } from './dtmf.js';
-import { runGraph } from './graph.js';
-import { runLog } from './log.js';
-import { runSim } from './sim.js';
-import { runStudio } from './studio/server.js';
-import { runTui } from './tui/main.js';
+/**
+ * The `ringdown` command line: one subcommand per job, each in its own module, which exports its
+ * help text. Conventions of Node tools: `ringdown --version`, `ringdown help COMMAND`,
+ * `ringdown COMMAND --help` (every command: handled here, before the command parses anything),
+ * exit status 0 ok, 1 findings, 2 usage or input error. Nothing is coloured.
+ */
+import { readFileSync } from 'node:fs';
+import { BUILD_USAGE, runBuild } from './build.js';
+import { CHECK_HELP, runCheck } from './check.js';
+import { CLIPS_HELP, runClips } from './clips.js';
+import { DEVICE_HELP, runDevice } from './device.js';
+import { DTMF_HELP, runDtmf } from './dtmf.js';
+import { GRAPH_USAGE, runGraph } from './graph.js';
+import { LOG_HELP, runLog } from './log.js';
+import { runSim, SIM_HELP } from './sim.js';
+import { runStudio, STUDIO_USAGE } from './studio/server.js';
+import { runTui, TUI_HELP } from './tui/main.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; help: string }> = {
-  build: { run: runBuild, help: 'build --board NAME [--menu FILE] [--clips DIR] [--release] [--flash]   the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)' },
-  check: { run: (argv, out) => runCheck(argv, out), help: 'check MENU.xml... [--clips DIR]   report problems as FILE:LINE:COL' },
-  device: { run: runDevice, help: 'device MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl]   build the lin firmware with the Moddable SDK and run the call on it' },
-  dtmf: { run: runDtmf, help: 'dtmf decode FILE.wav | dtmf encode KEYS --out FILE.wav [--tone-ms N --gap-ms N --level-dbfs L]' },
-  clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
-  graph: { run: runGraph, help: 'graph MENU.xml [--out FILE.svg]   draw the menu as a flow diagram (SVG)' },
-  log: { run: runLog, help: 'log DUMP.bin [--sector BYTES] [--jsonl]   print the call log from a dump of its flash region' },
-  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
-  studio: { run: runStudio, help: 'studio [MENU.xml] [--clips DIR] [--port N]   a local page: edit the menu, see its flow, call it, hear it' },
-  tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },
+const COMMANDS: Record<string, { run: Command; summary: string; help: string }> = {
+  check: { run: (argv, out) => runCheck(argv, out), summary: 'report problems in menus as FILE:LINE:COL', help: CHECK_HELP },
+  sim: { run: runSim, summary: 'run a call in virtual time and print its trace', help: SIM_HELP },
+  tui: { run: runTui, summary: 'take the handset: an interactive call in real time', help: TUI_HELP },
+  clips: { run: runClips, summary: 'make the clip folder (recordings converted, else speech synthesized)', help: CLIPS_HELP },
+  dtmf: { run: runDtmf, summary: 'decode the keys in a WAV, or encode keys as a WAV', help: DTMF_HELP },
+  log: { run: runLog, summary: 'print the call log from a dump of its flash region', help: LOG_HELP },
+  studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_USAGE },
+  graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_USAGE },
+  device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
+  build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_USAGE },
 };
 
-function usage(): string {
-  return ['usage: ringdown COMMAND ...', ...Object.values(COMMANDS).map((c) => `  ringdown ${c.help}`)].join('\n');
+/** The help text of a command; undefined for an unknown one. */
+export function helpFor(name: string): string | undefined {
+  return Object.hasOwn(COMMANDS, name) ? COMMANDS[name]!.help : undefined;
+}
+
+export const COMMAND_NAMES = Object.keys(COMMANDS);
+
+export function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8')) as { version: string };
+  return pkg.version;
+}
+
+export function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((n) => n.length));
+  return [
+    'usage: ringdown COMMAND [OPTIONS]',
+    '',
+    'commands:',
+    ...Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`),
+    '',
+    'ringdown help COMMAND or ringdown COMMAND --help: every option of a command, with an example.',
+    'ringdown --version: the version.',
+    'exit status: 0 ok, 1 findings (problems reported), 2 usage or input error',
+  ].join('\n');
+}
+
+/** True when argv asks for help: `--help` or `-h` anywhere before a `--`. */
+function asksHelp(argv: readonly string[]): boolean {
+  for (const a of argv) {
+    if (a === '--') return false;
+    if (a === '--help' || a === '-h') return true;
+  }
+  return false;
 }
 
 export async function main(argv: string[]): Promise<number> {
@@ -38,14 +75,36 @@ export async function main(argv: string[]): Promise<number> {
   });
   const out = (line: string): void => void process.stdout.write(`${line}\n`);
   const err = (line: string): void => void process.stderr.write(`${line}\n`);
-  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
-    out(usage());
-    return name === undefined ? 2 : 0;
+  if (name === '--version' || name === '-V' || name === 'version') {
+    out(version());
+    return 0;
+  }
+  if (name === undefined) {
+    err(usage());
+    return 2;
+  }
+  if (name === '--help' || name === '-h' || name === 'help') {
+    const topic = rest[0];
+    if (topic === undefined) {
+      out(usage());
+      return 0;
+    }
+    const command = Object.hasOwn(COMMANDS, topic) ? COMMANDS[topic] : undefined;
+    if (command === undefined) {
+      err(`ringdown: unknown command '${topic}'\n${usage()}`);
+      return 2;
+    }
+    out(command.help);
+    return 0;
   }
   const command = Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
   if (command === undefined) {
     err(`ringdown: unknown command '${name}'\n${usage()}`);
     return 2;
+  }
+  if (asksHelp(rest)) {
+    out(command.help);
+    return 0;
   }
   try {
     return await command.run(rest, out, err);

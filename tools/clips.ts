@@ -1,32 +1,82 @@
 /**
- * `ringdown clips MENU.xml... --out DIR [--voice V] [--speed WPM]`: makes the clip folder the
- * menus need. Each Speak plays the recording the catalog names when it is in DIR (checked: 8 kHz
- * mono 16-bit PCM); otherwise its text is synthesized (espeak-ng, then sox). Writes
+ * `ringdown clips MENU.xml... --out DIR [--voice V] [--speed WPM] [--recordings DIR] [--json]`:
+ * makes the clip folder the menus need. Each Speak plays, in this order: a device-format WAV
+ * already in DIR that this tool did not make (used as is); the user's recording
+ * `recordings/NAME.{wav,mp3,ogg,flac}` beside the menu, converted (the original is never
+ * changed); else its text, synthesized (espeak-ng, then Ringdown's own conversion). Writes
  * DIR/catalog.json and DIR/manifest.json (Moddable resources). Nothing is changed until every
  * input is good: new files are made in a scratch folder and renamed into place at the end, and a
  * run with nothing to do changes nothing and says "up to date".
  */
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import type { Menu } from '../src/ozml/menu.js';
+import { convertToClip, describeConversion, type ConvertReport } from '../src/audio/convert.js';
+import { encodeWav } from '../src/audio/wav.js';
 import { catalogText, inspectClip, manifestText, MAX_CATALOG_BYTES, readFolderState, type SynthRecord } from './clips/folder.js';
+import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
-import { convertHint, DEFAULT_VOICE, missingTool, synthesize, synthKey, type VoiceOptions } from './clips/synth.js';
+import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceOptions } from './clips/synth.js';
 import { readMenuFile } from './menu-file.js';
 import { fileKind, readRegularFile } from './read-file.js';
 
-export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160]';
+export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160] [--recordings DIR] [--json]';
+
+export const CLIPS_HELP = `${CLIPS_USAGE}
+
+Makes the clip folder DIR the menus need: one 8 kHz mono 16-bit WAV a clip, catalog.json and
+manifest.json (the Moddable resources). For each clip, in this order:
+  1. DIR/NAME.wav in the device format that ringdown did not make: used as it is;
+  2. a recording recordings/NAME.wav|.mp3|.ogg|.flac beside the menu (any rate, depth, channels):
+     converted (resampled, mixed to mono, telephone band, silence trimmed, peak -3 dBFS) and
+     reported; the recording itself is never changed;
+  3. otherwise the Speak text, synthesized with espeak-ng (the system's, else the npm package's
+     WebAssembly build, run as a separate program).
+Nothing changes unless every input is good; a second run with no changes writes nothing.
+
+options:
+  -o, --out DIR         the clip folder to make or update (required)
+  --voice NAME          espeak-ng voice (default en-us)
+  --speed WPM           words a minute, 80 to 450 (default 160)
+  --recordings DIR      where recordings are (default: recordings/ beside each menu)
+  --json                print what was done as one JSON object
+  -h, --help            this help
+
+exit status: 0 done or up to date, 1 a problem in the menus, recordings or folder (nothing changed),
+2 a usage error
+
+example:
+  ringdown clips examples/door-phone.xml --out examples/clips`;
+
+/** The largest recording read: an hour of 16-bit stereo at 44.1 kHz is 635 MB; clips are seconds. */
+export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
+
+/** What the conversion of a recording does: part of each converted clip's record, so a change remakes them. */
+const RECORDING_CONVERSION = 'ringdown-convert-1 rate=8000 highpass=250 lowpass=3400 trim=-40dB,keep=100ms peak=-3dBFS';
 
 type Out = (line: string) => void;
+
+/** A recording to convert: the clip it makes, the file and its bytes. */
+interface Recording {
+  need: ClipNeed;
+  path: string;
+  bytes: Uint8Array;
+  key: string;
+}
 
 /** What to do for each clip the menus need. */
 interface Work {
   recorded: string[];
   upToDate: Map<string, SynthRecord>;
   toMake: ClipNeed[];
+  toConvert: Recording[];
+  /** Clips up to date that were converted from a recording. */
+  convertedUpToDate: number;
   /**
    * What is at each clip to make now: nothing (undefined) or a file this tool made, by its hash.
    * It is replaced only if it still has that hash when the new clip moves in.
@@ -61,9 +111,32 @@ function loadMenus(files: readonly string[], err: Out): { file: string; menu: Me
   return bad ? undefined : menus;
 }
 
-/** Sorts each needed clip into recorded, already synthesized, or to make; bad recordings are problems. */
-function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: ReadonlyMap<string, SynthRecord>, voice: VoiceOptions): Work {
-  const work: Work = { recorded: [], upToDate: new Map(), toMake: [], replaces: new Map(), problems: [] };
+/** The recordings folders to look in for `need`: the one given, else recordings/ beside its menu. */
+function recordingDirs(need: ClipNeed, given: string | undefined): string[] {
+  return given !== undefined ? [given] : [join(dirname(need.menuFile), 'recordings')];
+}
+
+/** The user's recording for a clip, if there is one: its path and bytes, or a problem. */
+function findRecording(need: ClipNeed, given: string | undefined): { path: string; bytes: Uint8Array } | { path: string; problem: string } | undefined {
+  for (const folder of recordingDirs(need, given)) {
+    for (const ext of RECORDING_EXTENSIONS) {
+      const path = join(folder, `${need.name}.${ext}`);
+      if (!existsSync(path)) continue;
+      const bytes = readRegularFile(path, MAX_RECORDING_BYTES, 'a recording');
+      return bytes instanceof Uint8Array ? { path, bytes } : { path, problem: bytes.problem };
+    }
+  }
+  return undefined;
+}
+
+function recordingKey(bytes: Uint8Array): string {
+  const sha = createHash('sha256').update(bytes).digest('hex');
+  return createHash('sha256').update(JSON.stringify(['recording', sha, RECORDING_CONVERSION])).digest('hex').slice(0, 16);
+}
+
+/** Sorts each needed clip into recorded, already made, to convert or to synthesize; bad files are problems. */
+function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: ReadonlyMap<string, SynthRecord>, voice: VoiceOptions, recordings: string | undefined): Work {
+  const work: Work = { recorded: [], upToDate: new Map(), toMake: [], toConvert: [], convertedUpToDate: 0, replaces: new Map(), problems: [] };
   for (const need of needs) {
     const path = join(dir, `${need.name}.wav`);
     const file = inspectClip(path);
@@ -76,13 +149,29 @@ function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: Readonly
     const ours = mine !== undefined && (file.kind === 'missing' || file.sha256 === mine.sha256);
     if (file.kind === 'ok' && !ours) {
       work.recorded.push(need.name);
+      continue;
     } else if (file.kind === 'bad' && !ours) {
-      const fix = file.convertible ? `convert it: ${convertHint(path)}` : 'export the recording again as WAV';
+      const where = join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`);
+      const fix = file.convertible ? `move it to ${where} and it is converted` : 'export the recording again (WAV, MP3, Ogg or FLAC) to ' + where;
       work.problems.push(`${path}: error: ${file.problem}; the device plays 8 kHz mono 16-bit PCM WAV (used by ${need.where}) (hint: ${fix}, or delete it to have the text synthesized)`);
+      continue;
+    }
+    const recording = findRecording(need, recordings);
+    if (recording !== undefined && 'problem' in recording) {
+      work.problems.push(`${recording.path}: error: ${recording.problem} (the recording for clip '${need.name}', used by ${need.where})`);
+    } else if (recording !== undefined) {
+      const key = recordingKey(recording.bytes);
+      if (file.kind === 'ok' && mine?.from === key) {
+        work.upToDate.set(need.name, mine);
+        work.convertedUpToDate++;
+      } else {
+        work.toConvert.push({ need, path: recording.path, bytes: recording.bytes, key });
+        work.replaces.set(need.name, file.kind === 'missing' ? undefined : mine?.sha256);
+      }
     } else if (file.kind === 'ok' && mine?.from === synthKey(need.text, voice) && need.speakable) {
       work.upToDate.set(need.name, mine);
     } else if (!need.speakable) {
-      work.problems.push(`${need.where}: error: <Play> names clip '${need.name}', which is not in ${dir} (hint: record ${path} (8 kHz mono 16-bit); a Play has no text to synthesize)`);
+      work.problems.push(`${need.where}: error: <Play> names clip '${need.name}', which is not in ${dir} (hint: put the recording in ${join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`)} (or .mp3, .ogg, .flac); a Play has no text to synthesize)`);
     } else {
       work.toMake.push(need);
       work.replaces.set(need.name, file.kind === 'missing' ? undefined : mine?.sha256);
@@ -138,14 +227,14 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
   return problems;
 }
 
-export function runClips(argv: string[], out: Out, err: Out): number {
+export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { out: { type: 'string', short: 'o' }, voice: { type: 'string' }, speed: { type: 'string' } },
+    options: { out: { type: 'string', short: 'o' }, voice: { type: 'string' }, speed: { type: 'string' }, recordings: { type: 'string' }, json: { type: 'boolean' } },
     allowPositionals: true,
   });
   const dir = values.out;
-  if (positionals.length === 0 || dir === undefined || dir === '') {
+  if (positionals.length === 0 || dir === undefined || dir === '' || values.recordings === '') {
     err(CLIPS_USAGE);
     return 2;
   }
@@ -159,6 +248,10 @@ export function runClips(argv: string[], out: Out, err: Out): number {
     err(`ringdown clips: --voice ${JSON.stringify(voice.voice)} is not an espeak-ng voice name`);
     return 2;
   }
+  // With --json, the lines a person reads are kept and the result is one JSON object at the end.
+  const json = values.json === true;
+  const lines: string[] = [];
+  const say: Out = json ? (line) => void lines.push(line) : out;
 
   const menus = loadMenus(positionals, err);
   if (menus === undefined) {
@@ -177,7 +270,7 @@ export function runClips(argv: string[], out: Out, err: Out): number {
   }
   // The device's built-in fallback menu (a menu that fails to load) plays its clip from this folder too.
   const plan = planClips([...menus, { file: 'built-in fallback menu', menu: fallbackMenu() }], state.catalog);
-  const work = sortWork(dir, plan.needs, state.synthesized, voice);
+  const work = sortWork(dir, plan.needs, state.synthesized, voice, values.recordings);
   const problems = [...plan.problems, ...work.problems];
   if (problems.length > 0) {
     for (const p of problems) err(p);
@@ -194,46 +287,100 @@ export function runClips(argv: string[], out: Out, err: Out): number {
   }
   for (const need of plan.needs) if (need.catalogText !== undefined) clips.set(need.catalogText, need.name);
 
-  if (work.toMake.length > 0) {
-    const missing = missingTool();
-    if (missing !== undefined) {
-      err(`ringdown clips: ${missing}`);
-      err(`${dir}: nothing changed (${work.toMake.length} clips to synthesize, e.g. ${work.toMake[0]!.name} for ${work.toMake[0]!.where})`);
+  const engine = work.toMake.length > 0 ? speechEngine() : undefined;
+  if (engine !== undefined && typeof engine !== 'string') {
+    err(`ringdown clips: ${engine.problem}`);
+    err(`${dir}: nothing changed (${work.toMake.length} clips to synthesize, e.g. ${work.toMake[0]!.name} for ${work.toMake[0]!.where})`);
+    return 1;
+  }
+  // Recordings are decoded and converted before anything is written: a bad one changes nothing.
+  const converted = new Map<string, { clip: Uint8Array; report: ConvertReport; recording: Recording }>();
+  for (const recording of work.toConvert) {
+    const pcm = await decodeRecording(recording.bytes);
+    if (typeof pcm === 'string') {
+      err(`${recording.path}: error: ${pcm} (the recording for clip '${recording.need.name}', used by ${recording.need.where})`);
+      err(`${dir}: nothing changed`);
       return 1;
     }
+    const { samples, report } = convertToClip(pcm, { highPassHz: 250, peakDbfs: -3, trimKeepMs: 100 });
+    if (samples.length === 0) {
+      err(`${recording.path}: error: the recording has no samples (the recording for clip '${recording.need.name}')`);
+      err(`${dir}: nothing changed`);
+      return 1;
+    }
+    converted.set(recording.need.name, { clip: encodeWav(samples), report, recording });
+  }
+  let spoken: Uint8Array[] | string = [];
+  if (engine !== undefined) {
+    const speechScratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
+    try {
+      spoken = speak(engine, work.toMake.map((n) => n.text), voice, join(speechScratch, 'espeak.wav'));
+    } finally {
+      rmSync(speechScratch, { recursive: true, force: true });
+    }
+  }
+  if (typeof spoken === 'string') {
+    err(`${work.toMake[0]!.where}: error: cannot make clip '${work.toMake[0]!.name}': ${spoken}`);
+    err(`${dir}: nothing changed`);
+    return 1;
   }
   const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
-  // Scratch space of its own, inside the folder (same file system, so files move in by rename):
-  // new clips in clips/, espeak-ng's output in speech/, so no clip name can meet a scratch file.
+  // Scratch space of its own, inside the folder (same file system, so files move in by rename).
   const scratch = mkdtempSync(join(dir, '.ringdown-tmp-'));
   const newClips = join(scratch, 'clips');
-  const speech = join(scratch, 'speech');
   mkdirSync(newClips);
-  mkdirSync(speech);
   let ok = false;
   try {
     const made = new Map<string, SynthRecord>();
-    for (const need of work.toMake) {
-      const target = join(newClips, `${need.name}.wav`);
-      const failure = synthesize(need.text, voice, join(speech, 'espeak.wav'), target);
-      const file = failure === undefined ? inspectClip(target) : undefined;
-      if (failure !== undefined || file?.kind !== 'ok') {
-        err(`${need.where}: error: cannot make clip '${need.name}': ${failure ?? (file?.kind === 'bad' || file?.kind === 'other' ? file.problem : 'no output')}`);
+    const place = (name: string, bytes: Uint8Array, from: string, what: string): boolean => {
+      const target = join(newClips, `${name}.wav`);
+      writeFileSync(target, bytes);
+      const file = inspectClip(target);
+      if (file.kind !== 'ok') {
+        err(`${what}: error: cannot make clip '${name}': ${file.kind === 'bad' || file.kind === 'other' ? file.problem : 'no output'}`);
+        err(`${dir}: nothing changed`);
+        return false;
+      }
+      made.set(name, { from, sha256: file.sha256 });
+      return true;
+    };
+    for (const [i, need] of work.toMake.entries()) {
+      const clip = speechToClip(spoken[i]!);
+      if (typeof clip === 'string') {
+        err(`${need.where}: error: cannot make clip '${need.name}': ${clip}`);
         err(`${dir}: nothing changed`);
         return 1;
       }
-      made.set(need.name, { from: synthKey(need.text, voice), sha256: file.sha256 });
+      if (!place(need.name, clip, synthKey(need.text, voice), need.where)) return 1;
     }
+    for (const [name, c] of converted) if (!place(name, c.clip, c.recording.key, c.recording.path)) return 1;
     const synthesized = new Map([...work.upToDate, ...made]);
     const files: [string, string][] = [
       ['catalog.json', catalogText(clips, synthesized)],
       ['manifest.json', manifestText(plan.needs.map((n) => n.name))],
     ];
     const changed = files.filter(([name, text]) => readText(join(dir, name)) !== text);
-    for (const line of stale.kept) out(`${dir}: ${line}`);
+    for (const line of stale.kept) say(`${dir}: ${line}`);
+    const convertedCount = work.convertedUpToDate + converted.size;
+    const counts = `${plan.needs.length} clips: ${work.recorded.length} recorded, ${convertedCount > 0 ? `${convertedCount} converted, ` : ''}${synthesized.size - convertedCount} synthesized`;
+    const result = {
+      dir,
+      clips: plan.needs.length,
+      recorded: work.recorded.length,
+      converted: convertedCount,
+      synthesized: synthesized.size - convertedCount,
+      made: [] as string[],
+      conversions: [...converted].map(([name, c]) => ({ clip: name, recording: c.recording.path, ...c.report })),
+      removed: [...stale.remove.keys()],
+      kept: stale.kept,
+      wrote: changed.map(([n]) => n),
+      speech: engine,
+      upToDate: false,
+    };
     if (made.size === 0 && stale.remove.size === 0 && changed.length === 0) {
-      out(`${dir}: up to date (${plan.needs.length} clips: ${work.recorded.length} recorded, ${work.upToDate.size} synthesized)`);
+      say(`${dir}: up to date (${counts})`);
+      if (json) out(JSON.stringify({ ...result, upToDate: true }));
       ok = true;
       return 0;
     }
@@ -249,12 +396,17 @@ export function runClips(argv: string[], out: Out, err: Out): number {
     for (const name of stale.remove.keys()) rmSync(join(dir, `${name}.wav`));
     for (const [name] of changed) renameSync(join(scratch, name), join(dir, name));
     const summary = [
-      `${plan.needs.length} clips: ${work.recorded.length} recorded, ${synthesized.size} synthesized (${made.size} new)`,
+      `${counts} (${made.size} new)`,
       ...(stale.remove.size > 0 ? [`removed ${stale.remove.size} no longer used`] : []),
       ...(changed.length > 0 ? [`wrote ${changed.map(([n]) => n).join(', ')}`] : []),
     ];
-    out(`${dir}: ${summary.join('; ')}`);
-    for (const name of made.keys()) out(`  made ${join(dir, `${name}.wav`)}`);
+    say(`${dir}: ${summary.join('; ')}`);
+    for (const name of made.keys()) {
+      const c = converted.get(name);
+      if (c === undefined) say(`  made ${join(dir, `${name}.wav`)}`);
+      else say(`  converted ${c.recording.path} -> ${join(dir, `${name}.wav`)}: ${describeConversion(c.report)}`);
+    }
+    if (json) out(JSON.stringify({ ...result, made: [...made.keys()] }));
     ok = true;
     return 0;
   } finally {

@@ -20,6 +20,17 @@ import { REPO_ROOT } from './xs/bundle.js';
 export const DEVICE_USAGE =
   'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--jsonl]';
 
+export const DEVICE_HELP = `${DEVICE_USAGE}
+
+Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
+call on it; the trace is printed like ringdown sim's. Options as for ringdown sim: --events,
+--clip-ms N, --clips DIR, --until S, --profile us|uk|cept, --ring-menu FILE, --jsonl; -h, --help.
+
+exit status: 0 ok, 1 the menu has errors or the run failed, 2 usage error or no Moddable SDK
+
+example:
+  ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000`;
+
 /** Where `ringdown device` stages what it builds (gitignored). */
 export const DEVICE_STAGE = join(REPO_ROOT, 'build', 'ringdown', 'lin');
 

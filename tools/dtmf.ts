@@ -19,6 +19,25 @@ export const DTMF_USAGE = [
   '       ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]',
 ].join('\n');
 
+export const DTMF_HELP = `${DTMF_USAGE}
+
+decode: the keys in an 8 kHz mono 16-bit WAV, one line each (KEY START_MS END_MS).
+encode: a WAV of KEYS (0-9 * # A-D) as DTMF tones.
+
+options (encode):
+  -o, --out FILE       the WAV to write (required)
+  --tone-ms N          each tone's length (default 100)
+  --gap-ms N           the pause between tones (default 100)
+  --level-dbfs L       each frequency's level (default -10)
+options (decode):
+  --json               one JSON object per key: {"key", "startMs", "endMs"}
+  -h, --help           this help
+
+exit status: 0 ok (also when no key is found), 2 usage or input error
+
+example:
+  ringdown dtmf encode 159#D --out keys.wav && ringdown dtmf decode keys.wav`;
+
 /** 0 dBm0 is 3.14 dB below a full-scale sine (G.711), so dBFS + 3.14 is dBm0. */
 const DBM0_OVER_DBFS = 3.14;
 
@@ -33,7 +52,7 @@ export function runDtmf(argv: string[], out: Out, err: Out): number {
 }
 
 function decode(argv: string[], out: Out, err: Out): number {
-  const { positionals } = parseArgs({ args: argv, options: {}, allowPositionals: true });
+  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
   const file = positionals[0];
   if (file === undefined || positionals.length > 1) {
     err(DTMF_USAGE);
@@ -57,6 +76,10 @@ function decode(argv: string[], out: Out, err: Out): number {
     return 2;
   }
   const keys = decodeDtmf(read.samples);
+  if (values.json === true) {
+    for (const k of keys) out(JSON.stringify({ key: k.key, startMs: Math.round((k.start * 1000) / 8000), endMs: Math.round((k.end * 1000) / 8000) }));
+    return 0;
+  }
   for (const k of keys) {
     const ms = Math.round(((k.end - k.start) * 1000) / 8000);
     out(`${(k.start / 8000).toFixed(3).padStart(8)} s  ${(k.end / 8000).toFixed(3).padStart(8)} s  ${k.key}  (${ms} ms)`);

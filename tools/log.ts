@@ -32,6 +32,20 @@ export function jsonEntry({ seq, entry }: StoredEntry): string {
 
 export const LOG_USAGE = 'usage: ringdown log DUMP.bin [--sector BYTES] [--jsonl]';
 
+export const LOG_HELP = `${LOG_USAGE}
+
+Prints the call log from a dump of its flash partition, one record a line.
+
+options:
+  --sector BYTES   the flash sector size (default 4096)
+  --jsonl          one JSON object per record
+  -h, --help       this help
+
+exit status: 0 ok, 1 the dump cannot be read or is not whole sectors, 2 usage error
+
+example:
+  ringdown log calllog.bin --jsonl`;
+
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
 }

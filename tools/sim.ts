@@ -28,6 +28,29 @@ import { formatTraceLine } from './trace-line.js';
 export const SIM_USAGE =
   'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE]';
 
+export const SIM_HELP = `${SIM_USAGE}
+
+Runs a call through the menu on the simulated line in virtual time and prints the trace.
+
+options:
+  --events "WHAT@S ..."     offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring,
+                            ring:NAME at S seconds (default "offhook@0")
+  --clip-ms N               every clip plays N ms (default: each clip's WAV length)
+  --clips DIR               the clip folder (default: clips/ beside the menu)
+  --until S                 stop at S seconds
+  --profile us|uk|cept      the country's timings and tones (default us)
+  --ring-menu FILE          the menu for an answered ring
+  --trigger NAME=FILE[:P]   a named ring trigger with its own menu (and profile); repeatable
+  --levels                  the output levels of the board in the trace
+  --jsonl                   one JSON object per event
+  --wav FILE                what the caller heard, as an 8 kHz WAV
+  -h, --help                this help
+
+exit status: 0 ok, 1 the menu has errors, 2 usage or input error
+
+example:
+  ringdown sim examples/door-pin.xml --events "offhook@0 1@1.5 2@2 3@2.5 4@3 #@3.5" --clip-ms 1000`;
+
 /**
  * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
  * (a clip with no usable file is silence, with a warning), tones are synthesized. The WAV is

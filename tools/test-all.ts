@@ -3,7 +3,9 @@
  * `N passed, N failed` that CI reads. A lane counts its own checks: tap reports its assertions,
  * other lanes print a `# lane: N passed, N failed` line, and a lane without one counts as one.
  * A lane that cannot run here (no Moddable SDK) prints `# lane: skipped` with its reason: it is
- * listed before the last line and counted neither passed nor failed.
+ * listed before the last line and counted neither passed nor failed. Tests tap skipped (an outside
+ * tool such as sox or tmux is missing: test/outside-tool.ts) are listed as `# SKIP what: why`; then
+ * a line counts skipped tests and one skipped lanes, and `N passed, N failed` stays last.
  */
 import { spawnSync } from 'node:child_process';
 
@@ -24,6 +26,9 @@ const LANES: Lane[] = [
 let passed = 0;
 let failed = 0;
 const skipped: string[] = [];
+const skippedWhy: string[] = [];
+/** Tests tap skipped (an outside tool such as sox or tmux is not installed), one line each. */
+const skippedTests: string[] = [];
 for (const lane of LANES) {
   process.stdout.write(`\n=== ${lane.name}: ${lane.command.join(' ')}\n`);
   const run = spawnSync(lane.command[0]!, lane.command.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
@@ -33,6 +38,7 @@ for (const lane of LANES) {
   if (ok && /^# lane: skipped/m.test(output)) {
     const why = /^# .*skipped: (.*)$/m.exec(output)?.[1] ?? 'no reason given';
     skipped.push(`${lane.name}: ${why}`);
+    skippedWhy.push(why);
     process.stdout.write(`=== ${lane.name}: SKIPPED (${why})\n`);
     continue;
   }
@@ -40,6 +46,7 @@ for (const lane of LANES) {
   const laneSummary = /^# lane: (\d+) passed, (\d+) failed/m.exec(output);
   let lanePassed: number;
   let laneFailed: number;
+  for (const m of output.matchAll(/^\s*(?:not )?ok \d+ - (.*?)(?: # time=[\d.]+m?s)? # SKIP (.*)$/gm)) skippedTests.push(`# SKIP ${m[1]}: ${m[2]}`);
   if (tapSummary !== null) {
     // Todo and skipped tests count in tap's total but neither pass nor fail: only `fail` fails.
     lanePassed = Number(tapSummary[2]);
@@ -57,6 +64,12 @@ for (const lane of LANES) {
   failed += laneFailed;
 }
 process.stdout.write('\n');
+for (const line of skippedTests) process.stdout.write(`${line}\n`);
 for (const line of skipped) process.stdout.write(`skipped (not counted): ${line}\n`);
+if (skippedTests.length > 0 || skipped.length > 0) {
+  const why = [...new Set(skippedTests.map((l) => l.replace(/^.*: /, '')))];
+  process.stdout.write(`${skippedTests.length} tests skipped, not counted as passed${why.length > 0 ? ` (${why.join('; ')})` : ''}\n`);
+  process.stdout.write(`${skipped.length} lanes skipped${skipped.length > 0 ? ` (${[...new Set(skippedWhy)].join('; ')})` : ''}\n`);
+}
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;

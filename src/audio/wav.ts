@@ -13,6 +13,10 @@ export interface WavInfo {
   dataBytes: number;
   /** Length in ms, from the data length. */
   ms: number;
+  /** Bytes a frame takes (the fmt chunk's block align). */
+  blockAlign?: number;
+  /** A WAVE_FORMAT_EXTENSIBLE file's sub-format (1 PCM, 3 float, ...). */
+  subFormat?: number;
 }
 
 function ascii(bytes: Uint8Array, at: number, length: number): string {
@@ -40,7 +44,9 @@ export function readWavInfo(bytes: Uint8Array): WavInfo | string {
         channels: view.getUint16(body + 2, true),
         sampleRate: view.getUint32(body + 4, true),
         bitsPerSample: view.getUint16(body + 14, true),
+        blockAlign: view.getUint16(body + 12, true),
       };
+      if (fmt.format === 0xfffe && size >= 40 && body + 26 <= bytes.length) fmt.subFormat = view.getUint16(body + 24, true);
     } else if (id === 'data') {
       if (fmt === undefined) return 'WAV data chunk comes before its fmt chunk';
       const available = Math.max(0, bytes.length - body);
@@ -66,7 +72,7 @@ export const MAX_WAV_DATA_BYTES = 0xffffffff - 36;
 
 /** Checks that a WAV is what the device plays: 8000 Hz, mono, 16-bit integer PCM. */
 export function deviceFormatProblem(info: WavInfo, rate = 8000): string | undefined {
-  if (info.format !== 1 && info.format !== 0xfffe) return `compressed or float WAV (format ${info.format}); need 16-bit PCM`;
+  if (info.format !== 1 && !(info.format === 0xfffe && (info.subFormat ?? 1) === 1)) return `compressed or float WAV (format ${info.format}); need 16-bit PCM`;
   if (info.channels !== 1) return `${info.channels} channels; need mono`;
   if (info.bitsPerSample !== 16) return `${info.bitsPerSample}-bit samples; need 16-bit`;
   if (info.sampleRate !== rate) return `${info.sampleRate} Hz; need ${rate} Hz`;

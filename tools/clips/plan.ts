@@ -11,6 +11,8 @@ export interface ClipNeed {
   text: string;
   /** `FILE:LINE:COL` of the first command that plays it. */
   where: string;
+  /** The menu file of `where`. */
+  menuFile: string;
   /** False for Ozeki's `<Play>`: it names a recorded file, there is no text to speak. */
   speakable: boolean;
   /** The catalog entry (text → name) this clip gives, for a Speak found by its text. */
@@ -48,7 +50,7 @@ export function planClips(menus: readonly { file: string; menu: Menu }[], catalo
         return;
       }
       const text = catalogKey(c.text);
-      const need: ClipNeed = { name, text, where, speakable };
+      const need: ClipNeed = { name, text, where, menuFile: file, speakable };
       if (c.clip === undefined) need.catalogText = text;
       const earlier = byName.get(name);
       if (earlier === undefined) {

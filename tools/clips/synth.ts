@@ -1,10 +1,19 @@
 /**
- * Speech synthesis for clips with no recording: espeak-ng speaks the text to a WAV, sox turns it
- * into what the device plays (8 kHz, mono, 16-bit PCM; band-limited for the phone line and
- * normalised). Both are Debian packages; when one is missing the message says how to get it.
+ * Speech synthesis for clips with no recording: espeak-ng speaks the text to a WAV (the system's
+ * espeak-ng when it is installed, else the npm package `espeak-ng`, espeak-ng built to
+ * WebAssembly, run as a separate program: tools/clips/espeak-wasm.ts), and Ringdown's own
+ * converter (src/audio/convert.ts) turns it into what the device plays: 8 kHz, mono, 16-bit PCM,
+ * band-limited to the phone line (high-pass at 250 Hz, low-pass at 3.4 kHz) and peak-normalised.
+ * `RINGDOWN_SPEECH=system|wasm` chooses one.
  */
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
+import { createRequire } from 'node:module';
+import { readFileSync, rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { convertToClip, decodeWav } from '../../src/audio/convert.js';
+import { encodeWav } from '../../src/audio/wav.js';
+import { hasTool } from '../outside/tools.js';
 
 export interface VoiceOptions {
   /** espeak-ng voice (`espeak-ng --voices` lists them). */
@@ -15,55 +24,67 @@ export interface VoiceOptions {
 
 export const DEFAULT_VOICE: VoiceOptions = { voice: 'en-us', speed: 160 };
 
-/**
- * The sox effects after espeak-ng: a high-pass at 250 Hz (a phone line passes about 300–3400 Hz,
- * ITU-T G.712, so rumble below is wasted level), then peak-normalise to -3 dBFS. The rate change
- * to 8 kHz that the output format asks for is sox's own band-limited resampler. `-D` turns off
- * dither so the same text always gives the same bytes.
- */
-const SOX_EFFECTS = ['highpass', '250', 'gain', '-n', '-3'];
+/** What the conversion after espeak-ng does: when it changes, every synthesized clip is made again. */
+export const SYNTH_CONVERSION = 'ringdown-convert-1 rate=8000 highpass=250 lowpass=3400 peak=-3dBFS';
 
 /** Everything that decides a synthesized clip's bytes: when it changes, the clip is made again. */
 export function synthKey(text: string, voice: VoiceOptions): string {
-  return createHash('sha256')
-    .update(JSON.stringify(['espeak-ng', voice.voice, voice.speed, 'sox', ...SOX_EFFECTS, text]))
-    .digest('hex')
-    .slice(0, 16);
+  return createHash('sha256').update(JSON.stringify(['espeak-ng', voice.voice, voice.speed, SYNTH_CONVERSION, text])).digest('hex').slice(0, 16);
 }
 
-const INSTALL: Record<string, string> = {
-  'espeak-ng': 'espeak-ng is not installed; it speaks the Speak texts that have no recorded clip',
-  sox: 'sox is not installed; it converts synthesized speech to 8 kHz mono 16-bit WAV',
-};
+export type SpeechEngine = 'espeak-ng' | 'espeak-ng (WebAssembly, npm)';
 
-function installHint(tool: string): string {
-  return `${INSTALL[tool] ?? `${tool} is not installed`} (hint: on Debian/Ubuntu run: sudo apt-get install ${tool}; on macOS: brew install ${tool}; or record every clip yourself as 8 kHz mono 16-bit WAV)`;
-}
-
-/** Runs a tool; returns a message on failure. */
-function run(tool: string, args: string[], input?: string): string | undefined {
-  const r = spawnSync(tool, args, { encoding: 'utf8', ...(input !== undefined ? { input } : {}) });
-  if (r.error !== undefined) {
-    return (r.error as NodeJS.ErrnoException).code === 'ENOENT' ? installHint(tool) : `${tool}: ${r.error.message}`;
+function wasmAvailable(): boolean {
+  try {
+    createRequire(import.meta.url).resolve('espeak-ng');
+    return true;
+  } catch {
+    return false;
   }
-  if (r.status !== 0) return `${tool} failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
-  return undefined;
 }
 
-/** A message when espeak-ng or sox cannot be run (checked before anything is written). */
-export function missingTool(): string | undefined {
-  return run('espeak-ng', ['--version']) ?? run('sox', ['--version']);
+/** The synthesizer clips will use, or why there is none. */
+export function speechEngine(): SpeechEngine | { problem: string } {
+  const choice = process.env['RINGDOWN_SPEECH'];
+  if (choice !== 'wasm' && hasTool('espeak-ng')) return 'espeak-ng';
+  if (choice !== 'system' && wasmAvailable()) return 'espeak-ng (WebAssembly, npm)';
+  return {
+    problem:
+      'espeak-ng is not installed and the npm package espeak-ng is missing; one of them speaks the Speak texts that have no recorded clip (hint: npm install, or on Debian/Ubuntu: sudo apt-get install espeak-ng; on macOS: brew install espeak-ng; or record every clip yourself)',
+  };
 }
 
-/** Says `text` into `out` (8 kHz mono 16-bit WAV), using `scratch` for espeak-ng's own output. */
-export function synthesize(text: string, voice: VoiceOptions, scratch: string, out: string): string | undefined {
-  return (
-    run('espeak-ng', ['-v', voice.voice, '-s', String(voice.speed), '--stdin', '-w', scratch], text) ??
-    run('sox', ['-V1', '-D', scratch, '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed-integer', out, ...SOX_EFFECTS])
-  );
+/** The WAV bytes espeak-ng makes for each text, or a message. `scratch` is a file path it may use. */
+export function speak(engine: SpeechEngine, texts: readonly string[], voice: VoiceOptions, scratch: string): Uint8Array[] | string {
+  if (engine === 'espeak-ng') {
+    const wavs: Uint8Array[] = [];
+    for (const text of texts) {
+      const r = spawnSync('espeak-ng', ['-v', voice.voice, '-s', String(voice.speed), '--stdin', '-w', scratch], { input: text, encoding: 'utf8' });
+      if (r.error !== undefined) return `espeak-ng: ${r.error.message}`;
+      if (r.status !== 0) return `espeak-ng failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
+      wavs.push(readFileSync(scratch));
+      rmSync(scratch, { force: true });
+    }
+    return wavs;
+  }
+  const program = fileURLToPath(new URL('./espeak-wasm.js', import.meta.url));
+  const r = spawnSync(process.execPath, [program], { input: JSON.stringify({ voice: voice.voice, speed: voice.speed, texts }), maxBuffer: 1024 * 1024 * 1024 });
+  if (r.error !== undefined) return `espeak-ng (WebAssembly): ${r.error.message}`;
+  if (r.status !== 0) return `espeak-ng (WebAssembly) failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().trim().split('\n')[0] ?? ''}`;
+  const out = new Uint8Array(r.stdout);
+  const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
+  const wavs: Uint8Array[] = [];
+  for (let at = 0; at + 4 <= out.length; ) {
+    const length = view.getUint32(at, true);
+    wavs.push(out.subarray(at + 4, at + 4 + length));
+    at += 4 + length;
+  }
+  return wavs.length === texts.length ? wavs : `espeak-ng (WebAssembly) gave ${wavs.length} WAVs for ${texts.length} texts`;
 }
 
-/** The command that converts a recording the user made to the device format, for hints. */
-export function convertHint(file: string): string {
-  return `sox ${file} -r 8000 -c 1 -b 16 -e signed-integer ${file.replace(/\.wav$/i, '')}-8k.wav`;
+/** espeak-ng's WAV made into a device clip (8 kHz mono 16-bit, telephone band, peak -3 dBFS). */
+export function speechToClip(wav: Uint8Array): Uint8Array | string {
+  const pcm = decodeWav(wav);
+  if (typeof pcm === 'string') return `espeak-ng's output: ${pcm}`;
+  return encodeWav(convertToClip(pcm, { highPassHz: 250, peakDbfs: -3 }).samples);
 }

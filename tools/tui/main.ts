@@ -28,6 +28,27 @@ type Out = (line: string) => void;
 
 export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound] [--demo]';
 
+export const TUI_HELP = `${TUI_USAGE}
+
+Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
+Enter lifts or replaces the handset, 0-9 * # a-d are keys, f is a hook flash, r rings the phone,
+q quits. Without a terminal it plays a scripted demo call and exits 0.
+
+options:
+  --clips DIR            the clip folder (default: clips/ beside the menu)
+  --clip-ms N            every clip plays N ms
+  --profile us|uk|cept   the country's timings and tones (default us)
+  --trace FILE           write the trace as JSON lines
+  --wav FILE             write what the caller heard as an 8 kHz WAV
+  --sound                play clips and tones through sox's play (when installed)
+  --demo                 the scripted demo call even in a terminal
+  -h, --help             this help
+
+exit status: 0 ok, 2 usage or input error
+
+example:
+  ringdown tui examples/door-phone.xml --clips examples/clips --sound`;
+
 /** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
 

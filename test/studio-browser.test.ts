@@ -36,7 +36,8 @@ function makeWorkspace(): { dir: string; menu: string } {
   const text = readFileSync('examples/door-phone.xml', 'utf8');
   writeFileSync(menu, text);
   mkdirSync(join(dir, 'clips'));
-  const beep = new Int16Array(2400).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
+  // 19 IMA blocks of 129 samples: the device plays all of it, 306 ms.
+  const beep = new Int16Array(2451).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
   walkCommands(loadMenu(text).menu!.commands, (c) => {
     if (c.kind === 'speak') writeFileSync(join(dir, 'clips', `${clipSlug(c.text)}.wav`), encodeWav(beep));
   });
@@ -134,7 +135,7 @@ t.test('studio in headless Chromium: edit, check, save, call, hear, export', { s
   const trace = await studio<string[]>('trace');
   t.match(trace[0], /^\s+0\.000 {2}offhook$/, 'the trace in ringdown sim\'s words');
   t.ok(trace.some((l) => /^\s+\d+\.\d{3} {2}delay {5}ms=250$/.test(l)), 'the saved Delay ran');
-  t.ok(trace.some((l) => /play\s+text="Welcome\. For the office, press 1\." clip="welcome-for-the-office-press-1" ms=300/.test(l)), 'the clip length comes from its file');
+  t.ok(trace.some((l) => /play\s+text="Welcome\. For the office, press 1\." clip="welcome-for-the-office-press-1" ms=306/.test(l)), 'the clip length comes from its file');
   t.ok((await studio<number>('audioStarted')) >= 3, 'every clip started in Web Audio');
   t.same(errors, [], 'no error in the page');
 

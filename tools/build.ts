@@ -15,9 +15,26 @@ import { stage } from './device/stage.js';
 import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
-export const BUILD_USAGE =
-  'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]\n' +
-  '  example: ringdown build --board esp32-ag1171-mt8870 --menu examples/door-pin.xml';
+export const BUILD_USAGE = 'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]';
+
+export const BUILD_HELP = `${BUILD_USAGE}
+
+Builds the ESP32 firmware for a board folder (boards/esp32-*) with the Moddable SDK ($MODDABLE, else
+~/Projects/moddable). The menu is checked against the board's outputs and the clips first. With
+ESP-IDF ($IDF_PATH) it compiles; without it, every step before the C compiler runs and it says
+what to run next.
+  --board NAME       the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870)
+  --menu FILE        the menu (default examples/door-phone.xml)
+  --ring-menu FILE   the menu for an answered ring
+  --clips DIR        the clip folder (default: clips/ beside the menu)
+  --release          a release build (default: debug, for xsbug)
+  --flash            compile with ESP-IDF and flash, as mcconfig -m does
+  -h, --help         this help
+
+exit status: 0 built, 1 menu errors, build failure or warnings, 2 usage error or no Moddable SDK
+
+example:
+  ringdown build --board esp32-ag1171-mt8870 --menu examples/door-pin.xml`;
 
 const DEFAULT_MENU = join(REPO_ROOT, 'examples', 'door-phone.xml');
 
@@ -36,7 +53,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
     allowPositionals: true,
   });
   if (values.help === true) {
-    out(BUILD_USAGE);
+    out(BUILD_HELP);
     return 0;
   }
   const board = values.board;

@@ -5,15 +5,15 @@
  * exit status 0 ok, 1 findings, 2 usage or input error. Nothing is coloured.
  */
 import { readFileSync } from 'node:fs';
-import { BUILD_USAGE, runBuild } from './build.js';
+import { BUILD_HELP, runBuild } from './build.js';
 import { CHECK_HELP, runCheck } from './check.js';
 import { CLIPS_HELP, runClips } from './clips.js';
 import { DEVICE_HELP, runDevice } from './device.js';
 import { DTMF_HELP, runDtmf } from './dtmf.js';
-import { GRAPH_USAGE, runGraph } from './graph.js';
+import { GRAPH_HELP, runGraph } from './graph.js';
 import { LOG_HELP, runLog } from './log.js';
 import { runSim, SIM_HELP } from './sim.js';
-import { runStudio, STUDIO_USAGE } from './studio/server.js';
+import { runStudio, STUDIO_HELP } from './studio/server.js';
 import { runTui, TUI_HELP } from './tui/main.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
@@ -25,10 +25,10 @@ const COMMANDS: Record<string, { run: Command; summary: string; help: string }> 
   clips: { run: runClips, summary: 'make the clip folder (recordings converted, else speech synthesized)', help: CLIPS_HELP },
   dtmf: { run: runDtmf, summary: 'decode the keys in a WAV, or encode keys as a WAV', help: DTMF_HELP },
   log: { run: runLog, summary: 'print the call log from a dump of its flash region', help: LOG_HELP },
-  studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_USAGE },
-  graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_USAGE },
+  studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_HELP },
+  graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_HELP },
   device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
-  build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_USAGE },
+  build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_HELP },
 };
 
 /** The help text of a command; undefined for an unknown one. */

@@ -7,7 +7,18 @@ import { readMenuFile } from './menu-file.js';
 import { flowSvg, layoutFlow } from './studio/flow.js';
 import { writeFileAtomically } from './studio/atomic-write.js';
 
-export const GRAPH_USAGE = 'usage: ringdown graph MENU.xml [--out FILE.svg]   (without --out the SVG goes to standard output)';
+export const GRAPH_USAGE = 'usage: ringdown graph MENU.xml [--out FILE.svg]';
+
+export const GRAPH_HELP = `${GRAPH_USAGE}
+
+Draws the menu as a flow diagram (SVG), the same the studio shows.
+  --out FILE.svg   write it there (default: standard output)
+  -h, --help       this help
+
+exit status: 0 written, 1 the menu has errors, 2 usage error
+
+example:
+  ringdown graph examples/door-phone.xml --out door-phone.svg`;
 
 export function runGraph(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
   const { values, positionals } = parseArgs({ args: argv, options: { out: { type: 'string' } }, allowPositionals: true });

@@ -17,7 +17,20 @@ import { readRegularFile } from '../read-file.js';
 import { writeFileAtomically } from './atomic-write.js';
 import type { StudioMenu } from './protocol.js';
 
-export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]   (N: 0 picks a free port; default 4170)';
+export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]';
+
+export const STUDIO_HELP = `${STUDIO_USAGE}
+
+Serves a local page on 127.0.0.1: edit the menu with the checker's diagnostics, see its flow,
+call it and hear it. Opens nothing by itself; prints the URL.
+  --clips DIR   the clip folder (default: clips/ beside the menu)
+  --port N      the port (default 4170; 0 picks a free one)
+  -h, --help    this help
+
+exit status: 0 when stopped, 2 usage error or the port is taken
+
+example:
+  ringdown studio examples/door-phone.xml`;
 
 export interface StudioOptions {
   /** The menu file; without one the page shows the door-phone example, read-only. */

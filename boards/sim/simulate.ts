@@ -7,6 +7,8 @@ import type { Menu } from '../../src/ozml/menu.js';
 import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import type { SimEvent } from './events.js';
 import { SimAudio, type AudioSegment } from './sim-audio.js';
+import { SimAudioInput } from './sim-audio-in.js';
+import { MemoryRecordings } from './sim-recordings.js';
 import { SimDtmf } from './sim-dtmf.js';
 import { SimHook } from './sim-hook.js';
 import { SimRinger } from './sim-ringer.js';
@@ -36,6 +38,10 @@ export interface SimulationOptions {
    * them as decided call events. `ringdown sim --levels`; what `ringdown device` is compared with.
    */
   levels?: boolean;
+  /** The audio `say:FILE@S` puts on the line (8 kHz samples), by FILE; unknown names are an error event. */
+  voices?: (file: string) => Int16Array | undefined;
+  /** Where Record writes (default: a new store in memory, returned in the result). */
+  recordings?: MemoryRecordings;
 }
 
 /** How long a scripted flash opens the loop when played as levels (boards/lin/scripted-caller.ts). */
@@ -48,6 +54,8 @@ export interface SimulationResult {
   rings: SimRinger['log'];
   /** Virtual time at which the run ended: the `t` of the final `end` event. */
   endMs: number;
+  /** What Record kept. */
+  recordings: MemoryRecordings;
 }
 
 /** Timer firings a run may take before it is stopped as runaway. */
@@ -65,6 +73,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const hook = new SimHook(clock, options.ringLagMs ?? 0);
   const dtmf = new SimDtmf(clock);
   const ringer = new SimRinger(clock, (ringing) => (hook.ringing = ringing));
+  const audioIn = new SimAudioInput(clock);
+  const recordings = options.recordings ?? new MemoryRecordings();
   const trace: TraceEvent[] = [];
   const record = (event: TraceEvent): void => {
     trace.push(event);
@@ -82,6 +92,8 @@ export function simulate(options: SimulationOptions): SimulationResult {
     hook,
     dtmf,
     ringer,
+    audioIn,
+    recordings,
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
     ...(options.ringMenu !== undefined ? { ringMenu: options.ringMenu } : {}),
     ...(options.triggers !== undefined ? { triggers: options.triggers } : {}),
@@ -113,6 +125,11 @@ export function simulate(options: SimulationOptions): SimulationResult {
           hook.set(false);
           clock.schedule(event.ms, () => hook.set(true));
           return;
+        case 'say': {
+          const voice = options.voices?.(event.file);
+          if (voice !== undefined) return audioIn.say(voice);
+          return record({ t: clock.now(), type: 'error', message: `no audio for say:${event.file}` });
+        }
       }
     });
   }
@@ -128,5 +145,5 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const endMs = clock.now();
   for (const segment of audio.segments) if (segment.end === undefined) segment.end = endMs;
   record({ t: endMs, type: 'end' });
-  return { trace, audio: audio.segments, rings: ringer.log, endMs };
+  return { trace, audio: audio.segments, rings: ringer.log, endMs, recordings };
 }

@@ -9,6 +9,8 @@ import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';
 import { encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { recordingName, RecordingSession } from '../src/engine/recording.js';
+import { MemoryStore } from '../src/calllog/memory-store.js';
+import { FlashRecordings } from '../src/recordings/flash-recordings.js';
 
 function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
@@ -155,4 +157,35 @@ t.test('simulated input: every sample in exactly one frame, stop delivers the pa
   t.same(got.slice(40, 42), [1, 2]);
   t.equal(got[40 + 799], 800);
   t.equal(got[40 + 800], 0);
+});
+
+t.test('ringdown recordings: a flash dump (complete and cut-short recordings) and a folder of WAVs', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const store = new MemoryStore(4096, 16);
+  const flash = new FlashRecordings(store);
+  const message = Int16Array.from({ length: 12_000 }, (_, i) => ((i * 31) % 3000) - 1500);
+  const kept = flash.open('msg-1');
+  kept.append(message);
+  kept.close();
+  const cut = flash.open('msg-2');
+  cut.append(message.subarray(0, 5000));
+  cut.flush();
+  cut.append(message.subarray(5000, 6000)); // not flushed: lost with the power
+  const dump = join(dir, 'rec.bin');
+  writeFileSync(dump, store.bytes);
+  const out = join(dir, 'out');
+  const r = ringdown('recordings', dump, '--out', out);
+  t.equal(r.code, 0, r.err);
+  t.equal(r.out, 'msg-1  1.500 s  complete\nmsg-2  0.625 s  unfinished (cut short: its flushed blocks)\n2 recordings in 16 sectors of 4096 bytes\n');
+  t.same(samplesOf(join(out, 'msg-1.wav')), message);
+  t.same(samplesOf(join(out, 'msg-2.wav')), message.subarray(0, 5000));
+  const listed = ringdown('recordings', out);
+  t.equal(listed.code, 0, listed.err);
+  t.equal(listed.out, `msg-1  1.500 s  8000 Hz\nmsg-2  0.625 s  8000 Hz\n2 recordings in ${out}\n`);
+  const odd = join(dir, 'odd.bin');
+  writeFileSync(odd, new Uint8Array(5000));
+  const bad = ringdown('recordings', odd);
+  t.equal(bad.code, 1);
+  t.match(bad.err, /5000 bytes is not a whole number of 4096-byte sectors/);
+  t.equal(ringdown('recordings').code, 2);
 });

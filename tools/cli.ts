@@ -6,6 +6,7 @@ import { runDevice } from './device.js';
 import { runDtmf } from './dtmf.js';
 import { runGraph } from './graph.js';
 import { runLog } from './log.js';
+import { runRecordings } from './recordings.js';
 import { runSim } from './sim.js';
 import { runStudio } from './studio/server.js';
 import { runTui } from './tui/main.js';
@@ -20,7 +21,8 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
   graph: { run: runGraph, help: 'graph MENU.xml [--out FILE.svg]   draw the menu as a flow diagram (SVG)' },
   log: { run: runLog, help: 'log DUMP.bin [--sector BYTES] [--jsonl]   print the call log from a dump of its flash region' },
-  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
+  recordings: { run: runRecordings, help: 'recordings DUMP.bin|DIR [--sector BYTES] [--out DIR]   list the recordings of a flash dump (or a folder of WAVs); --out writes them as WAVs' },
+  sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE] [--recordings DIR]   run a call in virtual time' },
   studio: { run: runStudio, help: 'studio [MENU.xml] [--clips DIR] [--port N]   a local page: edit the menu, see its flow, call it, hear it' },
   tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },
 };

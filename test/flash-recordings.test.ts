@@ -1,7 +1,7 @@
 import t from 'tap';
 import type { RecordingWriter } from '../hal/recordings.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
-import { FlashRecordings, readRecordingSamples, readStoredRecordings } from '../src/recordings/flash-recordings.js';
+import { FlashRecordings, readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 import { FailingStore, PowerCut } from './power-cut.js';
 
 /** Distinct samples for recording `r`, negative ones included. */

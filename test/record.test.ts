@@ -10,7 +10,7 @@ import { VirtualClock } from '../boards/sim/virtual-clock.js';
 import { encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { recordingName, RecordingSession } from '../src/engine/recording.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
-import { FlashRecordings } from '../src/recordings/flash-recordings.js';
+import { FlashRecordings } from '../src/calllog/flash-recordings.js';
 
 function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });

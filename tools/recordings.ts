@@ -1,6 +1,6 @@
 /**
  * `ringdown recordings DUMP.bin|DIR [--sector BYTES] [--out DIR]`: lists the recordings in a dump
- * of the recordings' flash region (`src/recordings/flash-recordings.ts`), or the WAVs a folder
+ * of the recordings' flash region (`src/calllog/flash-recordings.ts`), or the WAVs a folder
  * holds (`sim --recordings DIR`), with their lengths. `--out DIR` writes a dump's recordings as
  * 8 kHz WAVs, their headers made from the lengths read back from the blocks.
  */
@@ -8,7 +8,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWavInfo } from '../src/audio/wav.js';
-import { readRecordingSamples, readStoredRecordings } from '../src/recordings/flash-recordings.js';
+import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 import { escapeControls, readDump } from './log.js';
 import { readRegularFile } from './read-file.js';
 import { MAX_SAY_BYTES, writeRecordings } from './sim.js';

@@ -73,7 +73,14 @@ export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int
  * written block by block (constant memory); a run longer than MAX_RECORDING_MS is refused before
  * anything is written. False when nothing was written (the message went to `err`).
  */
-export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): boolean {
+export function writeCallWav(
+  file: string,
+  segments: readonly AudioSegment[],
+  endMs: number,
+  clipDir: string | undefined,
+  err: (line: string) => void,
+  recorded?: ReadonlyMap<string, Int16Array>,
+): boolean {
   const tooLong = recordingTooLong(endMs);
   if (tooLong !== undefined) {
     err(`${file}: error: ${tooLong}; nothing written (hint: end the run sooner with --until)`);
@@ -82,7 +89,8 @@ export function writeCallWav(file: string, segments: readonly AudioSegment[], en
   const cache = new Map<string, Int16Array | undefined>();
   const clip = (name: string): Int16Array | undefined => {
     if (cache.has(name)) return cache.get(name);
-    let samples: Int16Array | undefined;
+    let samples: Int16Array | undefined = recorded?.get(name);
+    if (samples !== undefined) return samples;
     const path = clipDir !== undefined && clipNameProblem(name) === undefined ? join(clipDir, `${name}.wav`) : undefined;
     if (path !== undefined && existsSync(path)) {
       const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
@@ -206,7 +214,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });
-  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err)) return 1;
+  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings)) return 1;
   if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, err)) return 1;
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);

@@ -67,14 +67,26 @@ const MAX_FIRINGS = 1_000_000;
  */
 export function simulate(options: SimulationOptions): SimulationResult {
   const clock = new VirtualClock();
-  const audio = new SimAudio(clock, (clip) => options.clips.lengthOf(clip));
+  const recordings = options.recordings ?? new MemoryRecordings();
+  // A clip that names a kept recording (`Record clip="greeting"`, or a message) plays the recording.
+  const recorded = new Map<string, number>();
+  const clips: SimulationOptions['clips'] = {
+    resolve: (text, clip) => {
+      const samples = clip !== undefined ? recordings.recordings.get(clip) : undefined;
+      if (clip === undefined || samples === undefined) return options.clips.resolve(text, clip);
+      const ms = Math.round(samples.length / 8);
+      recorded.set(clip, ms);
+      return { clip, ms };
+    },
+    lengthOf: (clip) => recorded.get(clip) ?? options.clips.lengthOf(clip),
+  };
+  const audio = new SimAudio(clock, (clip) => clips.lengthOf(clip));
   const line = new SimLineFeed(clock);
   const outputs = new SimOutputs(clock);
   const hook = new SimHook(clock, options.ringLagMs ?? 0);
   const dtmf = new SimDtmf(clock);
   const ringer = new SimRinger(clock, (ringing) => (hook.ringing = ringing));
   const audioIn = new SimAudioInput(clock);
-  const recordings = options.recordings ?? new MemoryRecordings();
   const trace: TraceEvent[] = [];
   const record = (event: TraceEvent): void => {
     trace.push(event);
@@ -85,7 +97,7 @@ export function simulate(options: SimulationOptions): SimulationResult {
     clock,
     audio,
     line,
-    clips: options.clips,
+    clips,
     profile: options.profile ?? NORTH_AMERICA,
     trace: record,
     outputs,

@@ -57,7 +57,7 @@ export class VoiceDetector {
     for (let i = 0; i < samples.length; i++) {
       const s = samples[i]!;
       this.sum += s * s;
-      if (++this.filled === n) this.window();
+      if (++this.filled === n) this.closeWindow();
     }
   }
 
@@ -76,7 +76,7 @@ export class VoiceDetector {
     return this.silent;
   }
 
-  private window(): void {
+  private closeWindow(): void {
     const loud = this.sum >= this.thresholdEnergy;
     this.sum = 0;
     this.filled = 0;

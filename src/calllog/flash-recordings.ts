@@ -19,7 +19,7 @@
  */
 import type { ByteStore } from '../../hal/storage.js';
 import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
-import { RingLog, scanFrames } from '../calllog/ring-log.js';
+import { RingLog, scanFrames } from './ring-log.js';
 
 const OPEN = 1;
 const AUDIO = 2;

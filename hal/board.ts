@@ -1,9 +1,11 @@
 import type { AudioPlayer } from './audio.js';
+import type { AudioInput } from './audio-in.js';
 import type { Clock } from './clock.js';
 import type { DtmfReceiver } from './dtmf.js';
 import type { HookSwitch } from './hook.js';
 import type { LineFeed } from './line-feed.js';
 import type { DigitalOutputs } from './outputs.js';
+import type { RecordingStore } from './recordings.js';
 import type { Ringer } from './ringer.js';
 import type { ByteStore } from './storage.js';
 
@@ -21,6 +23,10 @@ export interface Board {
   outputs: DigitalOutputs;
   /** Flash region for the call log, when the board has one (a `calllog` partition). */
   storage?: ByteStore;
+  /** The caller's audio, for `<Record>` (and the software DTMF receiver's input), when the board has it. */
+  audioIn?: AudioInput;
+  /** Where `<Record>` writes, when the board has somewhere (without both, Record is skipped with an error). */
+  recordings?: RecordingStore;
   /** A ring trigger input (the doorbell button): the entry sets `onPress` to ring the phone. */
   bell?: { onPress: (() => void) | undefined };
   /**

@@ -94,7 +94,7 @@ t.test('sim: without --clip-ms and clips, lengths are estimated with a warning',
 t.test('sim: bad arguments and bad menus', async (t) => {
   const bad = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', 'offhook@0 lift@2');
   t.equal(bad.code, 2);
-  t.equal(bad.err, "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring or ring:NAME\n");
+  t.equal(bad.err, "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring, ring:NAME or say:FILE\n");
   const time = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', '1@soon');
   t.equal(time.err, 'ringdown sim: --events: event 1 \'1@soon\': "soon" is not a number of seconds (a plain decimal such as 7 or 7.5)\n');
   const malformed = ringdown('sim', 'examples/ozeki/third-party-detailed.xml');

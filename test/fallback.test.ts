@@ -45,7 +45,7 @@ t.test('loadMenuOrFallback: a good menu runs; a bad, empty or missing one gives 
   t.match(bad.fault, { kind: 'invalid', errors: 1, message: /^third\.xml:\d+:\d+: error: value of attribute 'CallId' must be quoted/ });
 
   const checks = loadMenuOrFallback({ text: '<Response>\n  <Wait>1</Wait>\n  <Delay>x</Delay>\n</Response>' });
-  t.match(checks.fault, { kind: 'invalid', errors: 2, message: 'menu.xml:2:3: error: unknown command <Wait> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output)' });
+  t.match(checks.fault, { kind: 'invalid', errors: 2, message: 'menu.xml:2:3: error: unknown command <Wait> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output, Record)' });
 
   t.same(loadMenuOrFallback({ text: undefined, file: '/flash/menu.xml' }).fault, { kind: 'missing', message: '/flash/menu.xml: no menu', errors: 0 });
   t.match(loadMenuOrFallback({ text: '' }).fault, { kind: 'invalid', message: 'menu.xml:1:1: error: no root element: the document is empty' });

@@ -117,7 +117,7 @@ export const mutation: fc.Arbitrary<(text: string) => string> = fc.oneof(
       return s.replace('<Response>', `<Response>${`<${open}>`.repeat(n)}<Speak>deep</Speak>${close.repeat(n)}`);
     }),
   fc
-    .tuple(fraction, fc.constantFrom('<Transfer/>', '<Wait>2</Wait>', '<Forward>100</Forward>', '<speak>hi</speak>', '<Record/>', '<x:Speak/>'))
+    .tuple(fraction, fc.constantFrom('<Transfer/>', '<Wait>2</Wait>', '<Forward>100</Forward>', '<speak>hi</speak>', '<Conference/>', '<x:Speak/>'))
     .map(([f, cmd]) => (s: string) => {
       const lines = s.split('\n');
       const at = Math.floor(f * lines.length);

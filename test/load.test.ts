@@ -8,7 +8,7 @@ function problems(body: string, limits = DEFAULT_LIMITS): string[] {
 }
 
 t.test('unknown and unsupported commands', async (t) => {
-  t.same(problems('<Wait>1</Wait>'), ['m.xml:2:1: error: unknown command <Wait> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output)']);
+  t.same(problems('<Wait>1</Wait>'), ['m.xml:2:1: error: unknown command <Wait> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output, Record)']);
   t.same(problems('<speak>Hi</speak>'), [
     'm.xml:2:1: error: unknown command <speak> (hint: did you mean <Speak>? element names are case-sensitive)',
   ]);
@@ -193,7 +193,7 @@ t.test('limits cannot be bypassed: split text, Play Repeat, clip names', async (
 
 t.test('element names that are JavaScript object properties are unknown commands', async (t) => {
   for (const name of ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty']) {
-    t.same(problems(`<${name}/>`), [`m.xml:2:1: error: unknown command <${name}> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output)`], name);
+    t.same(problems(`<${name}/>`), [`m.xml:2:1: error: unknown command <${name}> (hint: commands are Delay, Speak, Play, UserInput, Hangup, Output, Record)`], name);
   }
 });
 
@@ -210,4 +210,39 @@ t.test('Response TimeLimit: the longest call, 600 s unless the menu says, at mos
   t.same(loadMenu('<Response TimeLimit="forever"/>').diagnostics.map((d) => `${d.line}:${d.col} ${d.message}`), [
     '1:11 TimeLimit must be a number of seconds, got "forever"',
   ]);
+});
+
+t.test('Record: Ozeki attributes case-insensitive, ours, defaults', async (t) => {
+  t.match(loadMenu('<Response><Record/></Response>').menu, {
+    commands: [{ kind: 'record', maxMs: 60_000, inactivityMs: 5000, finishDigits: '#', file: 'rec-{n}', clip: false, beep: false }],
+  });
+  const menu = loadMenu('<Response><Record duration="180" INACTIVITY="2.5" finishdigits="*#" format="WAV" file="msg-{n}" Beep="true"/></Response>').menu;
+  t.match(menu, { commands: [{ kind: 'record', maxMs: 180_000, inactivityMs: 2500, finishDigits: '*#', file: 'msg-{n}', clip: false, beep: true }] });
+  t.match(loadMenu('<Response><Record clip="greeting" FinishDigits="" Inactivity="0"/></Response>').menu, {
+    commands: [{ kind: 'record', file: 'greeting', clip: true, finishDigits: '', inactivityMs: 0 }],
+  });
+  t.same(problems('<Record FinishedUrl="http://x/done"/>'), [
+    'm.xml:2:9: warning: FinishedUrl is never called: this offline device has no server (hint: the recording stays on the device; remove FinishedUrl)',
+  ]);
+});
+
+t.test('Record: positioned errors for bad values', async (t) => {
+  t.same(problems('<Record Duration="long"/>'), ['m.xml:2:9: error: Duration must be a number of seconds, got "long" (hint: for example 1.5)']);
+  t.same(problems('<Record Duration="0"/>'), ['m.xml:2:9: error: Duration must be more than 0 s']);
+  t.same(problems('<Record Duration="7200"/>'), ['m.xml:2:9: error: Duration of 7200 s is longer than the limit of 3600 s']);
+  t.same(problems('<Record Inactivity="-1"/>'), ['m.xml:2:9: error: Inactivity must be a number of seconds, got "-1" (hint: for example 1.5)']);
+  t.same(problems('<Record FinishDigits="1x"/>'), ['m.xml:2:9: error: FinishDigits "1x" must be phone keys (hint: any of 0-9 * # A B C D, or "" for none)']);
+  t.same(problems('<Record Format="mp3"/>'), ['m.xml:2:9: error: Format "mp3" is not one this device records (hint: write Format="wav" (8 kHz 16-bit mono))']);
+  t.same(problems('<Record file="../x-{n}"/>'), [
+    'm.xml:2:9: error: file "../x-{n}" must be a name without a folder or extension, with at most one {n} (hint: for example file="msg-{n}")',
+  ]);
+  t.same(problems('<Record file="a-{n}-{n}"/>'), [
+    'm.xml:2:9: error: file "a-{n}-{n}" must be a name without a folder or extension, with at most one {n} (hint: for example file="msg-{n}")',
+  ]);
+  t.same(problems('<Record clip="a/b"/>'), ['m.xml:2:9: error: clip name "a/b" must be a file name without a folder (hint: letters, digits, _ . -)']);
+  t.same(problems('<Record file="m" clip="g"/>'), [
+    'm.xml:2:18: error: <Record> takes file or clip, not both (hint: file="msg-{n}" keeps every message; clip="greeting" replaces a clip)',
+  ]);
+  t.same(problems('<Record beep="yes"/>'), ['m.xml:2:9: error: beep must be true or false, got "yes"']);
+  t.same(problems('<Record>hello</Record>'), ['m.xml:2:1: error: <Record> takes no text']);
 });

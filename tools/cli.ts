@@ -12,6 +12,7 @@ import { DEVICE_HELP, runDevice } from './device.js';
 import { DTMF_HELP, runDtmf } from './dtmf.js';
 import { GRAPH_HELP, runGraph } from './graph.js';
 import { LOG_HELP, runLog } from './log.js';
+import { RECORDINGS_HELP, runRecordings } from './recordings.js';
 import { runSim, SIM_HELP } from './sim.js';
 import { runStudio, STUDIO_HELP } from './studio/server.js';
 import { runTui, TUI_HELP } from './tui/main.js';
@@ -25,6 +26,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; help: string }> 
   clips: { run: runClips, summary: 'make the clip folder (recordings converted, else speech synthesized)', help: CLIPS_HELP },
   dtmf: { run: runDtmf, summary: 'decode the keys in a WAV, or encode keys as a WAV', help: DTMF_HELP },
   log: { run: runLog, summary: 'print the call log from a dump of its flash region', help: LOG_HELP },
+  recordings: { run: runRecordings, summary: 'list and extract recordings from a flash dump or a folder', help: RECORDINGS_HELP },
   studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_HELP },
   graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_HELP },
   device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },

@@ -63,6 +63,28 @@ function entryLine({ seq, entry }: StoredEntry): string {
   return `#${seq} call start=${seconds(entry.startMs)} answer=${entry.answer} keys=${keys} path=${path} end=${entry.end} duration=${seconds(entry.durationMs)}`;
 }
 
+/**
+ * Reads a dump of a flash region of `sectorText`-byte sectors for `ringdown COMMAND`; the exit
+ * code (2: a bad option, 1: an unusable file) after saying why, when it cannot.
+ */
+export function readDump(command: string, file: string, sectorText: string | undefined, err: (line: string) => void): { store: MemoryStore; bytes: Uint8Array; sector: number } | number {
+  const sector = Number(sectorText);
+  if (!Number.isInteger(sector) || sector < 64) {
+    err(`ringdown ${command}: --sector ${sectorText}: expected the flash erase size in bytes, e.g. 4096`);
+    return 2;
+  }
+  const bytes = readRegularFile(file, MAX_DUMP_BYTES, 'a flash dump');
+  if (!(bytes instanceof Uint8Array)) {
+    err(`ringdown ${command}: ${escapeControls(file)}: ${bytes.problem}`);
+    return 1;
+  }
+  if (bytes.length === 0 || bytes.length % sector !== 0) {
+    err(`ringdown ${command}: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
+    return 1;
+  }
+  return { store: new MemoryStore(sector, bytes), bytes, sector };
+}
+
 export function runLog(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -74,21 +96,10 @@ export function runLog(argv: string[], out: (line: string) => void, err: (line: 
     err(LOG_USAGE);
     return 2;
   }
-  const sector = Number(values.sector);
-  if (!Number.isInteger(sector) || sector < 64) {
-    err(`ringdown log: --sector ${values.sector}: expected the flash erase size in bytes, e.g. 4096`);
-    return 2;
-  }
-  const bytes = readRegularFile(file, MAX_DUMP_BYTES, 'a flash dump');
-  if (!(bytes instanceof Uint8Array)) {
-    err(`ringdown log: ${escapeControls(file)}: ${bytes.problem}`);
-    return 1;
-  }
-  if (bytes.length === 0 || bytes.length % sector !== 0) {
-    err(`ringdown log: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
-    return 1;
-  }
-  const entries = readEntries(new MemoryStore(sector, bytes));
+  const dump = readDump('log', file, values.sector, err);
+  if (typeof dump === 'number') return dump;
+  const { bytes, sector } = dump;
+  const entries = readEntries(dump.store);
   for (const e of entries) out(values.jsonl === true ? jsonEntry(e) : formatEntry(e));
   if (values.jsonl !== true) {
     const range = entries.length > 0 ? ` (#${entries[0]!.seq} to #${entries.at(-1)!.seq})` : '';

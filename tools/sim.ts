@@ -1,8 +1,8 @@
 /**
  * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
- * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE]`.
+ * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE] [--recordings DIR]`.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Menu } from '../src/ozml/menu.js';
@@ -15,6 +15,7 @@ import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { simulate } from '../boards/sim/simulate.js';
 import type { TraceEvent } from '../src/engine/trace.js';
+import type { SimEvent } from '../boards/sim/events.js';
 import { profileNamed } from '../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
@@ -26,7 +27,45 @@ export { formatTraceLine } from './trace-line.js';
 import { formatTraceLine } from './trace-line.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE] [--recordings DIR]';
+
+/** The largest caller WAV `say:FILE` reads: 4 hours at 8 kHz, like the WAVs this tool writes. */
+export const MAX_SAY_BYTES = 4 * 3600 * 8000 * 2 + 44;
+
+/**
+ * The caller's audio for each `say:FILE` event: an 8 kHz 16-bit mono WAV (the device's format),
+ * read once per file. A message naming the file when one cannot be used.
+ */
+export function readVoices(events: readonly SimEvent[]): Map<string, Int16Array> | string {
+  const voices = new Map<string, Int16Array>();
+  for (const event of events) {
+    if (event.what !== 'say' || voices.has(event.file)) continue;
+    const bytes = readRegularFile(event.file, MAX_SAY_BYTES, 'a caller WAV');
+    const wav = bytes instanceof Uint8Array ? readWavSamples(bytes) : bytes.problem;
+    const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
+    if (problem !== undefined || typeof wav === 'string') return `${event.file}: error: ${problem ?? ''} (say:FILE takes an 8 kHz 16-bit mono WAV)`;
+    voices.set(event.file, wav.samples);
+  }
+  return voices;
+}
+
+/** Writes each recording as DIR/NAME.wav; false (with a message) when one cannot be written. */
+export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int16Array>, err: (line: string) => void): boolean {
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    err(`${dir}: cannot make the folder: ${e instanceof Error ? e.message : String(e)}`);
+    return false;
+  }
+  for (const [name, samples] of recordings) {
+    const problem = writeWavFile(join(dir, `${name}.wav`), samples.length, [samples]);
+    if (problem !== undefined) {
+      err(problem);
+      return false;
+    }
+  }
+  return true;
+}
 
 export const SIM_HELP = `${SIM_USAGE}
 
@@ -57,7 +96,14 @@ example:
  * written block by block (constant memory); a run longer than MAX_RECORDING_MS is refused before
  * anything is written. False when nothing was written (the message went to `err`).
  */
-export function writeCallWav(file: string, segments: readonly AudioSegment[], endMs: number, clipDir: string | undefined, err: (line: string) => void): boolean {
+export function writeCallWav(
+  file: string,
+  segments: readonly AudioSegment[],
+  endMs: number,
+  clipDir: string | undefined,
+  err: (line: string) => void,
+  recorded?: ReadonlyMap<string, Int16Array>,
+): boolean {
   const tooLong = recordingTooLong(endMs);
   if (tooLong !== undefined) {
     err(`${file}: error: ${tooLong}; nothing written (hint: end the run sooner with --until)`);
@@ -66,7 +112,8 @@ export function writeCallWav(file: string, segments: readonly AudioSegment[], en
   const cache = new Map<string, Int16Array | undefined>();
   const clip = (name: string): Int16Array | undefined => {
     if (cache.has(name)) return cache.get(name);
-    let samples: Int16Array | undefined;
+    let samples: Int16Array | undefined = recorded?.get(name);
+    if (samples !== undefined) return samples;
     const path = clipDir !== undefined && clipNameProblem(name) === undefined ? join(clipDir, `${name}.wav`) : undefined;
     if (path !== undefined && existsSync(path)) {
       const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
@@ -128,6 +175,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       'ring-menu': { type: 'string' },
       trigger: { type: 'string', multiple: true },
       levels: { type: 'boolean' },
+      recordings: { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -142,6 +190,11 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     return 2;
   }
   const { events, profile, fixedMs, untilMs } = options;
+  const voices = readVoices(events);
+  if (typeof voices === 'string') {
+    err(voices);
+    return 1;
+  }
   const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
   for (const d of diagnostics) err(formatDiagnostic(file, d));
   if (menu === undefined || hasErrors(diagnostics)) return 1;
@@ -180,10 +233,12 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     onTrace: print,
     triggers,
     levels: values.levels === true,
+    voices: (name) => voices.get(name),
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });
-  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err)) return 1;
+  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings)) return 1;
+  if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, err)) return 1;
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
   }

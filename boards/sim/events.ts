@@ -7,7 +7,9 @@ export type SimEvent =
   /** The loop opened for `ms` (a flash, or a hang-up and a new lift), through the state machine. */
   | { at: number; what: 'break'; ms: number }
   /** A ring trigger fires (`ring` is the plain incoming ring). */
-  | { at: number; what: 'ring'; trigger: string };
+  | { at: number; what: 'ring'; trigger: string }
+  /** The caller starts saying the audio of `file` (a WAV for `ringdown sim`, a named voice in scenarios). */
+  | { at: number; what: 'say'; file: string };
 
 const KEY = /^[0-9*#A-D]$/;
 
@@ -57,13 +59,18 @@ function parseWhat(what: string, at: number): SimEvent | string {
     if (TRIGGER.test(arg)) return { at, what: 'ring', trigger: arg };
     return `'${arg}' is not a trigger name (letters, digits, _ or -)`;
   }
-  return `'${what}' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring or ring:NAME`;
+  if (head === 'say' && colon >= 0) {
+    if (arg !== '') return { at, what: 'say', file: arg };
+    return 'say: names no file (say:FILE.wav@S)';
+  }
+  return `'${what}' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring, ring:NAME or say:FILE`;
 }
 
 /**
  * Parses `--events`: tokens `WHAT@SECONDS` separated by white space, WHAT being `offhook`,
  * `onhook`, `flash`, a key `0-9 * # A B C D`, `dial:N` (rotary digit N as hook pulses),
- * `break:MS` (the loop open for MS ms), `ring` or `ring:NAME` (a ring trigger). Returns the
+ * `break:MS` (the loop open for MS ms), `ring` or `ring:NAME` (a ring trigger), `say:FILE` (the
+ * caller's voice from FILE starts). Returns the
  * events in time order (ties keep their written order) or a message naming the bad token.
  */
 export function parseEvents(text: string): SimEvent[] | string {

@@ -7,6 +7,8 @@ import type { Menu } from '../../src/ozml/menu.js';
 import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import type { SimEvent } from './events.js';
 import { SimAudio, type AudioSegment } from './sim-audio.js';
+import { SimAudioInput } from './sim-audio-in.js';
+import { MemoryRecordings } from './sim-recordings.js';
 import { SimDtmf } from './sim-dtmf.js';
 import { SimHook } from './sim-hook.js';
 import { SimRinger } from './sim-ringer.js';
@@ -36,6 +38,10 @@ export interface SimulationOptions {
    * them as decided call events. `ringdown sim --levels`; what `ringdown device` is compared with.
    */
   levels?: boolean;
+  /** The audio `say:FILE@S` puts on the line (8 kHz samples), by FILE; unknown names are an error event. */
+  voices?: (file: string) => Int16Array | undefined;
+  /** Where Record writes (default: a new store in memory, returned in the result). */
+  recordings?: MemoryRecordings;
 }
 
 /** How long a scripted flash opens the loop when played as levels (boards/lin/scripted-caller.ts). */
@@ -48,6 +54,8 @@ export interface SimulationResult {
   rings: SimRinger['log'];
   /** Virtual time at which the run ended: the `t` of the final `end` event. */
   endMs: number;
+  /** What Record kept. */
+  recordings: MemoryRecordings;
 }
 
 /** Timer firings a run may take before it is stopped as runaway. */
@@ -59,12 +67,26 @@ const MAX_FIRINGS = 1_000_000;
  */
 export function simulate(options: SimulationOptions): SimulationResult {
   const clock = new VirtualClock();
-  const audio = new SimAudio(clock, (clip) => options.clips.lengthOf(clip));
+  const recordings = options.recordings ?? new MemoryRecordings();
+  // A clip that names a kept recording (`Record clip="greeting"`, or a message) plays the recording.
+  const recorded = new Map<string, number>();
+  const clips: SimulationOptions['clips'] = {
+    resolve: (text, clip) => {
+      const samples = clip !== undefined ? recordings.recordings.get(clip) : undefined;
+      if (clip === undefined || samples === undefined) return options.clips.resolve(text, clip);
+      const ms = Math.round(samples.length / 8);
+      recorded.set(clip, ms);
+      return { clip, ms };
+    },
+    lengthOf: (clip) => recorded.get(clip) ?? options.clips.lengthOf(clip),
+  };
+  const audio = new SimAudio(clock, (clip) => clips.lengthOf(clip));
   const line = new SimLineFeed(clock);
   const outputs = new SimOutputs(clock);
   const hook = new SimHook(clock, options.ringLagMs ?? 0);
   const dtmf = new SimDtmf(clock);
   const ringer = new SimRinger(clock, (ringing) => (hook.ringing = ringing));
+  const audioIn = new SimAudioInput(clock);
   const trace: TraceEvent[] = [];
   const record = (event: TraceEvent): void => {
     trace.push(event);
@@ -75,13 +97,15 @@ export function simulate(options: SimulationOptions): SimulationResult {
     clock,
     audio,
     line,
-    clips: options.clips,
+    clips,
     profile: options.profile ?? NORTH_AMERICA,
     trace: record,
     outputs,
     hook,
     dtmf,
     ringer,
+    audioIn,
+    recordings,
     ...(options.limits !== undefined ? { limits: options.limits } : {}),
     ...(options.ringMenu !== undefined ? { ringMenu: options.ringMenu } : {}),
     ...(options.triggers !== undefined ? { triggers: options.triggers } : {}),
@@ -113,6 +137,11 @@ export function simulate(options: SimulationOptions): SimulationResult {
           hook.set(false);
           clock.schedule(event.ms, () => hook.set(true));
           return;
+        case 'say': {
+          const voice = options.voices?.(event.file);
+          if (voice !== undefined) return audioIn.say(voice);
+          return record({ t: clock.now(), type: 'error', message: `no audio for say:${event.file}` });
+        }
       }
     });
   }
@@ -128,5 +157,5 @@ export function simulate(options: SimulationOptions): SimulationResult {
   const endMs = clock.now();
   for (const segment of audio.segments) if (segment.end === undefined) segment.end = endMs;
   record({ t: endMs, type: 'end' });
-  return { trace, audio: audio.segments, rings: ringer.log, endMs };
+  return { trace, audio: audio.segments, rings: ringer.log, endMs, recordings };
 }

@@ -33,38 +33,39 @@ export interface LogRecord {
   payload: Uint8Array;
 }
 
-interface SectorScan {
-  records: LogRecord[];
-  /** Offset within the sector after the last good frame. */
-  end: number;
-  /** True when every byte from `end` to the sector's end is erased. */
-  blankTail: boolean;
-}
-
-/** Reads one sector's good frames, oldest first. */
-function scanSector(store: ByteStore, index: number): SectorScan {
+/**
+ * Visits one sector's good frames in order: `visit(seq, payload)` gets a view of the payload that
+ * is valid only during the call (copy what you keep), so a scan holds one sector at a time.
+ */
+function scanSector(store: ByteStore, index: number, visit: (seq: number, payload: Uint8Array) => void): { end: number; blankTail: boolean; last: number | undefined } {
   const size = store.sectorSize;
   const bytes = store.read(index * size, size);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const records: LogRecord[] = [];
+  let last: number | undefined;
   let pos = 0;
   while (pos + FRAME_OVERHEAD <= size && bytes[pos] === MAGIC && bytes[pos + 1] === VERSION) {
     const length = view.getUint16(pos + 2, true);
     const end = pos + HEADER + length;
     if (end + TRAILER > size || view.getUint32(end, true) !== crc32(bytes, pos, end)) break;
-    records.push({ seq: view.getUint32(pos + 4, true), payload: bytes.slice(pos + HEADER, end) });
+    last = view.getUint32(pos + 4, true);
+    visit(last, bytes.subarray(pos + HEADER, end));
     pos = end + TRAILER;
   }
   let blankTail = true;
   for (let i = pos; i < size && blankTail; i++) blankTail = bytes[i] === 0xff;
-  return { records, end: pos, blankTail };
+  return { end: pos, blankTail, last };
+}
+
+/** Visits every good frame of a region, sector by sector (not in sequence order). */
+export function scanFrames(store: ByteStore, visit: (seq: number, payload: Uint8Array) => void): void {
+  const sectors = Math.floor(store.byteLength / store.sectorSize);
+  for (let s = 0; s < sectors; s++) scanSector(store, s, visit);
 }
 
 /** Every good record in a region, oldest first (by sequence number). */
 export function readRecords(store: ByteStore): LogRecord[] {
   const all: LogRecord[] = [];
-  const sectors = Math.floor(store.byteLength / store.sectorSize);
-  for (let s = 0; s < sectors; s++) all.push(...scanSector(store, s).records);
+  scanFrames(store, (seq, payload) => all.push({ seq, payload: payload.slice() }));
   return all.sort((a, b) => a.seq - b.seq);
 }
 
@@ -79,11 +80,12 @@ export class RingLog {
   constructor(private readonly store: ByteStore) {
     this.sectors = Math.floor(store.byteLength / store.sectorSize);
     if (this.sectors < 2) throw new RangeError('a ring log needs at least two sectors');
-    let newest: { seq: number; sector: number; scan: SectorScan } | undefined;
+    // Where the newest frame is: `end` is the offset after a sector's last good frame, `blankTail`
+    // whether every byte from there on is erased.
+    let newest: { seq: number; sector: number; scan: { end: number; blankTail: boolean } } | undefined;
     for (let s = 0; s < this.sectors; s++) {
-      const scan = scanSector(store, s);
-      const last = scan.records.at(-1);
-      if (last !== undefined && (newest === undefined || last.seq > newest.seq)) newest = { seq: last.seq, sector: s, scan };
+      const scan = scanSector(store, s, () => {});
+      if (scan.last !== undefined && (newest === undefined || scan.last > newest.seq)) newest = { seq: scan.last, sector: s, scan };
     }
     if (newest === undefined) return;
     this.nextSeq = (newest.seq + 1) >>> 0 || 1;

@@ -5,12 +5,15 @@
  * cancelled step can run later.
  */
 import type { AudioPlayer } from '../../hal/audio.js';
+import type { AudioInput } from '../../hal/audio-in.js';
+import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { ClipLibrary } from '../clips/catalog.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../ozml/menu.js';
-import type { Command, InputCase, Menu, OutputCommand, UserInputCommand } from '../ozml/menu.js';
+import type { Command, InputCase, Menu, OutputCommand, RecordCommand, UserInputCommand } from '../ozml/menu.js';
 import type { BoardOutputs } from './board-outputs.js';
-import type { TraceEntry } from './trace.js';
+import { BEEP_MS, BEEP_TONE, RECORD_SAMPLE_RATE, recordingName, RecordingSession } from './recording.js';
+import type { RecordEndReason, TraceEntry } from './trace.js';
 
 /** Why the menu hung up: a Hangup command, the end of the menu, an error, or the call's TimeLimit. */
 export type HangupReason = 'command' | 'end' | 'error' | 'limit';
@@ -24,6 +27,8 @@ export interface InterpreterContext {
    * pulses outlive the call and are shared by every call (see board-outputs.ts).
    */
   outputs?: BoardOutputs;
+  /** The caller's audio and where recordings go, when the board can record (else Record is skipped). */
+  recorder?: { input: AudioInput; store: RecordingStore };
   emit(entry: TraceEntry): void;
   /** The menu has hung up; the phone disconnects the line. Called at most once. */
   hangup(reason: HangupReason): void;
@@ -66,7 +71,23 @@ interface Frame {
   owner?: UserInputCommand;
 }
 
-type Pending = { kind: 'timer'; handle?: TimerHandle } | { kind: 'clip'; clip: string; bargeIn: boolean };
+/** A Record capturing: `ending` once it is being finished (its last frame may still come), `done` after. */
+interface RecordOp {
+  kind: 'record';
+  command: RecordCommand;
+  file: string;
+  session: RecordingSession;
+  writer: RecordingWriter;
+  input: AudioInput;
+  timer?: TimerHandle | undefined;
+  ending: boolean;
+}
+
+type Pending =
+  | { kind: 'timer'; handle?: TimerHandle }
+  | { kind: 'clip'; clip: string; bargeIn: boolean }
+  | { kind: 'beep'; handle?: TimerHandle }
+  | RecordOp;
 
 export class Interpreter {
   private stack: Frame[];
@@ -192,6 +213,79 @@ export class Interpreter {
       case 'userinput':
         this.startInput(command);
         return;
+      case 'record':
+        this.record(command);
+        return;
+    }
+  }
+
+  /** Record: the beep (when asked), then capture until an end; the menu goes on after it. */
+  private record(command: RecordCommand): void {
+    const { recorder, emit, audio, clock } = this.context;
+    if (recorder === undefined) {
+      emit({ type: 'error', message: 'this board cannot record; Record skipped' });
+      return;
+    }
+    if (!command.beep) {
+      this.startCapture(command, recorder);
+      return;
+    }
+    const op: Pending = { kind: 'beep' };
+    this.pending = op;
+    audio.playTone(BEEP_TONE);
+    emit({ type: 'tone', name: BEEP_TONE.name });
+    op.handle = clock.schedule(BEEP_MS, () =>
+      this.complete(op, () => {
+        audio.stop();
+        emit({ type: 'tone-stop', name: BEEP_TONE.name });
+        this.startCapture(command, recorder);
+      }),
+    );
+  }
+
+  private startCapture(command: RecordCommand, recorder: { input: AudioInput; store: RecordingStore }): void {
+    const { clock, emit } = this.context;
+    const file = command.clip ? command.file : recordingName(command.file, recorder.store.list());
+    const writer = recorder.store.open(file);
+    const op: RecordOp = {
+      kind: 'record',
+      command,
+      file,
+      session: new RecordingSession(writer, clock.now()),
+      writer,
+      input: recorder.input,
+      ending: false,
+    };
+    this.pending = op;
+    emit({ type: 'record-start', file });
+    op.timer = clock.schedule(command.maxMs, () => this.endRecord(op, 'duration'));
+    recorder.input.start((frame) => {
+      if (this.pending !== op && !op.ending) return;
+      op.session.frame(frame);
+      if (!op.ending && command.inactivityMs > 0 && op.session.silentMs >= command.inactivityMs) this.endRecord(op, 'inactivity');
+    });
+  }
+
+  /** A Record's own end (duration, inactivity, a finish key): then the menu goes on. */
+  private endRecord(op: RecordOp, reason: 'duration' | 'inactivity' | 'digit'): void {
+    this.complete(op, () => this.finishRecord(op, reason));
+  }
+
+  /** Stops capture and keeps the recording, or discards it when it never heard voice. */
+  private finishRecord(op: RecordOp, reason: RecordEndReason): void {
+    const { clock, emit } = this.context;
+    op.ending = true;
+    if (op.timer !== undefined) clock.cancel(op.timer);
+    op.timer = undefined;
+    op.input.stop();
+    op.ending = false;
+    const samples = op.session.finish(reason === 'digit');
+    emit({ type: 'record-end', file: op.file, reason, ms: Math.round((samples * 1000) / RECORD_SAMPLE_RATE) });
+    if (op.session.heardVoice) {
+      op.writer.close();
+    } else {
+      op.writer.discard();
+      emit({ type: 'record-discard', file: op.file });
     }
   }
 
@@ -265,6 +359,13 @@ export class Interpreter {
 
   private handleKey(key: string): boolean {
     if (this.finished) return false;
+    const recording = this.pending;
+    if (recording?.kind === 'record') {
+      if (!recording.command.finishDigits.includes(key)) return false;
+      this.endRecord(recording, 'digit');
+      return true;
+    }
+    if (recording?.kind === 'beep') return false;
     let level = this.stack.length - 1;
     while (level >= 0 && this.stack[level]!.input === undefined) level--;
     const pending = this.pending;
@@ -397,6 +498,13 @@ export class Interpreter {
     if (op.kind === 'clip') {
       this.context.audio.stop();
       this.context.emit({ type: 'play-cut', clip: op.clip, reason });
+    } else if (op.kind === 'record') {
+      // Keys never cut a recording short but through finishDigits (handleKey), so no barge-in here.
+      this.finishRecord(op, reason === 'barge-in' ? 'digit' : reason);
+    } else if (op.kind === 'beep') {
+      if (op.handle !== undefined) this.context.clock.cancel(op.handle);
+      this.context.audio.stop();
+      this.context.emit({ type: 'tone-stop', name: BEEP_TONE.name });
     } else if (op.handle !== undefined) {
       this.context.clock.cancel(op.handle);
     }

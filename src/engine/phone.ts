@@ -11,6 +11,8 @@
  * closes). Each event has its menu: lifting from idle runs `menu`, an answered ring the ring's.
  */
 import type { AudioPlayer } from '../../hal/audio.js';
+import type { AudioInput } from '../../hal/audio-in.js';
+import type { RecordingStore } from '../../hal/recordings.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../../hal/dtmf.js';
 import type { HookSwitch } from '../../hal/hook.js';
@@ -65,6 +67,9 @@ export interface PhoneOptions {
    */
   supervise?: boolean;
   onLineFault?: (fault: LineFault) => void;
+  /** The caller's audio and where `<Record>` writes; without both, Record is skipped with an error. */
+  audioIn?: AudioInput;
+  recordings?: RecordingStore;
   /** Told which command of the menu runs now (see InterpreterContext.running). */
   onCommand?: (command: Command) => void;
 }
@@ -296,6 +301,12 @@ export class Phone {
     const { clips } = this.options;
     const { clock, audio } = this.guarded;
     const outputs = this.outputs;
+    const { audioIn, recordings } = this.options;
+    // Frames reach the menu inside `guard`, like every other callback.
+    const recorder =
+      audioIn !== undefined && recordings !== undefined
+        ? { store: recordings, input: { start: (onFrame: Parameters<AudioInput['start']>[0]) => audioIn.start((f) => this.guard(() => onFrame(f))), stop: () => audioIn.stop() } }
+        : undefined;
     const interpreter = new Interpreter(
       menu,
       {
@@ -303,6 +314,7 @@ export class Phone {
         audio,
         clips,
         ...(outputs !== undefined ? { outputs } : {}),
+        ...(recorder !== undefined ? { recorder } : {}),
         emit: this.emit,
         hangup: (reason) => this.menuHungUp(interpreter, reason),
         ...(this.options.onCommand !== undefined ? { running: this.options.onCommand } : {}),

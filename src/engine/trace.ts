@@ -31,7 +31,13 @@ export type TraceEvent =
   | { t: number; type: 'ring-stop'; reason: 'answer' | 'bound' | 'busy' }
   | { t: number; type: 'idle' }
   | { t: number; type: 'line-fault'; input: 'dtmf' | 'hook'; fault: 'dtmf-stuck' | 'dtmf-chatter' | 'hook-chatter' | 'recovered' }
+  | { t: number; type: 'record-start'; file: string }
+  | { t: number; type: 'record-end'; file: string; reason: RecordEndReason; ms: number }
+  | { t: number; type: 'record-discard'; file: string }
   | { t: number; type: 'end' };
+
+/** Why a recording ended: its Duration, Inactivity, a FinishDigits key, the caller hanging up, the call's TimeLimit, a fault. */
+export type RecordEndReason = 'duration' | 'inactivity' | 'digit' | 'onhook' | 'limit' | 'fault';
 
 /** Distributes an event type over the union so `Omit` keeps each member's fields. */
 type WithoutTime<E> = E extends TraceEvent ? Omit<E, 't'> : never;

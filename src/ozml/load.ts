@@ -13,6 +13,7 @@ import {
   type InputCase,
   type Menu,
   type Position,
+  type RecordCommand,
   type UserInputCommand,
 } from './menu.js';
 import { parseXml, type XmlAttribute, type XmlElement } from './xml.js';
@@ -34,7 +35,16 @@ export const MAX_DIGITS = 32;
 /** Default pause allowed between the keys of a multi-digit entry: a rotary dial's 0 takes ~1 s. */
 export const DEFAULT_INTER_DIGIT_MS = 5000;
 
-const COMMANDS = ['Delay', 'Speak', 'Play', 'UserInput', 'Hangup', 'Output'];
+const COMMANDS = ['Delay', 'Speak', 'Play', 'UserInput', 'Hangup', 'Output', 'Record'];
+
+/** Record's longest `Duration` when the document does not say, in seconds. */
+export const DEFAULT_RECORD_SECONDS = 60;
+/** Record's `Inactivity` when the document does not say, in seconds. */
+export const DEFAULT_INACTIVITY_SECONDS = 5;
+/** Record's `FinishDigits` when the document does not say. */
+export const DEFAULT_FINISH_DIGITS = '#';
+/** Record's name pattern when neither `file` nor `clip` is given. */
+export const DEFAULT_RECORD_FILE = 'rec-{n}';
 
 /** Ozeki commands that exist but that a one-line offline device cannot carry out. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -44,7 +54,6 @@ const UNSUPPORTED: Readonly<Record<string, string>> = {
   Redirect: 'the menu is on the device and cannot be fetched from a URL',
   SendSms: 'the device has no SMS gateway',
   SendSMS: 'the device has no SMS gateway',
-  Record: 'the device has no recorder',
   Conference: 'the device has one line',
   Call: 'the device cannot place calls',
 };
@@ -215,6 +224,8 @@ class Loader {
         return this.hangup(element);
       case 'UserInput':
         return this.userInput(element);
+      case 'Record':
+        return this.record(element);
     }
     const reason = Object.hasOwn(UNSUPPORTED, element.name) ? UNSUPPORTED[element.name] : undefined;
     if (reason !== undefined) {
@@ -333,6 +344,87 @@ class Loader {
       const ms = this.seconds(pulse, pulse.value, 'pulse', 600);
       if (ms !== undefined) command.pulseMs = ms;
     }
+    return command;
+  }
+
+  /** Ozeki's Record with its attributes, and ours: file (name pattern), clip, beep. */
+  record(element: XmlElement): RecordCommand | undefined {
+    this.checkAttributes(element, ['Duration', 'Inactivity', 'FinishDigits', 'Format', 'FinishedUrl', 'file', 'clip', 'beep', 'Party']);
+    if (this.textOf(element) !== '') this.report('error', element, '<Record> takes no text');
+    let ok = true;
+    let maxMs = DEFAULT_RECORD_SECONDS * 1000;
+    const duration = this.attribute(element, 'Duration');
+    if (duration !== undefined) {
+      const ms = this.seconds(duration, duration.value, 'Duration');
+      if (ms === 0) {
+        this.report('error', duration, 'Duration must be more than 0 s');
+        ok = false;
+      } else if (ms === undefined) ok = false;
+      else maxMs = ms;
+    }
+    let inactivityMs = DEFAULT_INACTIVITY_SECONDS * 1000;
+    const inactivity = this.attribute(element, 'Inactivity');
+    if (inactivity !== undefined) {
+      const ms = this.seconds(inactivity, inactivity.value, 'Inactivity');
+      if (ms === undefined) ok = false;
+      else inactivityMs = ms;
+    }
+    let finishDigits = DEFAULT_FINISH_DIGITS;
+    const finish = this.attribute(element, 'FinishDigits');
+    if (finish !== undefined) {
+      const keys = finish.value.trim().toUpperCase();
+      if (!/^[0-9*#A-D]*$/.test(keys)) {
+        this.report('error', finish, `FinishDigits ${JSON.stringify(finish.value)} must be phone keys`, 'any of 0-9 * # A B C D, or "" for none');
+        ok = false;
+      } else finishDigits = keys;
+    }
+    const format = this.attribute(element, 'Format');
+    if (format !== undefined && format.value.trim().toLowerCase() !== 'wav') {
+      this.report('error', format, `Format ${JSON.stringify(format.value)} is not one this device records`, 'write Format="wav" (8 kHz 16-bit mono)');
+      ok = false;
+    }
+    const url = this.attribute(element, 'FinishedUrl');
+    if (url !== undefined) {
+      this.report('warning', url, 'FinishedUrl is never called: this offline device has no server', 'the recording stays on the device; remove FinishedUrl');
+    }
+    const fileAttribute = this.attribute(element, 'file');
+    const clipAttribute = this.attribute(element, 'clip');
+    let file = DEFAULT_RECORD_FILE;
+    if (fileAttribute !== undefined && clipAttribute !== undefined) {
+      this.report('error', clipAttribute, '<Record> takes file or clip, not both', 'file="msg-{n}" keeps every message; clip="greeting" replaces a clip');
+      ok = false;
+    } else if (clipAttribute !== undefined) {
+      file = clipAttribute.value.trim();
+      const problem = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file) ? this.clipNameProblem(file) : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`;
+      if (problem !== undefined) {
+        this.report('error', clipAttribute, problem, 'letters, digits, _ . -');
+        ok = false;
+      }
+    } else if (fileAttribute !== undefined) {
+      file = fileAttribute.value.trim();
+      const plain = file.replace('{n}', '1');
+      let problem: string | undefined;
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain)) problem = `file ${JSON.stringify(fileAttribute.value)} must be a name without a folder or extension, with at most one {n}`;
+      else problem = this.clipNameProblem(file.replace('{n}', '999999'));
+      if (problem !== undefined) {
+        this.report('error', fileAttribute, problem, 'for example file="msg-{n}"');
+        ok = false;
+      }
+    }
+    const beep = this.flag(element, 'beep', false);
+    if (!ok) return undefined;
+    const command: RecordCommand = {
+      kind: 'record',
+      maxMs,
+      inactivityMs,
+      finishDigits,
+      file,
+      clip: clipAttribute !== undefined,
+      beep,
+      line: element.line,
+      col: element.col,
+    };
+    if (url !== undefined) command.finishedUrl = url.value;
     return command;
   }
 

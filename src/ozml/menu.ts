@@ -76,7 +76,29 @@ export interface UserInputCommand extends Position {
   failed?: Command[];
 }
 
-export type Command = DelayCommand | SpeakCommand | HangupCommand | OutputCommand | UserInputCommand;
+/**
+ * Ozeki's Record: captures the caller's voice to a recording (or a clip menus play) until the
+ * longest duration, a silence, a finish key or the caller hanging up.
+ */
+export interface RecordCommand extends Position {
+  kind: 'record';
+  /** Longest recording (Ozeki `Duration`), in ms. */
+  maxMs: number;
+  /** Ends after this long without voice (Ozeki `Inactivity`), in ms; 0 never. */
+  inactivityMs: number;
+  /** Keys that end the recording (Ozeki `FinishDigits`); not recorded. '' when none. */
+  finishDigits: string;
+  /** The recording's name: a pattern where `{n}` becomes the next free number, or a clip name. */
+  file: string;
+  /** True when `file` is a clip name (`clip="greeting"`): menus play it, a new one replaces it. */
+  clip: boolean;
+  /** A beep first; capture starts when it ends. */
+  beep: boolean;
+  /** Ozeki's `FinishedUrl`: kept for the document's sake, never fetched (no server). */
+  finishedUrl?: string;
+}
+
+export type Command = DelayCommand | SpeakCommand | HangupCommand | OutputCommand | UserInputCommand | RecordCommand;
 
 export interface Menu {
   commands: Command[];

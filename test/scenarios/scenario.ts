@@ -18,7 +18,16 @@ export interface Scenario {
   clipMs: number;
   untilMs?: number;
   profile?: string;
+  /** What `say:NAME@S` events put on the line: a 440 Hz tone `ms` long at `amplitude` (of 32767). */
+  voices?: Record<string, { ms: number; amplitude: number }>;
   expect: TraceEvent[];
+}
+
+/** A scenario's voice: a 440 Hz sine at 8 kHz, as pure code so XS makes the same samples. */
+export function scenarioVoice(ms: number, amplitude: number): Int16Array {
+  const out = new Int16Array(ms * 8);
+  for (let i = 0; i < out.length; i++) out[i] = Math.round(amplitude * Math.sin((2 * Math.PI * 440 * i) / 8000));
+  return out;
 }
 
 /** Runs a scenario on the simulated board; `menuText` is the menu file's contents. */
@@ -38,6 +47,10 @@ export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] 
     clips: new SimClipLibrary({ fixedMs: scenario.clipMs }),
     profile,
     ...(scenario.untilMs !== undefined ? { untilMs: scenario.untilMs } : {}),
+    voices: (file) => {
+      const voice = scenario.voices !== undefined && Object.hasOwn(scenario.voices, file) ? scenario.voices[file] : undefined;
+      return voice !== undefined ? scenarioVoice(voice.ms, voice.amplitude) : undefined;
+    },
   }).trace;
 }
 

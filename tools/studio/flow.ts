@@ -104,6 +104,13 @@ class Builder {
         return this.single(this.node('output', `Output ${c.name}`, c.pulseMs !== undefined ? `pulse ${seconds(c.pulseMs)}` : c.on ? 'on' : 'off', c));
       case 'userinput':
         return this.userInput(c, parent);
+      case 'record': {
+        const ends = [`up to ${seconds(c.maxMs)}`];
+        if (c.inactivityMs > 0) ends.push(`${seconds(c.inactivityMs)} silence`);
+        if (c.finishDigits !== '') ends.push(`key ${c.finishDigits}`);
+        const title = `${c.beep ? 'Beep, record' : 'Record'} ${c.clip ? `clip ${c.file}` : c.file}`;
+        return this.single(this.node('delay', title, ends.join(', '), c));
+      }
     }
   }
 

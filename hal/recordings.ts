@@ -1,0 +1,24 @@
+/**
+ * Where recordings go: named 8 kHz 16-bit mono recordings, written as a stream. A recording
+ * becomes visible under its name (in `list()`, to a menu playing it as a clip) only when closed;
+ * until then an older recording of that name stays as it was, so `clip="greeting"` replaces the
+ * greeting only with a complete new one. On the simulator, memory (and `--recordings DIR`); on
+ * the chip, a flash partition (not built yet: see the README).
+ */
+export interface RecordingWriter {
+  /** Adds samples at the end. The writer copies what it keeps. */
+  append(samples: Int16Array): void;
+  /** Makes what was appended so far durable (on flash: writes the buffered block). */
+  flush(): void;
+  /** Finishes the recording: it replaces any older one of its name and shows in `list()`. */
+  close(): void;
+  /** Drops the recording: nothing of it remains, an older one of its name is untouched. */
+  discard(): void;
+}
+
+export interface RecordingStore {
+  /** Starts a new recording named `name` (letters, digits, _ . -; no extension). */
+  open(name: string): RecordingWriter;
+  /** Names of the closed recordings, in no particular order. */
+  list(): string[];
+}

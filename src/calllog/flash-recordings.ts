@@ -1,0 +1,216 @@
+/**
+ * Recordings on flash that survive a power cut at any write. They are kept as frames of the call
+ * log's ring (src/calllog/ring-log.ts: CRC-framed, sequence-numbered, a torn frame never read),
+ * one frame per event of a recording:
+ *
+ *   OPEN    kind 1, id uint32, name (ASCII)          a recording starts
+ *   AUDIO   kind 2, id uint32, index uint32, PCM     block `index` (0, 1, 2...): 16-bit LE samples
+ *   CLOSE   kind 3, id uint32, samples uint32        it ended and is kept, this many samples long
+ *   DISCARD kind 4, id uint32                        it ended and is dropped
+ *
+ * There is no WAV header on flash to patch: a recording's length is recomputed from its blocks
+ * when it is read. One is complete when its CLOSE's count equals its consecutive blocks from 0;
+ * a recording cut by a power cut (no CLOSE, or blocks missing after a torn frame) is read as
+ * `complete: false` with the samples of its blocks up to the first missing one, so a message
+ * loses at most what was not yet flushed. For one name, the newest complete recording wins (a
+ * half-recorded greeting never replaces a whole one); a name with none complete shows its newest
+ * unfinished one. When the region is full the ring erases its oldest sector: recordings whose
+ * first blocks are gone are no longer listed (the region must hold the longest recording).
+ */
+import type { ByteStore } from '../../hal/storage.js';
+import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
+import { RingLog, scanFrames } from './ring-log.js';
+
+const OPEN = 1;
+const AUDIO = 2;
+const CLOSE = 3;
+const DISCARD = 4;
+/** kind, id, index */
+const AUDIO_HEAD = 9;
+
+export interface StoredRecording {
+  name: string;
+  id: number;
+  /** Closed and whole; false when a power cut (or a failed write) ended it. */
+  complete: boolean;
+  /** Its length, from its blocks. */
+  samples: number;
+}
+
+interface Meta {
+  id: number;
+  name: string;
+  openSeq: number;
+  closed?: number;
+  discarded: boolean;
+  /** Block index → [sample count, seq]. */
+  blocks: Map<number, number>;
+}
+
+/** Every recording's bookkeeping, from one scan that keeps no audio. */
+function scan(store: ByteStore): Map<number, Meta> {
+  const metas = new Map<number, Meta>();
+  const meta = (id: number): Meta => {
+    let m = metas.get(id);
+    if (m === undefined) {
+      m = { id, name: '', openSeq: -1, discarded: false, blocks: new Map() };
+      metas.set(id, m);
+    }
+    return m;
+  };
+  scanFrames(store, (seq, payload) => {
+    if (payload.length < 5) return;
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    const id = view.getUint32(1, true);
+    switch (payload[0]) {
+      case OPEN: {
+        const m = meta(id);
+        m.openSeq = seq;
+        m.name = String.fromCharCode(...payload.subarray(5));
+        return;
+      }
+      case AUDIO:
+        if (payload.length >= AUDIO_HEAD) meta(id).blocks.set(view.getUint32(5, true), (payload.length - AUDIO_HEAD) >> 1);
+        return;
+      case CLOSE:
+        if (payload.length >= 9) meta(id).closed = view.getUint32(5, true);
+        return;
+      case DISCARD:
+        meta(id).discarded = true;
+        return;
+    }
+  });
+  return metas;
+}
+
+/** Samples in blocks 0, 1, 2... up to the first missing one, and how many such blocks. */
+function prefix(m: Meta): { samples: number; blocks: number } {
+  let samples = 0;
+  let blocks = 0;
+  for (;;) {
+    const n = m.blocks.get(blocks);
+    if (n === undefined) return { samples, blocks };
+    samples += n;
+    blocks++;
+  }
+}
+
+/** The recordings a region holds, one per name (see the rules above), oldest first. */
+export function readStoredRecordings(store: ByteStore): StoredRecording[] {
+  const byName = new Map<string, { m: Meta; complete: boolean; samples: number }>();
+  for (const m of scan(store).values()) {
+    // Without its OPEN (erased by the ring) a recording has no name and may have lost its start.
+    if (m.openSeq < 0 || m.discarded || m.name === '' || !m.blocks.has(0)) continue;
+    const { samples } = prefix(m);
+    const complete = m.closed === samples;
+    const held = byName.get(m.name);
+    const better = held === undefined || (complete && !held.complete) || (complete === held.complete && m.openSeq > held.m.openSeq);
+    if (better) byName.set(m.name, { m, complete, samples });
+  }
+  return [...byName.values()]
+    .sort((a, b) => a.m.openSeq - b.m.openSeq)
+    .map(({ m, complete, samples }) => ({ name: m.name, id: m.id, complete, samples }));
+}
+
+/** The samples of recording `id` (its blocks from 0 up to the first missing one). */
+export function readRecordingSamples(store: ByteStore, id: number): Int16Array {
+  const m = scan(store).get(id);
+  if (m === undefined) return new Int16Array(0);
+  const { samples, blocks } = prefix(m);
+  const out = new Int16Array(samples);
+  const offsets: number[] = [];
+  let at = 0;
+  for (let b = 0; b < blocks; b++) {
+    offsets.push(at);
+    at += m.blocks.get(b)!;
+  }
+  scanFrames(store, (_, payload) => {
+    if (payload[0] !== AUDIO || payload.length < AUDIO_HEAD) return;
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (view.getUint32(1, true) !== id) return;
+    const index = view.getUint32(5, true);
+    if (index >= blocks) return;
+    for (let i = 0, o = offsets[index]!; AUDIO_HEAD + 2 * i + 1 < payload.length; i++) out[o + i] = view.getInt16(AUDIO_HEAD + 2 * i, true);
+  });
+  return out;
+}
+
+function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; view: DataView } {
+  const bytes = new Uint8Array(5 + extra);
+  const view = new DataView(bytes.buffer);
+  bytes[0] = kind;
+  view.setUint32(1, id, true);
+  return { bytes, view };
+}
+
+export class FlashRecordings implements RecordingStore {
+  private readonly log: RingLog;
+  private nextId = 1;
+  /** Samples in one AUDIO frame: as many as fit a frame of the ring. */
+  readonly blockSamples: number;
+
+  constructor(private readonly store: ByteStore) {
+    this.log = new RingLog(store);
+    this.blockSamples = (this.log.maxPayload - AUDIO_HEAD) >> 1;
+    for (const id of scan(store).keys()) if (id >= this.nextId) this.nextId = id + 1;
+  }
+
+  list(): string[] {
+    return readStoredRecordings(this.store).map((r) => r.name);
+  }
+
+  recordings(): StoredRecording[] {
+    return readStoredRecordings(this.store);
+  }
+
+  samples(id: number): Int16Array {
+    return readRecordingSamples(this.store, id);
+  }
+
+  open(name: string): RecordingWriter {
+    const id = this.nextId++;
+    const open = frame(OPEN, id, name.length);
+    for (let i = 0; i < name.length; i++) open.bytes[5 + i] = name.charCodeAt(i) & 0x7f;
+    this.log.append(open.bytes);
+    const block = new Int16Array(this.blockSamples);
+    let fill = 0;
+    let index = 0;
+    let total = 0;
+    let ended = false;
+    const writeBlock = (): void => {
+      if (fill === 0) return;
+      const audio = frame(AUDIO, id, 4 + 2 * fill);
+      audio.view.setUint32(5, index, true);
+      for (let i = 0; i < fill; i++) audio.view.setInt16(AUDIO_HEAD + 2 * i, block[i]!, true);
+      index++;
+      total += fill;
+      fill = 0;
+      this.log.append(audio.bytes);
+    };
+    return {
+      append: (samples) => {
+        if (ended) return;
+        for (let i = 0; i < samples.length; i++) {
+          block[fill++] = samples[i]!;
+          if (fill === block.length) writeBlock();
+        }
+      },
+      flush: () => {
+        if (!ended) writeBlock();
+      },
+      close: () => {
+        if (ended) return;
+        writeBlock();
+        ended = true;
+        const close = frame(CLOSE, id, 4);
+        close.view.setUint32(5, total, true);
+        this.log.append(close.bytes);
+      },
+      discard: () => {
+        if (ended) return;
+        ended = true;
+        this.log.append(frame(DISCARD, id, 0).bytes);
+      },
+    };
+  }
+}

@@ -1,0 +1,111 @@
+/**
+ * One recording being made: the caller's frames from its start time on, through the voice
+ * detector, into a RecordingWriter. The last FINISH_GUARD_MS are held back, so a recording ended
+ * by a finish key can drop the start of that key's tone (a receiver reports a key only once its
+ * tone has lasted a while: an MT8870 about 40 ms). Pure: no clock, no I/O beyond the writer.
+ */
+import type { AudioFrame } from '../../hal/audio-in.js';
+import type { RecordingWriter } from '../../hal/recordings.js';
+import type { ToneSpec } from '../tones/tone.js';
+import { VoiceDetector } from '../audio/voice-detector.js';
+
+export const RECORD_SAMPLE_RATE = 8000;
+/** Held back from the writer until later audio comes; dropped when a finish key ends the recording. */
+export const FINISH_GUARD_MS = 100;
+/** Appended samples between two flushes of the writer: one second. */
+export const FLUSH_SAMPLES = RECORD_SAMPLE_RATE;
+
+/** `beep="true"`: this tone for BEEP_MS, then capture starts. */
+export const BEEP_MS = 500;
+export const BEEP_TONE: ToneSpec = { name: 'beep', frequencies: [1000], cadenceMs: [], levelDbm0: -10 };
+
+/**
+ * The name for a new recording: a pattern's `{n}` becomes one more than the highest number any
+ * existing recording of that pattern has (1 for the first); a name without `{n}` is itself.
+ */
+export function recordingName(pattern: string, existing: readonly string[]): string {
+  const at = pattern.indexOf('{n}');
+  if (at < 0) return pattern;
+  const head = pattern.slice(0, at);
+  const tail = pattern.slice(at + 3);
+  let highest = 0;
+  for (const name of existing) {
+    if (name.length <= head.length + tail.length || !name.startsWith(head) || !name.endsWith(tail)) continue;
+    const digits = name.slice(head.length, name.length - tail.length);
+    if (/^\d{1,9}$/.test(digits)) highest = Math.max(highest, Number(digits));
+  }
+  return `${head}${highest + 1}${tail}`;
+}
+
+export class RecordingSession {
+  readonly detector = new VoiceDetector();
+  /** Samples taken in (from the start time on), kept or held. */
+  private taken = 0;
+  private held: Int16Array[] = [];
+  private heldCount = 0;
+  private sinceFlush = 0;
+  private readonly guard = (FINISH_GUARD_MS * RECORD_SAMPLE_RATE) / 1000;
+
+  constructor(
+    private readonly writer: RecordingWriter,
+    /** Clock time of the first sample to record, in ms. */
+    private readonly startMs: number,
+  ) {}
+
+  /** Takes a frame: samples before the start time are skipped. */
+  frame(frame: AudioFrame): void {
+    let from = 0;
+    if (frame.atMs < this.startMs) from = Math.round(((this.startMs - frame.atMs) * RECORD_SAMPLE_RATE) / 1000);
+    if (from >= frame.samples.length) return;
+    const samples = frame.samples.slice(from);
+    this.detector.push(samples);
+    this.taken += samples.length;
+    this.held.push(samples);
+    this.heldCount += samples.length;
+    this.release(this.heldCount - this.guard);
+  }
+
+  /** Time without voice so far, in ms (hangover included, see voice-detector.ts). */
+  get silentMs(): number {
+    return (this.detector.silentSamples * 1000) / RECORD_SAMPLE_RATE;
+  }
+
+  get heardVoice(): boolean {
+    return this.detector.heardVoice;
+  }
+
+  /**
+   * Ends the recording's audio: the held tail is written, or dropped when `dropGuard` (a finish
+   * key). Returns the samples the recording keeps. The writer is then closed or discarded by
+   * the caller.
+   */
+  finish(dropGuard: boolean): number {
+    if (dropGuard) {
+      this.taken -= this.heldCount;
+      this.held = [];
+      this.heldCount = 0;
+    } else {
+      this.release(this.heldCount);
+    }
+    this.writer.flush();
+    return this.taken;
+  }
+
+  /** Appends the oldest `count` held samples. */
+  private release(count: number): void {
+    while (count > 0) {
+      const chunk = this.held[0]!;
+      const part = chunk.length <= count ? chunk : chunk.subarray(0, count);
+      this.writer.append(part);
+      if (part === chunk) this.held.shift();
+      else this.held[0] = chunk.subarray(count);
+      this.heldCount -= part.length;
+      count -= part.length;
+      this.sinceFlush += part.length;
+      if (this.sinceFlush >= FLUSH_SAMPLES) {
+        this.writer.flush();
+        this.sinceFlush = 0;
+      }
+    }
+  }
+}

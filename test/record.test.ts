@@ -1,0 +1,191 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import t from 'tap';
+import { parseEvents } from '../boards/sim/events.js';
+import { SimAudioInput } from '../boards/sim/sim-audio-in.js';
+import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
+import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { encodeWav, readWavSamples } from '../src/audio/wav.js';
+import { recordingName, RecordingSession } from '../src/engine/recording.js';
+import { MemoryStore } from '../src/calllog/memory-store.js';
+import { FlashRecordings } from '../src/calllog/flash-recordings.js';
+
+function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
+  return { code: r.status, out: r.stdout, err: r.stderr };
+}
+
+function samplesOf(path: string): Int16Array {
+  const wav = readWavSamples(readFileSync(path));
+  if (typeof wav === 'string') throw new Error(wav);
+  return wav.samples;
+}
+
+/**
+ * A caller's voice with the rhythm of speech: 20 s of "words" (noise shaped by a 4 Hz syllable
+ * envelope, 0.3-1.2 s long) separated by pauses of 0.1-1 s, from a fixed seed.
+ */
+function callerVoice(seconds: number): Int16Array {
+  const out = new Int16Array(seconds * 8000);
+  let seed = 12345;
+  const random = (): number => {
+    seed = (seed * 1103515245 + 12345) % 2147483648;
+    return seed / 2147483648;
+  };
+  let i = 0;
+  while (i < out.length) {
+    const word = Math.floor((0.3 + random() * 0.9) * 8000);
+    for (let k = 0; k < word && i < out.length; k++, i++) {
+      const envelope = Math.abs(Math.sin((Math.PI * k) / 2000));
+      out[i] = Math.round((random() * 2 - 1) * 9000 * envelope);
+    }
+    i += Math.floor((0.1 + random() * 0.9) * 8000);
+  }
+  return out;
+}
+
+t.test('guestbook: the recording is the caller audio after the beep, sample-exact', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const voice = callerVoice(20);
+  const wav = join(dir, 'caller.wav');
+  writeFileSync(wav, encodeWav(voice));
+  const out = join(dir, 'recordings');
+  // The greeting plays 0-4 s, the beep 4-4.5 s; the caller starts talking at 3 s (over the beep).
+  const r = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@3`, '--clip-ms', '4000', '--recordings', out, '--jsonl');
+  t.equal(r.code, 0, r.err);
+  const trace = r.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string; reason?: string; ms?: number; file?: string });
+  const start = trace.find((e) => e.type === 'record-start')!;
+  const end = trace.find((e) => e.type === 'record-end')!;
+  t.match(start, { t: 4500, file: 'guest-1' });
+  t.equal(end.reason, 'inactivity');
+  t.same(readdirSync(out), ['guest-1.wav']);
+  const recorded = samplesOf(join(out, 'guest-1.wav'));
+  t.equal(recorded.length, (end.t - start.t) * 8);
+  t.equal(end.ms, end.t - start.t);
+  // The voice ends before 23 s; 5 s of inactivity after the 300 ms hangover ends the recording.
+  t.ok(end.t > 23_000 && end.t <= 28_300, `ends at ${end.t}`);
+  const offset = (start.t - 3000) * 8;
+  let first = -1;
+  for (let i = 0; i < recorded.length; i++) {
+    const expected = offset + i < voice.length ? voice[offset + i]! : 0;
+    if (recorded[i] !== expected) {
+      first = i;
+      break;
+    }
+  }
+  t.equal(first, -1, 'every sample equals the caller audio from the end of the beep');
+});
+
+t.test('guestbook: hanging up mid-word keeps the recording up to the on-hook; # drops its last 100 ms', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const voice = callerVoice(20);
+  const wav = join(dir, 'caller.wav');
+  writeFileSync(wav, encodeWav(voice));
+  const out = join(dir, 'rec');
+  const a = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 onhook@12.25`, '--clip-ms', '4000', '--recordings', out);
+  t.equal(a.code, 0, a.err);
+  t.match(a.out, /record-end +file="guest-1" reason="onhook" ms=7750/);
+  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 7750 * 8));
+  // A second call into the same folder would be guest-2 on a device; each sim run starts empty.
+  const b = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out);
+  t.equal(b.code, 0, b.err);
+  t.match(b.out, /record-end +file="guest-1" reason="digit" ms=5400/);
+  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 5400 * 8));
+});
+
+t.test('sim: say:FILE must be a readable 8 kHz mono WAV', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const missing = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${join(dir, 'none.wav')}@1`);
+  t.equal(missing.code, 1);
+  t.match(missing.err, /none\.wav: error: cannot read the file/);
+  const wide = join(dir, 'wide.wav');
+  writeFileSync(wide, encodeWav(new Int16Array(100), 16000));
+  const bad = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wide}@1`);
+  t.equal(bad.code, 1);
+  t.match(bad.err, /wide\.wav: error: .*16000/);
+  t.match(parseEvents('say:@1'), /names no file/);
+  t.match(parseEvents('say:a.wav@1.5'), [{ at: 1500, what: 'say', file: 'a.wav' }]);
+  // Silence only: nothing is written.
+  const out = join(dir, 'none');
+  const quiet = ringdown('sim', 'examples/guestbook.xml', '--events', 'offhook@0', '--clip-ms', '1000', '--recordings', out);
+  t.equal(quiet.code, 0, quiet.err);
+  t.match(quiet.out, /record-discard +file="guest-1"/);
+  t.same(readdirSync(out), []);
+  t.notOk(existsSync(join(out, 'guest-1.wav')));
+});
+
+t.test('recording names: {n} is one more than the highest', async (t) => {
+  t.equal(recordingName('msg-{n}', []), 'msg-1');
+  t.equal(recordingName('msg-{n}', ['msg-1', 'msg-7', 'msg-x', 'other-9', 'msg-']), 'msg-8');
+  t.equal(recordingName('{n}-day', ['3-day', '12-day']), '13-day');
+  t.equal(recordingName('greeting', ['greeting']), 'greeting');
+});
+
+t.test('session: frames before the start are skipped, the finish guard is held back then dropped', async (t) => {
+  const store = new MemoryRecordings();
+  const writer = store.open('x');
+  const session = new RecordingSession(writer, 10);
+  const frame = (atMs: number, n: number, value: number): Int16Array => new Int16Array(n).fill(value);
+  session.frame({ samples: frame(0, 160, 1), atMs: 0 }); // 0-20 ms: the first 80 samples are before 10 ms
+  session.frame({ samples: frame(20, 1600, 2), atMs: 20 });
+  t.equal(session.finish(true), 80 + 1600 - 800);
+  writer.close();
+  const kept = store.recordings.get('x')!;
+  t.equal(kept.length, 880);
+  t.equal(kept[79], 1);
+  t.equal(kept[80], 2);
+  t.notOk(session.heardVoice);
+});
+
+t.test('simulated input: every sample in exactly one frame, stop delivers the part frame', async (t) => {
+  const clock = new VirtualClock();
+  const input = new SimAudioInput(clock);
+  const voice = Int16Array.from({ length: 800 }, (_, i) => i + 1);
+  clock.schedule(5, () => input.say(voice));
+  const got: number[] = [];
+  const starts: number[] = [];
+  input.start((f) => {
+    starts.push(f.atMs);
+    got.push(...f.samples);
+  });
+  clock.schedule(113, () => input.stop());
+  while (clock.step()) {}
+  t.same(starts, [0, 20, 40, 60, 80, 100]);
+  t.equal(got.length, 113 * 8);
+  t.same(got.slice(40, 42), [1, 2]);
+  t.equal(got[40 + 799], 800);
+  t.equal(got[40 + 800], 0);
+});
+
+t.test('ringdown recordings: a flash dump (complete and cut-short recordings) and a folder of WAVs', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const store = new MemoryStore(4096, 16);
+  const flash = new FlashRecordings(store);
+  const message = Int16Array.from({ length: 12_000 }, (_, i) => ((i * 31) % 3000) - 1500);
+  const kept = flash.open('msg-1');
+  kept.append(message);
+  kept.close();
+  const cut = flash.open('msg-2');
+  cut.append(message.subarray(0, 5000));
+  cut.flush();
+  cut.append(message.subarray(5000, 6000)); // not flushed: lost with the power
+  const dump = join(dir, 'rec.bin');
+  writeFileSync(dump, store.bytes);
+  const out = join(dir, 'out');
+  const r = ringdown('recordings', dump, '--out', out);
+  t.equal(r.code, 0, r.err);
+  t.equal(r.out, 'msg-1  1.500 s  complete\nmsg-2  0.625 s  unfinished (cut short: its flushed blocks)\n2 recordings in 16 sectors of 4096 bytes\n');
+  t.same(samplesOf(join(out, 'msg-1.wav')), message);
+  t.same(samplesOf(join(out, 'msg-2.wav')), message.subarray(0, 5000));
+  const listed = ringdown('recordings', out);
+  t.equal(listed.code, 0, listed.err);
+  t.equal(listed.out, `msg-1  1.500 s  8000 Hz\nmsg-2  0.625 s  8000 Hz\n2 recordings in ${out}\n`);
+  const odd = join(dir, 'odd.bin');
+  writeFileSync(odd, new Uint8Array(5000));
+  const bad = ringdown('recordings', odd);
+  t.equal(bad.code, 1);
+  t.match(bad.err, /5000 bytes is not a whole number of 4096-byte sectors/);
+  t.equal(ringdown('recordings').code, 2);
+});

@@ -1,0 +1,85 @@
+/**
+ * `ringdown recordings DUMP.bin|DIR [--sector BYTES] [--out DIR]`: lists the recordings in a dump
+ * of the recordings' flash region (`src/calllog/flash-recordings.ts`), or the WAVs a folder
+ * holds (`sim --recordings DIR`), with their lengths. `--out DIR` writes a dump's recordings as
+ * 8 kHz WAVs, their headers made from the lengths read back from the blocks.
+ */
+import { readdirSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { readWavInfo } from '../src/audio/wav.js';
+import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
+import { escapeControls, readDump } from './log.js';
+import { readRegularFile } from './read-file.js';
+import { MAX_SAY_BYTES, writeRecordings } from './sim.js';
+
+export const RECORDINGS_USAGE = 'usage: ringdown recordings DUMP.bin|DIR [--sector BYTES] [--out DIR]';
+
+export const RECORDINGS_HELP = `${RECORDINGS_USAGE}
+
+Lists the recordings in a dump of the recordings flash region (or a folder of WAVs), with their
+length and state, and writes them out as WAVs.
+  --sector BYTES   the flash sector size of the dump (default 4096)
+  --out DIR        write each recording there as NAME.wav
+  -h, --help       this help
+
+exit status: 0 ok, 1 a recording could not be read or written, 2 usage or input error
+
+example:
+  ringdown recordings recordings.bin --out messages`;
+
+const seconds = (samples: number): string => `${(samples / 8000).toFixed(3)} s`;
+
+export function runRecordings(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: { sector: { type: 'string', default: '4096' }, out: { type: 'string' } },
+    allowPositionals: true,
+  });
+  const path = positionals[0];
+  if (path === undefined || positionals.length > 1) {
+    err(RECORDINGS_USAGE);
+    return 2;
+  }
+  let isDir = false;
+  try {
+    isDir = statSync(path).isDirectory();
+  } catch {
+    // Not there: readRegularFile below says so.
+  }
+  if (isDir) {
+    if (values.out !== undefined) {
+      err('ringdown recordings: --out takes a flash dump; a folder already holds WAVs');
+      return 2;
+    }
+    const names = readdirSync(path).filter((n) => n.endsWith('.wav')).sort();
+    for (const name of names) {
+      const bytes = readRegularFile(join(path, name), MAX_SAY_BYTES, 'a recording');
+      const info = bytes instanceof Uint8Array ? readWavInfo(bytes) : bytes.problem;
+      if (typeof info === 'string') out(`${escapeControls(name.slice(0, -4))}  unreadable: ${info}`);
+      else out(`${escapeControls(name.slice(0, -4))}  ${(info.ms / 1000).toFixed(3)} s  ${info.sampleRate} Hz`);
+    }
+    out(`${names.length} recordings in ${escapeControls(path)}`);
+    return 0;
+  }
+  const dump = readDump('recordings', path, values.sector, err);
+  if (typeof dump === 'number') return dump;
+  const { store, bytes, sector } = dump;
+  const recordings = readStoredRecordings(store);
+  for (const r of recordings) {
+    out(`${escapeControls(r.name)}  ${seconds(r.samples)}  ${r.complete ? 'complete' : 'unfinished (cut short: its flushed blocks)'}`);
+  }
+  out(`${recordings.length} recordings in ${bytes.length / sector} sectors of ${sector} bytes`);
+  if (values.out !== undefined) {
+    const files = new Map<string, Int16Array>();
+    for (const r of recordings) {
+      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) {
+        err(`ringdown recordings: ${escapeControls(r.name)}: not a file name; not written`);
+        continue;
+      }
+      files.set(r.name, readRecordingSamples(store, r.id));
+    }
+    if (!writeRecordings(values.out, files, err)) return 1;
+  }
+  return 0;
+}

@@ -6,6 +6,7 @@ import { runDevice } from './device.js';
 import { runDtmf } from './dtmf.js';
 import { runGraph } from './graph.js';
 import { runLog } from './log.js';
+import { runMod } from './mod.js';
 import { runSim } from './sim.js';
 import { runStudio } from './studio/server.js';
 import { runTui } from './tui/main.js';
@@ -20,6 +21,7 @@ const COMMANDS: Record<string, { run: Command; help: string }> = {
   clips: { run: runClips, help: 'clips MENU.xml... --out DIR [--voice V] [--speed WPM]   make the clip folder (recordings, else espeak-ng)' },
   graph: { run: runGraph, help: 'graph MENU.xml [--out FILE.svg]   draw the menu as a flow diagram (SVG)' },
   log: { run: runLog, help: 'log DUMP.bin [--sector BYTES] [--jsonl]   print the call log from a dump of its flash region' },
+  mod: { run: runMod, help: 'mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--install]   a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)' },
   sim: { run: runSim, help: 'sim MENU.xml --events "offhook@0 2@7" [--clip-ms N] [--jsonl] [--wav FILE]   run a call in virtual time' },
   studio: { run: runStudio, help: 'studio [MENU.xml] [--clips DIR] [--port N]   a local page: edit the menu, see its flow, call it, hear it' },
   tui: { run: runTui, help: 'tui [MENU.xml] [--clips DIR] [--clip-ms N] [--trace FILE]   take the handset: an interactive call in real time' },

@@ -80,8 +80,9 @@ export function loadMod(resources: ModResources, outputs: readonly string[]): Mo
     if (typeof catalog === 'string') return refused('invalid', `${MOD_CATALOG}: ${catalog}`, 1, notes);
     const exists = (clip: string): boolean => resources.exists(`${MOD_PREFIX}${clip}.maud`);
     const missing: { file: string; d: Diagnostic }[] = [];
-    for (const d of checkClips(main.menu, catalog, exists, 'the mod')) missing.push({ file: MOD_MENU, d });
-    if (ringMenu !== undefined) for (const d of checkClips(ringMenu, catalog, exists, 'the mod')) missing.push({ file: MOD_RING_MENU, d });
+    const rebuild = (d: Diagnostic): Diagnostic => ({ ...d, hint: 'build the mod with its clips: ringdown mod MENU.xml --clips DIR' });
+    for (const d of checkClips(main.menu, catalog, exists, 'the mod')) missing.push({ file: MOD_MENU, d: rebuild(d) });
+    if (ringMenu !== undefined) for (const d of checkClips(ringMenu, catalog, exists, 'the mod')) missing.push({ file: MOD_RING_MENU, d: rebuild(d) });
     const first = missing[0];
     if (first !== undefined) return refused('invalid', formatDiagnostic(first.file, first.d), missing.length, notes);
     return {

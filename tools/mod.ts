@@ -8,7 +8,7 @@
  * build of the firmware); the `lin` board takes its mod at launch: `ringdown device --mod FILE`.
  */
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { join, relative } from 'node:path';
+import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { checkClips } from '../src/ozml/check-clips.js';
@@ -87,7 +87,7 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     const loaded = readMenuFile(path, outputs);
     const diagnostics = [...loaded.diagnostics];
     if (loaded.menu !== undefined) {
-      diagnostics.push(...checkClips(loaded.menu, folder?.catalog ?? { clips: {} }, (name) => folder?.durations.has(name) === true, clipDir ?? 'the clip folder (none given: --clips DIR)'));
+      diagnostics.push(...checkClips(loaded.menu, folder?.catalog ?? { clips: {} }, (name) => folder?.durations.has(name) === true, clipDir ?? join(dirname(file), 'clips')));
       usedClips(loaded.menu, folder, clips);
     }
     for (const d of diagnostics) err(formatDiagnostic(path, d));

@@ -6,7 +6,7 @@
  * by an `end` event once nothing but waiting for the handset remains.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
@@ -31,6 +31,14 @@ export function buildLin(sdk: Sdk, staged: Staged, config: Record<string, string
   // building with it, and two builds of `ringdown` there would overwrite each other's mc.so.
   const output = LIN_OUTPUT;
   mkdirSync(output, { recursive: true });
+  // make copies a data resource only when its source is newer than the build's copy, and builds
+  // from other staging folders (ringdown device, the device lane) share this output: a staged
+  // file left unchanged since an earlier build would lose to another menu built in between.
+  const now = new Date();
+  for (const name of ['menu.xml', 'ring.xml', 'catalog.json']) {
+    const path = join(staged.dir, name);
+    if (existsSync(path)) utimesSync(path, now, now);
+  }
   const args = ['-m', '-p', 'lin', '-o', output, ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
   const run = spawnSync(join(sdk.bin, 'mcconfig'), args, {
     cwd: REPO_ROOT,

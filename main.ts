@@ -10,6 +10,11 @@
  * An optional `ring.xml` resource is the menu for an answered ring (the doorbell button rings the
  * phone); without it the same menu runs. Each call is recorded in the call log when the board has
  * a `calllog` flash partition (digits masked: a door PIN must not be readable from the log).
+ *
+ * An installed mod (`ringdown mod`: a Moddable archive in the `xs` partition, or the archive given
+ * to mcsim) replaces all of that when it is whole: its menu, ring menu, catalog and clips under
+ * `ringdown-mod/` (src/engine/mod.ts). A mod that is not whole is refused: traced, logged as a
+ * fault, and the built-in menu runs. The boot trace names the menu that runs and its CRC-32.
  */
 import Resource from 'Resource';
 import config from 'mc/config';
@@ -21,9 +26,11 @@ import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
 import { NORTH_AMERICA, profileNamed } from './src/line/profile.js';
 import { CallLog } from './src/calllog/call-log.js';
-import { lineFaultEntry, menuFaultEntry } from './src/calllog/faults.js';
+import { crc32 } from './src/calllog/crc32.js';
+import { lineFaultEntry, menuFaultEntry, modFaultEntry } from './src/calllog/faults.js';
 import { CallRecorder } from './src/calllog/recorder.js';
 import { loadMenuOrFallback } from './src/engine/fallback.js';
+import { crcHex, loadMod, MOD_MENU, MOD_PREFIX, type ModMenus } from './src/engine/mod.js';
 import { formatDiagnostic } from './src/ozml/diagnostic.js';
 import type { Menu } from './src/ozml/menu.js';
 
@@ -56,7 +63,9 @@ function readText(path: string): string | undefined {
 
 /** Loads a menu resource; the fallback menu (with its fault logged) when it does not load. */
 function loadDeviceMenu(board: Board, path: string, log_: CallLog | undefined): Menu {
-  const choice = loadMenuOrFallback({ text: readText(path), file: path, outputs: board.outputs.names });
+  const bytes = readResource(path);
+  if (path === MENU_RESOURCE) log(`ringdown: menu built-in ${path}, crc32 ${bytes === undefined ? 'none' : crcHex(crc32(bytes))}`);
+  const choice = loadMenuOrFallback({ text: bytes === undefined ? undefined : utf8(bytes), file: path, outputs: board.outputs.names });
   for (const d of choice.diagnostics) log(formatDiagnostic(path, d));
   if (choice.fault !== undefined) {
     log(`ringdown: ${choice.fault.message}; running the fallback menu`);
@@ -79,20 +88,43 @@ function loadCatalog(): ClipCatalog {
   return { clips: {} };
 }
 
+/**
+ * An installed mod's menus (`ringdown mod`), when it is whole; a refused mod is traced and logged,
+ * and the built-in menu runs.
+ */
+function installedMod(board: Board, log_: CallLog | undefined): ModMenus | undefined {
+  const choice = loadMod({ read: readResource, exists: (path) => Resource.exists(path), decode: utf8 }, board.outputs.names);
+  if (choice.kind === 'none') return undefined;
+  for (const note of choice.kind === 'mod' ? choice.mod.notes : choice.notes) log(note);
+  if (choice.kind === 'mod') {
+    log(`ringdown: menu mod ${MOD_MENU}, crc32 ${crcHex(choice.mod.crc)}`);
+    return choice.mod;
+  }
+  log(`ringdown: mod menu ${MOD_MENU}: ${choice.fault.message}; running the built-in menu`);
+  log_?.append(modFaultEntry(choice.fault, board.clock.now()));
+  return undefined;
+}
+
 /** Builds the phone on a board: its hook switch, DTMF receiver and ringer drive the calls. */
 export function startPhone(board: Board): Phone {
   const profile = profileNamed(String(config.profile ?? 'us')) ?? NORTH_AMERICA;
-  const clips = new ResourceClipLibrary({ catalog: loadCatalog(), read: board.resources ?? readResource });
   const callLog = board.storage !== undefined ? new CallLog(board.storage) : undefined;
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
+  const read = board.resources ?? readResource;
+  const mod = installedMod(board, callLog);
+  const clips =
+    mod !== undefined
+      ? new ResourceClipLibrary({ catalog: mod.catalog, read, prefix: MOD_PREFIX })
+      : new ResourceClipLibrary({ catalog: loadCatalog(), read });
   const recorder = new CallRecorder({
     onRecord: (record) => void callLog?.append(record),
     callEnd: 'idle',
     maskDigits: true,
   });
-  const ringMenu = Resource.exists(RING_MENU_RESOURCE) ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog) : undefined;
+  const ringMenu =
+    mod !== undefined ? mod.ringMenu : Resource.exists(RING_MENU_RESOURCE) ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog) : undefined;
   const phone: Phone = new Phone({
-    menu: loadDeviceMenu(board, MENU_RESOURCE, callLog),
+    menu: mod !== undefined ? mod.menu : loadDeviceMenu(board, MENU_RESOURCE, callLog),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
     clock: board.clock,
     audio: board.audio,

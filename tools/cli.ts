@@ -12,6 +12,7 @@ import { DEVICE_HELP, runDevice } from './device.js';
 import { DTMF_HELP, runDtmf } from './dtmf.js';
 import { GRAPH_HELP, runGraph } from './graph.js';
 import { LOG_HELP, runLog } from './log.js';
+import { MOD_HELP, runMod } from './mod.js';
 import { RECORDINGS_HELP, runRecordings } from './recordings.js';
 import { runSim, SIM_HELP } from './sim.js';
 import { runStudio, STUDIO_HELP } from './studio/server.js';
@@ -30,6 +31,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; help: string }> 
   studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_HELP },
   graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_HELP },
   device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
+  mod: { run: runMod, summary: 'a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)', help: MOD_HELP },
   build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_HELP },
 };
 

@@ -1,11 +1,13 @@
 /**
  * `ringdown device MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
- * [--ring-menu FILE] [--jsonl]`: builds the desktop (`lin`) firmware for the menu with the Moddable
+ * [--ring-menu FILE] [--mod FILE.xsa] [--jsonl]`: builds the desktop (`lin`) firmware for the menu with the Moddable
  * SDK (`mcconfig`, SDK from `MODDABLE`), runs it headless under `mcsim`, and prints the device's
  * trace in `ringdown sim`'s format. The script is played at the SLIC's pins (hook levels through
  * the line state machine), so the trace equals `ringdown sim --levels` with the same arguments.
+ * `--mod` installs a mod (`ringdown mod --board lin`) for the run: mcsim opens it with the firmware.
  */
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
@@ -18,7 +20,7 @@ import { formatTraceLine } from './sim.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
 export const DEVICE_USAGE =
-  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--jsonl]';
+  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--jsonl]';
 
 export const DEVICE_HELP = `${DEVICE_USAGE}
 
@@ -44,6 +46,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
       until: { type: 'string' },
       profile: { type: 'string', default: 'us' },
       'ring-menu': { type: 'string' },
+      mod: { type: 'string' },
       jsonl: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -70,6 +73,10 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     for (const d of diagnostics) err(formatDiagnostic(path, d));
     if (hasErrors(diagnostics)) return 1;
   }
+  if (values.mod !== undefined && !existsSync(values.mod)) {
+    err(`ringdown device: --mod: no file ${values.mod} (build one: ringdown mod MENU.xml --board lin)`);
+    return 2;
+  }
   const sdk = findSdk();
   if (typeof sdk === 'string') {
     err(`ringdown device: ${sdk}`);
@@ -92,6 +99,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     events: values.events ?? 'offhook@0',
     ...(clipMs !== undefined ? { clipMs } : {}),
     ...(untilMs !== undefined ? { untilMs } : {}),
+    ...(values.mod !== undefined ? { archive: resolve(values.mod) } : {}),
     onTrace: print,
   });
   for (const note of run.notes) err(note);

@@ -12,6 +12,11 @@ export type ResourceReader = (path: string) => Uint8Array | undefined;
 export interface ResourceClipOptions {
   catalog: ClipCatalog;
   read: ResourceReader;
+  /**
+   * A folder of the resources the clips are in (an installed mod's `ringdown-mod/`): the clip's
+   * name carries it, so the audio plays `ringdown-mod/NAME.maud` and the trace says so.
+   */
+  prefix?: string;
 }
 
 /**
@@ -34,7 +39,7 @@ export class ResourceClipLibrary implements ClipLibrary {
 
   /** The clip for a Speak, or undefined when the build has no such clip (the menu skips it). */
   resolve(text: string, clip?: string): ClipRef | undefined {
-    const name = clipName(this.options.catalog, text, clip) ?? clipSlug(text);
+    const name = `${this.options.prefix ?? ''}${clipName(this.options.catalog, text, clip) ?? clipSlug(text)}`;
     let ms = this.lengths.get(name);
     if (!this.lengths.has(name)) {
       const bytes = this.options.read(`${name}.maud`);

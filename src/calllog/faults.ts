@@ -1,5 +1,6 @@
 /**
- * Faults as call-log entries: a menu that did not load (the fallback ran) and a line input the
+ * Faults as call-log entries: a menu that did not load (the fallback ran), a mod refused (the
+ * built-in menu ran) and a line input the
  * supervisor found broken, each one line a person can act on when reading `ringdown log`.
  */
 import type { MenuFault } from '../engine/fallback.js';
@@ -9,6 +10,11 @@ import type { FaultRecord } from './record.js';
 export function menuFaultEntry(fault: MenuFault, atMs: number): FaultRecord {
   const what = fault.kind === 'invalid' ? `menu has ${fault.errors} error${fault.errors === 1 ? '' : 's'}, fallback runs: ` : 'fallback runs: ';
   return { kind: 'fault', atMs, message: `${what}${fault.message}` };
+}
+
+/** An installed mod refused at boot (its menu did not load, or a clip is missing): the built-in menu runs. */
+export function modFaultEntry(fault: MenuFault, atMs: number): FaultRecord {
+  return { kind: 'fault', atMs, message: `mod refused, built-in menu runs: ${fault.message}` };
 }
 
 export function lineFaultEntry(fault: LineFault): FaultRecord {

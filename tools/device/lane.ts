@@ -4,9 +4,10 @@
  * made by the Moddable SDK's `mcconfig`, booted under `mcsim`, with the call script played at the
  * SLIC's pins. Each device trace is compared with the simulator's for the same script played as
  * hook levels (`simulate({ levels: true })`), event by event, times within 20 ms. Without the SDK
+ * Then mods (tools/device/mod-lane.ts): archives built by mcrun, installed into one firmware. Without the SDK
  * (or xvfb-run) it prints one line saying why and `# lane: skipped`, which is not a pass.
  */
-import { copyFileSync, existsSync, mkdirSync, readdirSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { parseEvents } from '../../boards/sim/events.js';
@@ -21,6 +22,7 @@ import { REPO_ROOT } from '../xs/bundle.js';
 import { largestSkew, traceDifference } from './compare.js';
 import { buildLin, headless, runLin } from './lin.js';
 import { findSdk, which } from './sdk.js';
+import { modRuns } from './mod-lane.js';
 import { stage } from './stage.js';
 
 /** How far a device event may be from the simulator's (real timers against virtual time). */
@@ -81,7 +83,12 @@ async function main(): Promise<void> {
     return;
   }
   process.stdout.write(`# device lane: Moddable SDK ${sdk.version ?? '(version unknown)'} at ${sdk.root}\n`);
-  const runs: Run[] = SCENARIOS.map((s) => ({
+  // <Record> needs an audio input and a recording store, which no device board has yet (README,
+  // What is not done): those scenarios are listed as skipped here, not run and not passed.
+  const records = (s: (typeof SCENARIOS)[number]): boolean => /<Record\b/i.test(readFileSync(join(REPO_ROOT, s.menu), 'utf8'));
+  const recordScenarios = SCENARIOS.filter(records);
+  for (const s of recordScenarios) process.stdout.write(`# skipped on the device (the lin board has no audio input for <Record> yet): ${s.name}\n`);
+  const runs: Run[] = SCENARIOS.filter((s) => !records(s)).map((s) => ({
     name: s.name,
     menu: s.menu,
     events: s.events,
@@ -142,6 +149,12 @@ async function main(): Promise<void> {
   };
   await Promise.all(Array.from({ length: PARALLEL }, () => worker()));
   for (const line of results) process.stdout.write(`${line}\n`);
+  // Mods: one more firmware, then archives installed into it (tools/device/mod-lane.ts).
+  for (const { name, problem } of await modRuns(sdk, LANE_DIR)) {
+    if (problem === undefined) passed++;
+    else failed++;
+    process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);
+  }
   process.stdout.write(`# ${libraries.size} firmware builds; largest device-to-simulator time difference ${worstSkew} ms (tolerance ${TOLERANCE_MS} ms)\n`);
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;

@@ -6,13 +6,16 @@
  * by an `end` event once nothing but waiting for the handset remains.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 import { which, type Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
+
+/** Where the lin firmware is built (gitignored): this checkout's own, not the SDK's build/. */
+export const LIN_OUTPUT = join(REPO_ROOT, 'build', 'moddable');
 
 export interface LinBuild {
   /** The built firmware. */
@@ -24,14 +27,26 @@ export interface LinBuild {
 
 /** Builds the lin firmware for a staged menu; `config` are mcconfig `name=value` overrides. */
 export function buildLin(sdk: Sdk, staged: Staged, config: Record<string, string> = {}): LinBuild {
-  const args = ['-m', '-p', 'lin', ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
+  // The build's own output folder (mcconfig -o): the SDK's build/ is shared by every checkout
+  // building with it, and two builds of `ringdown` there would overwrite each other's mc.so.
+  const output = LIN_OUTPUT;
+  mkdirSync(output, { recursive: true });
+  // make copies a data resource only when its source is newer than the build's copy, and builds
+  // from other staging folders (ringdown device, the device lane) share this output: a staged
+  // file left unchanged since an earlier build would lose to another menu built in between.
+  const now = new Date();
+  for (const name of ['menu.xml', 'ring.xml', 'catalog.json']) {
+    const path = join(staged.dir, name);
+    if (existsSync(path)) utimesSync(path, now, now);
+  }
+  const args = ['-m', '-p', 'lin', '-o', output, ...Object.entries(config).map(([k, v]) => `${k}=${v}`)];
   const run = spawnSync(join(sdk.bin, 'mcconfig'), args, {
     cwd: REPO_ROOT,
     env: { ...sdk.env, MENU: staged.menu, CLIPS: staged.clips },
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
   });
-  const library = join(sdk.root, 'build', 'bin', 'lin', 'mc', 'release', 'ringdown', 'mc.so');
+  const library = join(output, 'bin', 'lin', 'mc', 'release', 'ringdown', 'mc.so');
   const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
   return { library, log, ok: run.status === 0 && existsSync(library) && !/### Error/.test(log) };
 }
@@ -51,6 +66,8 @@ export interface LinRunOptions {
   /** Give up this long (real ms) after the start (default: the script's last event + 120 s). */
   timeoutMs?: number;
   onTrace?: (event: TraceEvent) => void;
+  /** A mod (`.xsa`, from `ringdown mod --board lin`) installed for the run: mcsim opens it with the firmware. */
+  archive?: string;
 }
 
 /** What runs the simulator headless, or a sentence saying what is missing. */
@@ -82,7 +99,10 @@ export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promi
   const lastEventMs = Math.max(0, ...[...options.events.matchAll(/@([\d.]+)/g)].map((m) => Number(m[1]) * 1000));
   const timeoutMs = options.timeoutMs ?? Math.max(options.untilMs ?? 0, lastEventMs) + 120_000;
   return new Promise((done) => {
-    const child = spawn(command[0]!, [...command.slice(1), library], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    // mcsim given the firmware and an archive launches the firmware with the archive mapped as its
+    // mod (tools/mcsim/main.js: onOpenFileCallback), as mcrun does on the desktop.
+    const files = options.archive !== undefined ? [library, options.archive] : [library];
+    const child = spawn(command[0]!, [...command.slice(1), ...files], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
     const result: LinRun = { trace: [], notes: [] };
     let buffer = '';
     let finished = false;

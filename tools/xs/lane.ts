@@ -6,6 +6,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { crc32 } from '../../src/calllog/crc32.js';
+import { crcHex, MOD_CATALOG, MOD_MENU, MOD_PREFIX } from '../../src/engine/mod.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { SCENARIOS } from '../../test/scenarios/list.js';
 import { DEVICE_CALL } from '../../test/xs/device/call.js';
@@ -68,13 +70,13 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
  * on XS with a call's menu and events; returns the problem, or undefined when its trace is the one
  * pinned in test/xs/device/call.ts.
  */
-async function checkDeviceEntry(scenario: typeof DEVICE_CALL): Promise<string | undefined> {
+async function checkDeviceEntry(scenario: typeof DEVICE_CALL, mod?: Record<string, string>): Promise<string | undefined> {
   const bundle = await bundleForXs({
     entry: { contents: "import { finish } from './test/xs/device/host.ts';\nimport './main.ts';\nfinish();\n" },
     modules: DEVICE_MODULES,
   });
   const device = {
-    resources: { 'menu.xml': readFileSync(join(REPO_ROOT, scenario.menu), 'utf8') },
+    resources: { 'menu.xml': readFileSync(join(REPO_ROOT, scenario.menu), 'utf8'), ...mod },
     config: { events: scenario.events, clipMs: scenario.clipMs, profile: 'us' },
     clipMs: scenario.clipMs,
   };
@@ -87,9 +89,19 @@ async function checkDeviceEntry(scenario: typeof DEVICE_CALL): Promise<string | 
   });
   if (!xs.ok) return `XS failed: ${xs.error ?? 'unknown error'}`;
   if (lines === undefined) return 'the device entry reported nothing';
-  const notJson = lines.find((l) => !l.startsWith('{') && !l.startsWith('ringdown: caller script starts at'));
+  // The boot line names the menu that runs and the CRC-32 of its bytes (main.ts).
+  const menuFile = mod !== undefined ? MOD_MENU : 'menu.xml';
+  const menuText = mod?.[MOD_MENU] ?? readFileSync(join(REPO_ROOT, scenario.menu), 'utf8');
+  const boot = `ringdown: menu ${mod !== undefined ? 'mod' : 'built-in'} ${menuFile}, crc32 ${crcHex(crc32(new TextEncoder().encode(menuText)))}\n`;
+  if (!lines.includes(boot)) return `no boot line ${JSON.stringify(boot.trim())}`;
+  const notJson = lines.find((l) => !l.startsWith('{') && l !== boot && !l.startsWith('ringdown: caller script starts at'));
   if (notJson !== undefined) return `unexpected console line: ${notJson.trim()}`;
   const trace = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TraceEvent);
+  if (mod !== undefined) {
+    // The mod's menu runs with the mod's clips (the stand-in host has every clip).
+    const play = trace.find((e) => e.type === 'play');
+    return play !== undefined && 'clip' in play && play.clip.startsWith(MOD_PREFIX) ? undefined : `the first clip is not the mod's: ${JSON.stringify(play)}`;
+  }
   return firstDifference(trace, scenario.expect);
 }
 
@@ -128,6 +140,12 @@ async function main(): Promise<void> {
   if (deviceProblem === undefined) passed++;
   else failed++;
   process.stdout.write(deviceProblem === undefined ? `ok - ${deviceName}\n` : `FAILED - ${deviceName}: ${deviceProblem}\n`);
+  const modName = 'device entry on XS with a mod installed (ringdown-mod/: examples/door-pin.xml): the mod\'s menu runs';
+  const modMenu = readFileSync(join(REPO_ROOT, 'examples', 'door-pin.xml'), 'utf8');
+  const modProblem = await checkDeviceEntry(DEVICE_CALL, { [MOD_MENU]: modMenu, [MOD_CATALOG]: '{"clips":{}}' }).catch((e: unknown) => `could not run: ${String(e)}`);
+  if (modProblem === undefined) passed++;
+  else failed++;
+  process.stdout.write(modProblem === undefined ? `ok - ${modName}\n` : `FAILED - ${modName}: ${modProblem}\n`);
   for (const { line, ok } of await checkStack()) {
     if (ok) passed++;
     else failed++;

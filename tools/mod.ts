@@ -1,0 +1,176 @@
+/**
+ * `ringdown mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--install]`: a new menu
+ * and its clips for a firmware already in the field, as a Moddable mod (tools/device/mod.ts). The
+ * menus are checked against the board's outputs and the clips first (every Speak needs its clip:
+ * the firmware refuses a mod with one missing), then `mcrun` builds the archive, and an archive
+ * larger than the board's mod partition (its `xs` row in boards/NAME/partitions.csv) is refused,
+ * saying by how much. `--install` sends it the way Moddable does (mcrun over serial, into a debug
+ * build of the firmware); the `lin` board takes its mod at launch: `ringdown device --mod FILE`.
+ */
+import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
+import { checkClips } from '../src/ozml/check-clips.js';
+import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { walkCommands, type Menu } from '../src/ozml/menu.js';
+import { clipName, clipSlug } from '../src/clips/catalog.js';
+import { buildMod, mcrunArgs, stageMod } from './device/mod.js';
+import { clipMinutes, modPartitionSize, modTooLarge } from './device/mod-size.js';
+import { findSdk } from './device/sdk.js';
+import { boardOutputs, findClipFolder, readClipFolder, readMenuFile, type ClipFolder } from './menu-file.js';
+import { REPO_ROOT } from './xs/bundle.js';
+
+export const MOD_USAGE = 'usage: ringdown mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--out FILE.xsa] [--install]';
+
+export const MOD_HELP = `${MOD_USAGE}
+
+Builds a Moddable mod (mcrun) holding the menu, the ring menu, the clip catalog and the clips, for a
+firmware already in the field; the firmware prefers it over its built-in menu once installed.
+  --ring-menu FILE   the menu for an answered ring
+  --clips DIR        the clip folder (default: clips/ beside the menu); every Speak needs its clip
+  --board NAME       the ESP32 board folder whose mod partition it must fit (default esp32-ag1171-mt8870)
+  --out FILE.xsa     where to write the mod
+  --install          send it to the device over serial, as Moddable's mcrun does (a debug firmware)
+  -h, --help         this help
+
+exit status: 0 built, 1 menu or clip errors, or larger than the mod partition, 2 usage error or no Moddable SDK
+
+example:
+  ringdown mod examples/door-pin.xml --board esp32-ag1171-mt8870`;
+
+const DEFAULT_BOARD = 'esp32-ag1171-mt8870';
+
+/** The mod partition of an ESP32 board folder, in bytes, or why there is none. */
+export function boardModPartition(board: string): number | string {
+  const path = join(REPO_ROOT, 'boards', board, 'partitions.csv');
+  if (!existsSync(path)) return `boards/${board} has no partitions.csv`;
+  const size = modPartitionSize(readFileSync(path, 'utf8'));
+  return typeof size === 'string' ? `boards/${board}/partitions.csv: ${size}` : size;
+}
+
+/** The clips a menu plays, by name (as the firmware resolves them). */
+function usedClips(menu: Menu, folder: ClipFolder | undefined, into: Set<string>): void {
+  walkCommands(menu.commands, (c) => {
+    if (c.kind !== 'speak' || c.callId !== undefined) return;
+    into.add(clipName(folder?.catalog ?? { clips: {} }, c.text, c.clip) ?? clipSlug(c.text));
+  });
+}
+
+export function runMod(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    options: {
+      board: { type: 'string', default: DEFAULT_BOARD },
+      'ring-menu': { type: 'string' },
+      clips: { type: 'string' },
+      out: { type: 'string' },
+      install: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+    allowPositionals: true,
+  });
+  if (values.help === true) {
+    out(MOD_HELP);
+    return 0;
+  }
+  const file = positionals[0];
+  if (file === undefined || positionals.length > 1) {
+    err(MOD_USAGE);
+    return 2;
+  }
+  const board = values.board ?? DEFAULT_BOARD;
+  const lin = board === 'lin';
+  const outputs = lin ? SIM_OUTPUT_NAMES : boardOutputs(board);
+  const capacity = lin ? undefined : boardModPartition(board);
+  if (typeof outputs === 'string' || typeof capacity === 'string') {
+    err(`ringdown mod: --board: ${typeof outputs === 'string' ? outputs : capacity}`);
+    return 2;
+  }
+  // Checked as the firmware will: the menus load on the board, and every Speak has its clip.
+  const clipDir = findClipFolder(file, values.clips);
+  const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
+  let failed = false;
+  for (const p of folder?.problems ?? []) {
+    err(`${p.file}:1:1: error: ${p.message}`);
+    failed = true;
+  }
+  const clips = new Set<string>();
+  const ringMenu = values['ring-menu'];
+  for (const path of [file, ...(ringMenu !== undefined ? [ringMenu] : [])]) {
+    const loaded = readMenuFile(path, outputs);
+    const diagnostics = [...loaded.diagnostics];
+    if (loaded.menu !== undefined) {
+      diagnostics.push(...checkClips(loaded.menu, folder?.catalog ?? { clips: {} }, (name) => folder?.durations.has(name) === true, clipDir ?? join(dirname(file), 'clips')));
+      usedClips(loaded.menu, folder, clips);
+    }
+    for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (hasErrors(diagnostics)) failed = true;
+  }
+  if (failed) {
+    err('ringdown mod: not built: the firmware would refuse this mod');
+    return 1;
+  }
+  const sdk = findSdk();
+  if (typeof sdk === 'string') {
+    err(`ringdown mod: ${sdk}`);
+    return 2;
+  }
+  const platform = lin ? 'lin' : 'esp32';
+  const stageDir = join(REPO_ROOT, 'build', 'ringdown', 'mod', board);
+  const staged = stageMod(
+    sdk,
+    {
+      menu: file,
+      ...(ringMenu !== undefined ? { ringMenu } : {}),
+      ...(clipDir !== undefined ? { clips: clipDir } : {}),
+      clipNames: [...clips].sort(),
+      catalog: clipDir !== undefined && existsSync(join(clipDir, 'catalog.json')) ? readFileSync(join(clipDir, 'catalog.json'), 'utf8') : '{"clips":{}}\n',
+    },
+    join(stageDir, 'stage'),
+  );
+  if (typeof staged === 'string') {
+    err(`ringdown mod: ${staged}`);
+    return 1;
+  }
+  err(`ringdown mod: ${board} (mcrun -p ${platform}), with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`);
+  const output = join(stageDir, 'out');
+  const build = buildMod(sdk, staged, platform, output);
+  if (!build.ok || build.archive === undefined) {
+    err(build.log.trimEnd());
+    err('ringdown mod: mcrun failed');
+    return 1;
+  }
+  const archive = values.out ?? join(stageDir, 'ringdown-mod.xsa');
+  copyFileSync(build.archive, archive);
+  const bytes = statSync(archive).size;
+  const shown = relative(process.cwd(), archive) || archive;
+  if (capacity !== undefined) {
+    const tooLarge = modTooLarge(bytes, capacity);
+    if (tooLarge !== undefined) {
+      err(`ringdown mod: ${board}: ${tooLarge}: refused (shorten or drop clips)`);
+      return 1;
+    }
+  }
+  out(`${shown}: ${bytes} bytes: menu crc32 ${staged.menuCrc}${ringMenu !== undefined ? ', ring menu' : ''}, ${clips.size} clip${clips.size === 1 ? '' : 's'}`);
+  if (capacity !== undefined) {
+    out(`${board}: ${Math.round((bytes * 1000) / capacity) / 10} % of the ${capacity}-byte mod partition (${capacity - bytes} bytes free, about ${clipMinutes(capacity - bytes)} more minutes of clips)`);
+  }
+  if (values.install !== true) return 0;
+  if (lin) {
+    out(`the lin firmware takes a mod when it starts: npx ringdown device MENU.xml --mod ${shown} --events "offhook@0"`);
+    return 0;
+  }
+  // Moddable's install: mcrun's release target sends the archive through serial2xsbug into the
+  // mod partition of a debug build of the firmware (UPLOAD_PORT names the serial port).
+  const install = ['mcrun', ...mcrunArgs('esp32', output, staged.manifest, 'release')].join(' ');
+  err(`ringdown mod: installing over serial (${process.env.UPLOAD_PORT ?? 'UPLOAD_PORT not set: the SDK looks for the port'}): ${install}`);
+  const sent = buildMod(sdk, staged, 'esp32', output, 'release');
+  if (!sent.ok) {
+    err(sent.log.trimEnd());
+    err('ringdown mod: the install failed (is a debug build of the firmware on the board, and the port right?)');
+    return 1;
+  }
+  out(`${board}: mod installed; the board restarts with it`);
+  return 0;
+}

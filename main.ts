@@ -2,7 +2,8 @@
  * Device entry (Moddable SDK): opens the board the manifest selected for the platform
  * (`boards/selected/board`, mapped per platform in manifest.json), loads the menu and the clip
  * catalog from the build's data resources (`menu.xml`, `catalog.json`), and runs the Phone. The
- * trace goes to the debug console (xsbug or serial), one JSON object a line.
+ * trace goes to the debug console (xsbug or serial), or to the board's own (the Pico's UART), one JSON
+ * object a line.
  *
  * A menu that does not load never leaves a dead phone: its errors are traced, the fault goes to the
  * call log, and the built-in fallback menu (src/engine/fallback.ts: an out-of-order clip, then
@@ -38,8 +39,11 @@ const MENU_RESOURCE = 'menu.xml';
 const CATALOG_RESOURCE = 'catalog.json';
 const RING_MENU_RESOURCE = 'ring.xml';
 
+/** Where lines go: the debug console, or the board's own (`Board.log`) once the board is open. */
+let console_ = (text: string): void => trace(text);
+
 function log(text: string): void {
-  trace(`${text}\n`);
+  console_(`${text}\n`);
 }
 
 /** A data resource's bytes (mapped from flash, not copied), or undefined if the build has none. */
@@ -146,4 +150,6 @@ export function startPhone(board: Board): Phone {
   return phone;
 }
 
-startPhone(createBoard());
+const board = createBoard();
+if (board.log !== undefined) console_ = board.log;
+startPhone(board);

@@ -34,4 +34,9 @@ export interface Board {
    * clips); the entry reads clips through it instead of the build's resources.
    */
   resources?: (path: string) => Uint8Array | undefined;
+  /**
+   * Where the trace and the firmware's notes go (text ending in a newline), when the board has a
+   * console of its own (a UART); otherwise the debug console (`trace`).
+   */
+  log?: (text: string) => void;
 }

@@ -4,6 +4,7 @@
  */
 import DigitalBank from 'embedded:io/digitalbank';
 import type { Board } from '../../hal/board.js';
+import type { NamedOutput } from '../../hal/drivers/digital-outputs.js';
 import { Mt8870 } from '../../hal/drivers/mt8870.js';
 import { openSlicBoard } from '../../hal/drivers/slic-board.js';
 import { OUTPUTS, PINS } from './pins.js';
@@ -11,7 +12,7 @@ import { OUTPUTS, PINS } from './pins.js';
 type Pins = { readonly [K in keyof typeof PINS]: number };
 
 /** An SLIC with SHK, RM, F/R and an MT8870 on Q1..Q4, StD: this board, or one that differs in pins. */
-export function openMt8870Board(pins: Pins, outputs: typeof OUTPUTS): Board {
+export function openMt8870Board(pins: Pins, outputs: Readonly<Record<string, NamedOutput>>): Board {
   return openSlicBoard({
     slic: { shk: pins.shk, rm: pins.rm, fr: pins.fr },
     outputs,

@@ -1,0 +1,33 @@
+/**
+ * Raspberry Pi Pico + Ag1171 SLIC + MT8870 DTMF receiver + I2S DAC: the same drivers as the ESP32
+ * boards (hal/drivers/slic-board.ts), the trace on UART0 (hal/drivers/serial-log.ts) and, once the
+ * menu has loaded, one line with the XS heap in use. Device-only (Moddable modules).
+ */
+import Serial from 'embedded:io/serial';
+import Instrumentation from 'instrumentation';
+import type { Board } from '../../hal/board.js';
+import type { SerialClass } from '../../hal/drivers/serial-log.js';
+import { SerialLog } from '../../hal/drivers/serial-log.js';
+import { openMt8870Board } from '../esp32-ag1171-mt8870/board.js';
+import { OUTPUTS, PINS } from './pins.js';
+
+/** The XS heap figures Moddable's instrumentation keeps (bytes), as one trace note. */
+function memoryNote(): string {
+  const read = (name: Parameters<typeof Instrumentation.map>[0]): number | undefined => Instrumentation.get(Instrumentation.map(name));
+  const figures = [
+    ['slot heap', read('XS Slot Heap Used')],
+    ['chunk heap', read('XS Chunk Heap Used')],
+    ['system free', read('System Free Memory')],
+  ] as const;
+  return `ringdown: memory after load: ${figures.map(([n, v]) => `${n} ${v ?? 'n/a'}`).join(', ')}`;
+}
+
+export function createBoard(): Board {
+  const uart = new SerialLog({ io: Serial as unknown as SerialClass, transmit: PINS.tx, port: 0 });
+  // The ESP32 map's `dac` is the audio output's pin: here the I2S data line (AudioOut takes its
+  // pins from the manifest's defines, not from this map).
+  const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS);
+  // The first timer turn runs once the entry has loaded the menu and started the phone.
+  board.clock.schedule(0, () => uart.write(`${memoryNote()}\n`));
+  return { ...board, log: (text) => uart.write(text) };
+}

@@ -1,0 +1,132 @@
+/**
+ * The Raspberry Pi Pico (RP2040) firmware through the Moddable SDK's `pico` platform: `mcconfig
+ * -p pico` writes the makefile, `make` compiles the XS engine, the modules and the pico-sdk with
+ * `arm-none-eabi-gcc`, links `xs_pico.elf` and converts it to `xs_pico.uf2` with picotool.
+ *
+ * What it needs, found as the Moddable SDK's Pico guide (documentation/devices/pico.md) sets it up:
+ * `PICO_ROOT` (default ~/pico) holding pico-sdk 2.2.0 (with lib/tinyusb), pico-extras (the I2S
+ * audio driver) and pico-examples configured by cmake (its build/generated headers); pioasm built
+ * in $PICO_SDK_DIR/build/pioasm; picotool (`UF2CONV`, else $PICO_SDK_DIR/build/_deps/picotool,
+ * else on the PATH); `arm-none-eabi-gcc` under `PICO_GCC_ROOT` (default: where it is on the PATH).
+ * The generated makefile uses bash's `[[`, so make runs with SHELL=/bin/bash.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { REPO_ROOT } from '../xs/bundle.js';
+import { which, type Sdk } from './sdk.js';
+import type { Staged } from './stage.js';
+
+export interface PicoToolchain {
+  /** The variables mcconfig's pico makefile reads. */
+  env: Record<string, string>;
+  /** pico-sdk's version as git describes it (2.2.0 expected). */
+  version: string | undefined;
+}
+
+/** The pico-sdk and its tools, or a sentence saying what is missing. */
+export function findPicoToolchain(env: NodeJS.ProcessEnv = process.env): PicoToolchain | string {
+  const root = env.PICO_ROOT ?? join(homedir(), 'pico');
+  const sdkDir = env.PICO_SDK_DIR ?? join(root, 'pico-sdk');
+  const extras = env.PICO_EXTRAS_DIR ?? join(root, 'pico-extras');
+  const examples = env.PICO_EXAMPLES_DIR ?? join(root, 'pico-examples');
+  if (!existsSync(join(sdkDir, 'src', 'rp2040'))) return `the pico-sdk was not found (${sdkDir}; set PICO_SDK_DIR or PICO_ROOT)`;
+  if (!existsSync(join(sdkDir, 'lib', 'tinyusb', 'src'))) return `the pico-sdk at ${sdkDir} has no lib/tinyusb (check out its tinyusb submodule)`;
+  if (!existsSync(join(extras, 'src', 'rp2_common', 'pico_audio_i2s'))) return `pico-extras was not found (${extras}; set PICO_EXTRAS_DIR): the I2S audio driver is there`;
+  if (!existsSync(join(examples, 'build', 'generated', 'pico_base'))) return `pico-examples is not configured (${join(examples, 'build', 'generated', 'pico_base')} is missing: run cmake in ${join(examples, 'build')})`;
+  const pioasm = env.PIOASM ?? join(sdkDir, 'build', 'pioasm', 'pioasm');
+  if (!existsSync(pioasm)) return `pioasm was not found (${pioasm}; build it from ${join(sdkDir, 'tools', 'pioasm')})`;
+  const picotool = env.UF2CONV ?? [join(sdkDir, 'build', '_deps', 'picotool', 'picotool')].find((p) => existsSync(p)) ?? which('picotool', env);
+  if (picotool === undefined || !existsSync(picotool)) return 'picotool was not found (set UF2CONV, or put picotool on the PATH): it makes the .uf2';
+  const gcc = env.PICO_GCC_ROOT !== undefined ? join(env.PICO_GCC_ROOT, 'bin', 'arm-none-eabi-gcc') : which('arm-none-eabi-gcc', env);
+  if (gcc === undefined || !existsSync(gcc)) return 'arm-none-eabi-gcc was not found (Debian: gcc-arm-none-eabi and libnewlib-arm-none-eabi; or set PICO_GCC_ROOT)';
+  const described = spawnSync('git', ['-C', sdkDir, 'describe', '--tags', '--always', '--abbrev=0'], { encoding: 'utf8' });
+  return {
+    version: described.status === 0 ? described.stdout.trim() : undefined,
+    env: {
+      PICO_ROOT: root,
+      PICO_SDK_DIR: sdkDir,
+      PICO_EXTRAS_DIR: extras,
+      PICO_EXAMPLES_DIR: examples,
+      PIOASM: pioasm,
+      UF2CONV: picotool,
+      PICO_GCC_ROOT: dirname(dirname(gcc)),
+    },
+  };
+}
+
+export interface PicoBuild {
+  ok: boolean;
+  log: string;
+  warnings: string[];
+  /** The linked firmware and its UF2 (when ok). */
+  elf: string;
+  uf2: string;
+  tmpDir: string;
+}
+
+/** Where a board's build goes (gitignored): `build/ringdown/pico/BOARD`. */
+export function picoOutput(board: string): string {
+  return join(REPO_ROOT, 'build', 'ringdown', 'pico', board);
+}
+
+export interface PicoBuildOptions {
+  board: string;
+  /** mcconfig `name=value` overrides (config entries of the manifest). */
+  config?: Record<string, string>;
+  /** Extra make variables (e.g. the XS stack for a measurement). */
+  make?: Record<string, string>;
+}
+
+function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
+  const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
+  return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}` };
+}
+
+/** Builds the release firmware for a staged menu: mcconfig, then make with the pico toolchain. */
+export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options: PicoBuildOptions): PicoBuild {
+  const output = picoOutput(options.board);
+  const env: NodeJS.ProcessEnv = { ...sdk.env, ...pico.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
+  const tmpDir = join(output, 'tmp', 'pico', 'release', 'ringdown');
+  const binDir = join(output, 'bin', 'pico', 'release', 'ringdown');
+  const elf = join(binDir, 'xs_pico.elf');
+  const uf2 = join(binDir, 'xs_pico.uf2');
+  const config = Object.entries(options.config ?? {}).map(([k, v]) => `${k}=${v}`);
+  mkdirSync(output, { recursive: true });
+  const generated = run(join(sdk.bin, 'mcconfig'), ['-p', 'pico', '-o', output, ...config], REPO_ROOT, env);
+  let log = generated.log;
+  let ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
+  if (ok) {
+    const vars = Object.entries(options.make ?? {}).map(([k, v]) => `${k}=${v}`);
+    const made = run('make', ['-j2', '-f', 'makefile', 'SHELL=/bin/bash', ...vars, 'build'], tmpDir, env);
+    log += made.log;
+    ok = made.ok && existsSync(uf2) && statSync(uf2).mtimeMs >= statSync(join(tmpDir, 'makefile')).mtimeMs;
+  }
+  if (/### Error/.test(log)) ok = false;
+  const warnings = log.split('\n').filter((l) => /### Warning|overriding recipe/i.test(l));
+  return { ok, log, warnings, elf, uf2, tmpDir };
+}
+
+export interface PicoSizes {
+  /** Flash the image takes (text + initialised data), and the RP2040's flash on a Pico. */
+  flashBytes: number;
+  /** RAM taken before the program runs (data + bss), of the RP2040's 264 KB SRAM. */
+  ramBytes: number;
+  /** The XS static pool inside that RAM (the `creation.static` figure), when the map says. */
+  uf2Bytes: number;
+}
+
+/** Flash and RAM use of the linked firmware (arm-none-eabi-size: text, data, bss). */
+export function picoSizes(build: PicoBuild, pico: PicoToolchain): PicoSizes | string {
+  const size = run(join(pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-size'), [build.elf], dirname(build.elf), process.env);
+  const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.log);
+  if (!size.ok || m === null) return `arm-none-eabi-size failed: ${size.log.trim()}`;
+  const [text, data, bss] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  return { flashBytes: text + data, ramBytes: data + bss, uf2Bytes: statSync(build.uf2).size };
+}
+
+/** The bytes of a built UF2 file. */
+export function readUf2(path: string): Uint8Array {
+  return new Uint8Array(readFileSync(path));
+}

@@ -10,6 +10,9 @@ import { parseArgs } from 'node:util';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { buildEsp32, esp32Sizes } from './device/esp32.js';
+import { buildPico, findPicoToolchain, picoSizes } from './device/pico.js';
+import type { Sdk } from './device/sdk.js';
+import type { Staged } from './device/stage.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
@@ -22,8 +25,10 @@ export const BUILD_HELP = `${BUILD_USAGE}
 Builds the ESP32 firmware for a board folder (boards/esp32-*) with the Moddable SDK ($MODDABLE, else
 ~/Projects/moddable). The menu is checked against the board's outputs and the clips first. With
 ESP-IDF ($IDF_PATH) it compiles; without it, every step before the C compiler runs and it says
-what to run next.
-  --board NAME       the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870)
+what to run next. A Pico board (boards/pico-*) compiles and links with arm-none-eabi-gcc and the
+pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash and RAM use.
+  --board NAME       the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870,
+                     pico-ag1171-mt8870)
   --menu FILE        the menu (default examples/door-phone.xml)
   --ring-menu FILE   the menu for an answered ring
   --clips DIR        the clip folder (default: clips/ beside the menu)
@@ -62,8 +67,9 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
     return 2;
   }
   const outputs = boardOutputs(board);
-  if (typeof outputs === 'string' || !board.startsWith('esp32-') || !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))) {
-    err(`ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not an ESP32 board folder (boards/esp32-*)`}`);
+  const isPico = board.startsWith('pico-');
+  if (typeof outputs === 'string' || !(board.startsWith('esp32-') || isPico) || !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))) {
+    err(`ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not a board folder (boards/esp32-*, boards/pico-*)`}`);
     return 2;
   }
   const menu = values.menu ?? DEFAULT_MENU;
@@ -90,8 +96,9 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   }
   const staged = stage(
     { menu, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
-    join(REPO_ROOT, 'build', 'ringdown', 'esp32', board, 'stage'),
+    join(REPO_ROOT, 'build', 'ringdown', isPico ? 'pico' : 'esp32', board, 'stage'),
   );
+  if (isPico) return buildForPico(sdk, board, staged, out, err);
   const release = values.release === true;
   err(`ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`);
   const build = buildEsp32(sdk, staged, { board, release, flash: values.flash === true });
@@ -112,5 +119,31 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   } else {
     out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
   }
+  return build.warnings.length > 0 ? 1 : 0;
+}
+
+/** A Pico board: compile and link with the pico toolchain, print flash and RAM use. */
+function buildForPico(sdk: Sdk, board: string, staged: Staged, out: (line: string) => void, err: (line: string) => void): number {
+  const pico = findPicoToolchain();
+  if (typeof pico === 'string') {
+    err(`ringdown build: ${pico}`);
+    return 2;
+  }
+  err(`ringdown build: ${board}, release, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root} and pico-sdk ${pico.version ?? ''} at ${pico.env.PICO_SDK_DIR}`);
+  const build = buildPico(sdk, pico, staged, { board });
+  if (!build.ok) {
+    err(build.log.trimEnd());
+    err('ringdown build: the build failed');
+    return 1;
+  }
+  for (const w of build.warnings) err(`warning: ${w.trim()}`);
+  const sizes = picoSizes(build, pico);
+  if (typeof sizes === 'string') {
+    err(`ringdown build: ${sizes}`);
+    return 1;
+  }
+  out(`${board}: linked ${build.elf}`);
+  out(`${board}: flash ${sizes.flashBytes} bytes of the Pico's 2 MB (code, XS image, resources: menu, catalog, ${staged.clipNames.length} clips); RAM ${sizes.ramBytes} bytes of 264 KB placed by the linker (data, bss); XS takes its pool (creation.static, 128 KB on the pico platform) from the heap at boot`);
+  out(`${board}: ${build.uf2} (${sizes.uf2Bytes} bytes): hold BOOTSEL, plug the Pico in, copy the file to the RPI-RP2 drive`);
   return build.warnings.length > 0 ? 1 : 0;
 }

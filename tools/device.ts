@@ -13,6 +13,9 @@ import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
 import { buildLin, runLin } from './device/lin.js';
+import { buildPicoFirmware, findPicoSetup, PICO_BOARDS, playPico } from './device/pico-device.js';
+import { parseEvents } from '../boards/sim/events.js';
+import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { findClipFolder, readMenuFile } from './menu-file.js';
@@ -20,13 +23,17 @@ import { formatTraceLine } from './sim.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
 export const DEVICE_USAGE =
-  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--jsonl]';
+  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--board lin|pico-ag1171-mt8870] [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--jsonl]';
 
 export const DEVICE_HELP = `${DEVICE_USAGE}
 
 Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
 call on it; the trace is printed like ringdown sim's. Options as for ringdown sim: --events,
 --clip-ms N, --clips DIR, --until S, --profile us|uk|cept, --ring-menu FILE, --jsonl; -h, --help.
+--board pico-ag1171-mt8870 builds the Raspberry Pi Pico firmware instead (arm-none-eabi-gcc and
+the pico-sdk, see the README) and boots it in rp2040js: the script is played at its pins (SHK,
+MT8870 Q1-Q4/StD, the doorbell), the trace read from its UART, times from the chip's cycle count.
+The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.
 
 exit status: 0 ok, 1 the menu has errors or the run failed, 2 usage error or no Moddable SDK
 
@@ -41,6 +48,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     args: argv,
     options: {
       events: { type: 'string', default: 'offhook@0' },
+      board: { type: 'string', default: 'lin' },
       'clip-ms': { type: 'string' },
       clips: { type: 'string' },
       until: { type: 'string' },
@@ -77,11 +85,21 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     err(`ringdown device: --mod: no file ${values.mod} (build one: ringdown mod MENU.xml --board lin)`);
     return 2;
   }
+  const board = values.board ?? 'lin';
+  if (board !== 'lin' && !(PICO_BOARDS as readonly string[]).includes(board)) {
+    err(`ringdown device: --board: '${board}' cannot be run here (lin, ${PICO_BOARDS.join(', ')})`);
+    return 2;
+  }
+  if (board !== 'lin' && (values['clip-ms'] !== undefined || values.mod !== undefined)) {
+    err(`ringdown device: --board ${board} plays the build's real clips: --clip-ms and --mod are for the lin board`);
+    return 2;
+  }
   const sdk = findSdk();
   if (typeof sdk === 'string') {
     err(`ringdown device: ${sdk}`);
     return 2;
   }
+  if (board !== 'lin') return runOnPico(sdk, board, file, values, untilMs, out, err);
   const clipDir = values['clip-ms'] !== undefined ? undefined : findClipFolder(file, values.clips);
   const staged = stage(
     { menu: file, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
@@ -103,6 +121,54 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     onTrace: print,
   });
   for (const note of run.notes) err(note);
+  if (run.problem !== undefined) {
+    err(`ringdown device: ${run.problem}`);
+    return 1;
+  }
+  return 0;
+}
+
+/** `--board pico-...`: build the Pico firmware, boot it in rp2040js, play the script at its pins. */
+function runOnPico(
+  sdk: Sdk,
+  board: string,
+  file: string,
+  values: { events?: string; clips?: string; 'ring-menu'?: string; jsonl?: boolean },
+  untilMs: number | undefined,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
+  const setup = findPicoSetup();
+  if (typeof setup === 'string') {
+    err(`ringdown device: ${setup}`);
+    return 2;
+  }
+  const events = parseEvents(values.events ?? 'offhook@0');
+  if (typeof events === 'string') {
+    err(`ringdown device: --events: ${events}`);
+    return 2;
+  }
+  const clipDir = findClipFolder(file, values.clips);
+  if (clipDir === undefined) err('ringdown device: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped');
+  const staged = stage(
+    { menu: file, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    join(REPO_ROOT, 'build', 'ringdown', 'pico', board, 'stage'),
+  );
+  err(`ringdown device: building the ${board} firmware (Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''})`);
+  const build = buildPicoFirmware(sdk, setup, staged, board);
+  if (!build.ok) {
+    err(build.log.trimEnd());
+    err('ringdown device: the build failed');
+    return 1;
+  }
+  const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const started = Date.now();
+  const run = playPico(setup, build, { events, ...(untilMs !== undefined ? { untilMs } : {}), onTrace: print });
+  for (const note of run.notes) err(note);
+  if (run.readyCycles !== undefined) err(`ringdown device: ready after ${run.readyCycles} cycles (${(run.readyCycles / 125e3).toFixed(1)} ms at 125 MHz); ${run.memory ?? ''}`);
+  err(`ringdown device: sound at the I2S data pin (script ms): ${run.sound.map(([a, b]) => `${a}-${b}`).join(', ') || 'none'}`);
+  if (run.rm.length > 0) err(`ringdown device: RM (ringing) changes: ${run.rm.map(([t, l]) => `${l ? 'on' : 'off'}@${t}`).join(' ')}`);
+  err(`ringdown device: ${Math.round(run.emulatedMs)} ms emulated in ${Date.now() - started} ms (${Math.round(run.skippedMs)} ms of idle spin skipped); trace lines at most ${run.lagMs} ms behind their events`);
   if (run.problem !== undefined) {
     err(`ringdown device: ${run.problem}`);
     return 1;

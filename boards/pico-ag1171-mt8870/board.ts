@@ -1,10 +1,11 @@
 /**
  * Raspberry Pi Pico + Ag1171 SLIC + MT8870 DTMF receiver + I2S DAC: the same drivers as the ESP32
  * boards (hal/drivers/slic-board.ts), the trace on UART0 (hal/drivers/serial-log.ts) and, once the
- * menu has loaded, one line with the XS heap in use. Device-only (Moddable modules).
+ * menu has loaded, one `ready` line with the XS heap in use and the clock's origin. Device-only (Moddable modules).
  */
 import Serial from 'embedded:io/serial';
 import Instrumentation from 'instrumentation';
+import Time from 'time';
 import type { Board } from '../../hal/board.js';
 import type { SerialClass } from '../../hal/drivers/serial-log.js';
 import { SerialLog } from '../../hal/drivers/serial-log.js';
@@ -28,6 +29,8 @@ export function createBoard(): Board {
   // pins from the manifest's defines, not from this map).
   const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS);
   // The first timer turn runs once the entry has loaded the menu and started the phone.
-  board.clock.schedule(0, () => uart.write(`${memoryNote()}\n`));
+  // Its line also gives the board clock's reading against the tick counter (ms since reset), so a
+  // harness can place the trace's times on the chip's own time line.
+  board.clock.schedule(0, () => uart.write(`${memoryNote()}; ready, clock ${board.clock.now()} ms at ticks ${Time.ticks} ms\n`));
   return { ...board, log: (text) => uart.write(text) };
 }

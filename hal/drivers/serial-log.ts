@@ -2,7 +2,7 @@
  * A line log on a UART through ECMA-419 Serial (`embedded:io/serial`): what a board without a
  * debug console (the Pico's USB serial needs a host) writes its trace to. Lines are queued and
  * written as the UART's transmit FIFO has room (`onWritable` says how much); when more than
- * `limit` bytes wait, whole lines are dropped and the next line written says how many, so a
+ * `limit` bytes wait, whole lines are dropped and a note before the next line that fits says how many, so a
  * stalled receiver never blocks the phone or grows the heap.
  *
  * Moddable's RP2040 Serial keeps a 128-byte software FIFO and throws when a write does not fit
@@ -64,14 +64,13 @@ export class SerialLog {
 
   /** Queues `text` (one or more whole lines) for the UART. */
   write(text: string): void {
-    if (this.#dropped > 0 && this.#queued === 0) {
-      const note = `ringdown: log overflow, ${this.#dropped} lines dropped\n`;
-      this.#dropped = 0;
-      this.#push(note);
-    }
     if (this.#queued + text.length > this.#limit) {
       this.#dropped++;
       return;
+    }
+    if (this.#dropped > 0) {
+      this.#push(`ringdown: log overflow, ${this.#dropped} lines dropped\n`);
+      this.#dropped = 0;
     }
     this.#push(text);
     this.#drain();

@@ -28,3 +28,13 @@ export function largestSkew(device: readonly TraceEvent[], sim: readonly TraceEv
   for (let i = 0; i < Math.min(device.length, sim.length); i++) skew = Math.max(skew, Math.abs(device[i]!.t - sim[i]!.t));
   return skew;
 }
+
+/** A firmware console line as a trace event: a JSON object a line; undefined for anything else. */
+export function parseTraceLine(text: string): TraceEvent | undefined {
+  if (!text.startsWith('{')) return undefined;
+  try {
+    return JSON.parse(text) as TraceEvent;
+  } catch {
+    return undefined;
+  }
+}

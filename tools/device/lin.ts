@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { REPO_ROOT } from '../xs/bundle.js';
+import { parseTraceLine } from './compare.js';
 import { which, type Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
 
@@ -121,14 +122,8 @@ export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promi
     };
     const timer = setTimeout(() => finish(`no end event within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
     const line = (text: string): void => {
-      if (text.startsWith('{')) {
-        let event: TraceEvent;
-        try {
-          event = JSON.parse(text) as TraceEvent;
-        } catch {
-          result.notes.push(text);
-          return;
-        }
+      const event = parseTraceLine(text);
+      if (event !== undefined) {
         result.trace.push(event);
         options.onTrace?.(event);
         if (event.type === 'end') finish();

@@ -11,7 +11,7 @@
  * The generated makefile uses bash's `[[`, so make runs with SHELL=/bin/bash.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../xs/bundle.js';
@@ -94,6 +94,13 @@ export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options
   const uf2 = join(binDir, 'xs_pico.uf2');
   const config = Object.entries(options.config ?? {}).map(([k, v]) => `${k}=${v}`);
   mkdirSync(output, { recursive: true });
+  // make copies a data resource only when its source is newer than the build's copy: a staged
+  // file left unchanged since an earlier build would lose to another menu built in between.
+  const now = new Date();
+  for (const name of ['menu.xml', 'ring.xml', 'catalog.json']) {
+    const path = join(staged.dir, name);
+    if (existsSync(path)) utimesSync(path, now, now);
+  }
   const generated = run(join(sdk.bin, 'mcconfig'), ['-p', 'pico', '-o', output, ...config], REPO_ROOT, env);
   let log = generated.log;
   let ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
@@ -111,19 +118,32 @@ export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options
 export interface PicoSizes {
   /** Flash the image takes (text + initialised data), and the RP2040's flash on a Pico. */
   flashBytes: number;
-  /** RAM taken before the program runs (data + bss), of the RP2040's 264 KB SRAM. */
+  /** RAM the linker places (data, bss, reserved stacks and heap) of the RP2040's 264 KB SRAM. */
   ramBytes: number;
-  /** The XS static pool inside that RAM (the `creation.static` figure), when the map says. */
   uf2Bytes: number;
 }
 
-/** Flash and RAM use of the linked firmware (arm-none-eabi-size: text, data, bss). */
+/**
+ * Flash and RAM use of the linked firmware, from its sections (arm-none-eabi-size -A): flash holds
+ * the sections linked at 0x10000000 and the initial values of .data; RAM the sections at
+ * 0x20000000 (.data, .bss, the stacks and heap the linker script reserves).
+ */
 export function picoSizes(build: PicoBuild, pico: PicoToolchain): PicoSizes | string {
-  const size = run(join(pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-size'), [build.elf], dirname(build.elf), process.env);
-  const m = /^\s*(\d+)\s+(\d+)\s+(\d+)/m.exec(size.log);
-  if (!size.ok || m === null) return `arm-none-eabi-size failed: ${size.log.trim()}`;
-  const [text, data, bss] = [Number(m[1]), Number(m[2]), Number(m[3])];
-  return { flashBytes: text + data, ramBytes: data + bss, uf2Bytes: statSync(build.uf2).size };
+  const size = run(join(pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-size'), ['-A', build.elf], dirname(build.elf), process.env);
+  if (!size.ok) return `arm-none-eabi-size failed: ${size.log.trim()}`;
+  let flashBytes = 0;
+  let ramBytes = 0;
+  for (const line of size.log.split('\n')) {
+    const m = /^(\.\S+)\s+(\d+)\s+(\d+)$/.exec(line.trim());
+    if (m === null) continue;
+    const [bytes, address] = [Number(m[2]), Number(m[3])];
+    if (address >= 0x10000000 && address < 0x20000000) flashBytes += bytes;
+    else if (address >= 0x20000000 && address < 0x20042000) {
+      ramBytes += bytes;
+      if (m[1] === '.data') flashBytes += bytes;
+    }
+  }
+  return { flashBytes, ramBytes, uf2Bytes: statSync(build.uf2).size };
 }
 
 /** The bytes of a built UF2 file. */

@@ -54,6 +54,15 @@
  * - octave: the measured column is not within `octave` (1 %) of twice the measured row (a note and
  *   its octave, 2 % off C's row and column, is no key; keys 1.5 % off in opposite directions sit
  *   1.2-1.3 % from an octave).
+ * At key down, two more checks (found on the same recordings; cost only when a key is about to go down):
+ * - onset: a key's tones start together from nothing. Of the last `ONSET_WINDOWS` (6) windows that
+ *   end before the tone's start, the `onsetRank`-th quietest (3rd: one or two quiet windows in a
+ *   melody are not enough) must have each tone `onsetDb` (-6 dB) below it now. A note that was
+ *   already sounding when the other arrives is no key; the previous key's tail (40 ms pause) and
+ *   speech under a key are far below that;
+ * - harmonic: the row's third harmonic (2091-2823 Hz, clear of every key tone) over the last 32 ms
+ *   (Hann) at most `harmonicDb` (-15 dB) against the row: an instrument's note has one, a key's
+ *   generator does not (the second harmonics fall beside the columns and cannot be told apart).
  * A second-harmonic check (each tone's harmonic 12-20 dB below it, leakage of the pair allowed for)
  * was measured and left out: alone, at 15-18 dB, it removed 4-6 of 57 false keys on the tuning
  * recordings and lost up to 7 more of 960 keys under speech 10 dB below; with the checks above it
@@ -130,6 +139,18 @@ export interface DtmfDetectorOptions {
   bargeTwistSpreadDb?: number;
   /** Rejects a pair whose measured column is within this fraction of twice its row (a note and its octave). */
   octave?: number;
+  /**
+   * Largest level of either tone before the key, in dB against the key (in the `onsetRank`-th
+   * quietest of the windows that end before the tone starts): a key's tones start from nothing, a
+   * note that was already sounding does not. Default -6; a large value (100) turns the check off.
+   */
+  onsetDb?: number;
+  /** Largest level of the row's third harmonic, in dB against the row, when the key goes down (default -15; 100: off). */
+  harmonicDb?: number;
+  /** Which of the quietest windows before the tone the onset check takes (1: the quietest; default 3, at most 4). */
+  onsetRank?: number;
+  /** Windows of the run where the pair holds `downShare` that the barge-in path needs. */
+  bargeStrongWindows?: number;
 }
 
 /**
@@ -166,6 +187,12 @@ const DIAL_C = 10;
 const RECENT = 3;
 /** Windows of the run (the last ones) over which the pair's share of the energy is judged. */
 const SHARE_WINDOWS = 8;
+/** Windows (before the run) kept for the onset check, and how many of them it looks at. */
+const PAST = 16;
+/** Samples kept for the harmonic check (a power of two), and its window. */
+const RING = 512;
+const HARMONIC_WINDOW = 256;
+const ONSET_WINDOWS = 6;
 /** A held key stays down while its tones hold this share and half the minimum level. */
 const HOLD_SHARE = 0.3;
 /** Sum of the taper over the samples, and of its square. */
@@ -174,6 +201,17 @@ const TAPER_SQUARES = SUB * TAPER.reduce((a, b) => a + b * b, 0);
 const TAPER_SQUARED = TAPER.map((t) => t * t);
 /** From |DFT|^2 to the tone's share of the tapered energy. */
 const POWER_SCALE = (2 * TAPER_SQUARES) / (TAPER_SUM * TAPER_SUM);
+
+/** Puts v into `low` (ascending) if it is among its smallest. */
+function insertLow(low: Float64Array, v: number): void {
+  let i = low.length - 1;
+  if (!(v < low[i]!)) return;
+  while (i > 0 && low[i - 1]! > v) {
+    low[i] = low[i - 1]!;
+    i--;
+  }
+  low[i] = v;
+}
 
 /**
  * How many samples at one end of a window a tone covers, from its strength there relative to a
@@ -224,6 +262,22 @@ export class DtmfDetector {
   readonly #twistSpread: number;
   readonly #cleanTwistSpread: number;
   readonly #octave: number;
+  /** The last PAST windows' powers of the eight key bins (ring), and where the ring is. */
+  readonly #past = new Float32Array(PAST * 8);
+  #pastCount = 0;
+  readonly #onset: number;
+  readonly #harmonic: number;
+  /** The last WINDOW samples (ring by sub-block) and a Hann window for the harmonic check. */
+  readonly #recent = new Int16Array(RING);
+  readonly #hann = new Float32Array(HARMONIC_WINDOW);
+  /** Whether each sub-block of the ring was loud enough to be kept (else it reads as silence). */
+  readonly #loud = new Uint8Array(RING / SUB);
+  readonly #onsetRank: number;
+  readonly #bargeStrong: number;
+  readonly #lowR = new Float64Array(4);
+  readonly #lowC = new Float64Array(4);
+  /** The run failed the onset check: it puts no key down. */
+  #runVetoed = false;
   /** Twist spread over the windows #runShare() last used (amplitude ratio, max over min). */
   #runTwistSpread = 1;
   #shareCount = 0;
@@ -311,6 +365,11 @@ export class DtmfDetector {
     this.#cleanTwistSpread = Math.pow(10, (options.twistSpreadDb ?? 4) / 20);
     this.#octave = options.octave ?? 0.01;
     this.#bargeRunShareMin = options.bargeRunShare ?? 0.6;
+    this.#onset = Math.pow(10, (options.onsetDb ?? -6) / 10);
+    this.#harmonic = Math.pow(10, (options.harmonicDb ?? -15) / 10);
+    for (let i = 0; i < HARMONIC_WINDOW; i++) this.#hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / HARMONIC_WINDOW);
+    this.#bargeStrong = options.bargeStrongWindows ?? 0;
+    this.#onsetRank = Math.max(1, Math.min(4, options.onsetRank ?? 3));
     for (let k = 0; k < BINS; k++) {
       const w = (2 * Math.PI * FREQUENCIES[k]!) / rate;
       this.#coef[k] = 2 * Math.cos(w);
@@ -384,6 +443,7 @@ export class DtmfDetector {
     this.#subEnergy[slot] = energy;
     if (energy < this.#quietEnergy) {
       // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
+      this.#loud[this.#subBlocks & (RING / SUB - 1)] = 0;
       for (let k = 0; k < BINS; k++) {
         this.#subRe[k * SUBS + slot] = 0;
         this.#subIm[k * SUBS + slot] = 0;
@@ -391,6 +451,10 @@ export class DtmfDetector {
       this.#endSubBlock();
       return;
     }
+    // Kept for the harmonic check (quiet sub-blocks are not: they count as silence there).
+    const recent = this.#recent;
+    for (let n = at, j = (this.#subBlocks * SUB) & (RING - 1); n < end; n++, j++) recent[j] = src[n]!;
+    this.#loud[this.#subBlocks & (RING / SUB - 1)] = 1;
     const coef = this.#coef;
     for (let k = 0; k < BINS; k += 4) {
       // Four filters per pass: one read of each sample serves four.
@@ -568,11 +632,11 @@ export class DtmfDetector {
       runShare >= this.#runShareMin &&
       this.#runTwistSpread <= this.#cleanTwistSpread &&
       this.#steady(r, c);
-    const barge = !clean && this.#runLength >= this.#bargeWindows && runShare >= this.#bargeRunShareMin && this.#runTwistSpread <= this.#twistSpread && this.#bargeSteady(r, c);
-    if (this.#heldKey < 0 && key >= 0 && this.#runGap === 0 && (clean || barge)) {
+    const barge = !clean && this.#runLength >= this.#bargeWindows && this.#runStrong >= this.#bargeStrong && runShare >= this.#bargeRunShareMin && this.#runTwistSpread <= this.#twistSpread && this.#bargeSteady(r, c);
+    if (this.#heldKey < 0 && key >= 0 && this.#runGap === 0 && !this.#runVetoed && (clean || barge)) {
       const covered = coveredSamples(Math.min(1, this.#runFirstStrength / this.#runRef));
       const down = Math.round(this.#runFirstStart + WINDOW - covered);
-      if (this.#runEnd - down >= this.#minTone) {
+      if (this.#runEnd - down >= this.#minTone && !this.#startedBefore(r, c, down, start) && this.#harmonicOk(r)) {
         this.#heldKey = key;
         this.#heldRef = this.#runRef;
         this.#heldEnd = this.#runEnd;
@@ -580,6 +644,63 @@ export class DtmfDetector {
         this.#onKey({ key: keyAt(r, c - 4), down: true, sample: down });
       }
     }
+    this.#keepPast();
+  }
+
+  /** Keeps this window's key-bin powers for the onset check of later runs. */
+  #keepPast(): void {
+    const at = (this.#pastCount++ % PAST) * 8;
+    const p = this.#power;
+    const past = this.#past;
+    for (let k = 0; k < 8; k++) past[at + k] = p[k]!;
+  }
+
+  /**
+   * Whether row r or column c was already sounding before the tone's start `down`: in each of the
+   * last ONSET_WINDOWS windows that end before it, at least `onsetDb` against this window (the key).
+   * Marks the run vetoed when so.
+   */
+  #startedBefore(r: number, c: number, down: number, start: number): boolean {
+    const p = this.#power;
+    const lowR = this.#lowR;
+    const lowC = this.#lowC;
+    lowR.fill(Infinity);
+    lowC.fill(Infinity);
+    let seen = 0;
+    // Window j back (this one is j = 0) started at start - HOP * j.
+    for (let j = 1; j < PAST && j < this.#pastCount && seen < ONSET_WINDOWS; j++) {
+      if (start - HOP * j + WINDOW > down + SUB / 2) continue;
+      const at = ((this.#pastCount - j) % PAST) * 8;
+      insertLow(lowR, this.#past[at + r]!);
+      insertLow(lowC, this.#past[at + c]!);
+      seen++;
+    }
+    const rank = this.#onsetRank - 1;
+    if (seen <= rank || (lowR[rank]! <= p[r]! * this.#onset && lowC[rank]! <= p[c]! * this.#onset)) return false;
+    this.#runVetoed = true;
+    return true;
+  }
+
+  /** Whether the row's third harmonic, over the last window (Hann), is at most `harmonicDb` against the row. */
+  #harmonicOk(r: number): boolean {
+    const f = FREQUENCIES[r]!;
+    return this.#hannPower(3 * f) <= this.#harmonic * this.#hannPower(f);
+  }
+
+  #hannPower(hz: number): number {
+    const w = (hz * this.#radiansPerHz) / HOP;
+    const c = 2 * Math.cos(w);
+    const recent = this.#recent;
+    const hann = this.#hann;
+    let a = 0;
+    let b = 0;
+    for (let i = 0, j = (this.#subBlocks * SUB - HARMONIC_WINDOW) & (RING - 1); i < HARMONIC_WINDOW; i++, j = (j + 1) & (RING - 1)) {
+      const x = this.#loud[(j / SUB) | 0] === 1 ? recent[j]! : 0;
+      const s = x * hann[i]! + c * a - b;
+      b = a;
+      a = s;
+    }
+    return a * a + b * b - c * a * b;
   }
 
   #addShare(strength: number, pair: number, rest: number, twist: number): void {
@@ -615,6 +736,7 @@ export class DtmfDetector {
 
   #startRun(key: number, start: number, strength: number): void {
     this.#runKey = key;
+    this.#runVetoed = false;
     this.#runLength = 1;
     this.#runGap = 0;
     this.#runFirstStart = start;

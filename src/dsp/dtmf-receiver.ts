@@ -174,10 +174,11 @@ export interface DtmfDetectorOptions {
 /**
  * Stricter settings for a line where talk-off matters more than keys under loud speech (a door
  * phone whose prompt leaks back, a handset near a radio). On the bench's real recordings (one run,
- * docs/dtmf.md): no false key in 3 h of prompts and 2.0 per hour of music (defaults: 0.8 and 6.4;
- * spandsp: 0 and 1.5), but keys under speech 10 dB below them 99.1 % (defaults 99.8 %), and three
- * Q.24 conditions fail: 2 of 32 keys with 8 dB twist and the tones 1.5 % apart (with and without
- * noise), 3 of the 32 bench keys under speech.
+ * docs/dtmf.md, after the onset and harmonic checks): no false key in 3 h of prompts and 0.7 per
+ * hour of music (defaults: 0 and 0.8; spandsp: 0 and 1.5), but keys under speech 10 dB below them
+ * 99.2 % (defaults 99.94 %), and three Q.24 conditions fail: 2 of 32 keys with 8 dB twist and the
+ * tones 1.5 % apart (with and without noise), 3 of the 32 bench keys under speech. Since those
+ * checks, the defaults are almost as good on talk-off.
  */
 export const STRICT_DTMF_OPTIONS: Readonly<Omit<DtmfDetectorOptions, 'onKey'>> = {
   runShare: 0.85,

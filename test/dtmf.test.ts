@@ -161,7 +161,44 @@ t.test('talk-off: two notes on # whose levels cross (one swells as the other fad
   // held the pair inside the twist limits for three windows. A key's tones start, hold and stop together.
   const cross = twoTones(941, 1477, 160, (f) => -30 + 40 * f, (f) => 10 - 40 * f);
   t.equal(keysOf(cross), '');
-  t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100 }), '#', 'a key without the twist-steadiness check');
+  // The 1477 Hz note sounds before the 941 Hz one: the onset check alone rejects it too.
+  t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100 }), '', 'the onset check alone');
+  t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100, onsetDb: 100 }), '#', 'a key without the twist-steadiness and onset checks');
+});
+
+/** Tones, each `[hz, dB against -10 dBm0, from ms, to ms]`, summed, with 100 ms of silence after the last. */
+function tones(...parts: [number, number, number, number][]): Int16Array {
+  const end = Math.max(...parts.map((p) => p[3]));
+  const out = new Int16Array(Math.round((end + 100) * 8));
+  const a = dbm0ToAmplitude(-10);
+  for (const [hz, db, from, to] of parts) {
+    for (let i = Math.round(from * 8); i < Math.round(to * 8); i++) {
+      out[i] = out[i]! + Math.round(a * Math.pow(10, db / 20) * Math.sin((2 * Math.PI * hz * i) / 8000));
+    }
+  }
+  return out;
+}
+
+t.test('talk-off: a note already sounding when the other starts is no key', async (t) => {
+  // Music on real recordings (docs/dtmf.md): a held note on a column, a melody note arriving on a
+  // row; both steady, on pitch, the pair alone. A key's two tones start together from nothing.
+  const held = tones([1477, 0, 100, 400], [941, 0, 250, 400]);
+  t.equal(keysOf(held), '');
+  t.equal(keysOf(held, { onsetDb: 100 }), '#', 'a key without the onset check');
+  // 6 dB below the key before it: still a note; 12 dB below (a quiet background): a key.
+  t.equal(keysOf(tones([1477, -6, 100, 250], [1477, 0, 250, 400], [941, 0, 250, 400])), '');
+  t.equal(keysOf(tones([1477, -12, 100, 250], [1477, 0, 250, 400], [941, 0, 250, 400])), '#');
+});
+
+t.test('talk-off: a pair whose row has a third harmonic (an instrument, not a key) is no key', async (t) => {
+  const note = tones([697, 0, 100, 300], [3 * 697, -10, 100, 300], [1477, 0, 100, 300]);
+  t.equal(keysOf(note), '');
+  t.equal(keysOf(note, { harmonicDb: 100 }), '3', 'a key without the harmonic check');
+  t.equal(keysOf(tones([697, 0, 100, 300], [3 * 697, -20, 100, 300], [1477, 0, 100, 300])), '3', 'a harmonic 20 dB down passes');
+});
+
+t.test('the onset check keeps repeated keys: the same key, and keys sharing a row, 40 ms on / 40 ms off', async (t) => {
+  for (const keys of ['5555', '123A3', '741*']) t.equal(keysOf(renderDtmf(keys, { toneMs: 40, gapMs: 40 }).samples), keys);
 });
 
 t.test('talk-off: a note and (within 0.5 %) its octave on C\'s row and column are no key', async (t) => {

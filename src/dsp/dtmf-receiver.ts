@@ -32,10 +32,16 @@
  * Barge-in path (a key pressed while our prompt leaks back through the SLIC's hybrid, speech 10 dB
  * below the keys). Speech's first formant puts harmonics of 4-7 dB below a tone in a neighbouring
  * row for most of a key, and loud syllables take half the window's energy, so the checks above lose
- * about 2 % of such keys. A window may instead pass looser checks (`bargePurityDb` 4, `bargeShare`
- * 0.6, twist within Q.24's 8 / 4 dB plus 1), and a run of at least `bargeWindows` (3) such windows
- * goes down when, over the last windows the pair filled alike (two or three), each tone is on
- * average within `bargeTolerance` (0.5 %) of nominal and spreads less than `bargeDriftHz` (10).
+ * about 2 % of such keys. A window may instead pass looser checks (`bargePurityDb` 2.5, `bargeShare`
+ * 0.6, `bargeGuardDb` 6, twist within Q.24's 8 / 4 dB plus 1), and a run of at least `bargeWindows`
+ * (3) such windows, with at most `bargeMaxGaps` (1) failing window forgiven inside it and the row at
+ * most `bargeRunNormalTwistDb` (6) louder than the column over the run (speech and music fall with
+ * frequency: their harmonics that line up on a key mostly have the row louder; a key from a phone
+ * has a few dB), goes down when, over the last windows the pair filled alike (two or three), each
+ * tone is on average within `bargeTolerance` (0.5 %) of nominal and spreads less than
+ * `bargeDriftHz` (10). (Purity 2.5 and guard 6, not 4 and 10, and the run twist and gap limits:
+ * chosen together on the real recordings, docs/dtmf.md: keys under real speech 10 dB below 99.75 %
+ * -> 99.94 %, no speech talk-off.)
  * Speech that lines up two harmonics is rarely that close and glides off it within a few windows
  * (at 1 % or 20 Hz, held-out voices and loud speech give false keys); music whose chord holds notes
  * 0.2 % off a row and a column spreads its energy over more notes (the share of 0.6 rejects it, 0.4
@@ -54,6 +60,19 @@
  * - octave: the measured column is not within `octave` (1 %) of twice the measured row (a note and
  *   its octave, 2 % off C's row and column, is no key; keys 1.5 % off in opposite directions sit
  *   1.2-1.3 % from an octave).
+ * At key down, two more checks (found on the same recordings; cost only when a key is about to go down):
+ * - onset: a key's tones start together from nothing. Of the last `ONSET_WINDOWS` (6) windows that
+ *   end before the tone's start, the `onsetRank`-th quietest (3rd: one or two quiet windows in a
+ *   melody are not enough) must have each tone `onsetDb` (-6 dB) below it now. A note that was
+ *   already sounding when the other arrives is no key; the previous key's tail (40 ms pause) and
+ *   speech under a key are far below that;
+ *   A tone already sounding before the ring of the last 32 windows (256 ms) is no key either;
+ *   windows before the input's first count as silence;
+ * - harmonic: the row's third harmonic (2091-2823 Hz, clear of every key tone) over the last 32 ms
+ *   (Hann) at most `harmonicDb` (-15 dB) against the row: an instrument's note has one, a key's
+ *   generator does not (the second harmonics fall beside the columns and cannot be told apart).
+ *   A run that fails it once puts no key down (a note's harmonic comes and goes).
+ * Both checks fail a run for good: it puts no key down until another run starts.
  * A second-harmonic check (each tone's harmonic 12-20 dB below it, leakage of the pair allowed for)
  * was measured and left out: alone, at 15-18 dB, it removed 4-6 of 57 false keys on the tuning
  * recordings and lost up to 7 more of 960 keys under speech 10 dB below; with the checks above it
@@ -130,15 +149,36 @@ export interface DtmfDetectorOptions {
   bargeTwistSpreadDb?: number;
   /** Rejects a pair whose measured column is within this fraction of twice its row (a note and its octave). */
   octave?: number;
+  /**
+   * Largest level of either tone before the key, in dB against the key (in the `onsetRank`-th
+   * quietest of the windows that end before the tone starts): a key's tones start from nothing, a
+   * note that was already sounding does not. Default -6; a large value (100) turns the check off.
+   */
+  onsetDb?: number;
+  /** Largest level of the row's third harmonic, in dB against the row, when the key goes down (default -15; 100: off). */
+  harmonicDb?: number;
+  /** Which of the quietest windows before the tone the onset check takes (1: the quietest; default 3, at most 4). */
+  onsetRank?: number;
+  /**
+   * Normal twist of the run on the barge-in path (the row's power over the column's, summed over
+   * the windows the share is judged on), in dB: speech and music fall with frequency, so their
+   * harmonics that line up on a row and a column mostly have the row louder.
+   */
+  bargeRunNormalTwistDb?: number;
+  /** The guard tone must be this much weaker than the weaker key tone on the barge-in path, in dB. */
+  bargeGuardDb?: number;
+  /** Failing windows forgiven inside a run that the barge-in path still accepts. */
+  bargeMaxGaps?: number;
 }
 
 /**
  * Stricter settings for a line where talk-off matters more than keys under loud speech (a door
  * phone whose prompt leaks back, a handset near a radio). On the bench's real recordings (one run,
- * docs/dtmf.md): no false key in 3 h of prompts and 2.0 per hour of music (defaults: 0.8 and 6.4;
- * spandsp: 0 and 1.5), but keys under speech 10 dB below them 99.1 % (defaults 99.8 %), and three
- * Q.24 conditions fail: 2 of 32 keys with 8 dB twist and the tones 1.5 % apart (with and without
- * noise), 3 of the 32 bench keys under speech.
+ * docs/dtmf.md, after the onset and harmonic checks): no false key in 3 h of prompts and 0.7 per
+ * hour of music (defaults: 0 and 0.8; spandsp: 0 and 1.5), but keys under speech 10 dB below them
+ * 99.2 % (defaults 99.94 %), and three Q.24 conditions fail: 2 of 32 keys with 8 dB twist and the
+ * tones 1.5 % apart (with and without noise), 3 of the 32 bench keys under speech. Since those
+ * checks, the defaults are almost as good on talk-off.
  */
 export const STRICT_DTMF_OPTIONS: Readonly<Omit<DtmfDetectorOptions, 'onKey'>> = {
   runShare: 0.85,
@@ -166,6 +206,12 @@ const DIAL_C = 10;
 const RECENT = 3;
 /** Windows of the run (the last ones) over which the pair's share of the energy is judged. */
 const SHARE_WINDOWS = 8;
+/** Windows (before the run) kept for the onset check, and how many of them it looks at. */
+const PAST = 32;
+/** Samples kept for the harmonic check (a power of two), and its window. */
+const RING = 512;
+const HARMONIC_WINDOW = 256;
+const ONSET_WINDOWS = 6;
 /** A held key stays down while its tones hold this share and half the minimum level. */
 const HOLD_SHARE = 0.3;
 /** Sum of the taper over the samples, and of its square. */
@@ -174,6 +220,17 @@ const TAPER_SQUARES = SUB * TAPER.reduce((a, b) => a + b * b, 0);
 const TAPER_SQUARED = TAPER.map((t) => t * t);
 /** From |DFT|^2 to the tone's share of the tapered energy. */
 const POWER_SCALE = (2 * TAPER_SQUARES) / (TAPER_SUM * TAPER_SUM);
+
+/** Puts v into `low` (ascending) if it is among its smallest. */
+function insertLow(low: Float64Array, v: number): void {
+  let i = low.length - 1;
+  if (!(v < low[i]!)) return;
+  while (i > 0 && low[i - 1]! > v) {
+    low[i] = low[i - 1]!;
+    i--;
+  }
+  low[i] = v;
+}
 
 /**
  * How many samples at one end of a window a tone covers, from its strength there relative to a
@@ -224,6 +281,28 @@ export class DtmfDetector {
   readonly #twistSpread: number;
   readonly #cleanTwistSpread: number;
   readonly #octave: number;
+  /** The last PAST windows' powers of the eight key bins (ring), and where the ring is. */
+  readonly #past = new Float32Array(PAST * 8);
+  #pastCount = 0;
+  readonly #onset: number;
+  readonly #harmonic: number;
+  /** The last WINDOW samples (ring by sub-block) and a Hann window for the harmonic check. */
+  readonly #recent = new Int16Array(RING);
+  readonly #hann = new Float32Array(HARMONIC_WINDOW);
+  /** Whether each sub-block of the ring was loud enough to be kept (else it reads as silence). */
+  readonly #loud = new Uint8Array(RING / SUB);
+  readonly #onsetRank: number;
+  readonly #bargeRunNormalTwist: number;
+  readonly #bargeGuard: number;
+  readonly #bargeMaxGaps: number;
+  /** Failing windows forgiven inside the run so far. */
+  #runGaps = 0;
+  /** The run's twist (row over column power) over the windows #runShare() last used. */
+  #runTwist = 1;
+  readonly #lowR = new Float64Array(4);
+  readonly #lowC = new Float64Array(4);
+  /** The run failed the onset check: it puts no key down. */
+  #runVetoed = false;
   /** Twist spread over the windows #runShare() last used (amplitude ratio, max over min). */
   #runTwistSpread = 1;
   #shareCount = 0;
@@ -298,7 +377,7 @@ export class DtmfDetector {
     this.#guard = Math.pow(10, (options.guardDb ?? 10) / 10);
     this.#downShare = options.downShare ?? 0.8;
     this.#minTone = ((options.minToneMs ?? 30) * rate) / 1000;
-    this.#bargePurity = Math.pow(10, (options.bargePurityDb ?? 4) / 10);
+    this.#bargePurity = Math.pow(10, (options.bargePurityDb ?? 2.5) / 10);
     this.#bargeShare = options.bargeShare ?? 0.6;
     this.#bargeTolerance = options.bargeTolerance ?? 0.005;
     this.#bargeDrift = options.bargeDriftHz ?? 10;
@@ -311,6 +390,13 @@ export class DtmfDetector {
     this.#cleanTwistSpread = Math.pow(10, (options.twistSpreadDb ?? 4) / 20);
     this.#octave = options.octave ?? 0.01;
     this.#bargeRunShareMin = options.bargeRunShare ?? 0.6;
+    this.#onset = Math.pow(10, (options.onsetDb ?? -6) / 10);
+    this.#harmonic = Math.pow(10, (options.harmonicDb ?? -15) / 10);
+    for (let i = 0; i < HARMONIC_WINDOW; i++) this.#hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / HARMONIC_WINDOW);
+    this.#bargeRunNormalTwist = Math.pow(10, (options.bargeRunNormalTwistDb ?? 6) / 10);
+    this.#bargeMaxGaps = options.bargeMaxGaps ?? 1;
+    this.#bargeGuard = Math.pow(10, (options.bargeGuardDb ?? 6) / 10);
+    this.#onsetRank = Math.max(1, Math.min(4, options.onsetRank ?? 3));
     for (let k = 0; k < BINS; k++) {
       const w = (2 * Math.PI * FREQUENCIES[k]!) / rate;
       this.#coef[k] = 2 * Math.cos(w);
@@ -384,6 +470,7 @@ export class DtmfDetector {
     this.#subEnergy[slot] = energy;
     if (energy < this.#quietEnergy) {
       // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
+      this.#loud[this.#subBlocks & (RING / SUB - 1)] = 0;
       for (let k = 0; k < BINS; k++) {
         this.#subRe[k * SUBS + slot] = 0;
         this.#subIm[k * SUBS + slot] = 0;
@@ -391,6 +478,10 @@ export class DtmfDetector {
       this.#endSubBlock();
       return;
     }
+    // Kept for the harmonic check (quiet sub-blocks are not: they count as silence there).
+    const recent = this.#recent;
+    for (let n = at, j = (this.#subBlocks * SUB) & (RING - 1); n < end; n++, j++) recent[j] = src[n]!;
+    this.#loud[this.#subBlocks & (RING / SUB - 1)] = 1;
     const coef = this.#coef;
     for (let k = 0; k < BINS; k += 4) {
       // Four filters per pass: one read of each sample serves four.
@@ -508,8 +599,8 @@ export class DtmfDetector {
       pc >= this.#minPower &&
       pr <= pc * this.#normalTwist &&
       pc <= pr * this.#reverseTwist &&
-      p[GUARD]! * this.#guard <= (pr < pc ? pr : pc);
-    const valid = basic && pr >= rowNext * this.#purity && pc >= colNext * this.#purity && pr + pc >= this.#share * rest;
+      p[GUARD]! * this.#bargeGuard <= (pr < pc ? pr : pc);
+    const valid = basic && p[GUARD]! * this.#guard <= (pr < pc ? pr : pc) && pr >= rowNext * this.#purity && pc >= colNext * this.#purity && pr + pc >= this.#share * rest;
     const loose =
       valid ||
       (basic &&
@@ -527,6 +618,7 @@ export class DtmfDetector {
     if (key < 0) {
       if (this.#runKey >= 0 && this.#runGap < 2) {
         this.#runGap++;
+        this.#runGaps++;
       } else {
         this.#runKey = -1;
         this.#runLength = 0;
@@ -568,11 +660,11 @@ export class DtmfDetector {
       runShare >= this.#runShareMin &&
       this.#runTwistSpread <= this.#cleanTwistSpread &&
       this.#steady(r, c);
-    const barge = !clean && this.#runLength >= this.#bargeWindows && runShare >= this.#bargeRunShareMin && this.#runTwistSpread <= this.#twistSpread && this.#bargeSteady(r, c);
-    if (this.#heldKey < 0 && key >= 0 && this.#runGap === 0 && (clean || barge)) {
+    const barge = !clean && this.#runLength >= this.#bargeWindows && this.#runGaps <= this.#bargeMaxGaps && this.#runTwist <= this.#bargeRunNormalTwist && runShare >= this.#bargeRunShareMin && this.#runTwistSpread <= this.#twistSpread && this.#bargeSteady(r, c);
+    if (this.#heldKey < 0 && key >= 0 && this.#runGap === 0 && !this.#runVetoed && (clean || barge)) {
       const covered = coveredSamples(Math.min(1, this.#runFirstStrength / this.#runRef));
       const down = Math.round(this.#runFirstStart + WINDOW - covered);
-      if (this.#runEnd - down >= this.#minTone) {
+      if (this.#runEnd - down >= this.#minTone && !this.#startedBefore(r, c, down, start) && this.#harmonicOk(r)) {
         this.#heldKey = key;
         this.#heldRef = this.#runRef;
         this.#heldEnd = this.#runEnd;
@@ -580,6 +672,67 @@ export class DtmfDetector {
         this.#onKey({ key: keyAt(r, c - 4), down: true, sample: down });
       }
     }
+    this.#keepPast();
+  }
+
+  /** Keeps this window's key-bin powers for the onset check of later runs. */
+  #keepPast(): void {
+    const at = (this.#pastCount++ % PAST) * 8;
+    const p = this.#power;
+    const past = this.#past;
+    for (let k = 0; k < 8; k++) past[at + k] = p[k]!;
+  }
+
+  /**
+   * Whether row r or column c was already sounding before the tone's start `down`: in each of the
+   * last ONSET_WINDOWS windows that end before it, at least `onsetDb` against this window (the key).
+   * Marks the run vetoed when so.
+   */
+  #startedBefore(r: number, c: number, down: number, start: number): boolean {
+    const p = this.#power;
+    const lowR = this.#lowR;
+    const lowC = this.#lowC;
+    lowR.fill(Infinity);
+    lowC.fill(Infinity);
+    let seen = 0;
+    // Window j back (this one is j = 0) started at start - HOP * j.
+    // Windows before the input's first count as silence (the ring starts zeroed); a tone that
+    // started before the ring's oldest window is no key either (a key goes down within tens of ms).
+    for (let j = 1; j < PAST && seen < ONSET_WINDOWS; j++) {
+      if (start - HOP * j + WINDOW > down + SUB / 2) continue;
+      const at = (((this.#pastCount - j) % PAST) + PAST) % PAST * 8;
+      insertLow(lowR, this.#past[at + r]!);
+      insertLow(lowC, this.#past[at + c]!);
+      seen++;
+    }
+    const rank = this.#onsetRank - 1;
+    if (seen > rank && lowR[rank]! <= p[r]! * this.#onset && lowC[rank]! <= p[c]! * this.#onset) return false;
+    this.#runVetoed = true;
+    return true;
+  }
+
+  /** Whether the row's third harmonic, over the last window (Hann), is at most `harmonicDb` against the row. */
+  #harmonicOk(r: number): boolean {
+    const f = FREQUENCIES[r]!;
+    if (this.#hannPower(3 * f) <= this.#harmonic * this.#hannPower(f)) return true;
+    this.#runVetoed = true;
+    return false;
+  }
+
+  #hannPower(hz: number): number {
+    const w = (hz * this.#radiansPerHz) / HOP;
+    const c = 2 * Math.cos(w);
+    const recent = this.#recent;
+    const hann = this.#hann;
+    let a = 0;
+    let b = 0;
+    for (let i = 0, j = (this.#subBlocks * SUB - HARMONIC_WINDOW) & (RING - 1); i < HARMONIC_WINDOW; i++, j = (j + 1) & (RING - 1)) {
+      const x = this.#loud[(j / SUB) | 0] === 1 ? recent[j]! : 0;
+      const s = x * hann[i]! + c * a - b;
+      b = a;
+      a = s;
+    }
+    return a * a + b * b - c * a * b;
   }
 
   #addShare(strength: number, pair: number, rest: number, twist: number): void {
@@ -601,20 +754,25 @@ export class DtmfDetector {
     let rest = 0;
     let lo = Infinity;
     let hi = 0;
+    let twistSum = 0;
     for (let i = 0; i < n; i++) {
       if (this.#shareStrength[i]! < floor) continue;
       pair += this.#sharePair[i]!;
       rest += this.#shareRest[i]!;
       const t = this.#shareTwist[i]!;
+      twistSum += t * this.#sharePair[i]!;
       if (t < lo) lo = t;
       if (t > hi) hi = t;
     }
     this.#runTwistSpread = Math.sqrt(hi / lo);
+    this.#runTwist = pair > 0 ? twistSum / pair : 1;
     return rest > 0 ? pair / rest : 0;
   }
 
   #startRun(key: number, start: number, strength: number): void {
     this.#runKey = key;
+    this.#runVetoed = false;
+    this.#runGaps = 0;
     this.#runLength = 1;
     this.#runGap = 0;
     this.#runFirstStart = start;

@@ -2,11 +2,13 @@
  * The Pico board and its emulator harness, the parts that run without the toolchains: the pin
  * map, the pins a script drives (exact times), the UART log's queue, and the harness's refusals.
  */
+import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { parseEvents } from '../boards/sim/events.js';
 import { PINS } from '../boards/pico-ag1171-mt8870/pins.js';
 import { SerialLog, type SerialPortOptions } from '../hal/drivers/serial-log.js';
 import { pinChanges } from '../tools/device/pico-run.js';
+import { VirtualClock } from '../boards/sim/virtual-clock.js';
 import { loadBootrom } from '../tools/device/rp2040.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -69,50 +71,85 @@ t.test('the bootrom: a missing file and a file without 16 KB of words are named'
   t.end();
 });
 
-/** A fake ECMA-419 Serial: a transmit FIFO of `size` bytes that throws on overflow, as Moddable's RP2040 one does. */
-function fakeSerial(size: number) {
-  const state = { written: [] as number[], fifo: 0, onWritable: undefined as ((count: number) => void) | undefined };
+/** A fake ECMA-419 Serial whose software FIFO holds `size` bytes and throws when a write does not fit, as Moddable's RP2040 one does; `sent` bytes leave it per ms. */
+/** Runs every timer due by `t`, then moves the clock there. */
+function runTo(clock: VirtualClock, t: number): void {
+  while (clock.step(t));
+  clock.advanceTo(t);
+}
+
+function fakeSerial(clock: VirtualClock, size: number, perMs: number) {
+  const state = { written: [] as { t: number; text: string }[], fifo: 0, at: 0 };
+  const leave = (): void => {
+    state.fifo = Math.max(0, state.fifo - (clock.now() - state.at) * perMs);
+    state.at = clock.now();
+  };
   class Serial {
-    constructor(options: SerialPortOptions) {
-      state.onWritable = (count) => options.onWritable?.call(this, count);
-    }
+    constructor(_options: SerialPortOptions) {}
     write(bytes: ArrayBuffer): void {
-      if (state.fifo + bytes.byteLength > size - 1) throw new Error('tx full');
+      leave();
+      if (state.fifo + bytes.byteLength > size) throw new Error('output full');
       state.fifo += bytes.byteLength;
-      state.written.push(...new Uint8Array(bytes));
+      state.written.push({ t: clock.now(), text: Buffer.from(bytes).toString() });
+    }
+    read(): ArrayBuffer | undefined {
+      return undefined;
     }
     close(): void {}
   }
-  /** The UART sent everything: the FIFO is empty again. */
-  const drain = (): void => {
-    state.fifo = 0;
-    state.onWritable?.(size);
-  };
-  return { Serial, state, drain };
+  return { Serial, state };
 }
 
-t.test('serial log: writes only what the FIFO has room for, in order, and keeps the rest', (t) => {
-  const { Serial, state, drain } = fakeSerial(16);
-  const log = new SerialLog({ io: Serial, transmit: 0, limit: 64 });
-  log.write('before the port is writable\n');
-  t.equal(state.written.length, 0, 'nothing written until onWritable says there is room');
-  drain();
-  t.equal(state.written.length, 15, 'one byte short of the 16-byte FIFO');
-  drain();
-  drain();
-  t.equal(Buffer.from(state.written).toString(), 'before the port is writable\n');
+t.test('serial log: a chunk a tick, at the line rate, in order', (t) => {
+  const clock = new VirtualClock();
+  const { Serial, state } = fakeSerial(clock, 128, 11.52);
+  const log = new SerialLog({ io: Serial, clock, transmit: 0, receive: 1, chunk: 32 });
+  log.write('a'.repeat(40) + '\n');
+  log.write('second line\n');
+  runTo(clock, 100);
+  // 32 bytes at 115200 baud take 2.8 ms on the line: a tick every 3 ms.
+  t.same(
+    state.written.map((w) => `${w.t}:${w.text.length}`),
+    ['0:32', '3:9', '6:12'],
+  );
+  t.equal(state.written.map((w) => w.text).join(''), `${'a'.repeat(40)}\nsecond line\n`);
+  t.end();
+});
+
+t.test('serial log: a full port is retried on the next tick, nothing lost', (t) => {
+  const clock = new VirtualClock();
+  const { Serial, state } = fakeSerial(clock, 40, 1);
+  const log = new SerialLog({ io: Serial, clock, transmit: 0, receive: 1, chunk: 32 });
+  log.write('x'.repeat(64));
+  runTo(clock, 40);
+  t.same(state.written.map((w) => `${w.t}:${w.text.length}`), ['0:32', '24:32'], 'the second chunk waits until 32 bytes have left');
   t.end();
 });
 
 t.test('serial log: over its limit it drops whole lines and says how many', (t) => {
-  const { Serial, state, drain } = fakeSerial(1024);
-  const log = new SerialLog({ io: Serial, transmit: 0, limit: 10 });
+  const clock = new VirtualClock();
+  const { Serial, state } = fakeSerial(clock, 1024, 100);
+  const log = new SerialLog({ io: Serial, clock, transmit: 0, receive: 1, limit: 10, chunk: 4 });
   log.write('12345678\n');
   log.write('dropped\n');
   log.write('dropped\n');
-  drain();
+  runTo(clock, 10);
   log.write('é\n');
-  drain();
-  t.equal(Buffer.from(state.written).toString(), '12345678\nringdown: log overflow, 2 lines dropped\né\n');
+  runTo(clock, 20);
+  t.equal(state.written.map((w) => w.text).join(''), '12345678\nringdown: log overflow, 2 lines dropped\né\n');
+  t.end();
+});
+
+t.test('ringdown device and build: a board the emulator cannot play, and --clip-ms on the Pico, are usage errors', (t) => {
+  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', env: { ...process.env, MODDABLE: '/nonexistent' } });
+  const other = run('device', '--board', 'esp32-ag1171-mt8870', 'examples/door-phone.xml');
+  t.equal(other.status, 2);
+  t.match(other.stderr, /--board: 'esp32-ag1171-mt8870' cannot be run here \(lin, pico-ag1171-mt8870\)/);
+  const clipMs = run('device', '--board', 'pico-ag1171-mt8870', '--clip-ms', '500', 'examples/door-phone.xml');
+  t.equal(clipMs.status, 2);
+  t.match(clipMs.stderr, /plays the build's real clips: --clip-ms and --mod are for the lin board/);
+  const build = run('build', '--board', 'pico-nope');
+  t.equal(build.status, 2);
+  t.match(build.stderr, /--board/);
   t.end();
 });

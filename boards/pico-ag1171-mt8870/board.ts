@@ -24,10 +24,10 @@ function memoryNote(): string {
 }
 
 export function createBoard(): Board {
-  const uart = new SerialLog({ io: Serial as unknown as SerialClass, transmit: PINS.tx, port: 0 });
   // The ESP32 map's `dac` is the audio output's pin: here the I2S data line (AudioOut takes its
   // pins from the manifest's defines, not from this map).
   const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS);
+  const uart = new SerialLog({ io: Serial as unknown as SerialClass, clock: board.clock, transmit: PINS.tx, receive: PINS.rx, port: 0 });
   // The first timer turn runs once the entry has loaded the menu and started the phone.
   // Its line also gives the board clock's reading against the tick counter (ms since reset), so a
   // harness can place the trace's times on the chip's own time line.

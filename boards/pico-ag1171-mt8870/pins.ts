@@ -10,7 +10,7 @@
 export const PINS = {
   /** UART0 TX → USB-serial adapter RX: the firmware's trace. */
   tx: 0,
-  /** UART0 RX (unused; reserved for the adapter's TX). */
+  /** UART0 RX: opened (the SDK needs a callback on the port) and what arrives discarded. */
   rx: 1,
   /** Ag1171 SHK (out, high = off-hook). */
   shk: 2,

@@ -9,7 +9,7 @@
  * starts at the first whole 10 ms after that line (time 0), and every trace time is moved onto
  * that origin, so the trace reads like `ringdown sim --levels`. Pin changes happen 0.1 ms into
  * their millisecond. Without `untilMs` the run ends once the trace has been quiet for `quietMs`
- * of emulated time after the last scripted event (the firmware traces no `end`).
+ * of emulated time after the last scripted event (the firmware traces no `end`): see `quietMs`.
  * Read back: the SLIC's RM and F/R levels, and the I2S data line as sound (|sample| > 64), as
  * segments of script time.
  */
@@ -35,7 +35,10 @@ export interface PicoRunOptions {
   events: readonly SimEvent[];
   pins: PicoBoardPins;
   untilMs?: number;
-  /** Quiet emulated time that ends a run without `untilMs` (default 4000 ms). */
+  /**
+   * Quiet emulated time that ends a run without `untilMs`: 3 s once the last trace event is the
+   * phone back at rest (`idle`, a `hangup` or its tone), else 30 s (a Delay or a wait in between).
+   */
   quietMs?: number;
   /** Emulated ms allowed from reset to the ready line (default 15 s). */
   bootLimitMs?: number;
@@ -209,10 +212,14 @@ function play(machine: PicoMachine, options: PicoRunOptions, result: PicoRun): P
   const lastMs = changes.length > 0 ? changes[changes.length - 1]!.atMs : 0;
   if (options.untilMs !== undefined) step(at(options.untilMs) - 1e5);
   else {
-    const quiet = (options.quietMs ?? 4000) * 1e6;
+    const quiet = (): number => {
+      if (options.quietMs !== undefined) return options.quietMs * 1e6;
+      const last = result.trace[result.trace.length - 1]?.type;
+      return (last === 'idle' || last === 'hangup' || last === 'tone' ? 3000 : 30_000) * 1e6;
+    };
     const cap = at(lastMs) + 600_000 * 1e6;
     step(at(lastMs));
-    while (machine.nanos < cap && machine.nanos - Math.max(lastLineNs, at(lastMs)) < quiet) step(machine.nanos + 100e6);
+    while (machine.nanos < cap && machine.nanos - Math.max(lastLineNs, at(lastMs)) < quiet()) step(machine.nanos + 100e6);
     if (machine.nanos >= cap) result.problem = 'the trace did not go quiet within 600 s of the last scripted event';
   }
   if (soundStart !== undefined) result.sound.push([Math.round(soundStart), Math.round(soundLast)]);

@@ -75,8 +75,10 @@ export interface PicoBuildOptions {
   board: string;
   /** mcconfig `name=value` overrides (config entries of the manifest). */
   config?: Record<string, string>;
-  /** Extra make variables (e.g. the XS stack for a measurement). */
+  /** Extra make variables (`INSTRUMENT: '1'` for the XS memory figures). */
   make?: Record<string, string>;
+  /** The build's folder (default picoOutput(board)); one per set of make variables, as make does not rebuild objects when they change. */
+  output?: string;
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
@@ -86,7 +88,7 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 
 /** Builds the release firmware for a staged menu: mcconfig, then make with the pico toolchain. */
 export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options: PicoBuildOptions): PicoBuild {
-  const output = picoOutput(options.board);
+  const output = options.output ?? picoOutput(options.board);
   const env: NodeJS.ProcessEnv = { ...sdk.env, ...pico.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
   const tmpDir = join(output, 'tmp', 'pico', 'release', 'ringdown');
   const binDir = join(output, 'bin', 'pico', 'release', 'ringdown');

@@ -174,8 +174,27 @@ export class PicoMachine {
       this.#run(untilNs);
     } catch (e) {
       const pc = this.#mcu.core.PC;
-      throw new Error(`the firmware faulted at ${(this.nanos / 1e6).toFixed(3)} ms in ${this.functionAt(pc)} (pc 0x${pc.toString(16)}): ${e instanceof Error ? e.message : String(e)}`);
+      const lr = this.#mcu.core.registers[14]! >>> 0;
+      throw new Error(
+        `the firmware faulted at ${(this.nanos / 1e6).toFixed(3)} ms in ${this.functionAt(pc)} (pc 0x${pc.toString(16)}, called from ${this.functionAt(lr & ~1)}; return addresses on the stack: ${this.#stackCallers().join(' < ')}): ${e instanceof Error ? e.message : String(e)}`,
+      );
     }
+  }
+
+  /** Functions named by the Thumb return addresses found in the top 64 words of the stack (a heuristic backtrace). */
+  #stackCallers(): string[] {
+    const sp = this.#mcu.core.registers[13]! >>> 0;
+    const names: string[] = [];
+    for (let i = 0; i < 64 && names.length < 8; i++) {
+      const address = sp + i * 4;
+      if (address >= 0x20042000) break;
+      const word = this.#mcu.readUint32(address) >>> 0;
+      if ((word & 1) === 1 && word >= 0x10000100 && word < 0x10200000) {
+        const name = this.functionAt(word & ~1);
+        if (names[names.length - 1] !== name) names.push(name);
+      }
+    }
+    return names;
   }
 
   #run(untilNs: number): void {

@@ -22,6 +22,7 @@ import { createBoard } from 'boards/selected/board';
 import type { Board } from './hal/board.js';
 import { ResourceClipLibrary } from './hal/drivers/resource-clips.js';
 import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
+import { withRecordedClips } from './src/clips/recorded.js';
 import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
 import { NORTH_AMERICA, profileNamed } from './src/line/profile.js';
@@ -112,10 +113,12 @@ export function startPhone(board: Board): Phone {
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
   const read = board.resources ?? readResource;
   const mod = installedMod(board, callLog);
-  const clips =
+  const built =
     mod !== undefined
       ? new ResourceClipLibrary({ catalog: mod.catalog, read, prefix: MOD_PREFIX })
       : new ResourceClipLibrary({ catalog: loadCatalog(), read });
+  // A clip naming a kept recording plays it, where the board's player can (as in the simulator).
+  const clips = board.recordedClipMs !== undefined ? withRecordedClips(built, board.recordedClipMs) : built;
   const recorder = new CallRecorder({
     onRecord: (record) => void callLog?.append(record),
     callEnd: 'idle',
@@ -133,6 +136,8 @@ export function startPhone(board: Board): Phone {
     hook: board.hook,
     dtmf: board.dtmf,
     ringer: board.ringer,
+    ...(board.audioIn !== undefined ? { audioIn: board.audioIn } : {}),
+    ...(board.recordings !== undefined ? { recordings: board.recordings } : {}),
     clips,
     profile,
     supervise: true,

@@ -20,6 +20,14 @@ export const PINS = {
   led: 22,
   /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
   bell: 4,
+  /**
+   * The SD card option (`recordings=sdcard`): a microSD socket on SPI (3.3 V card; a module with
+   * its own regulator and level shifter may take 5 V). CS on GPIO5 (10 kΩ pull-up on most modules).
+   */
+  sdSck: 18,
+  sdMiso: 19,
+  sdMosi: 21,
+  sdCs: 5,
 } as const;
 
 export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parseEvents } from '../boards/sim/events.js';
-import { callerVoice } from './scenarios/scenario.js';
+import { callerVoice } from '../boards/sim/test-voice.js';
 import { SimAudioInput } from '../boards/sim/sim-audio-in.js';
 import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';

@@ -22,12 +22,13 @@ export const PINS = {
   bell: 4,
   /**
    * The SD card option (`recordings=sdcard`): a microSD socket on SPI (3.3 V card; a module with
-   * its own regulator and level shifter may take 5 V). CS on GPIO5 (10 kΩ pull-up on most modules).
+   * its own regulator and level shifter may take 5 V). The SPI pins go through the GPIO matrix
+   * (20 MHz, under its 26 MHz limit); CS on GPIO13, not the usual GPIO5 (a strapping pin).
    */
   sdSck: 18,
   sdMiso: 19,
   sdMosi: 21,
-  sdCs: 5,
+  sdCs: 13,
 } as const;
 
 export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

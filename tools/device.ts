@@ -39,7 +39,7 @@ say:FILE@S plays an 8 kHz 16-bit mono WAV into the firmware's audio input (<Reco
 
 exit status: 0 ok, 1 the menu has errors or the run failed, 2 usage error or no Moddable SDK
 
-examples:
+example:
   ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000
   ringdown device examples/guestbook.xml --events "offhook@0 say:caller.wav@6 onhook@30" --recordings out/`;
 

@@ -10,6 +10,9 @@
  * An optional `ring.xml` resource is the menu for an answered ring (the doorbell button rings the
  * phone); without it the same menu runs. Each call is recorded in the call log when the board has
  * a `calllog` flash partition (digits masked: a door PIN must not be readable from the log).
+ * `<Record>` gets the board's audio input and recordings store when it has both (else it is
+ * skipped with an error); where the board's player can play recordings, a clip naming a kept
+ * recording plays it (src/clips/recorded.ts), as in the simulator.
  *
  * An installed mod (`ringdown mod`: a Moddable archive in the `xs` partition, or the archive given
  * to mcsim) replaces all of that when it is whole: its menu, ring menu, catalog and clips under

@@ -95,7 +95,7 @@ function openRecordings(): FlashRecordings | undefined {
   const path = getenv('RINGDOWN_RECORDINGS');
   if (path === undefined || path === '') return undefined;
   try {
-    return new FlashRecordings(new FileStorage({ path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
+    return new FlashRecordings(new FileStorage({ io: File, path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
   } catch (e) {
     trace(`ringdown: RINGDOWN_RECORDINGS ${path}: ${e instanceof Error ? e.message : String(e)}; no recordings\n`);
     return undefined;

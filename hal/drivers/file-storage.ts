@@ -5,12 +5,23 @@
  * what `ringdown recordings DUMP` reads. The desktop (`lin`) board keeps its recordings in one
  * (a host file named by `RINGDOWN_RECORDINGS`); an SD card board keeps one on the card's FAT.
  *
- * A file shorter than `byteLength` (a new one) is extended with erased sectors.
+ * A file shorter than `byteLength` (a new one) is extended with erased sectors. The `File` class
+ * is injected (Moddable's `file` module on the device, a fake in tests).
  */
-import { File } from 'file';
 import type { ByteStore } from '../storage.js';
 
+/** The part of a Moddable `File` the store uses. */
+export interface StorageFile {
+  read(type: typeof ArrayBuffer, count: number): ArrayBuffer;
+  write(bytes: ArrayBuffer): void;
+  position: number;
+  readonly length: number;
+  close(): void;
+}
+
 export interface FileStorageOptions {
+  /** Moddable's `File` class (`import { File } from 'file'`). */
+  io: new (path: string, write?: boolean) => StorageFile;
   /** The file (absolute: the lin `file` module opens the path as given). */
   path: string;
   /** The region's size in bytes; rounded down to whole sectors. */
@@ -20,7 +31,7 @@ export interface FileStorageOptions {
 }
 
 export class FileStorage implements ByteStore {
-  readonly #file: File;
+  readonly #file: StorageFile;
   readonly byteLength: number;
   readonly sectorSize: number;
 
@@ -28,7 +39,7 @@ export class FileStorage implements ByteStore {
     this.sectorSize = options.sectorSize ?? 4096;
     this.byteLength = options.byteLength - (options.byteLength % this.sectorSize);
     if (this.byteLength < 2 * this.sectorSize) throw new RangeError(`${options.path}: a region of ${options.byteLength} bytes holds fewer than two sectors`);
-    this.#file = new File(options.path, true);
+    this.#file = new options.io(options.path, true);
     const erased = new Uint8Array(this.sectorSize).fill(0xff);
     const length = this.#file.length;
     for (let at = length - (length % this.sectorSize); at < this.byteLength; at += this.sectorSize) {
@@ -49,7 +60,7 @@ export class FileStorage implements ByteStore {
     const stored = this.read(offset, bytes.byteLength);
     for (let i = 0; i < stored.length; i++) stored[i] = stored[i]! & bytes[i]!;
     this.#file.position = offset;
-    this.#file.write(stored.buffer);
+    this.#file.write(stored.buffer as ArrayBuffer);
   }
 
   erase(index: number): void {

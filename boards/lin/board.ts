@@ -31,6 +31,7 @@ import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
 import { FileStorage } from '../../hal/drivers/file-storage.js';
 import { maudDurationMs } from '../../hal/drivers/resource-clips.js';
+import type { RecordingStore } from '../../hal/recordings.js';
 import type { Ringer } from '../../hal/ringer.js';
 import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
@@ -90,16 +91,43 @@ function bytes(value: string | undefined): number | undefined {
   return value !== undefined && /^\d{1,10}$/.test(value) ? Number(value) : undefined;
 }
 
-/** The recordings in the image file `RINGDOWN_RECORDINGS` names, or none (traced when it cannot open). */
-function openRecordings(): FlashRecordings | undefined {
+/**
+ * The recordings in the image file `RINGDOWN_RECORDINGS` names, or none (traced when it cannot
+ * open). The image is scanned once at boot and again only after a recording ends: a scan reads the
+ * whole image, and done for every Speak (is its clip a recording?) it would make the firmware late.
+ */
+function openRecordings(): { store: RecordingStore; recordedClipMs: (name: string) => number | undefined } | undefined {
   const path = getenv('RINGDOWN_RECORDINGS');
   if (path === undefined || path === '') return undefined;
+  let flash: FlashRecordings;
   try {
-    return new FlashRecordings(new FileStorage({ io: File, path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
+    flash = new FlashRecordings(new FileStorage({ io: File, path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
   } catch (e) {
     trace(`ringdown: RINGDOWN_RECORDINGS ${path}: ${e instanceof Error ? e.message : String(e)}; no recordings\n`);
     return undefined;
   }
+  // Each kept recording's length in ms, as the simulator gives it (rounded from its samples).
+  const scan = (): Map<string, number> => new Map(flash.recordings().map((r) => [r.name, Math.round(r.samples / 8)]));
+  let kept = scan();
+  const store: RecordingStore = {
+    list: () => [...kept.keys()],
+    open: (name) => {
+      const writer = flash.open(name);
+      return {
+        append: (samples) => writer.append(samples),
+        flush: () => writer.flush(),
+        close: () => {
+          writer.close();
+          kept = scan();
+        },
+        discard: () => {
+          writer.discard();
+          kept = scan();
+        },
+      };
+    },
+  };
+  return { store, recordedClipMs: (name) => kept.get(name) };
 }
 
 /** The samples of an 8 kHz 16-bit mono WAV on the host, or why there are none. */
@@ -144,13 +172,8 @@ export function createBoard(): Board {
   const clipMs = fixedMs ?? milliseconds(config.clipMs) ?? DEFAULT_CLIP_MS;
   const resources = resourceReader(fixedMs);
   const recordings = openRecordings();
-  // A kept recording's length, as the simulator gives it (ms rounded from its samples).
-  const recordedClipMs = (name: string): number | undefined => {
-    const kept = recordings?.recordings().find((r) => r.name === name);
-    return kept === undefined ? undefined : Math.round(kept.samples / 8);
-  };
   const clipLength = (clip: string): number | undefined => {
-    const recorded = recordedClipMs(clip);
+    const recorded = recordings?.recordedClipMs(clip);
     if (recorded !== undefined) return recorded;
     const bytes = resources(`${clip}.maud`);
     return bytes === undefined ? undefined : maudDurationMs(bytes.subarray(0, 12));
@@ -196,6 +219,6 @@ export function createBoard(): Board {
     bell: caller.bell,
     resources,
     audioIn,
-    ...(recordings !== undefined ? { recordings, recordedClipMs } : {}),
+    ...(recordings !== undefined ? { recordings: recordings.store, recordedClipMs: recordings.recordedClipMs } : {}),
   };
 }

@@ -30,7 +30,6 @@ export function scenarioVoice(ms: number, amplitude: number): Int16Array {
   return out;
 }
 
-
 /** Runs a scenario on the simulated board; `menuText` is the menu file's contents. */
 export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] {
   const loaded = loadMenu(menuText, undefined, SIM_OUTPUT_NAMES);

@@ -11,6 +11,9 @@
  * An optional `ring.xml` resource is the menu for an answered ring (the doorbell button rings the
  * phone); without it the same menu runs. Each call is recorded in the call log when the board has
  * a `calllog` flash partition (digits masked: a door PIN must not be readable from the log).
+ * `<Record>` gets the board's audio input and recordings store when it has both (else it is
+ * skipped with an error); where the board's player can play recordings, a clip naming a kept
+ * recording plays it (src/clips/recorded.ts), as in the simulator.
  *
  * An installed mod (`ringdown mod`: a Moddable archive in the `xs` partition, or the archive given
  * to mcsim) replaces all of that when it is whole: its menu, ring menu, catalog and clips under
@@ -23,6 +26,7 @@ import { createBoard } from 'boards/selected/board';
 import type { Board } from './hal/board.js';
 import { ResourceClipLibrary } from './hal/drivers/resource-clips.js';
 import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
+import { withRecordedClips } from './src/clips/recorded.js';
 import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
 import { NORTH_AMERICA, profileNamed } from './src/line/profile.js';
@@ -116,10 +120,12 @@ export function startPhone(board: Board): Phone {
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
   const read = board.resources ?? readResource;
   const mod = installedMod(board, callLog);
-  const clips =
+  const built =
     mod !== undefined
       ? new ResourceClipLibrary({ catalog: mod.catalog, read, prefix: MOD_PREFIX })
       : new ResourceClipLibrary({ catalog: loadCatalog(), read });
+  // A clip naming a kept recording plays it, where the board's player can (as in the simulator).
+  const clips = board.recordedClipMs !== undefined ? withRecordedClips(built, board.recordedClipMs) : built;
   const recorder = new CallRecorder({
     onRecord: (record) => void callLog?.append(record),
     callEnd: 'idle',
@@ -137,6 +143,8 @@ export function startPhone(board: Board): Phone {
     hook: board.hook,
     dtmf: board.dtmf,
     ringer: board.ringer,
+    ...(board.audioIn !== undefined ? { audioIn: board.audioIn } : {}),
+    ...(board.recordings !== undefined ? { recordings: board.recordings } : {}),
     clips,
     profile,
     supervise: true,

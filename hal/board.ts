@@ -27,6 +27,12 @@ export interface Board {
   audioIn?: AudioInput;
   /** Where `<Record>` writes, when the board has somewhere (without both, Record is skipped with an error). */
   recordings?: RecordingStore;
+  /**
+   * The length in ms of a kept recording named `name`, when the board's audio player plays
+   * recordings as clips (`Speak clip="greeting"` after `Record clip="greeting"`); undefined when
+   * there is none. Without it, clips come from the build's resources only.
+   */
+  recordedClipMs?: (name: string) => number | undefined;
   /** A ring trigger input (the doorbell button): the entry sets `onPress` to ring the phone. */
   bell?: { onPress: (() => void) | undefined };
   /**

@@ -27,6 +27,7 @@ const SDK_PROVIDERS: Record<string, string | undefined> = {
   'embedded:io/serial': 'modules/io/serial/manifest.json',
   'pins/audioout': 'modules/pins/i2s/manifest.json',
   flash: 'modules/files/flash/manifest.json',
+  file: 'modules/files/file/manifest.json',
   instrumentation: 'modules/base/instrumentation/manifest.json',
 };
 

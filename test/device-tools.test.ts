@@ -7,9 +7,10 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import t from 'tap';
 import { stage } from '../tools/device/stage.js';
+import { deviceEvents } from '../tools/device.js';
 
 function ringdown(env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
@@ -94,5 +95,14 @@ t.test('sim --levels plays offhook/onhook as hook levels: debounce, onhook after
   t.same(events.find((e) => e.type === 'offhook'), { t: 10, type: 'offhook' });
   t.same(events.find((e) => e.type === 'onhook'), { t: 4515, type: 'onhook' });
   t.same(events.find((e) => e.type === 'idle'), { t: 5751, type: 'idle' });
+  t.end();
+});
+
+t.test('ringdown device say:FILE: the WAV is checked before the SDK, and the firmware gets its absolute path', (t) => {
+  const missing = ringdown(NO_SDK, 'device', 'examples/guestbook.xml', '--events', 'offhook@0 say:no-such.wav@6');
+  t.equal(missing.code, 1, 'a caller WAV that cannot be used stops the run first');
+  t.match(missing.err, /no-such\.wav: error: cannot read the file/);
+  t.equal(deviceEvents('offhook@0  say:caller.wav@6 2@7'), `offhook@0 say:${resolve('caller.wav')}@6 2@7`);
+  t.equal(deviceEvents('say:/tmp/a@b.wav@1'), 'say:/tmp/a@b.wav@1', 'an absolute path stays; the time is after the last @');
   t.end();
 });

@@ -91,3 +91,21 @@ t.test('only 8 kHz', async (t) => {
   const { io } = fakeAudioIn(clock, new Int16Array(0));
   t.throws(() => new AudioInDtmfReceiver({ clock, io, sampleRate: 16000 }), /16000 Hz; it needs 8000 Hz/);
 });
+
+t.test('the same port is the audio input for Record: conditioned blocks, timed, from start to stop', async (t) => {
+  const clock = new VirtualClock();
+  // 1 s of a ramp on the ADC's bias: the frames carry it without the bias, times 16.
+  const source = Int16Array.from({ length: 8000 }, (_, i) => 2048 + (i % 256) - 128);
+  const { io } = fakeAudioIn(clock, source);
+  const rx = new AudioInDtmfReceiver({ clock, io, gain: 16 });
+  const frames: { atMs: number; first: number; length: number }[] = [];
+  clock.schedule(100, () => rx.input.start((f) => frames.push({ atMs: f.atMs, first: f.samples[0]!, length: f.samples.length })));
+  clock.schedule(200, () => rx.input.stop());
+  while (clock.step()) {}
+  // Blocks end every 32 ms; those arriving from 100 ms to 200 ms: at 128, 160 and 192 ms.
+  t.same(frames, [
+    { atMs: 96, first: -128 * 16 + 8, length: 256 },
+    { atMs: 128, first: -128 * 16 + 8, length: 256 },
+    { atMs: 160, first: -128 * 16 + 8, length: 256 },
+  ]);
+});

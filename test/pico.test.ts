@@ -147,7 +147,7 @@ t.test('ringdown device and build: a board the emulator cannot play, and --clip-
   t.match(other.stderr, /--board: 'esp32-ag1171-mt8870' cannot be run here \(lin, pico-ag1171-mt8870\)/);
   const clipMs = run('device', '--board', 'pico-ag1171-mt8870', '--clip-ms', '500', 'examples/door-phone.xml');
   t.equal(clipMs.status, 2);
-  t.match(clipMs.stderr, /plays the build's real clips: --clip-ms and --mod are for the lin board/);
+  t.match(clipMs.stderr, /plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board/);
   const build = run('build', '--board', 'pico-nope');
   t.equal(build.status, 2);
   t.match(build.stderr, /--board/);

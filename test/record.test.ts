@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { parseEvents } from '../boards/sim/events.js';
+import { callerVoice } from '../boards/sim/test-voice.js';
 import { SimAudioInput } from '../boards/sim/sim-audio-in.js';
 import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';
@@ -23,28 +24,6 @@ function samplesOf(path: string): Int16Array {
   return wav.samples;
 }
 
-/**
- * A caller's voice with the rhythm of speech: 20 s of "words" (noise shaped by a 4 Hz syllable
- * envelope, 0.3-1.2 s long) separated by pauses of 0.1-1 s, from a fixed seed.
- */
-function callerVoice(seconds: number): Int16Array {
-  const out = new Int16Array(seconds * 8000);
-  let seed = 12345;
-  const random = (): number => {
-    seed = (seed * 1103515245 + 12345) % 2147483648;
-    return seed / 2147483648;
-  };
-  let i = 0;
-  while (i < out.length) {
-    const word = Math.floor((0.3 + random() * 0.9) * 8000);
-    for (let k = 0; k < word && i < out.length; k++, i++) {
-      const envelope = Math.abs(Math.sin((Math.PI * k) / 2000));
-      out[i] = Math.round((random() * 2 - 1) * 9000 * envelope);
-    }
-    i += Math.floor((0.1 + random() * 0.9) * 8000);
-  }
-  return out;
-}
 
 t.test('guestbook: the recording is the caller audio after the beep, sample-exact', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));

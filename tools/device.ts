@@ -5,8 +5,12 @@
  * trace in `ringdown sim`'s format. The script is played at the SLIC's pins (hook levels through
  * the line state machine), so the trace equals `ringdown sim --levels` with the same arguments.
  * `--mod` installs a mod (`ringdown mod --board lin`) for the run: mcsim opens it with the firmware.
+ * `say:FILE@S` puts a caller WAV on the firmware's audio input (checked here first, then read by
+ * the firmware itself), and `--recordings DIR` writes each recording the firmware kept in its
+ * flash image (src/calllog/flash-recordings.ts over a file) as `DIR/NAME.wav`, as `ringdown sim` does.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
@@ -14,22 +18,26 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
 import { buildLin, runLin } from './device/lin.js';
 import { buildPicoFirmware, findPicoSetup, PICO_BOARDS, playPico } from './device/pico-device.js';
-import { parseEvents } from '../boards/sim/events.js';
 import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { findClipFolder, readMenuFile } from './menu-file.js';
-import { formatTraceLine } from './sim.js';
+import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
+import { parseEvents } from '../boards/sim/events.js';
+import { readDump } from './log.js';
+import { formatTraceLine, readVoices, writeRecordings } from './sim.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
 export const DEVICE_USAGE =
-  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--board lin|pico-ag1171-mt8870] [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--jsonl]';
+  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--board lin|pico-ag1171-mt8870] [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--recordings DIR] [--jsonl]';
 
 export const DEVICE_HELP = `${DEVICE_USAGE}
 
 Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
 call on it; the trace is printed like ringdown sim's. Options as for ringdown sim: --events,
 --clip-ms N, --clips DIR, --until S, --profile us|uk|cept, --ring-menu FILE, --jsonl; -h, --help.
+say:FILE@S plays an 8 kHz 16-bit mono WAV into the firmware's audio input (<Record> hears it);
+--recordings DIR writes each recording the firmware kept on its (file-backed) flash as DIR/NAME.wav.
 --board pico-ag1171-mt8870 builds the Raspberry Pi Pico firmware instead (arm-none-eabi-gcc and
 the pico-sdk, see the README) and boots it in rp2040js: the script is played at its pins (SHK,
 MT8870 Q1-Q4/StD, the doorbell), the trace read from its UART, times from the chip's cycle count.
@@ -38,7 +46,23 @@ The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.
 exit status: 0 ok, 1 the menu has errors or the run failed, 2 usage error or no Moddable SDK
 
 example:
-  ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000`;
+  ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000
+  ringdown device examples/guestbook.xml --events "offhook@0 say:caller.wav@6 onhook@30" --recordings out/`;
+
+/**
+ * The script with each `say:FILE` made absolute (the firmware runs in another folder); a message
+ * when a caller WAV cannot be used, as `ringdown sim` gives it.
+ */
+export function deviceEvents(text: string): string {
+  return text
+    .trim()
+    .split(/\s+/)
+    .map((token) => {
+      const at = token.lastIndexOf('@');
+      return token.startsWith('say:') && at > 4 ? `say:${resolve(token.slice(4, at))}${token.slice(at)}` : token;
+    })
+    .join(' ');
+}
 
 /** Where `ringdown device` stages what it builds (gitignored). */
 export const DEVICE_STAGE = join(REPO_ROOT, 'build', 'ringdown', 'lin');
@@ -55,6 +79,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
       profile: { type: 'string', default: 'us' },
       'ring-menu': { type: 'string' },
       mod: { type: 'string' },
+      recordings: { type: 'string' },
       jsonl: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
     },
@@ -81,6 +106,15 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     for (const d of diagnostics) err(formatDiagnostic(path, d));
     if (hasErrors(diagnostics)) return 1;
   }
+  // Caller WAVs are checked here, with the simulator's messages; the firmware reads them itself.
+  const scripted = parseEvents(values.events ?? 'offhook@0');
+  if (typeof scripted !== 'string') {
+    const voices = readVoices(scripted);
+    if (typeof voices === 'string') {
+      err(voices);
+      return 1;
+    }
+  }
   if (values.mod !== undefined && !existsSync(values.mod)) {
     err(`ringdown device: --mod: no file ${values.mod} (build one: ringdown mod MENU.xml --board lin)`);
     return 2;
@@ -90,8 +124,8 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     err(`ringdown device: --board: '${board}' cannot be run here (lin, ${PICO_BOARDS.join(', ')})`);
     return 2;
   }
-  if (board !== 'lin' && (values['clip-ms'] !== undefined || values.mod !== undefined)) {
-    err(`ringdown device: --board ${board} plays the build's real clips: --clip-ms and --mod are for the lin board`);
+  if (board !== 'lin' && (values['clip-ms'] !== undefined || values.mod !== undefined || values.recordings !== undefined)) {
+    err(`ringdown device: --board ${board} plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board`);
     return 2;
   }
   const sdk = findSdk();
@@ -113,19 +147,37 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     return 1;
   }
   const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const imageDir = mkdtempSync(join(tmpdir(), 'ringdown-device-'));
+  const image = join(imageDir, 'recordings.bin');
   const run = await runLin(sdk, build.library, {
-    events: values.events ?? 'offhook@0',
+    events: deviceEvents(values.events ?? 'offhook@0'),
+    recordings: image,
     ...(clipMs !== undefined ? { clipMs } : {}),
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(values.mod !== undefined ? { archive: resolve(values.mod) } : {}),
     onTrace: print,
   });
   for (const note of run.notes) err(note);
-  if (run.problem !== undefined) {
-    err(`ringdown device: ${run.problem}`);
-    return 1;
+  try {
+    if (run.problem !== undefined) {
+      err(`ringdown device: ${run.problem}`);
+      return 1;
+    }
+    return values.recordings !== undefined && !extractRecordings(image, values.recordings, err) ? 1 : 0;
+  } finally {
+    rmSync(imageDir, { recursive: true, force: true });
   }
-  return 0;
+}
+
+/** Writes the complete recordings of the firmware's flash image as DIR/NAME.wav. */
+function extractRecordings(image: string, dir: string, err: (line: string) => void): boolean {
+  const files = new Map<string, Int16Array>();
+  if (existsSync(image)) {
+    const dump = readDump('device', image, '4096', err);
+    if (typeof dump === 'number') return false;
+    for (const r of readStoredRecordings(dump.store)) if (r.complete) files.set(r.name, readRecordingSamples(dump.store, r.id));
+  }
+  return writeRecordings(dir, files, err);
 }
 
 /** `--board pico-...`: build the Pico firmware, boot it in rp2040js, play the script at its pins. */

@@ -20,6 +20,15 @@ export const PINS = {
   led: 22,
   /** Doorbell push button to GND (internal pull-up): `DigitalButton` → `phone.ring('doorbell')`. */
   bell: 4,
+  /**
+   * The SD card option (`recordings=sdcard`): a microSD socket on SPI (3.3 V card; a module with
+   * its own regulator and level shifter may take 5 V). The SPI pins go through the GPIO matrix
+   * (20 MHz, under its 26 MHz limit); CS on GPIO13, not the usual GPIO5 (a strapping pin).
+   */
+  sdSck: 18,
+  sdMiso: 19,
+  sdMosi: 21,
+  sdCs: 13,
 } as const;
 
 export const OUTPUTS = { door: { pin: PINS.door }, led: { pin: PINS.led } } as const;

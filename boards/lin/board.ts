@@ -9,20 +9,35 @@
  * Without them the manifest's `config.events` / `config.clipMs` apply (override on the mcconfig
  * command line: `mcconfig -m -p lin events="offhook@0 2@7"`).
  *
+ * `<Record>` runs through the same core as on the simulator: `say:FILE@S` reads FILE (an 8 kHz
+ * 16-bit mono WAV on the host, absolute path) with Moddable's `file` module when the event comes
+ * and puts it on the board's audio input (boards/sim/sim-audio-in.ts: the caller's audio placed
+ * on the clock, 20 ms frames through the hal/audio-in.ts interface). The recordings go to
+ * src/calllog/flash-recordings.ts over a flash image in a host file (hal/drivers/file-storage.ts):
+ * `RINGDOWN_RECORDINGS` names the file, `RINGDOWN_RECORDINGS_BYTES` its size (default 4 MB);
+ * without it the board has no recording store and Record is skipped with an error, as on a board
+ * without one. A kept recording plays as the clip of its name, at its recorded length.
+ *
  * Times in the trace count from the moment the script starts (the first trace line says when that
  * was on the firmware's clock), and the run ends like the simulator's: once every scripted event
  * has happened and nothing but waiting for the handset remains, the board traces `end`.
  */
+import { File } from 'file';
 import Instrumentation from 'instrumentation';
 import Resource from 'Resource';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
+import { FileStorage } from '../../hal/drivers/file-storage.js';
 import { maudDurationMs } from '../../hal/drivers/resource-clips.js';
+import type { RecordingStore } from '../../hal/recordings.js';
 import type { Ringer } from '../../hal/ringer.js';
+import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
+import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { parseEvents } from '../sim/events.js';
 import { SimAudio } from '../sim/sim-audio.js';
+import { SimAudioInput } from '../sim/sim-audio-in.js';
 import { SimLineFeed } from '../sim/sim-line.js';
 import { SimOutputs } from '../sim/sim-outputs.js';
 import { getenv } from './host-env.js';
@@ -31,6 +46,8 @@ import { ScriptedCaller } from './scripted-caller.js';
 
 const DEFAULT_EVENTS = 'offhook@0 2@7 onhook@20';
 const DEFAULT_CLIP_MS = 2000;
+/** The recordings image's size without `RINGDOWN_RECORDINGS_BYTES`: 4 MB, over 4 minutes of audio. */
+const DEFAULT_RECORDINGS_BYTES = 4 * 1024 * 1024;
 
 /** No bell on a desktop: ringing is only traced by the phone. */
 const silentRinger: Ringer = { start: () => undefined, stop: () => undefined };
@@ -69,6 +86,65 @@ function milliseconds(value: unknown): number | undefined {
   return Number(text);
 }
 
+/** A bounded whole number of bytes from the environment; undefined when absent or bad. */
+function bytes(value: string | undefined): number | undefined {
+  return value !== undefined && /^\d{1,10}$/.test(value) ? Number(value) : undefined;
+}
+
+/**
+ * The recordings in the image file `RINGDOWN_RECORDINGS` names, or none (traced when it cannot
+ * open). The image is scanned once at boot and again only after a recording ends: a scan reads the
+ * whole image, and done for every Speak (is its clip a recording?) it would make the firmware late.
+ */
+function openRecordings(): { store: RecordingStore; recordedClipMs: (name: string) => number | undefined } | undefined {
+  const path = getenv('RINGDOWN_RECORDINGS');
+  if (path === undefined || path === '') return undefined;
+  let flash: FlashRecordings;
+  try {
+    flash = new FlashRecordings(new FileStorage({ io: File, path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
+  } catch (e) {
+    trace(`ringdown: RINGDOWN_RECORDINGS ${path}: ${e instanceof Error ? e.message : String(e)}; no recordings\n`);
+    return undefined;
+  }
+  // Each kept recording's length in ms, as the simulator gives it (rounded from its samples).
+  const scan = (): Map<string, number> => new Map(flash.recordings().map((r) => [r.name, Math.round(r.samples / 8)]));
+  let kept = scan();
+  const store: RecordingStore = {
+    list: () => [...kept.keys()],
+    open: (name) => {
+      const writer = flash.open(name);
+      return {
+        append: (samples) => writer.append(samples),
+        flush: () => writer.flush(),
+        close: () => {
+          writer.close();
+          kept = scan();
+        },
+        discard: () => {
+          writer.discard();
+          kept = scan();
+        },
+      };
+    },
+  };
+  return { store, recordedClipMs: (name) => kept.get(name) };
+}
+
+/** The samples of an 8 kHz 16-bit mono WAV on the host, or why there are none. */
+function readVoice(path: string): Int16Array | string {
+  let buffer: ArrayBuffer;
+  try {
+    const file = new File(path);
+    buffer = file.length > 0 ? file.read(ArrayBuffer) : new ArrayBuffer(0);
+    file.close();
+  } catch (e) {
+    return `cannot read the file (${e instanceof Error ? e.message : String(e)})`;
+  }
+  const wav = readWavSamples(new Uint8Array(buffer));
+  if (typeof wav === 'string') return wav;
+  return deviceFormatProblem(wav.info) ?? wav.samples;
+}
+
 /** The board clock, counted from `zero` (the script's start) so traces line up with `ringdown sim`. */
 class ShiftedClock implements Clock {
   zero = 0;
@@ -95,9 +171,20 @@ export function createBoard(): Board {
   const fixedMs = milliseconds(getenv('RINGDOWN_CLIP_MS'));
   const clipMs = fixedMs ?? milliseconds(config.clipMs) ?? DEFAULT_CLIP_MS;
   const resources = resourceReader(fixedMs);
+  const recordings = openRecordings();
   const clipLength = (clip: string): number | undefined => {
+    const recorded = recordings?.recordedClipMs(clip);
+    if (recorded !== undefined) return recorded;
     const bytes = resources(`${clip}.maud`);
     return bytes === undefined ? undefined : maudDurationMs(bytes.subarray(0, 12));
+  };
+  const audioIn = new SimAudioInput(clock);
+  caller.onSay = (file) => {
+    const voice = readVoice(file);
+    if (typeof voice !== 'string') return audioIn.say(voice);
+    trace(`ringdown: say:${file}: ${voice}\n`);
+    // As the simulator traces a say: it has no audio for.
+    trace(`${JSON.stringify({ t: clock.now(), type: 'error', message: `no audio for say:${file}` })}\n`);
   };
   const untilMs = milliseconds(getenv('RINGDOWN_UNTIL_MS'));
   const events = parseEvents(script);
@@ -131,5 +218,7 @@ export function createBoard(): Board {
     outputs: new SimOutputs(clock),
     bell: caller.bell,
     resources,
+    audioIn,
+    ...(recordings !== undefined ? { recordings: recordings.store, recordedClipMs: recordings.recordedClipMs } : {}),
   };
 }

@@ -4,7 +4,8 @@
  * real clock. Everything reaches the phone as it would from the pins: `offhook`/`onhook` are loop
  * closures/openings through the line state machine, `flash` is the loop opened for 300 ms,
  * `dial:N` is N break/make pulses at 10 pps, `break:MS` the loop opened for MS ms, and `ring` a
- * doorbell press (the board's `bell`). `ringdown sim --levels` plays a script the same way.
+ * doorbell press (the board's `bell`), `say:FILE` the caller starting to speak (the board's
+ * `onSay` puts the audio on its audio input). `ringdown sim --levels` plays a script the same way.
  */
 import type { Clock } from '../../hal/clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../../hal/dtmf.js';
@@ -20,6 +21,8 @@ export class ScriptedCaller implements HookSwitch, DtmfReceiver {
   onKey: ((event: DtmfEvent) => void) | undefined;
   /** The doorbell button, as the board's `bell`: the entry sets `onPress`. */
   readonly bell: { onPress: (() => void) | undefined } = { onPress: undefined };
+  /** `say:FILE`: the caller starts saying FILE's audio now (set by the board). */
+  onSay: ((file: string) => void) | undefined;
   private offHook = false;
   private enabled = true;
 
@@ -59,6 +62,9 @@ export class ScriptedCaller implements HookSwitch, DtmfReceiver {
         return;
       case 'ring':
         this.bell.onPress?.();
+        return;
+      case 'say':
+        this.onSay?.(event.file);
         return;
     }
   }

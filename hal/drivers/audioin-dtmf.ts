@@ -6,7 +6,16 @@
  *
  * Enabling follows the MT8870 driver exactly (menus cannot tell them apart): while disabled no key
  * goes down; a key that went down while enabled still reports its key up.
+ *
+ * The same samples are the board's audio input for `<Record>` (`input`, hal/audio-in.ts): one
+ * I2S/ADC port feeds both, since the chip has one audio input on VOUT. Each block goes to the
+ * recording first (bias removed and gain applied, as the receiver sees it), then to the receiver,
+ * so a finish key found in a block ends the recording after that block (the recorder drops the
+ * key's first 100 ms). A frame's time is its last sample's arrival less its length. `stop()` ends
+ * at the last whole block: DMA gives no part block, so up to one block (32 ms) before the stop is
+ * not recorded.
  */
+import type { AudioFrame, AudioInput } from '../audio-in.js';
 import type { Clock } from '../clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../dtmf.js';
 import { DtmfDetector, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
@@ -56,6 +65,17 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
   private readonly removeDc: boolean;
   private readonly msPerSample: number;
   private enabled = true;
+  /** Where frames go while the audio input is started. */
+  private onFrame: ((frame: AudioFrame) => void) | undefined;
+  /** The line's audio for `<Record>`, from the receiver's port (see above). */
+  readonly input: AudioInput = {
+    start: (onFrame) => {
+      this.onFrame = onFrame;
+    },
+    stop: () => {
+      this.onFrame = undefined;
+    },
+  };
   /** The key down, and whether its key down was reported. */
   private held: { key: string; reported: boolean } | undefined;
   /** Clock time and sample count at the end of the block being analysed. */
@@ -104,6 +124,7 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
       this.condition(got);
       this.blockEndMs = this.clock.now();
       this.blockEndSample = this.detector.sample + got;
+      this.onFrame?.({ samples: this.block.subarray(0, got), atMs: this.blockEndMs - got * this.msPerSample });
       this.detector.push(this.block, 0, got);
     }
   }

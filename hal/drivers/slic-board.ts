@@ -1,14 +1,17 @@
 /**
  * What every ESP32 + Ag1171-style SLIC board shares: the clock, the SLIC on three pins (hook,
  * ringer and line feed), AudioOut to the DAC with clips as MAUD resources, and named outputs.
- * A board file adds its pin map and its DTMF receiver. Device-only (Moddable modules).
+ * A board file adds its pin map and its DTMF receiver, and where it can record, its audio input
+ * and recordings store. Device-only (Moddable modules).
  */
 import Digital from 'embedded:io/digital';
 import AudioOut from 'pins/audioout';
 import Resource from 'Resource';
+import type { AudioInput } from '../audio-in.js';
 import type { Board } from '../board.js';
 import type { Clock } from '../clock.js';
 import type { DtmfReceiver } from '../dtmf.js';
+import type { RecordingStore } from '../recordings.js';
 import { Ag1171 } from './ag1171.js';
 import { AudioOutPlayer } from './audioout-player.js';
 import { DigitalPinOutputs, type NamedOutput } from './digital-outputs.js';
@@ -27,6 +30,10 @@ export interface SlicBoardOptions {
   sampleRate?: number;
   /** GPIO of a doorbell button to GND, when the board has one. */
   bell?: number;
+  /** The line's audio for `<Record>`, given the board's DTMF receiver (which may share its port). */
+  audioIn?: (dtmf: DtmfReceiver) => AudioInput | undefined;
+  /** Opens where `<Record>` writes; a throw is traced and the board records nothing. */
+  recordings?: () => RecordingStore;
 }
 
 /** A clip's MAUD resource, or undefined when the build has none by that name. */
@@ -49,17 +56,31 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
   if (options.bell !== undefined) {
     new DigitalButton({ clock, pin: { pin: options.bell, io: Digital }, onPress: () => bell.onPress?.() });
   }
+  const dtmf = options.dtmf(clock);
+  const audioIn = options.audioIn?.(dtmf);
+  const recordings = audioIn !== undefined && options.recordings !== undefined ? openRecordings(options.recordings) : undefined;
   return {
     clock,
     bell,
     ...openStorage(),
+    ...(audioIn !== undefined && recordings !== undefined ? { audioIn, recordings } : {}),
     hook: slic,
     ringer: slic,
     line: slic,
-    dtmf: options.dtmf(clock),
+    dtmf,
     audio: new AudioOutPlayer({ io: AudioOut, clock, clip: clipResource, sampleRate: options.sampleRate ?? 8000 }),
     outputs: new DigitalPinOutputs({ io: Digital, outputs: options.outputs }),
   };
+}
+
+/** The board's recordings store, or none (traced: Record is then skipped with an error). */
+function openRecordings(open: () => RecordingStore): RecordingStore | undefined {
+  try {
+    return open();
+  } catch (e) {
+    trace(`ringdown: no recordings store (${e instanceof Error ? e.message : String(e)}); <Record> is skipped\n`);
+    return undefined;
+  }
 }
 
 /** The call log's flash partition; a build without one still runs, with no log. */

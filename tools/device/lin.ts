@@ -69,6 +69,14 @@ export interface LinRunOptions {
   onTrace?: (event: TraceEvent) => void;
   /** A mod (`.xsa`, from `ringdown mod --board lin`) installed for the run: mcsim opens it with the firmware. */
   archive?: string;
+  /**
+   * The recordings' flash image (RINGDOWN_RECORDINGS), kept after the run for reading with
+   * src/calllog/flash-recordings.ts; default: a new one in the run's own folder, removed after it
+   * (every run starts with no recordings, as `ringdown sim` does).
+   */
+  recordings?: string;
+  /** The image's size in bytes (default the board's, 4 MB). */
+  recordingsBytes?: number;
 }
 
 /** What runs the simulator headless, or a sentence saying what is missing. */
@@ -94,6 +102,8 @@ export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promi
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
     RINGDOWN_EVENTS: options.events,
+    RINGDOWN_RECORDINGS: options.recordings ?? join(home, 'recordings.bin'),
+    ...(options.recordingsBytes !== undefined ? { RINGDOWN_RECORDINGS_BYTES: String(options.recordingsBytes) } : {}),
     ...(options.clipMs !== undefined ? { RINGDOWN_CLIP_MS: String(options.clipMs) } : {}),
     ...(options.untilMs !== undefined ? { RINGDOWN_UNTIL_MS: String(options.untilMs) } : {}),
   };

@@ -1,7 +1,8 @@
 /**
  * `ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound]`:
  * the simulator you can talk to. In a terminal, the space bar lifts and replaces the handset,
- * digits (and * # a-d) are keys, `f` is a hook flash, `r` rings the phone, `q` quits; the screen shows the line, what
+ * digits (and * # a-d) are keys, `f` is a hook flash, `r` rings the phone, `s` speaks a 5 s test
+ * recording into the line (what `<Record>` hears), `q` quits; the screen shows the line, what
  * plays, the keys heard and where the menu is, on a real-time clock driving the same Phone as
  * `ringdown sim`. Without a terminal (CI, a pipe) it plays a scripted demo call in virtual time,
  * prints its trace and exits 0.
@@ -12,6 +13,7 @@ import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../boards/sim/events.
 import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { simulate } from '../../boards/sim/simulate.js';
+import { callerVoice } from '../../boards/sim/test-voice.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
@@ -32,7 +34,7 @@ export const TUI_HELP = `${TUI_USAGE}
 
 Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
 Enter lifts or replaces the handset, 0-9 * # a-d are keys, f is a hook flash, r rings the phone,
-q quits. Without a terminal it plays a scripted demo call and exits 0.
+s speaks a 5 s test recording into the line (for <Record>), q quits. Without a terminal it plays a scripted demo call and exits 0.
 
 options:
   --clips DIR            the clip folder (default: clips/ beside the menu)
@@ -53,6 +55,8 @@ example:
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
 
 const KEYS = '0123456789*#ABCD';
+/** What `s` says into the line: 5 s of speech-like test audio (boards/sim/test-voice.ts). */
+const TEST_VOICE_SECONDS = 5;
 
 interface Setup {
   file: string;
@@ -189,6 +193,8 @@ function runInteractive(setup: Setup): Promise<number> {
           if (!session.flash()) info.note = 'lift the handset first (space)';
         } else if (upper === 'R') {
           if (!session.ring()) info.note = 'the phone is in use: replace the handset to let it ring';
+        } else if (upper === 'S') {
+          info.note = session.say(callerVoice(TEST_VOICE_SECONDS)) ? `the caller speaks ${TEST_VOICE_SECONDS} s of test audio` : 'lift the handset first (space)';
         } else if (KEYS.includes(upper)) {
           if (!session.key(upper)) info.note = 'lift the handset first (space)';
         } else info.note = `key ${JSON.stringify(ch)} does nothing`;

@@ -110,7 +110,7 @@ export function renderScreen(session: CallSession, now: number, info: ScreenInfo
     '  Trace (latest last)',
     ...trace.slice(-10).map((e) => `  ${formatTraceLine(e)}`),
     '',
-    `  [space] lift/replace handset   [0-9 * # a-d] keys   [f] hook flash   [r] ring   [q] quit`,
+    `  [space] lift/replace handset   [0-9 * # a-d] keys   [f] hook flash   [r] ring   [s] speak   [q] quit`,
     ...(info.note !== undefined ? [`  ${info.note}`] : []),
   ];
   return lines.map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));

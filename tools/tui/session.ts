@@ -1,7 +1,10 @@
 import type { Clock } from '../../hal/clock.js';
 import { SimAudio } from '../../boards/sim/sim-audio.js';
 import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
+import { SimAudioInput } from '../../boards/sim/sim-audio-in.js';
 import { SimLineFeed } from '../../boards/sim/sim-line.js';
+import { MemoryRecordings } from '../../boards/sim/sim-recordings.js';
+import { withRecordedClips } from '../../src/clips/recorded.js';
 import { SimOutputs } from '../../boards/sim/sim-outputs.js';
 import { Phone } from '../../src/engine/phone.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
@@ -30,19 +33,29 @@ export class CallSession {
   readonly trace: TraceEvent[] = [];
   readonly audio: SimAudio;
   readonly outputs: SimOutputs;
+  /** What `<Record>` kept this session (a recorded clip plays as that clip, as in `ringdown sim`). */
+  readonly recordings = new MemoryRecordings();
+  private readonly audioIn: SimAudioInput;
   private handsetUp = false;
   private readonly phone: Phone;
 
   constructor(readonly options: CallSessionOptions) {
     const { clock, clips } = options;
-    this.audio = new SimAudio(clock, (clip) => clips.lengthOf(clip));
+    const recordedMs = (name: string): number | undefined => {
+      const samples = this.recordings.recordings.get(name);
+      return samples === undefined ? undefined : Math.round(samples.length / 8);
+    };
+    this.audio = new SimAudio(clock, (clip) => recordedMs(clip) ?? clips.lengthOf(clip));
     this.outputs = new SimOutputs(clock);
+    this.audioIn = new SimAudioInput(clock);
     this.phone = new Phone({
       menu: options.menu,
       clock,
       audio: options.speaker !== undefined ? new SoundingAudio(this.audio, options.speaker) : this.audio,
       line: new SimLineFeed(clock),
-      clips,
+      clips: withRecordedClips(clips, recordedMs),
+      audioIn: this.audioIn,
+      recordings: this.recordings,
       profile: options.profile,
       outputs: this.outputs,
       ...(options.onCommand !== undefined ? { onCommand: options.onCommand } : {}),
@@ -79,6 +92,13 @@ export class CallSession {
   flash(): boolean {
     if (!this.handsetUp) return false;
     this.phone.flash();
+    return true;
+  }
+
+  /** The caller says `samples` (8 kHz) from now, for `<Record>` to hear; nothing with the handset down. */
+  say(samples: Int16Array): boolean {
+    if (!this.handsetUp) return false;
+    this.audioIn.say(samples);
     return true;
   }
 

@@ -63,6 +63,7 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
   'boards/selected/board': 'boards/lin/board.ts',
   './host-env.js': 'test/xs/device/host-env.ts',
   instrumentation: 'test/xs/device/instrumentation.ts',
+  file: 'test/xs/device/file.ts',
 };
 
 /**

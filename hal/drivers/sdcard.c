@@ -1,0 +1,54 @@
+/*
+ * Mounts an SD card's FAT file system over SPI (ESP-IDF's esp_vfs_fat_sdspi_mount), so Moddable's
+ * `file` module reaches it by path (`/sd/guest-1.wav`): the SDK's own `file` module mounts only a
+ * flash partition (SPIFFS, or FAT with MODDEF_FILE_FAT32). `mount(path, sck, miso, mosi, cs)`;
+ * throws with ESP-IDF's error name when the bus or the card fails. Mounting a mounted card does
+ * nothing. The card must already be FAT-formatted (it is never formatted here).
+ */
+#include "xsmc.h"
+#include "xsHost.h"
+#include "esp_err.h"
+#include "esp_vfs_fat.h"
+#include "sdmmc_cmd.h"
+#include "driver/sdspi_host.h"
+#include "driver/spi_common.h"
+
+static sdmmc_card_t *gCard = NULL;
+
+void xs_ringdown_sdcard_mount(xsMachine *the)
+{
+	char path[16];
+	esp_err_t err;
+
+	if (gCard != NULL)
+		return;
+	xsmcToStringBuffer(xsArg(0), path, sizeof(path));
+
+	sdmmc_host_t host = SDSPI_HOST_DEFAULT();
+	spi_bus_config_t bus = {
+		.sclk_io_num = xsmcToInteger(xsArg(1)),
+		.miso_io_num = xsmcToInteger(xsArg(2)),
+		.mosi_io_num = xsmcToInteger(xsArg(3)),
+		.quadwp_io_num = -1,
+		.quadhd_io_num = -1,
+		.max_transfer_sz = 4096,
+	};
+	err = spi_bus_initialize(host.slot, &bus, SDSPI_DEFAULT_DMA);
+	if (err != ESP_OK)
+		xsUnknownError("SD card SPI bus: %s", esp_err_to_name(err));
+
+	sdspi_device_config_t slot = SDSPI_DEVICE_CONFIG_DEFAULT();
+	slot.gpio_cs = xsmcToInteger(xsArg(4));
+	slot.host_id = host.slot;
+	esp_vfs_fat_sdmmc_mount_config_t mount = {
+		.format_if_mount_failed = false,
+		.max_files = 4,
+		.allocation_unit_size = 16 * 1024,
+	};
+	err = esp_vfs_fat_sdspi_mount(path, &host, &slot, &mount, &gCard);
+	if (err != ESP_OK) {
+		gCard = NULL;
+		spi_bus_free(host.slot);
+		xsUnknownError("SD card: %s", esp_err_to_name(err));
+	}
+}

@@ -1,0 +1,2 @@
+/** Mounts the SD card on SPI at `path` (e.g. `/sd`) for the `file` module; throws when the bus or card fails. */
+export function mount(path: string, sck: number, miso: number, mosi: number, cs: number): void;

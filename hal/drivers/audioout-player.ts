@@ -70,10 +70,22 @@ export function seamlessLength(frequencies: readonly number[], sampleRate: numbe
   return n;
 }
 
+/**
+ * Memory AudioOut can hold on to. Its `enqueue` takes samples only from a buffer the XS garbage
+ * collector never moves ("non-relocatable block required": a resource, or a view of a
+ * SharedArrayBuffer, whose bytes XS allocates outside its chunk heap); an ArrayBuffer is refused.
+ * Found on the Pico in the emulator, where the reorder tone after a hang-up threw; it holds for
+ * every platform of modules/pins/i2s. A host without SharedArrayBuffer gets an ArrayBuffer.
+ */
+function fixedBuffer(bytes: number): ArrayBufferLike {
+  const Shared = (globalThis as { SharedArrayBuffer?: new (n: number) => ArrayBufferLike }).SharedArrayBuffer;
+  return Shared !== undefined ? new Shared(bytes) : new ArrayBuffer(bytes);
+}
+
 /** Renders a tone for AudioOut: one seamless block of its sines and its cadence in samples. */
 export function toneLoop(tone: ToneSpec, sampleRate: number): ToneLoop {
   const length = seamlessLength(tone.frequencies, sampleRate) ?? Math.round(sampleRate / 10);
-  const block = new Int16Array(length);
+  const block = new Int16Array(fixedBuffer(length * 2));
   renderTone({ ...tone, cadenceMs: [] }, sampleRate, 0, block, 0, length);
   return { block, cadence: tone.cadenceMs.map((ms) => Math.round((ms * sampleRate) / 1000)) };
 }
@@ -167,8 +179,10 @@ export class AudioOutPlayer implements AudioPlayer {
       const length = loop.block.length;
       const whole = Math.floor(samples / length);
       const rest = samples - whole * length;
-      if (whole > 0) this.out.enqueue(STREAM, this.io.RawSamples, loop.block.buffer, whole);
-      if (rest > 0) this.out.enqueue(STREAM, this.io.RawSamples, loop.block.buffer, 1, 0, rest);
+      // A byte view: XS hands AudioOut a typed array's bytes only for 1-byte elements.
+      const bytes = new Uint8Array(loop.block.buffer, loop.block.byteOffset, loop.block.byteLength);
+      if (whole > 0) this.out.enqueue(STREAM, this.io.RawSamples, bytes, whole);
+      if (rest > 0) this.out.enqueue(STREAM, this.io.RawSamples, bytes, 1, 0, rest);
     }
     this.out.enqueue(STREAM, this.io.Callback, id);
   }

@@ -47,6 +47,13 @@ export function fakeAudioOut(opened: FakeAudioOut[]): AudioOutClass {
       let item: Queued;
       if (name === 'Samples' || name === 'RawSamples') {
         const [buffer, repeat, offset, count] = args as [object, number?, number?, number?];
+        // As Moddable's xsmcGetBufferReadable and audioout.c: an ArrayBuffer (or a view of one) is
+        // relocatable and refused; a typed array must have 1-byte elements.
+        if (buffer instanceof ArrayBuffer) throw new Error('non-relocatable block required');
+        if (ArrayBuffer.isView(buffer)) {
+          if (!(buffer instanceof Uint8Array || buffer instanceof Int8Array)) throw new Error('invalid buffer');
+          if (buffer.buffer instanceof ArrayBuffer) throw new Error('non-relocatable block required');
+        }
         item = { kind: name, buffer, ...(repeat !== undefined ? { repeat } : {}), ...(offset !== undefined ? { offset } : {}), ...(count !== undefined ? { count } : {}) };
       } else if (name === 'Flush') {
         item = { kind: name };

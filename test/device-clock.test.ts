@@ -89,10 +89,24 @@ t.test('now() never goes back: a late timer after a real-time event reads the la
   const clock = new ModdableClock();
   let seen: number | undefined;
   clock.schedule(50, () => (seen = clock.now()));
+  await Promise.resolve(); // the turn that scheduled it ends
   host.ticks = 60; // a hook event is stamped at 60 before the timer due at 50 runs
   t.equal(clock.now(), 60);
   runUntil(100);
   t.equal(seen, 60, 'the timer due at 50 reads 60, not 50');
+});
+
+t.test('now() outside timers is read once a turn: an event and what it sets off share its time', async (t) => {
+  const { ModdableClock, host } = await loadClock();
+  const clock = new ModdableClock();
+  host.ticks = 100;
+  await Promise.resolve();
+  const key = clock.now();
+  host.ticks = 122; // 22 ms of XS work on a slow chip within the same turn
+  t.equal(clock.now(), key, 'the prompt cut by the key is stamped with the key time');
+  t.equal(key, 100);
+  await Promise.resolve(); // the turn's promise jobs run: the next turn reads the counter again
+  t.equal(clock.now(), 122);
 });
 
 t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t) => {

@@ -243,6 +243,32 @@ t.test('AudioOut player: a clip is Samples then a Callback; its end calls onEnd 
   t.equal(ended, 1);
 });
 
+t.test('AudioOut player with clip lengths: ends by the clock, queues the next clip behind a finished one, flushes on a cut', async (t) => {
+  const clock = new VirtualClock();
+  const opened: FakeAudioOut[] = [];
+  const clips: Record<string, object> = { hello: { maud: 'hello' }, bye: { maud: 'bye' } };
+  const lengths: Record<string, number> = { hello: 2935, bye: 1951 };
+  const p = new AudioOutPlayer({ io: fakeAudioOut(opened), clock, clip: (name) => clips[name], clipMs: (name) => lengths[name] });
+  const out = opened[0]!;
+  const ends: string[] = [];
+  p.play('hello', () => {
+    ends.push(`hello@${clock.now()}`);
+    p.play('bye', () => ends.push(`bye@${clock.now()}`));
+  });
+  t.same(out.log.map((q) => q.kind), ['Flush', 'Samples'], 'no Callback marker: the clock ends the clip');
+  out.drain(); // AudioOut finishing its buffers early changes nothing
+  t.same(ends, []);
+  while (clock.step(10_000));
+  t.same(ends, ['hello@2935', 'bye@4886'], 'each end at its exact length');
+  t.same(out.log.map((q) => q.kind), ['Flush', 'Samples', 'Samples'], 'bye queued behind hello, not flushed');
+  p.play('hello', () => ends.push('cut'));
+  clock.advanceTo(5000);
+  p.stop();
+  while (clock.step(20_000));
+  t.equal(out.log.at(-1)?.kind, 'Flush', 'a stop flushes');
+  t.same(ends, ['hello@2935', 'bye@4886'], 'the stopped clip never ends');
+});
+
 t.test('AudioOut player: barge-in flushes at once and the cut clip never ends', async (t) => {
   const a = player();
   let ended = 0;

@@ -6,14 +6,15 @@ import DigitalBank from 'embedded:io/digitalbank';
 import type { Board } from '../../hal/board.js';
 import type { NamedOutput } from '../../hal/drivers/digital-outputs.js';
 import { Mt8870 } from '../../hal/drivers/mt8870.js';
-import { openSlicBoard } from '../../hal/drivers/slic-board.js';
+import { openSlicBoard, type SlicBoardOptions } from '../../hal/drivers/slic-board.js';
 import { OUTPUTS, PINS } from './pins.js';
 
 type Pins = { readonly [K in keyof typeof PINS]: number };
 
 /** An SLIC with SHK, RM, F/R and an MT8870 on Q1..Q4, StD: this board, or one that differs in pins. */
-export function openMt8870Board(pins: Pins, outputs: Readonly<Record<string, NamedOutput>>): Board {
+export function openMt8870Board(pins: Pins, outputs: Readonly<Record<string, NamedOutput>>, options: Pick<SlicBoardOptions, 'clipEnds' | 'clock'> = {}): Board {
   return openSlicBoard({
+    ...options,
     slic: { shk: pins.shk, rm: pins.rm, fr: pins.fr },
     outputs,
     bell: pins.bell,

@@ -1,13 +1,14 @@
 /**
  * Raspberry Pi Pico + Ag1171 SLIC + MT8870 DTMF receiver + I2S DAC: the same drivers as the ESP32
  * boards (hal/drivers/slic-board.ts), the trace on UART0 (hal/drivers/serial-log.ts) and, once the
- * menu has loaded, one `ready` line with the XS heap in use and the clock's origin. Device-only (Moddable modules).
+ * menu has loaded, one `ready` line with the XS heap in use and the clock's origin. Clip ends come
+ * from the clips' lengths: the RP2040's AudioOut calls back at 220 ms buffer steps. Device-only (Moddable modules).
  */
 import Serial from 'embedded:io/serial';
 import Instrumentation from 'instrumentation';
-import Time from 'time';
 import type { Board } from '../../hal/board.js';
 import type { SerialClass } from '../../hal/drivers/serial-log.js';
+import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
 import { SerialLog } from '../../hal/drivers/serial-log.js';
 import { openMt8870Board } from '../esp32-ag1171-mt8870/board.js';
 import { OUTPUTS, PINS } from './pins.js';
@@ -26,11 +27,12 @@ function memoryNote(): string {
 export function createBoard(): Board {
   // The ESP32 map's `dac` is the audio output's pin: here the I2S data line (AudioOut takes its
   // pins from the manifest's defines, not from this map).
-  const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS);
+  const clock = new ModdableClock();
+  const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS, { clipEnds: 'length', clock });
   const uart = new SerialLog({ io: Serial as unknown as SerialClass, clock: board.clock, transmit: PINS.tx, receive: PINS.rx, port: 0 });
   // The first timer turn runs once the entry has loaded the menu and started the phone.
-  // Its line also gives the board clock's reading against the tick counter (ms since reset), so a
-  // harness can place the trace's times on the chip's own time line.
-  board.clock.schedule(0, () => uart.write(`${memoryNote()}; ready, clock ${board.clock.now()} ms at ticks ${Time.ticks} ms\n`));
+  // Its line also gives the board clock's time 0 on the tick counter (ms since reset), so a harness
+  // can place the trace's times on the chip's own time line.
+  board.clock.schedule(0, () => uart.write(`${memoryNote()}; ready, clock 0 ms at ticks ${clock.origin} ms\n`));
   return { ...board, log: (text) => uart.write(text) };
 }

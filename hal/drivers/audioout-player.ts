@@ -41,6 +41,14 @@ export interface AudioOutPlayerOptions {
   clip: (name: string) => object | undefined;
   /** Must match the MAUD clips (default 8000 Hz, 16-bit mono). */
   sampleRate?: number;
+  /**
+   * A clip's length in ms, when its end is to come from the clock rather than AudioOut's callback:
+   * on the RP2040 AudioOut mixes 220 ms buffers from a 20 ms timer and calls back when its mixer
+   * reaches the marker, so a clip's end would be traced up to a buffer early or late. Then the
+   * sound after a clip that ended this way is queued behind it, not flushed: what is still mixed
+   * or buffered plays out. A stop or a barge-in flushes as always.
+   */
+  clipMs?: (clip: string) => number | undefined;
 }
 
 /** A block of a tone's sines that loops without a seam, and its cadence in samples. */
@@ -103,19 +111,25 @@ export class AudioOutPlayer implements AudioPlayer {
   private onEnd: (() => void) | undefined;
   private tone: ToneLoop | undefined;
   private missing: TimerHandle | undefined;
+  private readonly clipMs: ((clip: string) => number | undefined) | undefined;
+  /** The clock's end of the clip playing (with `clipMs`). */
+  private ending: TimerHandle | undefined;
+  /** Whether the last sound ended on its own (by its length), so the next needs no flush. */
+  private ended = false;
 
   constructor(options: AudioOutPlayerOptions) {
     this.io = options.io;
     this.clock = options.clock;
     this.clip = options.clip;
     this.sampleRate = options.sampleRate ?? 8000;
+    this.clipMs = options.clipMs;
     this.out = new options.io({ sampleRate: this.sampleRate, bitsPerSample: 16, numChannels: 1, streams: 1 });
     this.out.callback = (value) => this.callback(value);
     this.out.start();
   }
 
   play(clip: string, onEnd: () => void): void {
-    const id = this.begin();
+    const id = this.begin(!this.ended);
     const resource = this.clip(clip);
     this.onEnd = onEnd;
     if (resource === undefined) {
@@ -124,17 +138,28 @@ export class AudioOutPlayer implements AudioPlayer {
       return;
     }
     this.out.enqueue(STREAM, this.io.Samples, resource);
-    this.out.enqueue(STREAM, this.io.Callback, id);
+    const ms = this.clipMs?.(clip);
+    if (ms === undefined) {
+      this.out.enqueue(STREAM, this.io.Callback, id);
+      return;
+    }
+    this.ending = this.clock.schedule(ms, () => {
+      this.ending = undefined;
+      this.ended = true;
+      const end = this.onEnd;
+      this.onEnd = undefined;
+      end?.();
+    });
   }
 
   playTone(tone: ToneSpec): void {
-    const id = this.begin();
+    const id = this.begin(!this.ended);
     this.tone = toneLoop(tone, this.sampleRate);
     this.queueCycle(id);
   }
 
   stop(): void {
-    this.begin();
+    this.begin(true);
   }
 
   close(): void {
@@ -143,11 +168,14 @@ export class AudioOutPlayer implements AudioPlayer {
     this.out.close();
   }
 
-  /** Flushes whatever plays and starts a new sound id. */
-  private begin(): number {
-    this.out.enqueue(STREAM, this.io.Flush);
+  /** Flushes whatever plays (unless the last clip ended on its own) and starts a new sound id. */
+  private begin(flush: boolean): number {
+    if (flush) this.out.enqueue(STREAM, this.io.Flush);
     if (this.missing !== undefined) this.clock.cancel(this.missing);
     this.missing = undefined;
+    if (this.ending !== undefined) this.clock.cancel(this.ending);
+    this.ending = undefined;
+    this.ended = false;
     this.onEnd = undefined;
     this.tone = undefined;
     return ++this.id;

@@ -18,6 +18,7 @@ import { DigitalPinOutputs, type NamedOutput } from './digital-outputs.js';
 import { DigitalButton } from './button.js';
 import { FlashStorage } from './flash-storage.js';
 import { ModdableClock } from './moddable-clock.js';
+import { maudDurationMs } from './resource-clips.js';
 
 export interface SlicBoardOptions {
   /** GPIOs of the SLIC's SHK (in), RM and F/R (out). */
@@ -34,6 +35,13 @@ export interface SlicBoardOptions {
   audioIn?: (dtmf: DtmfReceiver) => AudioInput | undefined;
   /** Opens where `<Record>` writes; a throw is traced and the board records nothing. */
   recordings?: () => RecordingStore;
+  /**
+   * Where a clip's end comes from: AudioOut's callback (default), or the clip's length on the
+   * clock, for an AudioOut that calls back at coarse buffer steps (the RP2040's: 220 ms).
+   */
+  clipEnds?: 'callback' | 'length';
+  /** The board's clock, when the board file needs it too (default: a new ModdableClock). */
+  clock?: ModdableClock;
 }
 
 /** A clip's MAUD resource, or undefined when the build has none by that name. */
@@ -42,8 +50,14 @@ export function clipResource(name: string): object | undefined {
   return Resource.exists(path) ? new Resource(path) : undefined;
 }
 
+/** A clip's length from its MAUD header (as wav2maud wrote it), or undefined. */
+function clipLengthMs(name: string): number | undefined {
+  const resource = clipResource(name) as { slice(begin: number, end: number): ArrayBuffer } | undefined;
+  return resource === undefined ? undefined : maudDurationMs(new Uint8Array(resource.slice(0, 12)));
+}
+
 export function openSlicBoard(options: SlicBoardOptions): Board {
-  const clock = new ModdableClock();
+  const clock = options.clock ?? new ModdableClock();
   const { shk, rm, fr } = options.slic;
   const slic = new Ag1171({
     clock,
@@ -68,7 +82,13 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
     ringer: slic,
     line: slic,
     dtmf,
-    audio: new AudioOutPlayer({ io: AudioOut, clock, clip: clipResource, sampleRate: options.sampleRate ?? 8000 }),
+    audio: new AudioOutPlayer({
+      io: AudioOut,
+      clock,
+      clip: clipResource,
+      sampleRate: options.sampleRate ?? 8000,
+      ...(options.clipEnds === 'length' ? { clipMs: clipLengthMs } : {}),
+    }),
     outputs: new DigitalPinOutputs({ io: Digital, outputs: options.outputs }),
   };
 }

@@ -6,7 +6,7 @@
  * debounce) so the press counts at the scripted time. The firmware's trace comes from its UART.
  *
  * Times: the board's ready line gives its clock's origin on the chip's tick counter; the script
- * starts at the first whole 10 ms after that line (time 0), and every trace time is moved onto
+ * starts 200 ms after that line, on a whole 10 ms (time 0: the trace line has left the UART), and every trace time is moved onto
  * that origin, so the trace reads like `ringdown sim --levels`. Pin changes happen 0.1 ms into
  * their millisecond. Without `untilMs` the run ends once the trace has been quiet for `quietMs`
  * of emulated time after the last scripted event (the firmware traces no `end`): see `quietMs`.
@@ -153,7 +153,7 @@ function play(machine: PicoMachine, options: PicoRunOptions, result: PicoRun): P
     const ready = /; ready, clock (\d+) ms at ticks (\d+) ms$/.exec(text);
     if (ready !== null && origin === undefined) {
       clockShift = Number(ready[2]) - Number(ready[1]);
-      origin = Math.ceil(atNs / 1e7) * 10 + 10;
+      origin = Math.ceil(atNs / 1e7) * 10 + 200;
       result.readyCycles = machine.cycles;
       result.memory = text.replace(/; ready, .*$/, '');
       return;

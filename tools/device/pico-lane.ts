@@ -1,12 +1,13 @@
 /**
- * `npm run test:pico`: the example menus with their clips on the emulated Pico (tools/device/
- * pico-device.ts), each script played at the pins and its trace compared with the simulator's
- * (`simulate({ levels: true })`, the clips' device lengths), event by event within 20 ms, `end`
- * left out (the firmware traces none). Among the scripts: a rotary-dialed digit and a flash, both
- * at the SHK pin. Not part of `npm test` while the Pico's traces still differ (README, Pico).
- * Without the SDK, the pico-sdk or the bootrom it prints why and `# lane: skipped`.
+ * The Pico lane of `npm test` (also `npm run test:pico`): every example menu with its espeak-ng
+ * clips on the emulated Pico (tools/device/pico-device.ts), each script played at the pins and its
+ * trace compared with the simulator's (`simulate({ levels: true })`, the clips' device lengths),
+ * event by event within 20 ms, `end` left out (the firmware traces none); then a rotary-dialed
+ * digit and a flash, both at the SHK pin. Without the SDK, the pico-sdk or the bootrom it prints
+ * why and `# lane: skipped`.
  */
 import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseEvents } from '../../boards/sim/events.js';
 import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
@@ -25,12 +26,17 @@ const TOLERANCE_MS = 20;
 const BOARD = 'pico-ag1171-mt8870';
 const LANE_DIR = join(REPO_ROOT, 'build', 'ringdown', 'pico-lane');
 
-const RUNS: { menu: string; events: string }[] = [
-  { menu: 'examples/door-phone.xml', events: 'offhook@0 2@7' },
-  { menu: 'examples/door-phone.xml', events: 'offhook@0 dial:1@4 onhook@12' },
-  { menu: 'examples/door-pin.xml', events: 'offhook@0 1@6 2@8 flash@10 0@13' },
-  { menu: 'examples/ozeki/hangup-simple.xml', events: 'offhook@0' },
-];
+/** The example menus that load, each with the lin lane's script, then a rotary digit and a flash. */
+function runs(): { menu: string; events: string }[] {
+  const menus = ['examples/door-phone.xml', 'examples/door-pin.xml', ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki')).filter((f) => f.endsWith('.xml')).map((f) => `examples/ozeki/${f}`)];
+  const usable = menus.filter((m) => readMenuFile(join(REPO_ROOT, m), SIM_OUTPUT_NAMES).menu !== undefined);
+  return [
+    ...usable.map((menu) => ({ menu, events: 'offhook@0 1@6 2@8 0@10 #@12' })),
+    { menu: 'examples/door-phone.xml', events: 'offhook@0 dial:1@4 onhook@12' },
+    { menu: 'examples/door-pin.xml', events: 'offhook@0 1@6 2@8 flash@10 0@12.5' },
+  ];
+}
+const RUNS = runs();
 
 function simTrace(menu: string, events: string, clips: string): TraceEvent[] {
   const loaded = readMenuFile(join(REPO_ROOT, menu), SIM_OUTPUT_NAMES);
@@ -63,6 +69,7 @@ function main(): void {
     return;
   }
   process.stdout.write(`# pico lane: ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js\n`);
+  process.stdout.write(`# not run on the Pico: the exact-trace scenarios of test/scenarios (their clips are stand-in lengths, --clip-ms; the Pico plays real clips)\n`);
   let passed = 0;
   let failed = 0;
   let worst = 0;

@@ -21,4 +21,9 @@ export interface RecordingStore {
   open(name: string): RecordingWriter;
   /** Names of the closed recordings, in no particular order. */
   list(): string[];
+  /**
+   * Samples a new recording can hold without anything older being overwritten (Infinity when
+   * the store has no bound that matters). Record checks it before it starts and stops at it.
+   */
+  room(): number;
 }

@@ -9,9 +9,10 @@ import { SimAudioInput } from '../boards/sim/sim-audio-in.js';
 import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
 import { VirtualClock } from '../boards/sim/virtual-clock.js';
 import { encodeWav, readWavSamples } from '../src/audio/wav.js';
-import { recordingName, RecordingSession } from '../src/engine/recording.js';
+import { newestRecording, recordingName, RecordingSession } from '../src/engine/recording.js';
+import { loadMenu } from '../src/ozml/load.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
-import { FlashRecordings } from '../src/calllog/flash-recordings.js';
+import { FlashRecordings, readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 
 function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
@@ -167,4 +168,91 @@ t.test('ringdown recordings: a flash dump (complete and cut-short recordings) an
   t.equal(bad.code, 1);
   t.match(bad.err, /5000 bytes is not a whole number of 4096-byte sectors/);
   t.equal(ringdown('recordings').code, 2);
+});
+
+t.test('storage full: Record stops at the room (reason full), then plays its full text and the menu goes on; nothing older is overwritten', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+  const voice = callerVoice(20);
+  const wav = join(dir, 'caller.wav');
+  writeFileSync(wav, encodeWav(voice));
+  const out = join(dir, 'rec');
+  // A store of 3 s: the first guest talks without a pause and fills it; the second finds it full.
+  const r = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@1.5 onhook@12 offhook@14 say:${wav}@15 onhook@25`, '--clip-ms', '1000', '--recordings', out, '--recordings-room', '3');
+  t.equal(r.code, 0, r.err);
+  const lines = r.out.split('\n').map((l) => l.trim().replace(/ +/g, ' '));
+  t.same(lines.slice(7, 10), ['1.500 record-start file="guest-1"', '4.500 record-end file="guest-1" reason="full" ms=3000', '4.500 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000']);
+  t.same(lines.slice(14), [
+    '14.000 offhook',
+    '14.000 input pass=1 timeout=0 repeat=false',
+    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and press hash when you are done." clip="greeting" ms=1000',
+    '15.000 wait ms=0',
+    '15.000 timeout pass=1',
+    '15.000 record-full file="guest-2"',
+    '15.000 play text="Sorry, the message box is full." clip="sorry-the-message-box-is-full" ms=1000',
+    '16.000 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000',
+    '17.000 hangup reason="command"',
+    '17.000 tone name="reorder"',
+    '25.000 onhook',
+    '25.000 tone-stop name="reorder"',
+    '25.000 end',
+    '',
+  ]);
+  t.same(readdirSync(out), ['guest-1.wav']);
+  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 3000 * 8), 'the first message is whole: the caller from the end of the beep, 3 s');
+  const bad = ringdown('sim', 'examples/guestbook.xml', '--recordings-room', 'lots');
+  t.equal(bad.code, 2);
+  t.match(bad.err, /--recordings-room lots: expected the seconds of audio/);
+});
+
+t.test('storage full: a Record full="..." text, and less than a second of room is full', async (t) => {
+  const menu = join(mkdtempSync(join(tmpdir(), 'ringdown-record-')), 'full.xml');
+  writeFileSync(menu, '<Response>\n  <Record file="memo-{n}" beep="true" full="No room, sorry."/>\n  <Speak>Bye.</Speak>\n</Response>\n');
+  const r = ringdown('sim', menu, '--clip-ms', '1000', '--recordings-room', '0.99');
+  t.equal(r.code, 0, r.err);
+  t.match(r.out, /0\.000 +record-full file="memo-1"\n +0\.000 +play +text="No room, sorry\." clip="no-room-sorry" ms=1000\n +1\.000 +play +text="Bye\."/);
+  const loaded = loadMenu('<Response>\n  <Record full=" "/>\n</Response>');
+  t.match(loaded.diagnostics, [{ severity: 'error', line: 2, message: /full must say something/ }]);
+});
+
+t.test('Speak clip="guest-{n}": the newest recording of the pattern, else the text; checked', async (t) => {
+  t.equal(newestRecording('guest-{n}', ['guest-2', 'guest-10', 'guest-x', 'greeting']), 'guest-10');
+  t.equal(newestRecording('guest-{n}', ['greeting']), undefined);
+  const ok = loadMenu('<Response><Speak clip="guest-{n}">No messages.</Speak></Response>');
+  t.same(ok.diagnostics, []);
+  t.match(ok.menu!.commands[0], { kind: 'speak', newest: 'guest-{n}', text: 'No messages.' });
+  t.notOk('clip' in ok.menu!.commands[0]!, 'the text names the fallback clip');
+  const empty = loadMenu('<Response>\n  <Speak clip="guest-{n}"/>\n</Response>');
+  t.match(empty.diagnostics, [{ severity: 'error', line: 2, col: 10, message: /needs a text to say when there is none/ }]);
+  const two = loadMenu('<Response>\n  <Speak clip="a-{n}-{n}">x</Speak>\n</Response>');
+  t.match(two.diagnostics, [{ severity: 'error', line: 2, message: /at most one \{n\}/ }]);
+});
+
+t.test('flash recordings: room() is never more than fits without erasing a kept recording', async (t) => {
+  const store = new MemoryStore(4096, 48);
+  const flash = new FlashRecordings(store);
+  t.equal(flash.room(), 46 * 1600, 'an empty region: every sector but the one written and one kept back, each at its fewest samples');
+  const kept: Array<{ name: string; samples: Int16Array }> = [];
+  let n = 0;
+  // Messages of 1.5 s (or what room is left), each written as the recorder writes: 20 ms frames through a session.
+  for (;;) {
+    const room = flash.room();
+    if (room < 8000) break;
+    const name = `msg-${++n}`;
+    const length = Math.min(12_000, room - (room % 160));
+    const samples = Int16Array.from({ length }, (_, i) => ((i * 29 + n * 577) % 5000) - 2500);
+    const writer = flash.open(name);
+    const session = new RecordingSession(writer, 0);
+    for (let at = 0; at < length; at += 160) session.frame({ samples: samples.subarray(at, at + 160), atMs: at / 8 });
+    session.finish(false);
+    writer.close();
+    kept.push({ name, samples });
+  }
+  t.ok(n >= 6, `${n} messages`);
+  const stored = readStoredRecordings(store);
+  t.same(stored.map((r) => [r.name, r.complete]), kept.map((k) => [k.name, true]), 'every message kept, none overwritten');
+  for (const [i, r] of stored.entries()) t.same(readRecordingSamples(store, r.id), kept[i]!.samples);
+  const total = kept.reduce((s, k) => s + k.samples.length, 0);
+  t.ok(total >= 0.7 * ((48 * 4096) / 2), `${total} samples kept in ${48 * 4096} bytes`);
+  // The ring would now erase the oldest sector, which holds msg-1: a Record plays its full text instead.
+  t.ok(flash.room() < 8000);
 });

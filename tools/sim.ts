@@ -1,6 +1,6 @@
 /**
  * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
- * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE] [--recordings DIR]`.
+ * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE] [--recordings DIR] [--recordings-room S]`.
  */
 import { existsSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,6 +14,8 @@ import { clipNameProblem } from '../src/clips/catalog.js';
 import { SimClipLibrary } from '../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
 import { simulate } from '../boards/sim/simulate.js';
+import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
+import { RECORD_SAMPLE_RATE } from '../src/engine/recording.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import type { SimEvent } from '../boards/sim/events.js';
 import { profileNamed } from '../src/line/profile.js';
@@ -27,7 +29,7 @@ export { formatTraceLine } from './trace-line.js';
 import { formatTraceLine } from './trace-line.js';
 
 export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE] [--recordings DIR]';
+  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE] [--recordings DIR] [--recordings-room S]';
 
 /** The largest caller WAV `say:FILE` reads: 4 hours at 8 kHz, like the WAVs this tool writes. */
 export const MAX_SAY_BYTES = 4 * 3600 * 8000 * 2 + 44;
@@ -176,6 +178,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       trigger: { type: 'string', multiple: true },
       levels: { type: 'boolean' },
       recordings: { type: 'string' },
+      'recordings-room': { type: 'string' },
     },
     allowPositionals: true,
   });
@@ -190,6 +193,15 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     return 2;
   }
   const { events, profile, fixedMs, untilMs } = options;
+  let room = Infinity;
+  const roomText = values['recordings-room'];
+  if (roomText !== undefined) {
+    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(roomText.trim())) {
+      err(`ringdown sim: --recordings-room ${roomText}: expected the seconds of audio the store holds, for example 30`);
+      return 2;
+    }
+    room = Math.round(Number(roomText) * RECORD_SAMPLE_RATE);
+  }
   const voices = readVoices(events);
   if (typeof voices === 'string') {
     err(voices);
@@ -234,6 +246,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     triggers,
     levels: values.levels === true,
     voices: (name) => voices.get(name),
+    recordings: new MemoryRecordings(room),
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });

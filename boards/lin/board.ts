@@ -109,8 +109,15 @@ function openRecordings(): { store: RecordingStore; recordedClipMs: (name: strin
   // Each kept recording's length in ms, as the simulator gives it (rounded from its samples).
   const scan = (): Map<string, number> => new Map(flash.recordings().map((r) => [r.name, Math.round(r.samples / 8)]));
   let kept = scan();
+  // The room too is worked out at boot and after a recording ends (a Record asks before and after its beep).
+  let room = flash.room();
+  const rescan = (): void => {
+    kept = scan();
+    room = flash.room();
+  };
   const store: RecordingStore = {
     list: () => [...kept.keys()],
+    room: () => room,
     open: (name) => {
       const writer = flash.open(name);
       return {
@@ -118,11 +125,11 @@ function openRecordings(): { store: RecordingStore; recordedClipMs: (name: strin
         flush: () => writer.flush(),
         close: () => {
           writer.close();
-          kept = scan();
+          rescan();
         },
         discard: () => {
           writer.discard();
-          kept = scan();
+          rescan();
         },
       };
     },

@@ -5,6 +5,19 @@ export class MemoryRecordings implements RecordingStore {
   /** Closed recordings by name, in the order they were (last) closed. */
   readonly recordings = new Map<string, Int16Array>();
 
+  /**
+   * `capacity`: the samples the store holds in all (a tiny store to try `record-full`, `sim
+   * --recordings-room S`); unbounded by default.
+   */
+  constructor(private readonly capacity = Infinity) {}
+
+  /** The capacity less every kept recording (a replaced clip's space comes back only when it is replaced). */
+  room(): number {
+    let used = 0;
+    for (const r of this.recordings.values()) used += r.length;
+    return Math.max(0, this.capacity - used);
+  }
+
   open(name: string): RecordingWriter {
     const chunks: Int16Array[] = [];
     let open = true;

@@ -39,6 +39,11 @@ export class WavFileRecordings implements RecordingStore {
     private readonly files: FileModule,
     /** The folder, without a trailing slash (e.g. `/sd`). */
     private readonly dir: string,
+    /**
+     * Bytes free on the card, when the board can tell; without it the room is unbounded (a full
+     * card fails the write instead of the Record playing its `full` text).
+     */
+    private readonly freeBytes?: () => number,
   ) {
     for (const name of this.names('.tmp')) {
       const tmp = this.path(name, '.tmp');
@@ -49,6 +54,12 @@ export class WavFileRecordings implements RecordingStore {
 
   list(): string[] {
     return this.names('.wav');
+  }
+
+  /** The free bytes as 16-bit samples, less the WAV header. */
+  room(): number {
+    if (this.freeBytes === undefined) return Infinity;
+    return Math.max(0, Math.floor((this.freeBytes() - HEADER) / 2));
   }
 
   open(name: string): RecordingWriter {

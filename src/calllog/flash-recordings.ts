@@ -14,12 +14,15 @@
  * `complete: false` with the samples of its blocks up to the first missing one, so a message
  * loses at most what was not yet flushed. For one name, the newest complete recording wins (a
  * half-recorded greeting never replaces a whole one); a name with none complete shows its newest
- * unfinished one. When the region is full the ring erases its oldest sector: recordings whose
- * first blocks are gone are no longer listed (the region must hold the longest recording).
+ * unfinished one. The ring erases its oldest sector when it moves on, so `room()` tells a Record
+ * how much it may write before that sector would hold a kept recording's frame: the interpreter
+ * stops at it (`record-full`, reason `full`), so nothing kept is overwritten; only discarded and
+ * replaced recordings' sectors are reused.
  */
 import type { ByteStore } from '../../hal/storage.js';
 import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
-import { RingLog, scanFrames } from './ring-log.js';
+import { FLUSH_SAMPLES } from '../engine/recording.js';
+import { RingLog, scanFrames, scanSectorFrames } from './ring-log.js';
 
 const OPEN = 1;
 const AUDIO = 2;
@@ -161,6 +164,31 @@ export class FlashRecordings implements RecordingStore {
 
   recordings(): StoredRecording[] {
     return readStoredRecordings(this.store);
+  }
+
+  /**
+   * Samples a new recording may take without the ring erasing a sector that holds a frame of a
+   * kept recording (complete or cut short). Counted in whole sectors after the one being written,
+   * one kept back for the recording's OPEN and CLOSE frames; each sector counted at the fewest
+   * samples it can hold: between two flushes the recorder appends FLUSH_SAMPLES (plus less than
+   * one audio frame of the line), i.e. at most ceil(FLUSH_SAMPLES / blockSamples) + 1 frames,
+   * and a frame never spans two sectors.
+   */
+  room(): number {
+    const live = new Set(readStoredRecordings(this.store).map((r) => r.id));
+    const n = this.log.sectorCount;
+    let free = 0;
+    for (let k = 1; k < n; k++) {
+      let used = false;
+      scanSectorFrames(this.store, (this.log.writeSector + k) % n, (_, payload) => {
+        if (used || payload.length < 5) return;
+        used = live.has(new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(1, true));
+      });
+      if (used) break;
+      free++;
+    }
+    const perSector = Math.floor(FLUSH_SAMPLES / (Math.ceil(FLUSH_SAMPLES / this.blockSamples) + 1));
+    return Math.max(0, free - 1) * perSector;
   }
 
   samples(id: number): Int16Array {

@@ -56,6 +56,11 @@ function scanSector(store: ByteStore, index: number, visit: (seq: number, payloa
   return { end: pos, blankTail, last };
 }
 
+/** Visits the good frames of sector `index` in order (the payload view is valid during the call only). */
+export function scanSectorFrames(store: ByteStore, index: number, visit: (seq: number, payload: Uint8Array) => void): void {
+  scanSector(store, index, visit);
+}
+
 /** Visits every good frame of a region, sector by sector (not in sequence order). */
 export function scanFrames(store: ByteStore, visit: (seq: number, payload: Uint8Array) => void): void {
   const sectors = Math.floor(store.byteLength / store.sectorSize);
@@ -92,6 +97,19 @@ export class RingLog {
     this.sector = newest.sector;
     this.offset = newest.scan.end;
     this.ready = newest.scan.blankTail;
+  }
+
+  /** Sectors in the ring. */
+  get sectorCount(): number {
+    return this.sectors;
+  }
+
+  /**
+   * The sector frames are being written in: the next record goes there or, when it does not fit,
+   * into the one after it, erased first.
+   */
+  get writeSector(): number {
+    return this.sector;
   }
 
   /** The most payload bytes one record may carry (a frame must fit in a sector). */

@@ -10,9 +10,9 @@ import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { ClipLibrary } from '../clips/catalog.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../ozml/menu.js';
-import type { Command, InputCase, Menu, OutputCommand, RecordCommand, UserInputCommand } from '../ozml/menu.js';
+import type { Command, InputCase, Menu, OutputCommand, RecordCommand, SpeakCommand, UserInputCommand } from '../ozml/menu.js';
 import type { BoardOutputs } from './board-outputs.js';
-import { BEEP_MS, BEEP_TONE, RECORD_SAMPLE_RATE, recordingName, RecordingSession } from './recording.js';
+import { BEEP_MS, BEEP_TONE, MIN_RECORD_SAMPLES, newestRecording, RECORD_SAMPLE_RATE, recordingName, RecordingSession } from './recording.js';
 import type { RecordEndReason, TraceEntry } from './trace.js';
 
 /** Why the menu hung up: a Hangup command, the end of the menu, an error, or the call's TimeLimit. */
@@ -198,7 +198,7 @@ export class Interpreter {
           emit({ type: 'skip', command: 'Speak', reason: `CallId ${command.callId} is another call` });
           return;
         }
-        this.speak(command.text, command.clip, command.bargeIn);
+        this.speak(command.text, this.clipOf(command), command.bargeIn);
         return;
       case 'hangup':
         if (command.callId !== undefined) {
@@ -219,11 +219,26 @@ export class Interpreter {
     }
   }
 
-  /** Record: the beep (when asked), then capture until an end; the menu goes on after it. */
+  /** A Speak's clip: its `clip`, or for `clip="msg-{n}"` the newest such recording (none: the text's). */
+  private clipOf(command: SpeakCommand): string | undefined {
+    if (command.newest === undefined) return command.clip;
+    const store = this.context.recorder?.store;
+    return store !== undefined ? newestRecording(command.newest, store.list()) : undefined;
+  }
+
+  /**
+   * Record: the beep (when asked), then capture until an end; the menu goes on after it. With no
+   * room for a recording in the store, its `full` text plays instead (trace `record-full`).
+   */
   private record(command: RecordCommand): void {
     const { recorder, emit, audio, clock } = this.context;
     if (recorder === undefined) {
       emit({ type: 'error', message: 'this board cannot record; Record skipped' });
+      return;
+    }
+    if (recorder.store.room() < MIN_RECORD_SAMPLES) {
+      emit({ type: 'record-full', file: command.clip ? command.file : recordingName(command.file, recorder.store.list()) });
+      this.speak(command.full.text, command.full.clip, command.full.bargeIn);
       return;
     }
     if (!command.beep) {
@@ -246,6 +261,9 @@ export class Interpreter {
   private startCapture(command: RecordCommand, recorder: { input: AudioInput; store: RecordingStore }): void {
     const { clock, emit } = this.context;
     const file = command.clip ? command.file : recordingName(command.file, recorder.store.list());
+    // The store's room bounds the recording as Duration does, so nothing older is overwritten.
+    const roomMs = Math.floor((recorder.store.room() * 1000) / RECORD_SAMPLE_RATE);
+    const full = roomMs < command.maxMs;
     const writer = recorder.store.open(file);
     const op: RecordOp = {
       kind: 'record',
@@ -258,7 +276,7 @@ export class Interpreter {
     };
     this.pending = op;
     emit({ type: 'record-start', file });
-    op.timer = clock.schedule(command.maxMs, () => this.endRecord(op, 'duration'));
+    op.timer = clock.schedule(full ? roomMs : command.maxMs, () => this.endRecord(op, full ? 'full' : 'duration'));
     recorder.input.start((frame) => {
       if (this.pending !== op && !op.ending) return;
       op.session.frame(frame);
@@ -267,7 +285,7 @@ export class Interpreter {
   }
 
   /** A Record's own end (duration, inactivity, a finish key): then the menu goes on. */
-  private endRecord(op: RecordOp, reason: 'duration' | 'inactivity' | 'digit'): void {
+  private endRecord(op: RecordOp, reason: 'duration' | 'inactivity' | 'digit' | 'full'): void {
     this.complete(op, () => this.finishRecord(op, reason));
   }
 

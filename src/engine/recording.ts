@@ -15,6 +15,12 @@ export const FINISH_GUARD_MS = 100;
 /** Appended samples between two flushes of the writer: one second. */
 export const FLUSH_SAMPLES = RECORD_SAMPLE_RATE;
 
+/**
+ * The least room (in samples: one second) a Record needs to start; with less it plays its `full`
+ * text instead (trace `record-full`) and the menu goes on.
+ */
+export const MIN_RECORD_SAMPLES = RECORD_SAMPLE_RATE;
+
 /** `beep="true"`: this tone for BEEP_MS, then capture starts. */
 export const BEEP_MS = 500;
 export const BEEP_TONE: ToneSpec = { name: 'beep', frequencies: [1000], cadenceMs: [], levelDbm0: -10 };
@@ -24,8 +30,22 @@ export const BEEP_TONE: ToneSpec = { name: 'beep', frequencies: [1000], cadenceM
  * existing recording of that pattern has (1 for the first); a name without `{n}` is itself.
  */
 export function recordingName(pattern: string, existing: readonly string[]): string {
+  if (!pattern.includes('{n}')) return pattern;
+  return pattern.replace('{n}', String(highestNumber(pattern, existing) + 1));
+}
+
+/**
+ * The newest recording of a pattern (`Speak clip="msg-{n}"`): the existing name with the highest
+ * `{n}`, or undefined when there is none.
+ */
+export function newestRecording(pattern: string, existing: readonly string[]): string | undefined {
+  const highest = highestNumber(pattern, existing);
+  return highest > 0 ? pattern.replace('{n}', String(highest)) : undefined;
+}
+
+/** The highest number `{n}` stands for in the existing names (0 when none matches). */
+function highestNumber(pattern: string, existing: readonly string[]): number {
   const at = pattern.indexOf('{n}');
-  if (at < 0) return pattern;
   const head = pattern.slice(0, at);
   const tail = pattern.slice(at + 3);
   let highest = 0;
@@ -34,7 +54,7 @@ export function recordingName(pattern: string, existing: readonly string[]): str
     const digits = name.slice(head.length, name.length - tail.length);
     if (/^\d{1,9}$/.test(digits)) highest = Math.max(highest, Number(digits));
   }
-  return `${head}${highest + 1}${tail}`;
+  return highest;
 }
 
 export class RecordingSession {

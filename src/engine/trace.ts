@@ -34,10 +34,14 @@ export type TraceEvent =
   | { t: number; type: 'record-start'; file: string }
   | { t: number; type: 'record-end'; file: string; reason: RecordEndReason; ms: number }
   | { t: number; type: 'record-discard'; file: string }
+  | { t: number; type: 'record-full'; file: string }
   | { t: number; type: 'end' };
 
-/** Why a recording ended: its Duration, Inactivity, a FinishDigits key, the caller hanging up, the call's TimeLimit, a fault. */
-export type RecordEndReason = 'duration' | 'inactivity' | 'digit' | 'onhook' | 'limit' | 'fault';
+/**
+ * Why a recording ended: its Duration, Inactivity, a FinishDigits key, the caller hanging up, the
+ * call's TimeLimit, a fault, or the store's room running out (`full`: nothing older is overwritten).
+ */
+export type RecordEndReason = 'duration' | 'inactivity' | 'digit' | 'onhook' | 'limit' | 'fault' | 'full';
 
 /** Distributes an event type over the union so `Omit` keeps each member's fields. */
 type WithoutTime<E> = E extends TraceEvent ? Omit<E, 't'> : never;

@@ -14,6 +14,7 @@ import {
   type Menu,
   type Position,
   type RecordCommand,
+  type SpeakCommand,
   type UserInputCommand,
 } from './menu.js';
 import { parseXml, type XmlAttribute, type XmlElement } from './xml.js';
@@ -45,6 +46,8 @@ export const DEFAULT_INACTIVITY_SECONDS = 5;
 export const DEFAULT_FINISH_DIGITS = '#';
 /** Record's name pattern when neither `file` nor `clip` is given. */
 export const DEFAULT_RECORD_FILE = 'rec-{n}';
+/** What Record says when the recording store has no room (`full` when the document does not say). */
+export const DEFAULT_FULL_TEXT = 'Sorry, the message box is full.';
 
 /** Ozeki commands that exist but that a one-line offline device cannot carry out. */
 const UNSUPPORTED: Readonly<Record<string, string>> = {
@@ -140,6 +143,13 @@ class Loader {
       this.commandLimitReported = true;
       this.report('error', element, `the menu has more than the limit of ${this.limits.maxCommands} commands`);
     }
+  }
+
+  /** Why `pattern` (Record `file`, a Speak `clip` with `{n}`) is not a recording name pattern. */
+  patternProblem(pattern: string, what: string): string | undefined {
+    const plain = pattern.trim().replace('{n}', '1');
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain)) return `${what} ${JSON.stringify(pattern)} must be a name without a folder or extension, with at most one {n}`;
+    return this.clipNameProblem(pattern.trim().replace('{n}', '999999'));
   }
 
   /** A clip name (from `clip=` or a Play's file): a bounded file name without a folder. */
@@ -270,7 +280,14 @@ class Loader {
       this.report('error', element, '<Speak> has no text', 'write the words to say between <Speak> and </Speak>');
       return undefined;
     }
-    if (clip !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip.value)) {
+    const newest = clip !== undefined && clip.value.includes('{n}');
+    if (newest) {
+      const problem = this.patternProblem(clip.value, 'clip');
+      if (problem !== undefined) this.report('error', clip, problem, 'for example clip="msg-{n}"');
+      else if (text === '') {
+        this.report('error', clip, `clip ${JSON.stringify(clip.value)} plays the newest recording of that pattern; the <Speak> needs a text to say when there is none`, 'for example <Speak clip="msg-{n}">There are no messages.</Speak>');
+      }
+    } else if (clip !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip.value)) {
       this.report('error', clip, `clip name ${JSON.stringify(clip.value)} must be a file name without a folder`, 'letters, digits, _ . -');
     } else if (clip !== undefined) {
       const problem = this.clipNameProblem(clip.value);
@@ -278,7 +295,8 @@ class Loader {
     }
     const bargeIn = this.flag(element, 'BargeIn', true);
     const command: Command = { kind: 'speak', text, bargeIn, line: element.line, col: element.col };
-    if (clip !== undefined) command.clip = clip.value;
+    if (newest) command.newest = clip.value;
+    else if (clip !== undefined) command.clip = clip.value;
     const callId = this.callId(element);
     if (callId !== undefined) command.callId = callId;
     return command;
@@ -349,7 +367,7 @@ class Loader {
 
   /** Ozeki's Record with its attributes, and ours: file (name pattern), clip, beep. */
   record(element: XmlElement): RecordCommand | undefined {
-    this.checkAttributes(element, ['Duration', 'Inactivity', 'FinishDigits', 'Format', 'FinishedUrl', 'file', 'clip', 'beep', 'Party']);
+    this.checkAttributes(element, ['Duration', 'Inactivity', 'FinishDigits', 'Format', 'FinishedUrl', 'file', 'clip', 'beep', 'full', 'Party']);
     if (this.textOf(element) !== '') this.report('error', element, '<Record> takes no text');
     let ok = true;
     let maxMs = DEFAULT_RECORD_SECONDS * 1000;
@@ -402,17 +420,22 @@ class Loader {
       }
     } else if (fileAttribute !== undefined) {
       file = fileAttribute.value.trim();
-      const plain = file.replace('{n}', '1');
-      let problem: string | undefined;
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain)) problem = `file ${JSON.stringify(fileAttribute.value)} must be a name without a folder or extension, with at most one {n}`;
-      else problem = this.clipNameProblem(file.replace('{n}', '999999'));
+      const problem = this.patternProblem(file, 'file');
       if (problem !== undefined) {
         this.report('error', fileAttribute, problem, 'for example file="msg-{n}"');
         ok = false;
       }
     }
     const beep = this.flag(element, 'beep', false);
+    const fullAttribute = this.attribute(element, 'full');
+    const fullText = fullAttribute !== undefined ? fullAttribute.value.replace(/\s+/g, ' ').trim() : DEFAULT_FULL_TEXT;
+    if (fullText === '') {
+      this.report('error', fullAttribute!, '<Record> full must say something', `the words played when there is no room to record, for example full="${DEFAULT_FULL_TEXT}"`);
+      ok = false;
+    }
     if (!ok) return undefined;
+    const at = fullAttribute ?? element;
+    const full: SpeakCommand = { kind: 'speak', text: fullText, bargeIn: true, line: at.line, col: at.col };
     const command: RecordCommand = {
       kind: 'record',
       maxMs,
@@ -421,6 +444,7 @@ class Loader {
       file,
       clip: clipAttribute !== undefined,
       beep,
+      full,
       line: element.line,
       col: element.col,
     };

@@ -23,6 +23,11 @@ export interface SpeakCommand extends Position {
   text: string;
   /** The clip named by a `clip` attribute or Play's AudioFile, if any. */
   clip?: string;
+  /**
+   * A `clip` with `{n}` (`clip="guest-{n}"`): the newest kept recording of that name pattern (the
+   * highest number) plays; with none, the text does. `clip` is then unset.
+   */
+  newest?: string;
   /** A `CallId` naming another call: the command does nothing on this one-line device. */
   callId?: string;
   /** Whether a key stops it (default true); when false, keys wait until it ends. */
@@ -96,6 +101,8 @@ export interface RecordCommand extends Position {
   beep: boolean;
   /** Ozeki's `FinishedUrl`: kept for the document's sake, never fetched (no server). */
   finishedUrl?: string;
+  /** Plays instead of the beep and the recording when the store has no room for one (`full="..."`). */
+  full: SpeakCommand;
 }
 
 export type Command = DelayCommand | SpeakCommand | HangupCommand | OutputCommand | UserInputCommand | RecordCommand;
@@ -111,10 +118,11 @@ export interface Menu {
   timeLimitMs?: number;
 }
 
-/** Calls `visit` on every command of the menu, depth first, in document order. */
+/** Calls `visit` on every command of the menu, depth first, in document order (a Record's `full` Speak after it). */
 export function walkCommands(commands: readonly Command[], visit: (c: Command) => void): void {
   for (const c of commands) {
     visit(c);
+    if (c.kind === 'record') visit(c.full);
     if (c.kind === 'userinput') {
       walkCommands(c.initial, visit);
       for (const input of c.inputs) walkCommands(input.commands, visit);

@@ -18,7 +18,7 @@
 import type { AudioFrame, AudioInput } from '../audio-in.js';
 import type { Clock } from '../clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../dtmf.js';
-import { DtmfDetector, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
+import { DtmfDetector, type DtmfFilters, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
 
 /** The part of an ECMA-419 AudioIn instance the receiver uses. */
 export interface AudioInPort {
@@ -53,6 +53,8 @@ export interface AudioInDtmfOptions {
   removeDc?: boolean;
   /** Samples per read and per receiver block (default 256: 32 ms). */
   blockSamples?: number;
+  /** The receiver's per-sample arithmetic (default its TypeScript; hal/drivers/dtmf-native: C). */
+  filters?: DtmfFilters;
 }
 
 export class AudioInDtmfReceiver implements DtmfReceiver {
@@ -90,7 +92,7 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
     this.removeDc = options.removeDc ?? true;
     this.msPerSample = 1000 / rate;
     this.block = new Int16Array(options.blockSamples ?? 256);
-    this.detector = new DtmfDetector({ onKey: (e) => this.key(e) });
+    this.detector = new DtmfDetector({ onKey: (e) => this.key(e), ...(options.filters !== undefined ? { filters: options.filters } : {}) });
     const self = this;
     this.port = new options.io({
       sampleRate: rate,

@@ -169,7 +169,85 @@ export interface DtmfDetectorOptions {
   bargeGuardDb?: number;
   /** Failing windows forgiven inside a run that the barge-in path still accepts. */
   bargeMaxGaps?: number;
+  /**
+   * The per-sample arithmetic, done elsewhere (a board's native module: hal/drivers/dtmf-native).
+   * Default: this file's own TypeScript loops, the reference a native one must equal bit for bit.
+   */
+  filters?: DtmfFilters;
 }
+
+/**
+ * The receiver's per-sample arithmetic (each sub-block's energy and its Goertzel filters), the part
+ * of its cost that grows with the sample rate; everything it decides stays in TypeScript. A board
+ * may pass a native implementation (C in a Moddable module, hal/drivers/dtmf-native.c), which must
+ * give the numbers `TS_DTMF_FILTERS` gives, bit for bit: doubles throughout (as JavaScript
+ * numbers), each filter's coefficients read from its Float32Array, results stored as float32.
+ */
+export interface DtmfFilters {
+  /** The sum of the squares of `count` samples of `src` from `at` (exact: at most 2^41). */
+  energy(src: Int16Array, at: number, count: number): number;
+  /**
+   * Runs filter k (for k below `coef.length`: s = x + coef[k] s1 - s2, in doubles, from zero)
+   * over `count` samples of `src` from `at`, and stores its value for the block from its last two
+   * states as `re[k * stride + slot] = s1 - cos[k] s2` and `im[k * stride + slot] = sin[k] s2`.
+   */
+  goertzel(
+    src: Int16Array,
+    at: number,
+    count: number,
+    coef: Float32Array,
+    cos: Float32Array,
+    sin: Float32Array,
+    re: Float32Array,
+    im: Float32Array,
+    stride: number,
+    slot: number,
+  ): void;
+}
+
+/** The reference `DtmfFilters`: the receiver's own arithmetic, one filter at a time. */
+export const TS_DTMF_FILTERS: DtmfFilters = {
+  energy(src, at, count) {
+    let energy = 0;
+    for (let n = at, end = at + count; n < end; n++) energy += src[n]! * src[n]!;
+    return energy;
+  },
+  goertzel(src, at, count, coef, cos, sin, re, im, stride, slot) {
+    const end = at + count;
+    for (let k = 0; k < coef.length; k++) {
+      const c = coef[k]!;
+      let a = 0;
+      let b = 0;
+      for (let n = at; n < end; n++) {
+        const s = src[n]! + c * a - b;
+        b = a;
+        a = s;
+      }
+      re[k * stride + slot] = a - cos[k]! * b;
+      im[k * stride + slot] = sin[k]! * b;
+    }
+  },
+};
+
+/**
+ * The filters' constants at a sample rate, as the receiver holds them (float32): 2cos(w), cos(w)
+ * and sin(w) of each of its frequencies, in its order (rows, columns, 350, 440, 425, 1075 Hz).
+ */
+export function dtmfFilterConstants(sampleRate = 8000): { coef: Float32Array; cos: Float32Array; sin: Float32Array } {
+  const coef = new Float32Array(BINS);
+  const cos = new Float32Array(BINS);
+  const sin = new Float32Array(BINS);
+  for (let k = 0; k < BINS; k++) {
+    const w = (2 * Math.PI * FREQUENCIES[k]!) / sampleRate;
+    coef[k] = 2 * Math.cos(w);
+    cos[k] = Math.cos(w);
+    sin[k] = Math.sin(w);
+  }
+  return { coef, cos, sin };
+}
+
+/** Samples per filter block (sub-block) the receiver hands `DtmfFilters`, always from sample 32n of its input. */
+export const DTMF_FILTER_BLOCK = 32;
 
 /**
  * Stricter settings for a line where talk-off matters more than keys under loud speech (a door
@@ -358,10 +436,12 @@ export class DtmfDetector {
   #heldEnd = 0;
   #misses = 0;
   #enabled = true;
+  readonly #filters: DtmfFilters | undefined;
 
   constructor(options: DtmfDetectorOptions) {
     const rate = options.sampleRate ?? 8000;
     this.#onKey = options.onKey;
+    this.#filters = options.filters;
     const a = dbm0ToAmplitude(options.minLevelDbm0 ?? -36);
     this.#minPower = (TAPER_SQUARES * a * a) / 2;
     this.#quietEnergy = (SUB * a * a) / 2 / 100;
@@ -465,8 +545,10 @@ export class DtmfDetector {
   #subBlock(src: Int16Array, at: number): void {
     const slot = this.#subBlocks % SUBS;
     const end = at + SUB;
+    const filters = this.#filters;
     let energy = 0;
-    for (let n = at; n < end; n++) energy += src[n]! * src[n]!;
+    if (filters !== undefined) energy = filters.energy(src, at, SUB);
+    else for (let n = at; n < end; n++) energy += src[n]! * src[n]!;
     this.#subEnergy[slot] = energy;
     if (energy < this.#quietEnergy) {
       // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
@@ -482,6 +564,11 @@ export class DtmfDetector {
     const recent = this.#recent;
     for (let n = at, j = (this.#subBlocks * SUB) & (RING - 1); n < end; n++, j++) recent[j] = src[n]!;
     this.#loud[this.#subBlocks & (RING / SUB - 1)] = 1;
+    if (filters !== undefined) {
+      filters.goertzel(src, at, SUB, this.#coef, this.#cos, this.#sin, this.#subRe, this.#subIm, SUBS, slot);
+      this.#endSubBlock();
+      return;
+    }
     const coef = this.#coef;
     for (let k = 0; k < BINS; k += 4) {
       // Four filters per pass: one read of each sample serves four.

@@ -1,7 +1,7 @@
 /*
- * The software DTMF receiver's per-sample arithmetic in C (src/dsp/dtmf-receiver.ts, `DtmfFilters`):
- * each 32-sample block's energy and its twelve Goertzel filters. The receiver's decisions stay in
- * TypeScript; this is the part of its cost that grows with the sample rate.
+ * The software DTMF receiver's arithmetic in C (src/dsp/dtmf-receiver.ts, `DtmfFilters`): each
+ * 32-sample block's energy and twelve Goertzel filters, and each window's tapered DFT, powers and
+ * phase advances. The receiver's decisions stay in TypeScript.
  *
  * It must give what `TS_DTMF_FILTERS` gives, bit for bit (test/dtmf-native.test.ts checks every
  * file of the bench battery): doubles throughout, as JavaScript numbers are, each coefficient read
@@ -74,6 +74,37 @@ static void ringdown_dtmf_goertzel(const int16_t *src, int count, const float *c
 	}
 }
 
+/*
+ * Each filter's tapered window from its last `taps` block values (ring slot (first + i) % taps,
+ * stride taps): w = sum of block * tap; power = scale |w|^2 (float32); for k < advanced the phase
+ * advance since the last window, w conj(last) rot (doubles); last = w (float32).
+ */
+static void ringdown_dtmf_taper(const float *re, const float *im, const float *tapRe, const float *tapIm, int taps, int first, double scale, float *power, int bins, float *lastRe, float *lastIm, const float *rotRe, const float *rotIm, double *advRe, double *advIm, int advanced)
+{
+	for (int k = 0; k < bins; k++) {
+		double wr = 0, wi = 0;
+		const int row = k * taps;
+		for (int i = 0, j = first; i < taps; i++, j = (j == taps - 1) ? 0 : j + 1) {
+			const double tr = tapRe[row + i], ti = tapIm[row + i];
+			const double r = re[row + j], m = im[row + j];
+			wr = wr + (r * tr - m * ti);
+			wi = wi + (r * ti + m * tr);
+		}
+		power[k] = (float)(scale * (wr * wr + wi * wi));
+		if (k < advanced) {
+			const double pr = lastRe[k];
+			const double pi = -(double)lastIm[k];
+			const double dr = wr * pr - wi * pi;
+			const double di = wr * pi + wi * pr;
+			const double rr = rotRe[k], ri = rotIm[k];
+			advRe[k] = dr * rr - di * ri;
+			advIm[k] = dr * ri + di * rr;
+		}
+		lastRe[k] = (float)wr;
+		lastIm[k] = (float)wi;
+	}
+}
+
 #ifndef RINGDOWN_DTMF_NO_XS
 #include "xsmc.h"
 
@@ -121,5 +152,36 @@ void xs_ringdown_dtmf_goertzel(xsMachine *the)
 	float *re = ringdown_dtmf_view(the, 6, 0, bins * stride * 4, 1);
 	float *im = ringdown_dtmf_view(the, 7, 0, bins * stride * 4, 1);
 	ringdown_dtmf_goertzel(src, count, coef, cosw, sinw, bins, re, im, stride, slot);
+}
+
+/*
+ * taper(re, im, tapRe, tapIm, taps, first, scale, power, lastRe, lastIm, rotRe, rotIm, advRe,
+ * advIm, advanced): the ArrayBuffers of the receiver's typed arrays (offset 0), `bins` the length
+ * of power.
+ */
+void xs_ringdown_dtmf_taper(xsMachine *the)
+{
+	void *data;
+	xsUnsignedValue length;
+	int taps = xsmcToInteger(xsArg(4));
+	int first = xsmcToInteger(xsArg(5));
+	double scale = xsmcToNumber(xsArg(6));
+	int advanced = xsmcToInteger(xsArg(14));
+	xsmcGetBufferWritable(xsArg(7), &data, &length);
+	int bins = (int)(length / sizeof(float));
+	float *power = data;
+	if (taps < 1 || first < 0 || first >= taps || advanced < 0 || advanced > bins)
+		xsRangeError("DTMF filters: window of %d taps from %d, %d of %d advanced", taps, first, advanced, bins);
+	const float *re = ringdown_dtmf_view(the, 0, 0, bins * taps * 4, 0);
+	const float *im = ringdown_dtmf_view(the, 1, 0, bins * taps * 4, 0);
+	const float *tapRe = ringdown_dtmf_view(the, 2, 0, bins * taps * 4, 0);
+	const float *tapIm = ringdown_dtmf_view(the, 3, 0, bins * taps * 4, 0);
+	float *lastRe = ringdown_dtmf_view(the, 8, 0, bins * 4, 1);
+	float *lastIm = ringdown_dtmf_view(the, 9, 0, bins * 4, 1);
+	const float *rotRe = ringdown_dtmf_view(the, 10, 0, advanced * 4, 0);
+	const float *rotIm = ringdown_dtmf_view(the, 11, 0, advanced * 4, 0);
+	double *advRe = ringdown_dtmf_view(the, 12, 0, advanced * 8, 1);
+	double *advIm = ringdown_dtmf_view(the, 13, 0, advanced * 8, 1);
+	ringdown_dtmf_taper(re, im, tapRe, tapIm, taps, first, scale, power, bins, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced);
 }
 #endif

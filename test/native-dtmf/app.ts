@@ -3,7 +3,7 @@
  * of the bench battery through two receivers side by side, one with its TypeScript arithmetic and
  * one with hal/drivers/dtmf-native (C), in 256-sample blocks as an audio input delivers them.
  * Prints one JSON line per file (`native-dtmf: {...}`): both receivers' key events and the
- * milliseconds each spent in `push`, and those the filters alone take over every block (TypeScript's
+ * milliseconds each spent in `push`, and those the arithmetic alone takes over every block (TypeScript's
  * `TS_DTMF_FILTERS` and the native ones, as if no block were quiet), then `native-dtmf: done`. tools/native-dtmf-lane.ts writes
  * the battery (RINGDOWN_DTMF_BATTERY: a folder with index.json and one raw 16-bit file each),
  * builds this app, runs it under mcsim and compares.
@@ -37,14 +37,21 @@ const constants = dtmfFilterConstants();
 const bins = constants.coef.length;
 const re = new Float32Array(bins * 5);
 const im = new Float32Array(bins * 5);
+const tap = new Float32Array(bins * 5).fill(1);
+const power = new Float32Array(bins);
+const lastRe = new Float32Array(bins);
+const lastIm = new Float32Array(bins);
+const advRe = new Float64Array(bins);
+const advIm = new Float64Array(bins);
 
-/** The filters alone over every block of the samples (as if every block were loud), in ms. */
+/** The arithmetic alone over every block of the samples (as if none were quiet; a window every two), in ms. */
 function filtersAlone(filters: DtmfFilters, samples: Int16Array): number {
   const { coef, cos, sin } = constants;
   const t0 = Time.ticks;
   for (let at = 0, slot = 0; at + DTMF_FILTER_BLOCK <= samples.length; at += DTMF_FILTER_BLOCK, slot = slot === 4 ? 0 : slot + 1) {
     filters.energy(samples, at, DTMF_FILTER_BLOCK);
     filters.goertzel(samples, at, DTMF_FILTER_BLOCK, coef, cos, sin, re, im, 5, slot);
+    if ((at & DTMF_FILTER_BLOCK) !== 0) filters.taper(re, im, tap, tap, 5, slot, 1, power, lastRe, lastIm, cos, sin, advRe, advIm, 8);
   }
   return Time.ticks - t0;
 }

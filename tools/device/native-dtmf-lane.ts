@@ -28,7 +28,7 @@ export interface NativeDtmfResult {
   /** Milliseconds in `push` on XS. */
   tsMs: number;
   nativeMs: number;
-  /** Milliseconds of the filters alone over every block (`TS_DTMF_FILTERS`, native). */
+  /** Milliseconds of the arithmetic alone over every block (`TS_DTMF_FILTERS`, native). */
   filtersTsMs: number;
   filtersNativeMs: number;
 }
@@ -164,7 +164,7 @@ async function main(): Promise<void> {
   process.stdout.write(row('key files', keyed));
   process.stdout.write(row('talk-off files (speech, music, noise)', talkOff));
   process.stdout.write(
-    `#   the filters alone over every block (energy and 12 Goertzel filters, none skipped as quiet): TypeScript ${perSecond(total.filtersTsMs, total.samples)}, native ${perSecond(total.filtersNativeMs, total.samples)}\n`,
+    `#   the arithmetic alone (energy, 12 Goertzel filters, windows; nothing skipped as quiet): TypeScript ${perSecond(total.filtersTsMs, total.samples)}, native ${perSecond(total.filtersNativeMs, total.samples)}\n`,
   );
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;

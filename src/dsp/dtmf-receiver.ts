@@ -84,6 +84,8 @@
  * dropout of 10 ms (LSSGR: must not split a digit) does not. Down and up times are the first and
  * last sample of the tone, from how much of the first and last window the tone filled.
  * Quiet input (a sub-block or window below what a key at the minimum level needs) skips the filters.
+ * The arithmetic (energy, filters, the window's DFT) goes through `DtmfFilters`: `TS_DTMF_FILTERS`
+ * by default, or a board's native one (hal/drivers/dtmf-native.c), equal to it bit for bit.
  */
 import { dbm0ToAmplitude } from '../tones/synth.js';
 import { COLUMN_HZ, ROW_HZ, keyAt } from './dtmf-keys.js';

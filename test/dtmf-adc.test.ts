@@ -27,9 +27,11 @@ function fakeAudioIn(clock: VirtualClock, source: Int16Array): { io: AudioInClas
       clock.schedule(32, tick);
     }
     read(buffer: ArrayBufferView): number {
-      const view = buffer as Int16Array;
-      const n = Math.min(view.length, this.available);
-      view.set(source.subarray(this.at, this.at + n));
+      // As Moddable's (xsmcGetBufferWritable): a view of bytes, or TypeError (an Int16Array is refused).
+      if ('BYTES_PER_ELEMENT' in buffer && buffer.BYTES_PER_ELEMENT !== 1) throw new TypeError('invalid buffer');
+      const bytes = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.byteLength);
+      const n = Math.min(bytes.length >> 1, this.available);
+      bytes.set(new Uint8Array(source.buffer, source.byteOffset + this.at * 2, n * 2));
       this.at += n;
       this.available -= n;
       return n * 2;

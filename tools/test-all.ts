@@ -21,6 +21,7 @@ const LANES: Lane[] = [
   { name: 'xs: every scenario on the XS engine (xsnap-worker)', command: ['node', 'dist/tools/xs/lane.js'] },
   { name: 'device: the same code against the Moddable SDK\'s own typings', command: ['node', 'dist/tools/device/typings-lane.js'] },
   { name: 'device: every scenario on the lin firmware built by the Moddable SDK (mcconfig, mcsim)', command: ['node', 'dist/tools/device/lane.js'] },
+  { name: 'device: the DTMF receiver with native filters (hal/drivers/dtmf-native.c) on the lin build, same keys on every battery file', command: ['node', 'dist/tools/device/native-dtmf-lane.js'] },
   { name: 'device: the Raspberry Pi Pico firmware (arm-none-eabi-gcc, pico-sdk) in rp2040js, played at its pins', command: ['node', 'dist/tools/device/pico-lane.js'] },
 ];
 

@@ -13,6 +13,7 @@ import { File, Iterator } from 'file';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
 import { AdcDtmfReceiver } from '../../hal/drivers/adc-dtmf.js';
+import { nativeDtmfFilters } from '../../hal/drivers/dtmf-native.js';
 import { FlashStorage } from '../../hal/drivers/flash-storage.js';
 import { mount } from '../../hal/drivers/sdcard.js';
 import { openSlicBoard } from '../../hal/drivers/slic-board.js';
@@ -39,7 +40,7 @@ export function createBoard(): Board {
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     bell: PINS.bell,
-    dtmf: (clock) => (receiver = new AdcDtmfReceiver({ clock, pin: PINS.adc, sampleRate: 8000 })),
+    dtmf: (clock) => (receiver = new AdcDtmfReceiver({ clock, pin: PINS.adc, sampleRate: 8000, filters: nativeDtmfFilters })),
     audioIn: () => receiver?.input,
     recordings: openRecordings,
   });

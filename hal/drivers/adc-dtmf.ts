@@ -20,6 +20,7 @@
  */
 import AudioIn from 'embedded:io/audio/in';
 import type { Clock } from '../clock.js';
+import type { DtmfFilters } from '../../src/dsp/dtmf-receiver.js';
 import { AudioInDtmfReceiver, type AudioInClass } from './audioin-dtmf.js';
 
 export interface AdcDtmfOptions {
@@ -31,6 +32,8 @@ export interface AdcDtmfOptions {
   /** Default 16 (12-bit ADC values to 16-bit scale); 1 for a 16-bit I2S ADC. */
   gain?: number;
   blockSamples?: number;
+  /** The receiver's per-sample arithmetic (default its TypeScript; hal/drivers/dtmf-native: C). */
+  filters?: DtmfFilters;
 }
 
 export class AdcDtmfReceiver extends AudioInDtmfReceiver {
@@ -43,6 +46,7 @@ export class AdcDtmfReceiver extends AudioInDtmfReceiver {
       gain: options.gain ?? 16,
       ...(options.sampleRate !== undefined ? { sampleRate: options.sampleRate } : {}),
       ...(options.blockSamples !== undefined ? { blockSamples: options.blockSamples } : {}),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
     });
     this.pin = options.pin;
   }

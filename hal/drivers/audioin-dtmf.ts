@@ -18,11 +18,14 @@
 import type { AudioFrame, AudioInput } from '../audio-in.js';
 import type { Clock } from '../clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../dtmf.js';
-import { DtmfDetector, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
+import { DtmfDetector, type DtmfFilters, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
 
 /** The part of an ECMA-419 AudioIn instance the receiver uses. */
 export interface AudioInPort {
-  /** Fills the view with samples and returns the bytes read (at most what `onReadable` offered). */
+  /**
+   * Fills the view with samples and returns the bytes read (at most what `onReadable` offered).
+   * Moddable's takes a view of bytes only (xsmcGetBuffer: an Int16Array throws "invalid buffer").
+   */
   read(buffer: ArrayBufferView): number;
   start(): void;
   stop(): void;
@@ -53,6 +56,8 @@ export interface AudioInDtmfOptions {
   removeDc?: boolean;
   /** Samples per read and per receiver block (default 256: 32 ms). */
   blockSamples?: number;
+  /** The receiver's per-sample arithmetic (default its TypeScript; hal/drivers/dtmf-native: C). */
+  filters?: DtmfFilters;
 }
 
 export class AudioInDtmfReceiver implements DtmfReceiver {
@@ -61,6 +66,8 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
   private readonly port: AudioInPort;
   private readonly detector: DtmfDetector;
   private readonly block: Int16Array;
+  /** The block's bytes, what the port reads into (see AudioInPort.read). */
+  private readonly bytes: Uint8Array;
   private readonly gain: number;
   private readonly removeDc: boolean;
   private readonly msPerSample: number;
@@ -90,7 +97,8 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
     this.removeDc = options.removeDc ?? true;
     this.msPerSample = 1000 / rate;
     this.block = new Int16Array(options.blockSamples ?? 256);
-    this.detector = new DtmfDetector({ onKey: (e) => this.key(e) });
+    this.bytes = new Uint8Array(this.block.buffer);
+    this.detector = new DtmfDetector({ onKey: (e) => this.key(e), ...(options.filters !== undefined ? { filters: options.filters } : {}) });
     const self = this;
     this.port = new options.io({
       sampleRate: rate,
@@ -117,7 +125,7 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
     let bytes = byteLength;
     while (bytes >= 2) {
       const count = Math.min(this.block.length, bytes >> 1);
-      const view = count === this.block.length ? this.block : this.block.subarray(0, count);
+      const view = count === this.block.length ? this.bytes : this.bytes.subarray(0, count * 2);
       const got = this.port.read(view) >> 1;
       if (got <= 0) return;
       bytes -= got * 2;

@@ -84,6 +84,8 @@
  * dropout of 10 ms (LSSGR: must not split a digit) does not. Down and up times are the first and
  * last sample of the tone, from how much of the first and last window the tone filled.
  * Quiet input (a sub-block or window below what a key at the minimum level needs) skips the filters.
+ * The arithmetic (energy, filters, the window's DFT) goes through `DtmfFilters`: `TS_DTMF_FILTERS`
+ * by default, or a board's native one (hal/drivers/dtmf-native.c), equal to it bit for bit.
  */
 import { dbm0ToAmplitude } from '../tones/synth.js';
 import { COLUMN_HZ, ROW_HZ, keyAt } from './dtmf-keys.js';
@@ -169,7 +171,175 @@ export interface DtmfDetectorOptions {
   bargeGuardDb?: number;
   /** Failing windows forgiven inside a run that the barge-in path still accepts. */
   bargeMaxGaps?: number;
+  /**
+   * The arithmetic, done elsewhere (a board's native module: hal/drivers/dtmf-native). Default:
+   * `TS_DTMF_FILTERS`, the reference a native one must equal bit for bit.
+   */
+  filters?: DtmfFilters;
 }
+
+/**
+ * The receiver's arithmetic: each 32-sample sub-block's energy and Goertzel filters, and each
+ * window's tapered DFT, power and phase advance per filter (the part of its cost that grows with
+ * the samples and the filters); everything it decides stays in TypeScript. A board may pass a
+ * native implementation (C in a Moddable module, hal/drivers/dtmf-native.c), which must give the
+ * numbers `TS_DTMF_FILTERS` gives, bit for bit: doubles throughout (as JavaScript numbers), every
+ * operation in the same order, the receiver's Float32Arrays read as float32 and stored rounded to
+ * float32 (its Float64Arrays as doubles).
+ */
+export interface DtmfFilters {
+  /** The sum of the squares of `count` samples of `src` from `at` (exact: at most 2^41). */
+  energy(src: Int16Array, at: number, count: number): number;
+  /**
+   * Runs filter k (for k below `coef.length`: s = x + coef[k] s1 - s2, from zero) over `count`
+   * samples of `src` from `at`, and stores its value for the block from its last two states as
+   * `re[k * stride + slot] = s1 - cos[k] s2` and `im[k * stride + slot] = sin[k] s2`.
+   */
+  goertzel(
+    src: Int16Array,
+    at: number,
+    count: number,
+    coef: Float32Array,
+    cos: Float32Array,
+    sin: Float32Array,
+    re: Float32Array,
+    im: Float32Array,
+    stride: number,
+    slot: number,
+  ): void;
+  /**
+   * Each filter k's (k below `power.length`) tapered window: the sum over i below `taps` of its
+   * block value at ring slot (first + i) % taps (`re`/`im` as `goertzel` stores them, stride
+   * `taps`) times tap[k * taps + i] (complex); `power[k] = scale |w|^2`; for k below `advanced`,
+   * the phase advance since the last window, `adv[k] = w conj(last[k]) rot[k]`; then `last[k] = w`.
+   */
+  taper(
+    re: Float32Array,
+    im: Float32Array,
+    tapRe: Float32Array,
+    tapIm: Float32Array,
+    taps: number,
+    first: number,
+    scale: number,
+    power: Float32Array,
+    lastRe: Float32Array,
+    lastIm: Float32Array,
+    rotRe: Float32Array,
+    rotIm: Float32Array,
+    advRe: Float64Array,
+    advIm: Float64Array,
+    advanced: number,
+  ): void;
+}
+
+/**
+ * The receiver's own arithmetic, the reference for a native `DtmfFilters`. Goertzel filters four
+ * per pass over the samples, each filter's state in locals (on XS a local costs far less than a
+ * typed-array element, and one read of each sample serves four filters).
+ */
+export const TS_DTMF_FILTERS: DtmfFilters = {
+  energy(src, at, count) {
+    let energy = 0;
+    for (let n = at, end = at + count; n < end; n++) energy += src[n]! * src[n]!;
+    return energy;
+  },
+  goertzel(src, at, count, coef, cos, sin, re, im, stride, slot) {
+    const end = at + count;
+    const bins = coef.length;
+    let k = 0;
+    for (; k + 4 <= bins; k += 4) {
+      const c0 = coef[k]!;
+      const c1 = coef[k + 1]!;
+      const c2 = coef[k + 2]!;
+      const c3 = coef[k + 3]!;
+      let a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
+      for (let n = at; n < end; n++) {
+        const x = src[n]!;
+        const s0 = x + c0 * a0 - b0;
+        b0 = a0;
+        a0 = s0;
+        const s1 = x + c1 * a1 - b1;
+        b1 = a1;
+        a1 = s1;
+        const s2 = x + c2 * a2 - b2;
+        b2 = a2;
+        a2 = s2;
+        const s3 = x + c3 * a3 - b3;
+        b3 = a3;
+        a3 = s3;
+      }
+      // The block's DFT, up to a phase that is the same for every block: s1 - e^{-jw} s2.
+      re[k * stride + slot] = a0 - cos[k]! * b0;
+      im[k * stride + slot] = sin[k]! * b0;
+      re[(k + 1) * stride + slot] = a1 - cos[k + 1]! * b1;
+      im[(k + 1) * stride + slot] = sin[k + 1]! * b1;
+      re[(k + 2) * stride + slot] = a2 - cos[k + 2]! * b2;
+      im[(k + 2) * stride + slot] = sin[k + 2]! * b2;
+      re[(k + 3) * stride + slot] = a3 - cos[k + 3]! * b3;
+      im[(k + 3) * stride + slot] = sin[k + 3]! * b3;
+    }
+    for (; k < bins; k++) {
+      const c = coef[k]!;
+      let a = 0;
+      let b = 0;
+      for (let n = at; n < end; n++) {
+        const s = src[n]! + c * a - b;
+        b = a;
+        a = s;
+      }
+      re[k * stride + slot] = a - cos[k]! * b;
+      im[k * stride + slot] = sin[k]! * b;
+    }
+  },
+  taper(re, im, tapRe, tapIm, taps, first, scale, power, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced) {
+    for (let k = 0; k < power.length; k++) {
+      let wr = 0;
+      let wi = 0;
+      const row = k * taps;
+      for (let i = 0, j = first; i < taps; i++, j = j === taps - 1 ? 0 : j + 1) {
+        const tr = tapRe[row + i]!;
+        const ti = tapIm[row + i]!;
+        const r = re[row + j]!;
+        const m = im[row + j]!;
+        wr += r * tr - m * ti;
+        wi += r * ti + m * tr;
+      }
+      power[k] = scale * (wr * wr + wi * wi);
+      if (k < advanced) {
+        const pr = lastRe[k]!;
+        const pi = -lastIm[k]!;
+        const dr = wr * pr - wi * pi;
+        const di = wr * pi + wi * pr;
+        const rr = rotRe[k]!;
+        const ri = rotIm[k]!;
+        advRe[k] = dr * rr - di * ri;
+        advIm[k] = dr * ri + di * rr;
+      }
+      lastRe[k] = wr;
+      lastIm[k] = wi;
+    }
+  },
+};
+
+/**
+ * The filters' constants at a sample rate, as the receiver holds them (float32): 2cos(w), cos(w)
+ * and sin(w) of each of its frequencies, in its order (rows, columns, 350, 440, 425, 1075 Hz).
+ */
+export function dtmfFilterConstants(sampleRate = 8000): { coef: Float32Array; cos: Float32Array; sin: Float32Array } {
+  const coef = new Float32Array(BINS);
+  const cos = new Float32Array(BINS);
+  const sin = new Float32Array(BINS);
+  for (let k = 0; k < BINS; k++) {
+    const w = (2 * Math.PI * FREQUENCIES[k]!) / sampleRate;
+    coef[k] = 2 * Math.cos(w);
+    cos[k] = Math.cos(w);
+    sin[k] = Math.sin(w);
+  }
+  return { coef, cos, sin };
+}
+
+/** Samples per filter block (sub-block) the receiver hands `DtmfFilters`, always from sample 32n of its input. */
+export const DTMF_FILTER_BLOCK = 32;
 
 /**
  * Stricter settings for a line where talk-off matters more than keys under loud speech (a door
@@ -358,10 +528,12 @@ export class DtmfDetector {
   #heldEnd = 0;
   #misses = 0;
   #enabled = true;
+  readonly #filters: DtmfFilters;
 
   constructor(options: DtmfDetectorOptions) {
     const rate = options.sampleRate ?? 8000;
     this.#onKey = options.onKey;
+    this.#filters = options.filters ?? TS_DTMF_FILTERS;
     const a = dbm0ToAmplitude(options.minLevelDbm0 ?? -36);
     this.#minPower = (TAPER_SQUARES * a * a) / 2;
     this.#quietEnergy = (SUB * a * a) / 2 / 100;
@@ -457,16 +629,12 @@ export class DtmfDetector {
     if (!enabled) this.flush();
   }
 
-  /**
-   * Runs every Goertzel filter over the SUB samples of `src` from `at`, one filter at a time (its
-   * state in locals: on XS a local costs far less than a typed-array element), and stores each
-   * filter's value for the sub-block.
-   */
+  /** Runs every filter over the SUB samples of `src` from `at` and keeps each one's value for the sub-block. */
   #subBlock(src: Int16Array, at: number): void {
     const slot = this.#subBlocks % SUBS;
     const end = at + SUB;
-    let energy = 0;
-    for (let n = at; n < end; n++) energy += src[n]! * src[n]!;
+    const filters = this.#filters;
+    const energy = filters.energy(src, at, SUB);
     this.#subEnergy[slot] = energy;
     if (energy < this.#quietEnergy) {
       // Too quiet to hold any part of a key: skip the filters (most of the cost) and store zeros.
@@ -482,34 +650,7 @@ export class DtmfDetector {
     const recent = this.#recent;
     for (let n = at, j = (this.#subBlocks * SUB) & (RING - 1); n < end; n++, j++) recent[j] = src[n]!;
     this.#loud[this.#subBlocks & (RING / SUB - 1)] = 1;
-    const coef = this.#coef;
-    for (let k = 0; k < BINS; k += 4) {
-      // Four filters per pass: one read of each sample serves four.
-      const c0 = coef[k]!;
-      const c1 = coef[k + 1]!;
-      const c2 = coef[k + 2]!;
-      const c3 = coef[k + 3]!;
-      let a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
-      for (let n = at; n < end; n++) {
-        const x = src[n]!;
-        const s0 = x + c0 * a0 - b0;
-        b0 = a0;
-        a0 = s0;
-        const s1 = x + c1 * a1 - b1;
-        b1 = a1;
-        a1 = s1;
-        const s2 = x + c2 * a2 - b2;
-        b2 = a2;
-        a2 = s2;
-        const s3 = x + c3 * a3 - b3;
-        b3 = a3;
-        a3 = s3;
-      }
-      this.#store(k, slot, a0, b0);
-      this.#store(k + 1, slot, a1, b1);
-      this.#store(k + 2, slot, a2, b2);
-      this.#store(k + 3, slot, a3, b3);
-    }
+    filters.goertzel(src, at, SUB, this.#coef, this.#cos, this.#sin, this.#subRe, this.#subIm, SUBS, slot);
     this.#endSubBlock();
   }
 
@@ -518,20 +659,9 @@ export class DtmfDetector {
     if (this.#subBlocks >= SUBS && this.#subBlocks % 2 === 0) this.#endWindow();
   }
 
-  /** Stores filter k's value for the sub-block from its last two states: s1 - e^{-jw} s2. */
-  #store(k: number, slot: number, s1: number, s2: number): void {
-    // The sub-block's DFT, up to a phase that is the same for every sub-block.
-    this.#subRe[k * SUBS + slot] = s1 - this.#cos[k]! * s2;
-    this.#subIm[k * SUBS + slot] = this.#sin[k]! * s2;
-  }
-
   /** Combines the last SUBS sub-blocks into the tapered window's DFT, power and phase advance. */
   #endWindow(): void {
     const first = this.#subBlocks % SUBS; // ring slot of the oldest sub-block
-    const subRe = this.#subRe;
-    const subIm = this.#subIm;
-    const tapRe = this.#tapRe;
-    const tapIm = this.#tapIm;
     const winRe = this.#winRe;
     const winIm = this.#winIm;
     const subEnergy = this.#subEnergy;
@@ -547,33 +677,8 @@ export class DtmfDetector {
       this.#decide(energy, this.#subBlocks * SUB - WINDOW);
       return;
     }
-    for (let k = 0; k < BINS; k++) {
-      let wr = 0;
-      let wi = 0;
-      const row = k * SUBS;
-      for (let i = 0, j = first; i < SUBS; i++, j = j === SUBS - 1 ? 0 : j + 1) {
-        const tr = tapRe[row + i]!;
-        const ti = tapIm[row + i]!;
-        const re = subRe[row + j]!;
-        const im = subIm[row + j]!;
-        wr += re * tr - im * ti;
-        wi += re * ti + im * tr;
-      }
-      // Normalised so a steady tone's power equals its share of the tapered energy.
-      this.#power[k] = POWER_SCALE * (wr * wr + wi * wi);
-      if (k < 8) {
-        const pr = winRe[k]!;
-        const pi = -winIm[k]!;
-        const dr = wr * pr - wi * pi;
-        const di = wr * pi + wi * pr;
-        const rr = this.#rotRe[k]!;
-        const ri = this.#rotIm[k]!;
-        this.#advRe[k] = dr * rr - di * ri;
-        this.#advIm[k] = dr * ri + di * rr;
-      }
-      winRe[k] = wr;
-      winIm[k] = wi;
-    }
+    // Normalised so a steady tone's power equals its share of the tapered energy; phase advances of the key bins.
+    this.#filters.taper(this.#subRe, this.#subIm, this.#tapRe, this.#tapIm, SUBS, first, POWER_SCALE, this.#power, winRe, winIm, this.#rotRe, this.#rotIm, this.#advRe, this.#advIm, 8);
     this.#decide(energy, this.#subBlocks * SUB - WINDOW);
   }
 

@@ -89,15 +89,57 @@ export function headless(sdk: Sdk): string[] | string {
   return [xvfb, '-a', ...(stdbuf !== undefined ? [stdbuf, '-oL', '-eL'] : []), mcsim];
 }
 
-/** Runs the firmware once with a call script; resolves when it traces `end` (or fails). */
-export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promise<LinRun> {
-  const command = headless(sdk);
-  if (typeof command === 'string') return Promise.resolve({ trace: [], notes: [], problem: command });
-  // A home of its own: mcsim keeps preferences and its copy of mc.so there, so runs side by side
-  // do not share them.
+/**
+ * Runs mcsim headless (`command`, from headless()) on `files`, in a home of its own: mcsim keeps
+ * preferences and its copy of mc.so there, so runs side by side do not share them. `env(home)` is
+ * its environment; each console line goes to `line`, which calls `finish` when the run is over
+ * (with a problem, or none). Resolves with the problem once mcsim is killed and its home removed.
+ */
+export function runMcsim(
+  command: string[],
+  files: string[],
+  env: (home: string) => NodeJS.ProcessEnv,
+  options: { timeoutMs: number; timeoutProblem: () => string; exitProblem: string },
+  line: (text: string, finish: (problem?: string) => void) => void,
+): Promise<string | undefined> {
   const home = mkdtempSync(join(tmpdir(), 'ringdown-mcsim-'));
   mkdirSync(join(home, '.config'));
-  const env: NodeJS.ProcessEnv = {
+  return new Promise((done) => {
+    const child = spawn(command[0]!, [...command.slice(1), ...files], { env: env(home), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    let buffer = '';
+    let finished = false;
+    const finish = (problem?: string): void => {
+      if (finished) return;
+      finished = true;
+      clearTimeout(timer);
+      try {
+        process.kill(-child.pid!, 'SIGTERM');
+      } catch {
+        // already gone
+      }
+      rmSync(home, { recursive: true, force: true });
+      done(problem);
+    };
+    const timer = setTimeout(() => finish(options.timeoutProblem()), options.timeoutMs);
+    const read = (chunk: Buffer): void => {
+      buffer += chunk.toString('utf8');
+      let newline: number;
+      while ((newline = buffer.indexOf('\n')) >= 0) {
+        line(buffer.slice(0, newline), finish);
+        buffer = buffer.slice(newline + 1);
+      }
+    };
+    child.stdout.on('data', read);
+    child.stderr.on('data', read);
+    child.on('exit', (code, signal) => finish(`mcsim exited (${signal ?? code}) ${options.exitProblem}`));
+  });
+}
+
+/** Runs the firmware once with a call script; resolves when it traces `end` (or fails). */
+export async function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promise<LinRun> {
+  const command = headless(sdk);
+  if (typeof command === 'string') return { trace: [], notes: [], problem: command };
+  const env = (home: string): NodeJS.ProcessEnv => ({
     ...sdk.env,
     HOME: home,
     XDG_CONFIG_HOME: join(home, '.config'),
@@ -106,32 +148,19 @@ export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promi
     ...(options.recordingsBytes !== undefined ? { RINGDOWN_RECORDINGS_BYTES: String(options.recordingsBytes) } : {}),
     ...(options.clipMs !== undefined ? { RINGDOWN_CLIP_MS: String(options.clipMs) } : {}),
     ...(options.untilMs !== undefined ? { RINGDOWN_UNTIL_MS: String(options.untilMs) } : {}),
-  };
+  });
   const lastEventMs = Math.max(0, ...[...options.events.matchAll(/@([\d.]+)/g)].map((m) => Number(m[1]) * 1000));
   const timeoutMs = options.timeoutMs ?? Math.max(options.untilMs ?? 0, lastEventMs) + 120_000;
-  return new Promise((done) => {
-    // mcsim given the firmware and an archive launches the firmware with the archive mapped as its
-    // mod (tools/mcsim/main.js: onOpenFileCallback), as mcrun does on the desktop.
-    const files = options.archive !== undefined ? [library, options.archive] : [library];
-    const child = spawn(command[0]!, [...command.slice(1), ...files], { env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const result: LinRun = { trace: [], notes: [] };
-    let buffer = '';
-    let finished = false;
-    const finish = (problem?: string): void => {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      if (problem !== undefined) result.problem = problem;
-      try {
-        process.kill(-child.pid!, 'SIGTERM');
-      } catch {
-        // already gone
-      }
-      rmSync(home, { recursive: true, force: true });
-      done(result);
-    };
-    const timer = setTimeout(() => finish(`no end event within ${Math.round(timeoutMs / 1000)} s`), timeoutMs);
-    const line = (text: string): void => {
+  // mcsim given the firmware and an archive launches the firmware with the archive mapped as its
+  // mod (tools/mcsim/main.js: onOpenFileCallback), as mcrun does on the desktop.
+  const files = options.archive !== undefined ? [library, options.archive] : [library];
+  const result: LinRun = { trace: [], notes: [] };
+  const problem = await runMcsim(
+    command,
+    files,
+    env,
+    { timeoutMs, timeoutProblem: () => `no end event within ${Math.round(timeoutMs / 1000)} s`, exitProblem: 'before the end of the call' },
+    (text, finish) => {
       const event = parseTraceLine(text);
       if (event !== undefined) {
         result.trace.push(event);
@@ -141,17 +170,8 @@ export function runLin(sdk: Sdk, library: string, options: LinRunOptions): Promi
         result.notes.push(text);
         if (text.startsWith('XS abort')) finish(`the firmware aborted: ${text.trim()}`);
       }
-    };
-    const read = (chunk: Buffer): void => {
-      buffer += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
-        line(buffer.slice(0, newline));
-        buffer = buffer.slice(newline + 1);
-      }
-    };
-    child.stdout.on('data', read);
-    child.stderr.on('data', read);
-    child.on('exit', (code, signal) => finish(`mcsim exited (${signal ?? code}) before the end of the call`));
-  });
+    },
+  );
+  if (problem !== undefined) result.problem = problem;
+  return result;
 }

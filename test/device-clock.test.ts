@@ -109,6 +109,16 @@ t.test('now() outside timers is read once a turn: an event and what it sets off 
   t.equal(clock.now(), 122);
 });
 
+t.test('ticks() reads the counter itself: in a late timer now() is its due time, ticks() the real time', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  host.lateMs = 1200; // a long boot turn: the first timer runs 1.2 s after it was due
+  const clock = new ModdableClock();
+  let seen: [number, number] | undefined;
+  clock.schedule(0, () => (seen = [clock.now(), clock.ticks()]));
+  runUntil(2000);
+  t.same(seen, [0, 1200]);
+});
+
 t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t) => {
   const virtual = new VirtualClock();
   const clock = new IdleClock(virtual);

@@ -205,15 +205,17 @@ export function createBoard(): Board {
   };
   if (typeof events === 'string') trace(`ringdown: RINGDOWN_EVENTS/config.events: ${events}\n`);
   else {
-    // Started on the next tick, after the phone has taken the hook and DTMF callbacks.
-    clock.schedule(0, () => {
+    // Started once the entry has loaded the menu: the first timer runs after that turn, but reads
+    // its due time, from before the load; the script starts from a timer due at the real time.
+    const start = (): void => {
       clock.zero = base.now();
       trace(`ringdown: caller script starts at ${clock.zero} ms\n`);
       // Like the simulator: with an end time the run lasts exactly that long, else until idle.
       if (untilMs !== undefined) base.schedule(untilMs, end);
       else idle.onIdle = end;
       caller.play(events);
-    });
+    };
+    base.schedule(0, () => base.schedule(Math.max(0, base.ticks() - base.now()), start));
   }
   return {
     clock,

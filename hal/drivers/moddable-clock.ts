@@ -44,6 +44,11 @@ export class ModdableClock implements Clock {
     return this.#latest;
   }
 
+  /** The tick counter now, as this clock counts it: neither a timer's due time nor the turn's reading. */
+  ticks(): number {
+    return this.#ticks();
+  }
+
   /**
    * One reading per turn: a pin interrupt's callback and everything it sets off read the time
    * the callback started, as a timer's callback reads its due time, however long the work takes

@@ -35,7 +35,7 @@ let loads = 0;
 
 /** A fresh copy of the clock module and its stand-ins (each load is its own module instance). */
 async function loadClock(): Promise<{
-  ModdableClock: new () => { now(): number; schedule(ms: number, cb: () => void): object; cancel(h: object): void };
+  ModdableClock: new () => { now(): number; ticks(): number; schedule(ms: number, cb: () => void): object; cancel(h: object): void };
   host: { ticks: number; lateMs: number };
   runUntil: (limit: number) => void;
 }> {

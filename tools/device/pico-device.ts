@@ -3,7 +3,7 @@
  * pico-...` and the device lane share. A build is reused while its staged menu, ring menu, catalog
  * and clips are unchanged (make decides), so a second run of the same menu only boots.
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PINS } from '../../boards/pico-ag1171-mt8870/pins.js';
 import type { Sdk } from './sdk.js';
@@ -44,9 +44,4 @@ export function playPico(setup: PicoSetup, build: { elf: string; uf2: string }, 
     skipIdle,
   });
   return runPico(machine, { ...options, pins: PINS });
-}
-
-/** Whether a build's files exist (for a lane that copies them aside). */
-export function built(build: { elf: string; uf2: string }): boolean {
-  return existsSync(build.elf) && existsSync(build.uf2);
 }

@@ -11,7 +11,7 @@
  * The generated makefile uses bash's `[[`, so make runs with SHELL=/bin/bash.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, statSync, utimesSync } from 'node:fs';
+import { existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { REPO_ROOT } from '../xs/bundle.js';
@@ -146,9 +146,4 @@ export function picoSizes(build: PicoBuild, pico: PicoToolchain): PicoSizes | st
     }
   }
   return { flashBytes, ramBytes, uf2Bytes: statSync(build.uf2).size };
-}
-
-/** The bytes of a built UF2 file. */
-export function readUf2(path: string): Uint8Array {
-  return new Uint8Array(readFileSync(path));
 }

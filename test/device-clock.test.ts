@@ -119,6 +119,35 @@ t.test('ticks() reads the counter itself: in a late timer now() is its due time,
   t.same(seen, [0, 1200]);
 });
 
+t.test('waits due in the same millisecond fire in scheduling order, whatever order the host fires its timers', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  const clock = new ModdableClock();
+  const fired: [string, number][] = [];
+  host.lateMs = 1; // the first wait's host timer would fire a millisecond later than the second's
+  clock.schedule(300, () => fired.push(['door off', clock.now()]));
+  host.lateMs = 0;
+  clock.schedule(300, () => fired.push(['hangup', clock.now()]));
+  clock.schedule(299, () => fired.push(['earlier', clock.now()]));
+  runUntil(1000);
+  t.same(fired, [['earlier', 299], ['door off', 300], ['hangup', 300]]);
+});
+
+t.test('a cancelled wait never runs; the next one still fires on time, and nothing is left armed', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  const clock = new ModdableClock();
+  const fired: [string, number][] = [];
+  const first = clock.schedule(100, () => fired.push(['first', clock.now()]));
+  clock.schedule(200, () => fired.push(['second', clock.now()]));
+  const third = clock.schedule(300, () => fired.push(['third', clock.now()]));
+  clock.cancel(first);
+  clock.cancel(first); // twice is harmless
+  runUntil(250);
+  clock.cancel(third);
+  runUntil(1000);
+  t.same(fired, [['second', 200]]);
+  t.equal((host as unknown as { timers: unknown[] }).timers.length, 0, 'no host timer left set');
+});
+
 t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t) => {
   const virtual = new VirtualClock();
   const clock = new IdleClock(virtual);

@@ -9,13 +9,25 @@
  * remains until that time. `now()` never goes back: after a hook or key event was stamped with
  * the real time, a late timer reads that time, not its earlier due time. Outside timers the time
  * is read once per turn (`#turnTime`), so an event's consequences carry the event's time.
+ *
+ * Timers due in the same millisecond fire in the order they were scheduled, as in the simulator:
+ * the clock keeps its own queue ordered by (due time, scheduling order) behind one Moddable timer
+ * armed for its head. (One `Timer.set` per wait let the host decide: two waits due at one time,
+ * set a tick apart, could swap; a door relay's end and the menu's hang-up did, now and then.)
  */
 import Time from 'time';
 import Timer from 'timer';
 import type { Clock, TimerHandle } from '../clock.js';
 
 interface Pending {
-  timer: Timer | undefined;
+  readonly due: number;
+  readonly seq: number;
+  callback: (() => void) | undefined;
+}
+
+/** True when `a` fires before `b`: earlier due time, then earlier scheduling. */
+function before(a: Pending, b: Pending): boolean {
+  return a.due < b.due || (a.due === b.due && a.seq < b.seq);
 }
 
 export class ModdableClock implements Clock {
@@ -29,6 +41,12 @@ export class ModdableClock implements Clock {
   #latest = 0;
   /** Outside timers: the tick reading the current turn started with, until its promise jobs run. */
   #turn: number | undefined;
+  /** Waits not yet run, in the order they fire. */
+  readonly #queue: Pending[] = [];
+  #seq = 0;
+  /** The host timer for the queue's head, and the due time it was set for. */
+  #timer: Timer | undefined;
+  #armedFor = 0;
 
   /** Milliseconds on the tick counter since this clock was made. */
   #ticks(): number {
@@ -67,23 +85,56 @@ export class ModdableClock implements Clock {
 
   schedule(ms: number, callback: () => void): TimerHandle {
     const due = this.now() + (Number.isFinite(ms) && ms > 0 ? ms : 0);
-    const pending: Pending = { timer: undefined };
-    pending.timer = Timer.set(() => {
-      pending.timer = undefined;
-      const outer = this.#due;
-      this.#due = due;
-      try {
-        callback();
-      } finally {
-        this.#due = outer;
-      }
-    }, Math.max(0, due - this.#ticks()));
+    const pending: Pending = { due, seq: this.#seq++, callback };
+    const queue = this.#queue;
+    let i = queue.length;
+    while (i > 0 && before(pending, queue[i - 1]!)) i--;
+    queue.splice(i, 0, pending);
+    this.#arm();
     return pending;
   }
 
   cancel(handle: TimerHandle): void {
     const pending = handle as Pending;
-    if (pending.timer !== undefined) Timer.clear(pending.timer);
-    pending.timer = undefined;
+    if (pending.callback === undefined) return;
+    pending.callback = undefined;
+    const i = this.#queue.indexOf(pending);
+    if (i >= 0) this.#queue.splice(i, 1);
+    this.#arm();
+  }
+
+  /** Keeps the one host timer set for the queue's head (none when the queue is empty). */
+  #arm(): void {
+    const head = this.#queue[0];
+    if (head === undefined) {
+      if (this.#timer !== undefined) Timer.clear(this.#timer);
+      this.#timer = undefined;
+      return;
+    }
+    if (this.#timer !== undefined && this.#armedFor <= head.due) return;
+    if (this.#timer !== undefined) Timer.clear(this.#timer);
+    this.#armedFor = head.due;
+    this.#timer = Timer.set(() => this.#fire(), Math.max(0, head.due - this.#ticks()));
+  }
+
+  /** Runs the head if it is due (one callback per host turn, so promise jobs run between), re-arms. */
+  #fire(): void {
+    this.#timer = undefined;
+    const head = this.#queue[0];
+    if (head !== undefined && head.due <= this.#ticks()) {
+      this.#queue.shift();
+      const callback = head.callback;
+      head.callback = undefined;
+      const outer = this.#due;
+      this.#due = head.due;
+      try {
+        callback?.();
+      } finally {
+        this.#due = outer;
+        this.#arm();
+      }
+      return;
+    }
+    this.#arm();
   }
 }

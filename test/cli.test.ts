@@ -212,6 +212,24 @@ t.test('check and sim read only regular files: a FIFO, a device, a folder named 
   t.equal(big.out, `${huge}:1:1: error: the file is larger than 192 KiB, the limit for a menu (65536 characters)\n`);
 });
 
+t.test('check --clips: a clip the menu records is a warning when missing, not an error', async (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-recorded-'));
+  const dir = join(top, 'clips');
+  mkdirSync(dir);
+  writeFileSync(join(dir, 'thanks.wav'), encodeWav(new Int16Array(4000)));
+  writeFileSync(join(dir, 'sorry-the-message-box-is-full.wav'), encodeWav(new Int16Array(4000))); // Record's storage-full clip
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="greeting" Duration="10"/>\n  <Speak clip="thanks">Thanks.</Speak>\n</Response>\n');
+  const checked = ringdown('check', menu, '--clips', dir);
+  t.equal(checked.code, 0, 'only a warning');
+  t.equal(
+    checked.out,
+    `${menu}:2:3: warning: clip 'greeting' is missing from ${dir}; the menu records it (<Record clip="greeting">), and until a recording exists this Speak plays nothing (hint: give the first version as ${dir}/greeting.wav (8 kHz mono 16-bit) or run: ringdown clips MENU --out ${dir})\n${menu}: ok\n`,
+  );
+  writeFileSync(menu, '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="other" Duration="10"/>\n</Response>\n');
+  t.equal(ringdown('check', menu, '--clips', dir).code, 1, 'recording another clip does not excuse it');
+});
+
 t.test('check --clips and sim: clip names like constructor are looked up as plain names', async (t) => {
   const top = mkdtempSync(join(tmpdir(), 'ringdown-names-'));
   const dir = join(top, 'clips');

@@ -79,6 +79,8 @@ export interface PicoBuildOptions {
   make?: Record<string, string>;
   /** The build's folder (default picoOutput(board)); one per set of make variables, as make does not rebuild objects when they change. */
   output?: string;
+  /** The manifest to build (default the repository's): one that includes it can override its `creation`. */
+  manifest?: string;
 }
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
@@ -103,7 +105,7 @@ export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options
     const path = join(staged.dir, name);
     if (existsSync(path)) utimesSync(path, now, now);
   }
-  const generated = run(join(sdk.bin, 'mcconfig'), ['-p', 'pico', '-o', output, ...config], REPO_ROOT, env);
+  const generated = run(join(sdk.bin, 'mcconfig'), ['-p', 'pico', '-o', output, ...config, ...(options.manifest !== undefined ? [options.manifest] : [])], REPO_ROOT, env);
   let log = generated.log;
   let ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
   if (ok) {

@@ -56,7 +56,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   t.teardown(() => void tmux(socket, 'kill-server'));
   const screens: string[] = [];
   const waitFor = async (pattern: RegExp, what: string): Promise<void> => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       const screen = tmux(socket, 'capture-pane', '-p');
       if (pattern.test(screen)) {
         screens.push(screen);
@@ -89,7 +89,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
   await waitFor(/Handset +on-hook \(down\) +Line +idle/, 'space replaces the handset');
   await waitFor(/Playing +silence/, 'and the tone stops');
   keys('q');
-  for (let i = 0; i < 100 && !existsSync(codeFile); i++) await sleep(50);
+  for (let i = 0; i < 200 && !existsSync(codeFile); i++) await sleep(50);
   t.equal(existsSync(codeFile) ? readFileSync(codeFile, 'utf8').trim() : 'still running', '0', 'q quits with exit code 0');
 
   const trace = readFileSync(traceFile, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as TraceEvent);
@@ -126,7 +126,7 @@ t.test('tmux: arrow keys are not DTMF A-D; an external SIGINT gives the terminal
   tmux(socket, 'new-session', '-d', '-x', '110', '-y', '32', command);
   t.teardown(() => void tmux(socket, 'kill-server'));
   const waitFor = async (pattern: RegExp, what: string): Promise<void> => {
-    for (let i = 0; i < 100; i++) {
+    for (let i = 0; i < 200; i++) {
       if (pattern.test(tmux(socket, 'capture-pane', '-p'))) return void t.pass(what);
       await sleep(50);
     }
@@ -146,7 +146,7 @@ t.test('tmux: arrow keys are not DTMF A-D; an external SIGINT gives the terminal
   const node = spawnSync('pgrep', ['-P', shell], { encoding: 'utf8' }).stdout.trim();
   t.match(node, /^\d+$/, 'the simulator process');
   process.kill(Number(node), 'SIGINT');
-  for (let i = 0; i < 100 && pane('#{alternate_on}') !== '0'; i++) await sleep(50);
+  for (let i = 0; i < 200 && pane('#{alternate_on}') !== '0'; i++) await sleep(50);
   t.equal(pane('#{alternate_on}'), '0', 'back on the normal screen');
   t.equal(pane('#{cursor_flag}'), '1', 'the cursor is visible again');
 });

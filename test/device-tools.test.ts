@@ -39,7 +39,7 @@ t.test('stage: another menu, even an older file, replaces the staged one; unchan
   t.end();
 });
 
-t.test('stage: clips are the folder\'s regular WAVs, by absolute path; the ring menu comes and goes', (t) => {
+t.test('stage: clips are the folder\'s regular WAVs, copied into the stage; the ring menu comes and goes', (t) => {
   const top = mkdtempSync(join(tmpdir(), 'ringdown-stage-'));
   const clips = join(top, 'clips');
   mkdirSync(clips);
@@ -53,11 +53,37 @@ t.test('stage: clips are the folder\'s regular WAVs, by absolute path; the ring 
   const staged = stage({ menu, ringMenu: menu, clips }, dir);
   t.same(staged.clipNames, ['welcome']);
   const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { resources: { '*': string[] }; data?: { ring: string } };
-  t.same(manifest.resources['*'], [join(clips, 'welcome')]);
+  t.same(manifest.resources['*'], [join(dir, 'clips', 'welcome')]);
+  t.equal(readFileSync(join(dir, 'clips', 'welcome.wav'), 'utf8'), 'RIFF');
   t.equal(manifest.data?.ring, join(dir, 'ring'));
   t.ok(existsSync(join(dir, 'ring.xml')));
   stage({ menu }, dir);
   t.notOk(existsSync(join(dir, 'ring.xml')), 'no ring menu: the staged one is removed');
+  t.end();
+});
+
+t.test('stage: another folder\'s clip of the same name, even an older file, replaces the staged one; a clip no longer given goes', (t) => {
+  const top = mkdtempSync(join(tmpdir(), 'ringdown-stage-'));
+  const menu = join(top, 'm.xml');
+  writeFileSync(menu, '<Response/>');
+  const [a, b] = [join(top, 'a'), join(top, 'b')];
+  mkdirSync(a);
+  mkdirSync(b);
+  writeFileSync(join(a, 'chime.wav'), 'RIFF one second');
+  writeFileSync(join(a, 'extra.wav'), 'RIFF');
+  writeFileSync(join(b, 'chime.wav'), 'RIFF 300 ms');
+  utimesSync(join(b, 'chime.wav'), new Date(2000, 0, 1), new Date(2000, 0, 1)); // older than the build's MAUD would be
+  const dir = join(top, 'stage');
+  stage({ menu, clips: a }, dir);
+  const staged = join(dir, 'clips', 'chime.wav');
+  const stagedAt = statSync(staged).mtimeMs;
+  stage({ menu, clips: a }, dir);
+  t.equal(statSync(staged).mtimeMs, stagedAt, 'the same clip again: not rewritten (no reconversion)');
+  const second = stage({ menu, clips: b }, dir);
+  t.equal(readFileSync(staged, 'utf8'), 'RIFF 300 ms', 'the other folder\'s clip is staged');
+  t.ok(statSync(staged).mtimeMs >= stagedAt, 'newer than a MAUD made from the first');
+  t.same(second.clipNames, ['chime']);
+  t.notOk(existsSync(join(dir, 'clips', 'extra.wav')), 'a clip the new folder lacks is not left staged');
   t.end();
 });
 

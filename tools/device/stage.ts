@@ -4,7 +4,9 @@
  * catalog and a manifest fragment naming the clip WAVs where they are. A staged file is rewritten
  * only when its content changes, and then it is newer than the build's copy: make copies a data
  * resource only when its source is newer, so a build pointed at another menu file that happens to
- * be older would otherwise keep the previous menu.
+ * be older would otherwise keep the previous menu. The clip WAVs are staged the same way (copied
+ * into `clips/`): another folder's clip of the same name, older than the build's MAUD, would
+ * otherwise keep the previous clip's sound and length.
  */
 import { existsSync, lstatSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
@@ -40,20 +42,23 @@ export function stage(input: StageInput, dir: string): Staged {
   else rmSync(ring, { force: true });
   const clipNames: string[] = [];
   let catalog = '{"clips":{}}\n';
+  const staged = join(dir, 'clips');
+  mkdirSync(staged, { recursive: true });
   if (input.clips !== undefined) {
     const folder = resolve(input.clips);
     for (const file of readdirSync(folder).sort()) {
       if (!file.endsWith('.wav') || !lstatSync(join(folder, file)).isFile()) continue;
       clipNames.push(file.slice(0, -4));
+      writeIfChanged(join(staged, file), readFileSync(join(folder, file)));
     }
     const catalogPath = join(folder, 'catalog.json');
     if (existsSync(catalogPath)) catalog = readFileSync(catalogPath, 'utf8');
   }
+  for (const file of readdirSync(staged)) if (!clipNames.includes(file.slice(0, -4))) rmSync(join(staged, file), { force: true });
   writeIfChanged(join(dir, 'catalog.json'), catalog);
-  const folder = input.clips !== undefined ? resolve(input.clips) : '';
   const manifest = {
     '//': 'Written by ringdown (tools/device/stage.ts) for one build: the clips as MAUD resources, the ring menu as data.',
-    resources: { '*': clipNames.map((name) => join(folder, name)) },
+    resources: { '*': clipNames.map((name) => join(resolve(staged), name)) },
     ...(input.ringMenu !== undefined ? { data: { ring: join(resolve(dir), 'ring') } } : {}),
   };
   writeIfChanged(join(dir, 'manifest.json'), `${JSON.stringify(manifest, null, '\t')}\n`);

@@ -36,6 +36,8 @@ interface Run {
   clips?: string;
   /** A scenario's bound on the simulated call. */
   untilMs?: number;
+  /** A wider tolerance than the lane's, with the measured reason (tools/device/pico-scenarios.ts). */
+  allowance?: { ms: number; why: string };
 }
 
 /** The example menus that load, each with the lin lane's script, then a rotary digit and a flash. */
@@ -92,6 +94,7 @@ function main(): void {
   let passed = 0;
   let failed = 0;
   let worst = 0;
+  const allowed: string[] = [];
   let built: { key: string; build: ReturnType<typeof buildPicoFirmware> } | undefined;
   runs.forEach((run, i) => {
     const folder = run.clips ?? clips;
@@ -115,16 +118,19 @@ function main(): void {
       const device = playPico(setup, build, { events, ...(run.clips !== undefined && end !== undefined ? { untilMs: end + 1000 } : {}) });
       // A scenario with its own bound is compared up to that bound (the simulator stopped there).
       const trace = run.untilMs !== undefined && end !== undefined ? device.trace.filter((e) => e.t <= end) : device.trace;
-      problem = device.problem ?? traceDifference(trace, sim, TOLERANCE_MS);
+      const tolerance = run.allowance?.ms ?? TOLERANCE_MS;
+      problem = device.problem ?? traceDifference(trace, sim, tolerance);
       const skew = largestSkew(trace, sim);
-      if (problem === undefined) worst = Math.max(worst, skew);
+      if (problem === undefined && skew <= TOLERANCE_MS) worst = Math.max(worst, skew);
+      if (problem === undefined && skew > TOLERANCE_MS) allowed.push(`${run.name ?? run.menu}: ${skew} ms (allowed ${tolerance}: ${run.allowance?.why ?? ''})`);
       figures = ` [ready ${device.readyCycles ?? '?'} cycles; ${Math.round(device.emulatedMs)} ms emulated in ${Date.now() - started} ms; largest time difference ${skew} ms over ${Math.min(trace.length, sim.length)} events]`;
     }
     if (problem === undefined) passed++;
     else failed++;
     process.stdout.write(`${problem === undefined ? 'ok' : 'FAILED'} ${i + 1} - ${run.name ?? run.menu} "${run.events}"${figures}${problem !== undefined ? `: ${problem}` : ''}\n`);
   });
-  process.stdout.write(`# largest device-to-simulator time difference among passing runs ${worst} ms (tolerance ${TOLERANCE_MS} ms)\n`);
+  process.stdout.write(`# largest device-to-simulator time difference among the other passing runs ${worst} ms (tolerance ${TOLERANCE_MS} ms)\n`);
+  for (const line of allowed) process.stdout.write(`# beyond ${TOLERANCE_MS} ms by an allowance: ${line}\n`);
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -151,6 +151,11 @@ export class PicoMachine {
     return gpio.outputEnable && gpio.outputValue;
   }
 
+  /** Where the core is now (the function, with `functionAt`): a sampling profiler's reading. */
+  get pc(): number {
+    return this.#mcu.core.PC;
+  }
+
   /** The function holding an address (the nearest symbol at or below it). */
   functionAt(address: number): string {
     if (address < 0x4000) return 'the bootrom (a ROM routine)';

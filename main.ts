@@ -34,10 +34,11 @@ import { CallLog } from './src/calllog/call-log.js';
 import { crc32 } from './src/calllog/crc32.js';
 import { lineFaultEntry, menuFaultEntry, modFaultEntry } from './src/calllog/faults.js';
 import { CallRecorder } from './src/calllog/recorder.js';
-import { loadMenuOrFallback } from './src/engine/fallback.js';
+import { fallbackMenu, loadMenuOrFallback, type MenuChoice } from './src/engine/fallback.js';
 import { crcHex, loadMod, MOD_MENU, MOD_PREFIX, type ModMenus } from './src/engine/mod.js';
 import { formatDiagnostic } from './src/ozml/diagnostic.js';
 import type { Menu } from './src/ozml/menu.js';
+import { DEFAULT_LIMITS, type MenuLimits } from './src/ozml/limits.js';
 
 const MENU_RESOURCE = 'menu.xml';
 const CATALOG_RESOURCE = 'catalog.json';
@@ -69,11 +70,27 @@ function readText(path: string): string | undefined {
   return bytes === undefined ? undefined : utf8(bytes);
 }
 
+/**
+ * A menu resource with more bytes than its character limit allows (4 bytes a character at most)
+ * is refused unread: copying and decoding it could take the whole XS heap of a small board (the
+ * loader's largest menu, 64 KB, took a Pico's 192 KB pool and faulted at boot).
+ */
+function oversizedMenu(path: string, limits: Readonly<MenuLimits>): MenuChoice | undefined {
+  const bytes = Resource.exists(path) ? new Resource(path).byteLength : 0;
+  if (bytes <= limits.maxChars * 4) return undefined;
+  const message = `${path}: ${bytes} bytes, longer than the limit of ${limits.maxChars} characters`;
+  return { menu: fallbackMenu(), fallback: true, fault: { kind: 'invalid', message, errors: 1 }, diagnostics: [] };
+}
+
 /** Loads a menu resource; the fallback menu (with its fault logged) when it does not load. */
 function loadDeviceMenu(board: Board, path: string, log_: CallLog | undefined): Menu {
-  const bytes = readResource(path);
-  if (path === MENU_RESOURCE) log(`ringdown: menu built-in ${path}, crc32 ${bytes === undefined ? 'none' : crcHex(crc32(bytes))}`);
-  const choice = loadMenuOrFallback({ text: bytes === undefined ? undefined : utf8(bytes), file: path, outputs: board.outputs.names });
+  const limits = board.menuLimits ?? DEFAULT_LIMITS;
+  const oversized = oversizedMenu(path, limits);
+  const bytes = oversized === undefined ? readResource(path) : undefined;
+  if (path === MENU_RESOURCE) log(`ringdown: menu built-in ${path}, crc32 ${bytes !== undefined ? crcHex(crc32(bytes)) : oversized !== undefined ? 'not read (too large)' : 'none'}`);
+  const choice =
+    oversized ??
+    loadMenuOrFallback({ text: bytes === undefined ? undefined : utf8(bytes), file: path, outputs: board.outputs.names, limits });
   for (const d of choice.diagnostics) log(formatDiagnostic(path, d));
   if (choice.fault !== undefined) {
     log(`ringdown: ${choice.fault.message}; running the fallback menu`);

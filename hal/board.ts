@@ -8,6 +8,7 @@ import type { DigitalOutputs } from './outputs.js';
 import type { RecordingStore } from './recordings.js';
 import type { Ringer } from './ringer.js';
 import type { ByteStore } from './storage.js';
+import type { MenuLimits } from '../src/ozml/limits.js';
 
 /**
  * Everything a board gives the core. Each board folder (boards/NAME/board.ts) builds one from its
@@ -45,4 +46,9 @@ export interface Board {
    * console of its own (a UART); otherwise the debug console (`trace`).
    */
   log?: (text: string) => void;
+  /**
+   * Lower menu limits than the loader's defaults, for a board whose memory holds less (the same
+   * figures as `menuLimits` in its outputs.json, which `check --board` and `build` apply).
+   */
+  menuLimits?: Readonly<MenuLimits>;
 }

@@ -119,6 +119,24 @@ t.test('check --board: output names come from the board file', async (t) => {
   t.match(unknown.out, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
 });
 
+t.test('check --board: a board with less memory has lower menu limits; its firmware loads with the same', async (t) => {
+  const { MENU_LIMITS } = await import('../boards/pico-ag1171-mt8870/menu-limits.js');
+  const { boardMenuLimits } = await import('../tools/menu-file.js');
+  t.same(boardMenuLimits('pico-ag1171-mt8870'), MENU_LIMITS, 'outputs.json says what the firmware loads with');
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-limits-'));
+  for (const example of ['door-phone', 'door-pin', 'guestbook']) {
+    copyFileSync(`examples/${example}.xml`, join(dir, `${example}.xml`)); // away from any clip folder
+    t.equal(ringdown('check', '--board', 'pico-ag1171-mt8870', join(dir, `${example}.xml`)).code, 0, `${example} fits`);
+  }
+  const menu = join(dir, 'big.xml');
+  const speaks = Array.from({ length: MENU_LIMITS.maxCommands }, (_, i) => `  <Speak>Line ${i}.</Speak>`).join('\n');
+  writeFileSync(menu, `<Response>\n${speaks}\n  <Hangup/>\n</Response>\n`);
+  t.equal(ringdown('check', '--board', 'esp32-ag1171-mt8870', menu).code, 0, 'fits the ESP32 board (the default limits)');
+  const pico = ringdown('check', '--board', 'pico-ag1171-mt8870', menu);
+  t.equal(pico.code, 1);
+  t.match(pico.out, new RegExp(`^${menu.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: the menu has more than the limit of ${MENU_LIMITS.maxCommands} commands`));
+});
+
 t.test('sim and tui: numbers in options are plain bounded decimals, as --events are', async (t) => {
   const menu = 'examples/ozeki/hangup-simple.xml';
   const cases: [string[], string][] = [

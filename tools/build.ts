@@ -15,7 +15,7 @@ import type { Sdk } from './device/sdk.js';
 import type { Staged } from './device/stage.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
-import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
 export const BUILD_USAGE = 'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]';
@@ -76,7 +76,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   const clipDir = findClipFolder(menu, values.clips);
   let failed = false;
   for (const path of [menu, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
-    const loaded = readMenuFile(path, outputs);
+    const loaded = readMenuFile(path, outputs, boardMenuLimits(board));
     const diagnostics = [...loaded.diagnostics];
     if (loaded.menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);

@@ -2,7 +2,7 @@
 import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { checkClips } from '../src/ozml/check-clips.js';
-import { boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
 export const CHECK_HELP = `usage: ringdown check MENU.xml... [--clips DIR] [--board NAME] [--quiet] [--json]
 
@@ -38,7 +38,7 @@ export function runCheck(argv: string[], out: (line: string) => void): number {
   }
   let failed = false;
   for (const file of positionals) {
-    const { menu, diagnostics } = readMenuFile(file, outputs);
+    const { menu, diagnostics } = readMenuFile(file, outputs, boardMenuLimits(values.board ?? 'sim'));
     const clipDir = findClipFolder(file, values.clips);
     if (menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);

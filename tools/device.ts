@@ -21,7 +21,7 @@ import { buildPicoFirmware, findPicoSetup, PICO_BOARDS, playPico } from './devic
 import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
-import { findClipFolder, readMenuFile } from './menu-file.js';
+import { boardMenuLimits, findClipFolder, readMenuFile } from './menu-file.js';
 import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 import { parseEvents } from '../boards/sim/events.js';
 import { readDump } from './log.js';
@@ -102,7 +102,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
   const { profileName: profile, fixedMs: clipMs, untilMs } = options;
   // The device checks its menu again at boot; a bad menu is caught here first, with its position.
   for (const path of [file, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
-    const { diagnostics } = readMenuFile(path, SIM_OUTPUT_NAMES);
+    const { diagnostics } = readMenuFile(path, SIM_OUTPUT_NAMES, boardMenuLimits(values.board ?? 'lin'));
     for (const d of diagnostics) err(formatDiagnostic(path, d));
     if (hasErrors(diagnostics)) return 1;
   }

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { checkCatalog, clipNameProblem, type ClipCatalog } from '../src/clips/catalog.js';
 import { MAX_CLIP_BYTES, readWavInfo, type WavInfo } from '../src/audio/wav.js';
 import type { Diagnostic } from '../src/ozml/diagnostic.js';
-import { DEFAULT_LIMITS } from '../src/ozml/limits.js';
+import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Menu } from '../src/ozml/menu.js';
 import { invalidUtf8Offset, utf8Position } from '../src/ozml/utf8.js';
@@ -27,7 +27,7 @@ export const MAX_MENU_BYTES = DEFAULT_LIMITS.maxChars * 3;
  * Reads and loads a menu; `outputs` are the board's output names (see boardOutputs). Only a
  * regular file is read (a FIFO or a device is refused), and no more than MAX_MENU_BYTES of it.
  */
-export function readMenuFile(path: string, outputs?: readonly string[]): MenuFile {
+export function readMenuFile(path: string, outputs?: readonly string[], limits: Readonly<MenuLimits> = DEFAULT_LIMITS): MenuFile {
   const bytes = readRegularFile(path, MAX_MENU_BYTES, `a menu (${DEFAULT_LIMITS.maxChars} characters)`);
   if (!(bytes instanceof Uint8Array)) return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }] };
   const bad = invalidUtf8Offset(bytes);
@@ -41,7 +41,7 @@ export function readMenuFile(path: string, outputs?: readonly string[]): MenuFil
     };
   }
   // The parser sees the BOM, so a doubled one is an error (TextDecoder would drop one silently).
-  return loadMenu(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), undefined, outputs);
+  return loadMenu(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), limits, outputs);
 }
 
 export interface ClipFolder {
@@ -132,4 +132,21 @@ export function boardOutputs(board: string): readonly string[] | string {
   const outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown }).outputs;
   if (!Array.isArray(outputs) || !outputs.every((o): o is string => typeof o === 'string')) return `${path}: "outputs" must be a list of names`;
   return outputs;
+}
+
+/**
+ * The menu limits a board's firmware loads with: the loader's defaults, lowered where the board's
+ * description (`menuLimits` in boards/NAME/outputs.json) says its memory holds less. `check`,
+ * `build` and `device` use them, so a menu too large for the board is refused before flashing.
+ */
+export function boardMenuLimits(board: string): Readonly<MenuLimits> {
+  const path = join(BOARDS, board, 'outputs.json');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(board) || !existsSync(path)) return DEFAULT_LIMITS;
+  const given = (JSON.parse(readFileSync(path, 'utf8')) as { menuLimits?: Partial<Record<keyof MenuLimits, unknown>> }).menuLimits ?? {};
+  const limits: MenuLimits = { ...DEFAULT_LIMITS };
+  for (const key of Object.keys(limits) as (keyof MenuLimits)[]) {
+    const value = given[key];
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0) limits[key] = Math.min(value, DEFAULT_LIMITS[key]);
+  }
+  return limits;
 }

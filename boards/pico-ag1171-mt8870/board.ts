@@ -11,6 +11,7 @@ import type { SerialClass } from '../../hal/drivers/serial-log.js';
 import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
 import { SerialLog } from '../../hal/drivers/serial-log.js';
 import { openMt8870Board } from '../esp32-ag1171-mt8870/board.js';
+import { MENU_LIMITS } from './menu-limits.js';
 import { OUTPUTS, PINS } from './pins.js';
 
 /** The XS heap figures Moddable's instrumentation keeps (bytes), as one trace note. */
@@ -34,5 +35,5 @@ export function createBoard(): Board {
   // Its line also gives the board clock's time 0 on the tick counter (ms since reset), so a harness
   // can place the trace's times on the chip's own time line.
   board.clock.schedule(0, () => uart.write(`${memoryNote()}; ready, clock 0 ms at ticks ${clock.origin} ms\n`));
-  return { ...board, log: (text) => uart.write(text) };
+  return { ...board, log: (text) => uart.write(text), menuLimits: MENU_LIMITS };
 }

@@ -1,6 +1,7 @@
 /**
  * `npm run measure:pico`: the Pico firmware's memory, measured on the emulated chip. For every
- * example menu that loads and the two menus at the loader's limits: an instrumented build
+ * example menu that loads, the deepest menu the loader allows and the largest the Pico's lower
+ * limits allow (the loader's own largest is refused on the Pico, unread): an instrumented build
  * (`INSTRUMENT=1`), booted in rp2040js, its ready line's XS heap figures (slots and chunks in use
  * once the menu has loaded and the phone started) and boot time in cycles. Then the XS stack the
  * deepest menu needs: builds with `creation.stack` set by a manifest that includes the repository's
@@ -10,12 +11,14 @@
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
+import { MENU_LIMITS } from '../../boards/pico-ag1171-mt8870/menu-limits.js';
 import { parseEvents } from '../../boards/sim/events.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { readMenuFile } from '../menu-file.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 import { findPicoSetup, playPico, type PicoSetup } from './pico-device.js';
+import { largestMenu } from './limit-menus.js';
 import { writeStandInClips } from './pico-scenarios.js';
 import { buildPico } from './pico.js';
 import { findSdk, which, type Sdk } from './sdk.js';
@@ -24,7 +27,8 @@ import { stage, type Staged } from './stage.js';
 const BOARD = 'pico-ag1171-mt8870';
 const OUT = join(REPO_ROOT, 'build', 'ringdown', 'pico-measure');
 const DEEPEST = 'test/menus/limits-deepest.xml';
-const LARGEST = 'test/menus/limits-largest.xml';
+/** The largest menu the Pico's own limits allow (boards/pico-ag1171-mt8870/menu-limits.ts), written here. */
+const LARGEST = join(OUT, 'largest-pico-menu.xml');
 const EVENTS = 'offhook@0 1@0.5';
 const UNTIL_MS = 4000;
 const STEP = 64;
@@ -83,12 +87,14 @@ function main(): void {
     process.stdout.write(`pico measure skipped: ${typeof sdk === 'string' ? sdk : String(setup)}\n`);
     return;
   }
+  mkdirSync(OUT, { recursive: true });
+  writeFileSync(LARGEST, largestMenu(MENU_LIMITS));
   const menus = [...exampleMenus(), DEEPEST, LARGEST];
   const clips = clipsFor(menus);
   process.stdout.write(`# ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js; instrumented release builds; script "${EVENTS}"\n`);
   process.stdout.write(`# memory after load (XS slot and chunk heaps in use, system heap free), boot cycles at 125 MHz to the ready line\n`);
   for (const menu of menus) {
-    const staged = stage({ menu: join(REPO_ROOT, menu), clips: clips.get(menu)! }, join(OUT, 'stage'));
+    const staged = stage({ menu: resolve(REPO_ROOT, menu), clips: clips.get(menu)! }, join(OUT, 'stage'));
     const build = buildPico(sdk, setup.pico, staged, { board: BOARD, make: { INSTRUMENT: '1' }, output: join(OUT, 'instrumented') });
     const result = boot(setup, build);
     const cycles = result.cycles !== undefined ? `; ready at ${(result.cycles / 1e6).toFixed(1)} M cycles (${(result.cycles / 125e6).toFixed(2)} s)` : '';

@@ -7,7 +7,7 @@
  * reason: the Pico board has no audio input.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { walkCommands } from '../../src/ozml/menu.js';
@@ -49,11 +49,11 @@ function standInClip(ms: number): Uint8Array {
 
 /** Writes a folder with a `clipMs` tone for every clip `menu` plays; returns its path. */
 export function writeStandInClips(menu: string, clipMs: number, dir: string): string {
-  const loaded = readMenuFile(join(REPO_ROOT, menu), SIM_OUTPUT_NAMES);
+  const loaded = readMenuFile(resolve(REPO_ROOT, menu), SIM_OUTPUT_NAMES);
   if (loaded.menu === undefined) throw new Error(`${menu} does not load`);
   const plan = planClips([{ file: menu, menu: loaded.menu }], { clips: {} });
   if (plan.problems.length > 0) throw new Error(plan.problems[0]);
-  const folder = join(dir, `${menu.replace(/[^A-Za-z0-9]+/g, '-')}-${clipMs}ms`);
+  const folder = join(dir, `${menu.replace(REPO_ROOT, '').replace(/[^A-Za-z0-9]+/g, '-')}-${clipMs}ms`);
   rmSync(folder, { recursive: true, force: true });
   mkdirSync(folder, { recursive: true });
   const clip = standInClip(clipMs);

@@ -7,7 +7,8 @@
  * deepest menu needs: builds with `creation.stack` set by a manifest that includes the repository's
  * (the including manifest's `creation` wins), binary-searched in steps of 64 slots between the
  * SDK's default 384 and the manifest's 2048; a stack passes when the firmware boots to its ready
- * line and answers an off-hook and a key. Prints figures; gates nothing.
+ * line with the menu loaded (no fallback) and answers an off-hook and a key. `stack` as the only
+ * argument runs the bisection alone. Prints figures; gates nothing.
  */
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
@@ -52,8 +53,10 @@ function boot(setup: PicoSetup, build: { ok: boolean; log: string; elf: string; 
   if (typeof events === 'string') throw new Error(events);
   const run = playPico(setup, build, { events, untilMs: UNTIL_MS });
   const answered = run.trace.some((e) => e.type === 'offhook') && run.trace.some((e) => e.type === 'key');
-  const ok = run.problem === undefined && run.readyCycles !== undefined && answered;
-  const detail = run.problem ?? (run.readyCycles === undefined ? 'no ready line' : answered ? 'answered' : 'no off-hook or key traced');
+  // A menu that failed to load (a stack overflow in the loader is caught) runs the fallback menu.
+  const fault = run.notes.find((n) => /running the fallback menu/.test(n));
+  const ok = run.problem === undefined && run.readyCycles !== undefined && answered && fault === undefined;
+  const detail = run.problem ?? (run.readyCycles === undefined ? 'no ready line' : fault ?? (answered ? 'answered' : 'no off-hook or key traced'));
   return { ok, detail, ...(run.memory !== undefined ? { memory: run.memory } : {}), ...(run.readyCycles !== undefined ? { cycles: run.readyCycles } : {}) };
 }
 
@@ -89,11 +92,12 @@ function main(): void {
   }
   mkdirSync(OUT, { recursive: true });
   writeFileSync(LARGEST, largestMenu(MENU_LIMITS));
-  const menus = [...exampleMenus(), DEEPEST, LARGEST];
+  const stackOnly = process.argv[2] === 'stack';
+  const menus = stackOnly ? [DEEPEST] : [...exampleMenus(), DEEPEST, LARGEST];
   const clips = clipsFor(menus);
   process.stdout.write(`# ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js; instrumented release builds; script "${EVENTS}"\n`);
   process.stdout.write(`# memory after load (XS slot and chunk heaps in use, system heap free), boot cycles at 125 MHz to the ready line\n`);
-  for (const menu of menus) {
+  for (const menu of stackOnly ? [] : menus) {
     const staged = stage({ menu: resolve(REPO_ROOT, menu), clips: clips.get(menu)! }, join(OUT, 'stage'));
     const build = buildPico(sdk, setup.pico, staged, { board: BOARD, make: { INSTRUMENT: '1' }, output: join(OUT, 'instrumented') });
     const result = boot(setup, build);

@@ -24,7 +24,7 @@ import { REPO_ROOT } from '../xs/bundle.js';
 export const PICO_ALLOWANCES: Readonly<Record<string, { ms: number; why: string }>> = {
   'flash outside the window (1251 ms break): hang-up when the window closes, then a new call': {
     ms: 80,
-    why: 'the make edge at 2251 ms comes during the hang-up turn, which runs an XS garbage collection (about 30 ms of the 57, sampled in rp2040js); the off-hook is stamped when the edge\'s callback runs',
+    why: 'the make edge at 2251 ms comes during the hang-up turn, which runs an XS garbage collection (about 30 ms of the 57-64, sampled in rp2040js); the off-hook is stamped when the edge\'s callback runs',
   },
 };
 

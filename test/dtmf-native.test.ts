@@ -1,6 +1,6 @@
 /**
  * The DTMF receiver's native filters (hal/drivers/dtmf-native.c) against its TypeScript reference
- * (`TS_DTMF_FILTERS`, src/dsp/dtmf-receiver.ts) on every file of the bench battery
+ * (`TS_DTMF_FILTERS`, src/dsp/dtmf-filters.ts) on every file of the bench battery
  * (bench/dtmf/battery.ts): the receiver runs with the reference, every call it makes (energy,
  * Goertzel filters, window) is logged with its arguments and results, and the same C file compiled
  * by the host's gcc (test/native-dtmf/harness.c) replays the log: every result bit for bit. Equal
@@ -14,7 +14,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { battery } from '../bench/dtmf/battery.js';
-import { DtmfDetector, TS_DTMF_FILTERS, type DtmfFilters, type DtmfKeyEvent } from '../src/dsp/dtmf-receiver.js';
+import { DtmfDetector, TS_DTMF_FILTERS, type DtmfFilters, type DtmfKeyEvent, type DtmfTaperWork } from '../src/dsp/dtmf-detector.js';
 import { REPO_ROOT } from '../tools/xs/bundle.js';
 import { needs } from './outside-tool.js';
 
@@ -79,8 +79,8 @@ class Recorder implements DtmfFilters {
     this.log.view(src.subarray(at, at + count));
     for (const values of [re, im]) this.log.view(Float32Array.from({ length: coef.length }, (_, k) => values[k * stride + slot]!));
   }
-  taper(...args: Parameters<DtmfFilters['taper']>): void {
-    const [re, im, tapRe, tapIm, taps, first, scale, power, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced] = args;
+  taper(work: DtmfTaperWork, first: number): void {
+    const { re, im, tapRe, tapIm, taps, scale, power, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced } = work;
     this.tap = [tapRe, tapIm];
     this.rot = [rotRe, rotIm];
     this.taps = taps;
@@ -89,7 +89,7 @@ class Recorder implements DtmfFilters {
     this.log.int(advanced);
     this.log.double(scale);
     for (const v of [re, im, lastRe, lastIm]) this.log.view(v);
-    TS_DTMF_FILTERS.taper(...args);
+    TS_DTMF_FILTERS.taper(work, first);
     for (const v of [power, lastRe, lastIm]) this.log.view(v);
     this.log.view(advRe.subarray(0, advanced));
     this.log.view(advIm.subarray(0, advanced));

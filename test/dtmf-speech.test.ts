@@ -50,7 +50,7 @@ function bargeIn(toneMs: number, gapMs: number): { heard: number; invented: numb
 }
 
 t.test('barge-in: keys of 100 ms under speech 10 dB below them, at 30 places in the speech', needs(...speechTools), async (t) => {
-  // Every key: the receiver's barge-in path (src/dsp/dtmf-receiver.ts) hears keys whose row has a
+  // Every key: the receiver's barge-in path (src/dsp/dtmf-detector.ts) hears keys whose row has a
   // speech harmonic 4-7 dB below it in a neighbouring row (471 of 480 before it; docs/dtmf.md).
   const { heard, invented } = bargeIn(100, 50.125);
   t.equal(heard, 480, `${heard} of 480 keys heard`);

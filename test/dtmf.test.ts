@@ -6,7 +6,7 @@ import t from 'tap';
 import { dbm0ToAmplitude, renderTone } from '../src/tones/synth.js';
 import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
 import { DTMF_KEYS, keyFrequencies } from '../src/dsp/dtmf-keys.js';
-import { DtmfDetector, type DtmfKeyEvent } from '../src/dsp/dtmf-receiver.js';
+import { DtmfDetector, type DtmfKeyEvent } from '../src/dsp/dtmf-detector.js';
 import { dropOut, dtmfPairRms, mixInto, renderDtmf, whiteNoise, type DtmfSignalOptions } from '../src/dsp/dtmf-signal.js';
 
 /** Keys found in a signal of all 16 keys rendered with `options` (and `mix` applied). */

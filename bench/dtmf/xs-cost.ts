@@ -8,7 +8,7 @@ import { bundleForXs } from '../../tools/xs/bundle.js';
 import { XsWorker, type XsResult } from '../../tools/xs/xsnap.js';
 
 const ENTRY = `
-import { DtmfDetector } from './src/dsp/dtmf-receiver.js';
+import { DtmfDetector } from './src/dsp/dtmf-detector.js';
 import { dtmfPairRms, renderDtmf, whiteNoise } from './src/dsp/dtmf-signal.js';
 const signals = {
   keys: renderDtmf('123A456B789C*0#D'.repeat(2), { toneMs: 100, gapMs: 100 }).samples,

@@ -20,7 +20,7 @@
  */
 import AudioIn from 'embedded:io/audio/in';
 import type { Clock } from '../clock.js';
-import type { DtmfFilters } from '../../src/dsp/dtmf-receiver.js';
+import type { DtmfFilters } from '../../src/dsp/dtmf-detector.js';
 import { AudioInDtmfReceiver, type AudioInClass } from './audioin-dtmf.js';
 
 export interface AdcDtmfOptions {

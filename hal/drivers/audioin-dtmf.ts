@@ -1,6 +1,6 @@
 /**
  * A DtmfReceiver on an audio input: blocks of 8 kHz 16-bit samples from an ECMA-419 AudioIn
- * (`embedded:io/audio/in`) go through the software receiver (src/dsp/dtmf-receiver.ts); its key
+ * (`embedded:io/audio/in`) go through the software receiver (src/dsp/dtmf-detector.ts); its key
  * events, timed to the sample, become Clock times. Takes the AudioIn class in its options, so a
  * test drives it with a fake in virtual time; hal/drivers/adc-dtmf.ts binds Moddable's class.
  *
@@ -18,7 +18,7 @@
 import type { AudioFrame, AudioInput } from '../audio-in.js';
 import type { Clock } from '../clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../dtmf.js';
-import { DtmfDetector, type DtmfFilters, type DtmfKeyEvent } from '../../src/dsp/dtmf-receiver.js';
+import { DtmfDetector, type DtmfFilters, type DtmfKeyEvent } from '../../src/dsp/dtmf-detector.js';
 
 /** The part of an ECMA-419 AudioIn instance the receiver uses. */
 export interface AudioInPort {

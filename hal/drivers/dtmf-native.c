@@ -1,5 +1,5 @@
 /*
- * The software DTMF receiver's arithmetic in C (src/dsp/dtmf-receiver.ts, `DtmfFilters`): each
+ * The software DTMF receiver's arithmetic in C (src/dsp/dtmf-filters.ts, `DtmfFilters`): each
  * 32-sample block's energy and twelve Goertzel filters, and each window's tapered DFT, powers and
  * phase advances. The receiver's decisions stay in TypeScript.
  *

@@ -1,6 +1,6 @@
 /*
  * The software DTMF receiver's arithmetic in C (dtmf-native.c): `nativeDtmfFilters`
- * is a `DtmfFilters` (src/dsp/dtmf-receiver.ts) for `new DtmfDetector({ filters })`. It gives the
+ * is a `DtmfFilters` (src/dsp/dtmf-filters.ts) for `new DtmfDetector({ filters })`. It gives the
  * TypeScript reference's numbers bit for bit (test/dtmf-native.test.ts). The C side takes
  * ArrayBuffers (xsmcGetBuffer takes only byte-sized typed arrays): the samples' buffer and offset,
  * and the buffers of the receiver's own arrays, which start at offset 0 of theirs.
@@ -23,8 +23,8 @@ const nativeDtmfFilters = Object.freeze({
 	goertzel(src, at, count, coef, cos, sin, re, im, stride, slot) {
 		goertzel(src.buffer, src.byteOffset + at * 2, count, whole(coef), whole(cos), whole(sin), whole(re), whole(im), stride, slot);
 	},
-	taper(re, im, tapRe, tapIm, taps, first, scale, power, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced) {
-		taper(whole(re), whole(im), whole(tapRe), whole(tapIm), taps, first, scale, whole(power), whole(lastRe), whole(lastIm), whole(rotRe), whole(rotIm), whole(advRe), whole(advIm), advanced);
+	taper(work, first) {
+		taper(whole(work.re), whole(work.im), whole(work.tapRe), whole(work.tapIm), work.taps, first, work.scale, whole(work.power), whole(work.lastRe), whole(work.lastIm), whole(work.rotRe), whole(work.rotIm), whole(work.advRe), whole(work.advIm), work.advanced);
 	},
 });
 

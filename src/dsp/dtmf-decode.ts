@@ -1,5 +1,5 @@
 /** Whole-recording DTMF decoding: the receiver run over a buffer, key presses paired up. */
-import { DtmfDetector, type DtmfDetectorOptions } from './dtmf-receiver.js';
+import { DtmfDetector, type DtmfDetectorOptions } from './dtmf-detector.js';
 import type { ToneSpan } from './dtmf-signal.js';
 
 /** Decodes every key press in `samples`, with start and end sample, in order. */

@@ -12,7 +12,7 @@ import { File } from 'file';
 import Time from 'time';
 import { getenv } from '../../boards/lin/host-env.js';
 import { nativeDtmfFilters } from '../../hal/drivers/dtmf-native.js';
-import { DTMF_FILTER_BLOCK, DtmfDetector, TS_DTMF_FILTERS, dtmfFilterConstants, type DtmfFilters } from '../../src/dsp/dtmf-receiver.js';
+import { DTMF_FILTER_BLOCK, DtmfDetector, TS_DTMF_FILTERS, dtmfFilterConstants, type DtmfFilters, type DtmfTaperWork } from '../../src/dsp/dtmf-detector.js';
 
 interface Entry {
   name: string;
@@ -38,11 +38,22 @@ const bins = constants.coef.length;
 const re = new Float32Array(bins * 5);
 const im = new Float32Array(bins * 5);
 const tap = new Float32Array(bins * 5).fill(1);
-const power = new Float32Array(bins);
-const lastRe = new Float32Array(bins);
-const lastIm = new Float32Array(bins);
-const advRe = new Float64Array(bins);
-const advIm = new Float64Array(bins);
+const work: DtmfTaperWork = {
+  re,
+  im,
+  tapRe: tap,
+  tapIm: tap,
+  taps: 5,
+  scale: 1,
+  power: new Float32Array(bins),
+  lastRe: new Float32Array(bins),
+  lastIm: new Float32Array(bins),
+  rotRe: constants.cos,
+  rotIm: constants.sin,
+  advRe: new Float64Array(bins),
+  advIm: new Float64Array(bins),
+  advanced: 8,
+};
 
 /** The arithmetic alone over every block of the samples (as if none were quiet; a window every two), in ms. */
 function filtersAlone(filters: DtmfFilters, samples: Int16Array): number {
@@ -51,7 +62,7 @@ function filtersAlone(filters: DtmfFilters, samples: Int16Array): number {
   for (let at = 0, slot = 0; at + DTMF_FILTER_BLOCK <= samples.length; at += DTMF_FILTER_BLOCK, slot = slot === 4 ? 0 : slot + 1) {
     filters.energy(samples, at, DTMF_FILTER_BLOCK);
     filters.goertzel(samples, at, DTMF_FILTER_BLOCK, coef, cos, sin, re, im, 5, slot);
-    if ((at & DTMF_FILTER_BLOCK) !== 0) filters.taper(re, im, tap, tap, 5, slot, 1, power, lastRe, lastIm, cos, sin, advRe, advIm, 8);
+    if ((at & DTMF_FILTER_BLOCK) !== 0) filters.taper(work, slot);
   }
   return Time.ticks - t0;
 }

@@ -12,7 +12,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { battery, type Condition } from '../../bench/dtmf/battery.js';
-import { DtmfDetector } from '../../src/dsp/dtmf-receiver.js';
+import { DtmfDetector } from '../../src/dsp/dtmf-detector.js';
 import { hasTool } from '../outside/tools.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 import { headless, runMcsim } from './lin.js';

@@ -9,7 +9,16 @@ import t from 'tap';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { firstDifference, runScenario } from './scenarios/scenario.js';
 import { SCENARIOS } from './scenarios/table.js';
-import { parseTrace, readTraceText, removeTraceFile, strayTraceFiles, traceFile, traceText, writeTrace } from './scenarios/traces.js';
+import {
+  parseTrace,
+  readTraceText,
+  removeTraceFile,
+  strayTraceFiles,
+  traceFile,
+  traceText,
+  UPDATE_HINT,
+  writeTrace,
+} from './scenarios/traces.js';
 
 const update = process.env['UPDATE_TRACES'] === '1';
 
@@ -17,7 +26,8 @@ t.test('every scenario has its own trace file and every trace file a scenario', 
   const files = SCENARIOS.map((s) => traceFile(s.name));
   t.same(files.filter((f, i) => files.indexOf(f) !== i), [], 'no two scenario names make the same file name');
   if (update) for (const file of strayTraceFiles(SCENARIOS.map((s) => s.name))) removeTraceFile(file);
-  t.same(strayTraceFiles(SCENARIOS.map((s) => s.name)), [], 'no trace file without its scenario (UPDATE_TRACES=1 deletes them)');
+  const stray = strayTraceFiles(SCENARIOS.map((s) => s.name));
+  t.same(stray, [], 'no trace file without its scenario (UPDATE_TRACES=1 deletes them)');
   t.end();
 });
 
@@ -31,7 +41,7 @@ for (const scenario of SCENARIOS) {
     }
     const text = readTraceText(scenario.name);
     if (text === undefined) {
-      t.fail(`${file} is missing: UPDATE_TRACES=1 npx tap dist/test/scenarios.test.js writes it from the simulator`);
+      t.fail(`${file} is missing: ${UPDATE_HINT}`);
       return;
     }
     let expected: TraceEvent[];
@@ -42,7 +52,7 @@ for (const scenario of SCENARIOS) {
       return;
     }
     const difference = firstDifference(trace, expected);
-    t.equal(difference, undefined, difference !== undefined ? `${file}: ${difference}` : 'the events equal the file\'s');
+    t.equal(difference, undefined, difference !== undefined ? `${file}: ${difference}` : "the events equal the file's");
     t.equal(traceText(trace), text, `${file}, line for line (UPDATE_TRACES=1 rewrites it from the simulator)`);
   });
 }

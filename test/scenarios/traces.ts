@@ -16,6 +16,9 @@ const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 /** Where the trace files live, from the repository root. */
 export const TRACES_DIR = 'test/scenarios/traces';
 
+/** How to write the trace files from the simulator. */
+export const UPDATE_HINT = 'UPDATE_TRACES=1 npx tap dist/test/scenarios.test.js writes it from the simulator';
+
 /** The trace file of a scenario, relative to the repository root. */
 export function traceFile(name: string): string {
   const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
@@ -40,7 +43,8 @@ export function parseTrace(text: string, file: string): TraceEvent[] {
       const col = at !== null ? Number(at[1]) + 1 : 1;
       throw new Error(`${file}:${i + 1}:${col}: not JSON: ${String(error)}`);
     }
-    if (typeof event !== 'object' || event === null || typeof (event as { t?: unknown }).t !== 'number' || typeof (event as { type?: unknown }).type !== 'string') {
+    const { t, type } = typeof event === 'object' && event !== null ? (event as { t?: unknown; type?: unknown }) : {};
+    if (typeof t !== 'number' || typeof type !== 'string') {
       throw new Error(`${file}:${i + 1}:1: not a trace event (an object with a number t and a string type)`);
     }
     events.push(event as TraceEvent);
@@ -57,7 +61,7 @@ export function readTraceText(name: string): string | undefined {
 /** A scenario's expected trace, or why there is none (the file is missing or malformed). */
 export function readTrace(name: string): { trace: TraceEvent[] } | { problem: string } {
   const text = readTraceText(name);
-  if (text === undefined) return { problem: `${traceFile(name)} is missing (UPDATE_TRACES=1 npx tap dist/test/scenarios.test.js writes it)` };
+  if (text === undefined) return { problem: `${traceFile(name)} is missing (${UPDATE_HINT})` };
   try {
     return { trace: parseTrace(text, traceFile(name)) };
   } catch (error) {

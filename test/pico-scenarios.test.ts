@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { readWavInfo } from '../src/audio/wav.js';
-import { SCENARIOS } from './scenarios/list.js';
+import { SCENARIOS } from './scenarios/table.js';
 import { devicePlayMs } from '../tools/menu-file.js';
 import { PICO_ALLOWANCES, picoScenarioRuns } from '../tools/device/pico-scenarios.js';
 

@@ -1,6 +1,7 @@
 /**
- * Scenarios: a menu, a script of line events, and the exact trace it must give. The same list
- * runs on Node (tap) and on the XS engine (the XS lane); this module is pure so it bundles for XS.
+ * Scenarios: a menu, a script of line events, and the options of the call; the exact trace each
+ * must give is its file in test/scenarios/traces/ (traces.ts). The same table runs on Node (tap)
+ * and on the XS engine (the XS lane); this module is pure so it bundles for XS.
  */
 import { parseEvents } from '../../boards/sim/events.js';
 import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
@@ -20,7 +21,6 @@ export interface Scenario {
   profile?: string;
   /** What `say:NAME@S` events put on the line: a 440 Hz tone `ms` long at `amplitude` (of 32767). */
   voices?: Record<string, { ms: number; amplitude: number }>;
-  expect: TraceEvent[];
 }
 
 /** A scenario's voice: a 440 Hz sine at 8 kHz, as pure code so XS makes the same samples. */

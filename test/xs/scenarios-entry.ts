@@ -4,7 +4,7 @@
  * runner compares them with the same `firstDifference` the Node suite uses. The menu files reach
  * XS (which has no file system) as `globalThis.RINGDOWN_MENUS`, injected by the runner.
  */
-import { SCENARIOS } from '../scenarios/list.js';
+import { SCENARIOS } from '../scenarios/table.js';
 import { runScenario } from '../scenarios/scenario.js';
 
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;

@@ -13,7 +13,7 @@ import { build } from 'esbuild';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { loadMenu } from '../../src/ozml/load.js';
 import { parseXml } from '../../src/ozml/xml.js';
-import { SCENARIOS } from '../../test/scenarios/list.js';
+import { SCENARIOS } from '../../test/scenarios/table.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from '../xs/bundle.js';
 import { XsWorker, type XsResult } from '../xs/xsnap.js';
 

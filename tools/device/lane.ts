@@ -1,5 +1,5 @@
 /**
- * The device lane of `npm test`: every exact-trace scenario (test/scenarios/list.ts), the menus at
+ * The device lane of `npm test`: every exact-trace scenario (test/scenarios/table.ts), the menus at
  * the loader's limits and every example menu, run on the real firmware: the desktop (`lin`) build
  * made by the Moddable SDK's `mcconfig`, booted under `mcsim`, with the call script played at the
  * SLIC's pins. Each device trace is compared with the simulator's for the same script played as
@@ -23,7 +23,7 @@ import { readRecordingSamples, readStoredRecordings } from '../../src/calllog/fl
 import { MemoryStore } from '../../src/calllog/memory-store.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { profileNamed } from '../../src/line/profile.js';
-import { SCENARIOS } from '../../test/scenarios/list.js';
+import { SCENARIOS } from '../../test/scenarios/table.js';
 import { scenarioVoice } from '../../test/scenarios/scenario.js';
 import { readClipFolder, readMenuFile } from '../menu-file.js';
 import { REPO_ROOT } from '../xs/bundle.js';

@@ -1,5 +1,5 @@
 /**
- * The exact-trace scenarios (test/scenarios/list.ts) as Pico runs. A scenario's clips are stand-in
+ * The exact-trace scenarios (test/scenarios/table.ts) as Pico runs. A scenario's clips are stand-in
  * lengths (`clipMs`); the Pico plays real MAUD resources, so each scenario menu gets a clip folder
  * of tones that long (one WAV per clip the menu can play) and the simulator is given the same
  * folder: both then use the clips' device lengths (whole IMA ADPCM blocks, tools/menu-file.ts).
@@ -11,7 +11,7 @@ import { join, resolve } from 'node:path';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
 import { encodeWav } from '../../src/audio/wav.js';
 import { walkCommands } from '../../src/ozml/menu.js';
-import { SCENARIOS } from '../../test/scenarios/list.js';
+import { SCENARIOS } from '../../test/scenarios/table.js';
 import { planClips } from '../clips/plan.js';
 import { readMenuFile } from '../menu-file.js';
 import { REPO_ROOT } from '../xs/bundle.js';

@@ -1,7 +1,7 @@
 /**
  * The XS lane of `npm test`: bundles the pure core, the simulated board and the scenario list for
  * XS, runs every scenario on the real XS engine (`xsnap-worker`), and requires each trace to equal
- * the one the Node suite pins. Prints `ok`/`FAILED` per scenario (a failure names the scenario
+ * the one the Node suite pins (its file in test/scenarios/traces/, read here: XS has no files). Prints `ok`/`FAILED` per scenario (a failure names the scenario
  * and the first differing event) and ends with `# lane: N passed, N failed`; exits 1 on any failure.
  */
 import { readFileSync } from 'node:fs';
@@ -9,9 +9,10 @@ import { join } from 'node:path';
 import { crc32 } from '../../src/calllog/crc32.js';
 import { crcHex, MOD_CATALOG, MOD_MENU, MOD_PREFIX } from '../../src/engine/mod.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
-import { SCENARIOS } from '../../test/scenarios/list.js';
+import { SCENARIOS } from '../../test/scenarios/table.js';
 import { DEVICE_CALL } from '../../test/xs/device/call.js';
 import { firstDifference } from '../../test/scenarios/scenario.js';
+import { readTrace } from '../../test/scenarios/traces.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from './bundle.js';
 import { runXs } from './xsnap.js';
 import { measureStack } from './stack-budget.js';
@@ -127,7 +128,10 @@ async function main(): Promise<void> {
     let problem: string | undefined;
     if (result === undefined) problem = 'no result from XS';
     else if ('error' in result) problem = `threw on XS: ${result.error}`;
-    else problem = firstDifference(result.trace, scenario.expect);
+    else {
+      const expected = readTrace(scenario.name);
+      problem = 'problem' in expected ? expected.problem : firstDifference(result.trace, expected.trace);
+    }
     if (problem === undefined) {
       passed++;
       process.stdout.write(`ok ${index + 1} - ${scenario.name}\n`);

@@ -1,4 +1,13 @@
-import type { ToneSpec } from '../src/tones/tone.js';
+/** A call-progress tone: the sum of one or more sines, switched by a cadence. */
+export interface ToneSpec {
+  name: string;
+  /** Frequencies in Hz, summed. */
+  frequencies: readonly number[];
+  /** On, off, on, off... durations in ms, repeated; empty means steady. */
+  cadenceMs: readonly number[];
+  /** Level of each frequency in dBm0. */
+  levelDbm0: number;
+}
 
 /**
  * What the caller hears. One sound at a time: starting a clip or a tone replaces whatever played.

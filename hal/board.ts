@@ -8,7 +8,7 @@ import type { DigitalOutputs } from './outputs.js';
 import type { RecordingStore } from './recordings.js';
 import type { Ringer } from './ringer.js';
 import type { ByteStore } from './storage.js';
-import type { MenuLimits } from '../src/ozml/limits.js';
+import type { MenuLimits } from './menu-limits.js';
 
 /**
  * Everything a board gives the core. Each board folder (boards/NAME/board.ts) builds one from its

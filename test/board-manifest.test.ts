@@ -54,7 +54,7 @@ function mapped(board: string): { modules: Map<string, string>; includes: Set<st
       }
       for (const inc of [part.include ?? []].flat()) {
         if (inc.startsWith('$(MODDABLE)/')) includes.add(inc.slice('$(MODDABLE)/'.length));
-        else if (inc.startsWith('./')) visit(posix.join(dir, inc.replace('$(BOARD)', board)), false);
+        else if (inc.startsWith('.')) visit(posix.join(dir, inc.replace('$(BOARD)', board)), false);
       }
     }
   };

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { simulate } from '../boards/sim/simulate.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { simulate } from '../sim/simulate.js';
 import { CallLog, readEntries } from '../src/calllog/call-log.js';
 import { lineFaultEntry, menuFaultEntry } from '../src/calllog/faults.js';
-import { crc32 } from '../src/calllog/crc32.js';
+import { crc32 } from '../src/checksum/crc32.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
 import { decodeEntry, encodeEntry, MAX_KEYS, type LogEntry } from '../src/calllog/record.js';
 import { callRecord, CallRecorder } from '../src/calllog/recorder.js';

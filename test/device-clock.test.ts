@@ -1,14 +1,14 @@
 /**
- * The device clock (hal/drivers/moddable-clock.ts) on stand-ins for Moddable's `time` and `timer`
+ * The device clock (drivers/moddable-clock/moddable-clock.ts) on stand-ins for Moddable's `time` and `timer`
  * whose timers fire late, as real ones do: waits chained from timer callbacks keep to their
  * schedule (no drift), `now()` never goes back, and a hook event's real time is kept. Also the
  * lin board's IdleClock: `onIdle` once nothing is pending, cancels included.
  */
 import { build } from 'esbuild';
 import t from 'tap';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { IdleClock } from '../boards/lin/idle-clock.js';
-import { REPO_ROOT } from '../tools/xs/bundle.js';
+import { REPO_ROOT } from './xs/bundle.js';
 
 /** Moddable's `time` and `timer` over a hand-driven millisecond counter; timers fire `lateMs` late. */
 const STAND_INS = `
@@ -41,7 +41,7 @@ async function loadClock(): Promise<{
 }> {
   const result = await build({
     stdin: {
-      contents: `export { ModdableClock } from './hal/drivers/moddable-clock.ts';\nexport { host, runUntil } from 'stand-ins';\nexport const load = ${++loads};\n`,
+      contents: `export { ModdableClock } from './drivers/moddable-clock/moddable-clock.ts';\nexport { host, runUntil } from 'stand-ins';\nexport const load = ${++loads};\n`,
       resolveDir: REPO_ROOT,
       loader: 'ts',
     },

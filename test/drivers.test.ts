@@ -5,15 +5,15 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { SimLineFeed } from '../boards/sim/sim-line.js';
-import { SimAudio } from '../boards/sim/sim-audio.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
-import { Ag1171 } from '../hal/drivers/ag1171.js';
-import { AudioOutPlayer, seamlessLength, toneLoop } from '../hal/drivers/audioout-player.js';
-import { DigitalButton } from '../hal/drivers/button.js';
-import { DigitalPinOutputs } from '../hal/drivers/digital-outputs.js';
-import { Mt8870, bankLayout, mt8870Key } from '../hal/drivers/mt8870.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { SimLineFeed } from '../sim/sim-line.js';
+import { SimAudio } from '../sim/sim-audio.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { Ag1171 } from '../drivers/ag1171/ag1171.js';
+import { AudioOutPlayer, seamlessLength, toneLoop } from '../drivers/audioout-player/audioout-player.js';
+import { DigitalButton } from '../drivers/button/button.js';
+import { DigitalPinOutputs } from '../drivers/digital-outputs/digital-outputs.js';
+import { Mt8870, bankLayout, mt8870Key } from '../drivers/mt8870/mt8870.js';
 import type { DtmfEvent } from '../hal/dtmf.js';
 import { Phone } from '../src/engine/phone.js';
 import type { TraceEvent } from '../src/engine/trace.js';

@@ -3,8 +3,8 @@
  * samples (12-bit, on a mid-rail bias) in blocks as DMA delivers them; key events at Clock times.
  */
 import t from 'tap';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
-import { AudioInDtmfReceiver, type AudioInClass, type AudioInPort } from '../hal/drivers/audioin-dtmf.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
+import { AudioInDtmfReceiver, type AudioInClass, type AudioInPort } from '../drivers/audioin-dtmf/audioin-dtmf.js';
 import type { DtmfEvent } from '../hal/dtmf.js';
 import { renderDtmf } from '../src/dsp/dtmf-signal.js';
 

@@ -1,11 +1,11 @@
 /**
- * The DTMF receiver's native filters (hal/drivers/dtmf-native.c) against its TypeScript reference
+ * The DTMF receiver's native filters (drivers/dtmf-native/dtmf-native.c) against its TypeScript reference
  * (`TS_DTMF_FILTERS`, src/dsp/dtmf-filters.ts) on every file of the bench battery
- * (bench/dtmf/battery.ts): the receiver runs with the reference, every call it makes (energy,
+ * (test/dtmf/battery.ts): the receiver runs with the reference, every call it makes (energy,
  * Goertzel filters, window) is logged with its arguments and results, and the same C file compiled
  * by the host's gcc (test/native-dtmf/harness.c) replays the log: every result bit for bit. Equal
  * results give equal decisions, so equal keys at equal samples; the lin lane
- * (tools/device/native-dtmf-lane.ts) checks the keys themselves, through the Moddable module on XS.
+ * (test/lanes/native-dtmf-lane.ts) checks the keys themselves, through the Moddable module on XS.
  * Skipped, with the reason, without gcc or the battery's speech tools (espeak-ng, sox).
  */
 import { spawnSync } from 'node:child_process';
@@ -13,9 +13,9 @@ import { mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { battery } from '../bench/dtmf/battery.js';
+import { battery } from './dtmf/battery.js';
 import { DtmfDetector, TS_DTMF_FILTERS, type DtmfFilters, type DtmfKeyEvent, type DtmfTaperWork } from '../src/dsp/dtmf-detector.js';
-import { REPO_ROOT } from '../tools/xs/bundle.js';
+import { REPO_ROOT } from './xs/bundle.js';
 import { needs } from './outside-tool.js';
 
 /** Compiles the harness; its path, or the compiler's complaint. */

@@ -9,8 +9,8 @@ import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
 import { DTMF_KEYS } from '../src/dsp/dtmf-keys.js';
 import { activeRms, dtmfPairRms, mixAtLevel, mixInto, renderDtmf } from '../src/dsp/dtmf-signal.js';
 import { dbm0ToAmplitude } from '../src/tones/synth.js';
-import { syntheticSpeech } from '../tools/dtmf-speech.js';
-import { syntheticMusic } from '../bench/dtmf/battery.js';
+import { syntheticSpeech } from './dtmf/synthetic-speech.js';
+import { syntheticMusic } from './dtmf/battery.js';
 import { hasTool, needs } from './outside-tool.js';
 
 /** The speech comes from espeak-ng resampled by sox: without them its tests are skipped. */

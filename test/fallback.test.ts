@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { simulate } from '../boards/sim/simulate.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { simulate } from '../sim/simulate.js';
 import type { ClipLibrary } from '../src/clips/catalog.js';
 import { FALLBACK_CLIP, FALLBACK_TEXT, fallbackMenu, loadMenuOrFallback } from '../src/engine/fallback.js';
-import { LineRig } from '../tools/soak/line-rig.js';
+import { LineRig } from './soak/line-rig.js';
 import { holds } from './fuzz-support.js';
 
 t.test('the fallback menu: the out-of-order clip, then hang-up and the reorder tone', async (t) => {

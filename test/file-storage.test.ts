@@ -1,10 +1,10 @@
 /**
- * The file-backed flash image (hal/drivers/file-storage.ts: the lin board's recordings store) on
+ * The file-backed flash image (drivers/file-storage/file-storage.ts: the lin board's recordings store) on
  * a fake of Moddable's `File`: a new or short file is extended with erased sectors, writes only
  * clear bits, erase sets 0xFF, and the recordings written on it read back as on a flash region.
  */
 import t from 'tap';
-import { FileStorage, type StorageFile } from '../hal/drivers/file-storage.js';
+import { FileStorage, type StorageFile } from '../drivers/file-storage/file-storage.js';
 import { FlashRecordings } from '../src/calllog/flash-recordings.js';
 
 /** Host files by path, for a fake `File` that reads and writes them like Moddable's lin module. */

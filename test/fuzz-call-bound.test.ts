@@ -7,9 +7,9 @@
 import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
-import { simulate } from '../boards/sim/simulate.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
+import { simulate } from '../sim/simulate.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { loadMenu } from '../src/ozml/load.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../src/ozml/menu.js';

@@ -8,12 +8,12 @@
  */
 import fc from 'fast-check';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { simulate } from '../boards/sim/simulate.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { simulate } from '../sim/simulate.js';
 import { pulseTrain } from '../src/line/rotary.js';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Menu } from '../src/ozml/menu.js';
-import { describeTrace, LineRig, type LineEvent } from '../tools/soak/line-rig.js';
+import { describeTrace, LineRig, type LineEvent } from './soak/line-rig.js';
 import { exampleMenus, holds } from './fuzz-support.js';
 
 const MENUS: { file: string; menu: Menu }[] = exampleMenus().flatMap(({ file, text }) => {

@@ -14,7 +14,7 @@ import fc from 'fast-check';
 import t from 'tap';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Menu } from '../src/ozml/menu.js';
-import { describeTrace, LineRig, type LineEvent } from '../tools/soak/line-rig.js';
+import { describeTrace, LineRig, type LineEvent } from './soak/line-rig.js';
 import { exampleMenus, holds } from './fuzz-support.js';
 
 const MENUS: { file: string; menu: Menu }[] = exampleMenus().flatMap(({ file, text }) => {

@@ -6,8 +6,8 @@
 import fc from 'fast-check';
 import t from 'tap';
 import { loadMenu } from '../src/ozml/load.js';
-import { bundleForXs, defineGlobal } from '../tools/xs/bundle.js';
-import { runXs } from '../tools/xs/xsnap.js';
+import { bundleForXs, defineGlobal } from './xs/bundle.js';
+import { runXs } from './xs/xsnap.js';
 import { example, mutation, ozmlDocument, xmlish } from './fuzz-documents.js';
 import { SEED } from './fuzz-support.js';
 

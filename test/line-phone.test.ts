@@ -5,14 +5,14 @@
  */
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SimAudio } from '../boards/sim/sim-audio.js';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { SimDtmf } from '../boards/sim/sim-dtmf.js';
-import { SimHook } from '../boards/sim/sim-hook.js';
-import { SimLineFeed } from '../boards/sim/sim-line.js';
-import { SimRinger } from '../boards/sim/sim-ringer.js';
-import { simulate } from '../boards/sim/simulate.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { SimAudio } from '../sim/sim-audio.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { SimDtmf } from '../sim/sim-dtmf.js';
+import { SimHook } from '../sim/sim-hook.js';
+import { SimLineFeed } from '../sim/sim-line.js';
+import { SimRinger } from '../sim/sim-ringer.js';
+import { simulate } from '../sim/simulate.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { Phone, type RingTrigger } from '../src/engine/phone.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { NORTH_AMERICA, UNITED_KINGDOM } from '../src/line/profile.js';

@@ -1,7 +1,7 @@
 /** `ringdown sim` with the line's event tokens (dial:N, break:MS, ring, ring:NAME) and menus per event. */
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { parseEvents } from '../boards/sim/events.js';
+import { parseEvents } from '../sim/events.js';
 
 function ringdown(...args: string[]): { code: number | null; out: string; err: string } {
   const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });

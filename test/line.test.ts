@@ -3,7 +3,7 @@
  * rule pinned just inside and just outside its window.
  */
 import t from 'tap';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { HookDecoder, pulsesToKey, type LineEvent } from '../src/line/hook-decoder.js';
 import { DAHDI_TIMING } from '../src/line/profile.js';
 import { digitPulses, pulseTrain, type LevelChange } from '../src/line/rotary.js';

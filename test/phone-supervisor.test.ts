@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SimAudio } from '../boards/sim/sim-audio.js';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { SimHook } from '../boards/sim/sim-hook.js';
-import { SimLineFeed } from '../boards/sim/sim-line.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { SimAudio } from '../sim/sim-audio.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { SimHook } from '../sim/sim-hook.js';
+import { SimLineFeed } from '../sim/sim-line.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import type { DtmfReceiver } from '../hal/dtmf.js';
 import { Phone } from '../src/engine/phone.js';
 import type { TraceEvent } from '../src/engine/trace.js';

@@ -1,5 +1,5 @@
 /**
- * The Pico lane's scenario runs (tools/device/pico-scenarios.ts), without the SDK: which scenarios
+ * The Pico lane's scenario runs (test/lanes/pico-scenarios.ts), without the SDK: which scenarios
  * it plays, the stand-in clip folders it writes (one tone WAV of the scenario's length per clip
  * its menu plays) and the one allowance, which must name a scenario that exists.
  */
@@ -10,7 +10,7 @@ import t from 'tap';
 import { readWavInfo } from '../src/audio/wav.js';
 import { SCENARIOS } from './scenarios/table.js';
 import { devicePlayMs } from '../tools/menu-file.js';
-import { PICO_ALLOWANCES, picoScenarioRuns } from '../tools/device/pico-scenarios.js';
+import { PICO_ALLOWANCES, picoScenarioRuns } from './lanes/pico-scenarios.js';
 
 t.test('the scenarios whose menus do not record run; the others are left out with the reason', (t) => {
   const { runs, left } = picoScenarioRuns(mkdtempSync(join(tmpdir(), 'ringdown-pico-')));

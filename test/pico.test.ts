@@ -4,11 +4,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import t from 'tap';
-import { parseEvents } from '../boards/sim/events.js';
+import { parseEvents } from '../sim/events.js';
 import { PINS } from '../boards/pico-ag1171-mt8870/pins.js';
-import { SerialLog, type SerialPortOptions } from '../hal/drivers/serial-log.js';
+import { SerialLog, type SerialPortOptions } from '../drivers/serial-log/serial-log.js';
 import { pinChanges } from '../tools/device/pico-run.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { loadBootrom } from '../tools/device/rp2040.js';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';

@@ -3,11 +3,11 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { parseEvents } from '../boards/sim/events.js';
-import { callerVoice } from '../boards/sim/test-voice.js';
-import { SimAudioInput } from '../boards/sim/sim-audio-in.js';
-import { MemoryRecordings } from '../boards/sim/sim-recordings.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { parseEvents } from '../sim/events.js';
+import { callerVoice } from '../sim/test-voice.js';
+import { SimAudioInput } from '../sim/sim-audio-in.js';
+import { MemoryRecordings } from '../sim/sim-recordings.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { newestRecording, recordingName, RecordingSession } from '../src/engine/recording.js';
 import { loadMenu } from '../src/ozml/load.js';

@@ -1,6 +1,6 @@
 import t from 'tap';
-import { judgeHeap, MAX_GROWTH, runSoak, SOAK_MENUS } from '../tools/soak/soak.js';
-import { Soak } from '../tools/soak/soak-calls.js';
+import { judgeHeap, MAX_GROWTH, runSoak, SOAK_MENUS } from './soak/soak.js';
+import { Soak } from './soak/soak-calls.js';
 import { readFileSync } from 'node:fs';
 
 t.test('soak on XS: 300 random calls keep every invariant, the heap stays flat, Node agrees', async (t) => {

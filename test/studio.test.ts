@@ -5,15 +5,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SaxesParser } from 'saxes';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { encodeWav } from '../src/audio/wav.js';
 import { NORTH_AMERICA } from '../src/line/profile.js';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Command } from '../src/ozml/menu.js';
 import { runGraph } from '../tools/graph.js';
 import { StudioServer } from '../tools/studio/server.js';
-import { CallSession } from '../tools/tui/session.js';
+import { CallSession } from '../sim/call-session.js';
 
 interface Svg {
   nodes: Map<string, { kind: string; line?: string }>;

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { pulseTrain } from '../src/line/rotary.js';
 import { DEFAULT_SUPERVISOR_LIMITS, LineSupervisor, type LineFault } from '../src/line/supervisor.js';
 import { holds } from './fuzz-support.js';

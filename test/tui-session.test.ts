@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import t from 'tap';
-import { SimClipLibrary } from '../boards/sim/sim-clips.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { SimClipLibrary } from '../sim/sim-clips.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { NORTH_AMERICA } from '../src/line/profile.js';
 import { loadMenu } from '../src/ozml/load.js';
-import { CallSession } from '../tools/tui/session.js';
-import { callerVoice } from '../boards/sim/test-voice.js';
+import { CallSession } from '../sim/call-session.js';
+import { callerVoice } from '../sim/test-voice.js';
 
 t.test('the interactive session rings the phone; lifting the handset answers it', async (t) => {
   const clock = new VirtualClock();

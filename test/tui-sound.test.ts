@@ -2,8 +2,8 @@ import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
-import { SimAudio } from '../boards/sim/sim-audio.js';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { SimAudio } from '../sim/sim-audio.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import { encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { NORTH_AMERICA } from '../src/line/profile.js';
 import type { ToneSpec } from '../src/tones/tone.js';

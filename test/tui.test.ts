@@ -6,7 +6,7 @@ import t from 'tap';
 import { readWavSamples } from '../src/audio/wav.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { cadence } from './tone-measure.js';
-import { RealTimeClock } from '../tools/tui/realtime-clock.js';
+import { RealTimeClock } from '../sim/realtime-clock.js';
 import { needs } from './outside-tool.js';
 
 t.test('RealTimeClock: timers fire in due order when the wall clock reaches them; now() is the wall time of sync', async (t) => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import t from 'tap';
-import { VirtualClock } from '../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../sim/virtual-clock.js';
 import type { TimerHandle } from '../hal/clock.js';
 
 /** What the clock must do, written the slow obvious way: a list sorted by due time, then scheduling order. */

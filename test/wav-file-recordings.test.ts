@@ -1,12 +1,12 @@
 /**
- * The SD card's recordings store (hal/drivers/wav-file-recordings.ts) on an in-memory stand-in for
+ * The SD card's recordings store (drivers/wav-file-recordings/wav-file-recordings.ts) on an in-memory stand-in for
  * Moddable's `file` module: WAVs readable at every flush, a power cut keeps what was flushed, a
  * re-recorded clip cut short leaves the old one, close replaces, discard leaves nothing.
  */
 import t from 'tap';
 import { readWavSamples } from '../src/audio/wav.js';
-import type { FileModule, WavFile } from '../hal/drivers/wav-file-recordings.js';
-import { WavFileRecordings } from '../hal/drivers/wav-file-recordings.js';
+import type { FileModule, WavFile } from '../drivers/wav-file-recordings/wav-file-recordings.js';
+import { WavFileRecordings } from '../drivers/wav-file-recordings/wav-file-recordings.js';
 
 /** Files by path, as bytes; every write lands at once (Moddable's write flushes). */
 function memoryFiles(): { files: Map<string, Uint8Array>; module: FileModule } {

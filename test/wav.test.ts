@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, statSync, writeFil
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t, { type Test } from 'tap';
-import { renderCall } from '../boards/sim/render-wav.js';
+import { renderCall } from '../sim/render-wav.js';
 import { encodeWav, readWavSamples, wavHeader } from '../src/audio/wav.js';
 import { callBlocks } from '../tools/sim.js';
 import { BLOCK_SAMPLES, streamWav } from '../tools/wav-file.js';

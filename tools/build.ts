@@ -16,7 +16,7 @@ import type { Staged } from './device/stage.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
-import { REPO_ROOT } from './xs/bundle.js';
+import { REPO_ROOT } from './device/repo-root.js';
 
 export const BUILD_USAGE = 'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]';
 

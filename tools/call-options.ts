@@ -2,7 +2,7 @@
  * The options `ringdown sim` and `ringdown device` share for one scripted call: `--events`,
  * `--profile`, `--clip-ms`, `--until`, each checked the same strict way (plain bounded decimals).
  */
-import { MAX_CLIP_MS, parseEvents, parseSeconds, parseWholeMs, type SimEvent } from '../boards/sim/events.js';
+import { MAX_CLIP_MS, parseEvents, parseSeconds, parseWholeMs, type SimEvent } from '../sim/events.js';
 import { PROFILES, profileNamed, type LineProfile } from '../src/line/profile.js';
 
 export interface CallOptionValues {

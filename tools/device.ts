@@ -13,7 +13,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
+import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
 import { buildLin, runLin } from './device/lin.js';
@@ -23,10 +23,10 @@ import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { boardMenuLimits, findClipFolder, readMenuFile } from './menu-file.js';
 import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
-import { parseEvents } from '../boards/sim/events.js';
+import { parseEvents } from '../sim/events.js';
 import { readDump } from './log.js';
 import { formatTraceLine, readVoices, writeRecordings } from './sim.js';
-import { REPO_ROOT } from './xs/bundle.js';
+import { REPO_ROOT } from './device/repo-root.js';
 
 export const DEVICE_USAGE =
   'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--board lin|pico-ag1171-mt8870] [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--recordings DIR] [--jsonl]';

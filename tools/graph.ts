@@ -1,7 +1,7 @@
 /** `ringdown graph MENU.xml [--out FILE.svg]`: the menu's flow diagram as SVG (the studio's picture). */
 import { basename } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
+import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { readMenuFile } from './menu-file.js';
 import { flowSvg, layoutFlow } from './studio/flow.js';

@@ -10,7 +10,7 @@
 import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
-import { SIM_OUTPUT_NAMES } from '../boards/sim/sim-outputs.js';
+import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
@@ -19,7 +19,7 @@ import { buildMod, mcrunArgs, stageMod } from './device/mod.js';
 import { clipMinutes, modPartitionSize, modTooLarge } from './device/mod-size.js';
 import { findSdk } from './device/sdk.js';
 import { boardOutputs, findClipFolder, readClipFolder, readMenuFile, type ClipFolder } from './menu-file.js';
-import { REPO_ROOT } from './xs/bundle.js';
+import { REPO_ROOT } from './device/repo-root.js';
 
 export const MOD_USAGE = 'usage: ringdown mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--out FILE.xsa] [--install]';
 

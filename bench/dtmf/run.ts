@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url';
 import { encodeWav } from '../../src/audio/wav.js';
 import { decodeDtmf } from '../../src/dsp/dtmf-decode.js';
 import { STRICT_DTMF_OPTIONS } from '../../src/dsp/dtmf-detector.js';
-import { battery, type Condition } from './battery.js';
+import { battery, type Condition } from '../../test/dtmf/battery.js';
 import { installTools, loadCorpus } from './corpus.js';
 import { BARGE_GAP_MS, BARGE_TONE_MS, bargeIn, matched, realTables, talkOff, type RealReceiver } from './real.js';
 import { xsCost } from './xs-cost.js';

@@ -4,8 +4,8 @@
  * less an empty crank's; and the heap slots each crank leaves after a `gc()` before it (no
  * allocation per block: silence and noise leave none; keys leave their events).
  */
-import { bundleForXs } from '../../tools/xs/bundle.js';
-import { XsWorker, type XsResult } from '../../tools/xs/xsnap.js';
+import { bundleForXs } from '../../test/xs/bundle.js';
+import { XsWorker, type XsResult } from '../../test/xs/xsnap.js';
 
 const ENTRY = `
 import { DtmfDetector } from './src/dsp/dtmf-detector.js';

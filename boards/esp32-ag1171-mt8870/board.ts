@@ -4,9 +4,9 @@
  */
 import DigitalBank from 'embedded:io/digitalbank';
 import type { Board } from '../../hal/board.js';
-import type { NamedOutput } from '../../hal/drivers/digital-outputs.js';
-import { Mt8870 } from '../../hal/drivers/mt8870.js';
-import { openSlicBoard, type SlicBoardOptions } from '../../hal/drivers/slic-board.js';
+import type { NamedOutput } from '../../drivers/digital-outputs/digital-outputs.js';
+import { Mt8870 } from '../../drivers/mt8870/mt8870.js';
+import { openSlicBoard, type SlicBoardOptions } from '../slic/slic-board.js';
 import { OUTPUTS, PINS } from './pins.js';
 
 type Pins = { readonly [K in keyof typeof PINS]: number };

@@ -1,23 +1,23 @@
 /**
  * ESP32 + Ag1171 SLIC, no DTMF chip: the DtmfReceiver is the software decoder on the line audio
- * (`AdcDtmfReceiver` from hal/drivers/adc-dtmf.ts, sampling VOUT on the ADC at 8 kHz). The same
+ * (`AdcDtmfReceiver` from drivers/adc-dtmf/adc-dtmf.ts, sampling VOUT on the ADC at 8 kHz). The same
  * audio input is the board's input for `<Record>` (the receiver's `input`: one port, both uses).
  *
  * Recordings go to the `recordings` flash partition (src/calllog/flash-recordings.ts: power-cut
  * safe, 512 KB, about 32 s of 16-bit audio), or with `recordings=sdcard` on the mcconfig command
  * line (manifest `config.recordings`) to WAV files on an SD card on SPI (pins.ts, docs/line.md):
- * hal/drivers/sdcard.c mounts the card's FAT at /sd, hal/drivers/wav-file-recordings.ts writes
+ * drivers/sdcard/sdcard.c mounts the card's FAT at /sd, drivers/wav-file-recordings/wav-file-recordings.ts writes
  * `/sd/NAME.wav`. Device-only (Moddable modules).
  */
 import { File, Iterator } from 'file';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
-import { AdcDtmfReceiver } from '../../hal/drivers/adc-dtmf.js';
-import { nativeDtmfFilters } from '../../hal/drivers/dtmf-native.js';
-import { FlashStorage } from '../../hal/drivers/flash-storage.js';
-import { mount } from '../../hal/drivers/sdcard.js';
-import { openSlicBoard } from '../../hal/drivers/slic-board.js';
-import { type FileModule, WavFileRecordings } from '../../hal/drivers/wav-file-recordings.js';
+import { AdcDtmfReceiver } from '../../drivers/adc-dtmf/adc-dtmf.js';
+import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
+import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
+import { mount } from '../../drivers/sdcard/sdcard.js';
+import { openSlicBoard } from '../slic/slic-board.js';
+import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
 import type { RecordingStore } from '../../hal/recordings.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { OUTPUTS, PINS } from './pins.js';

@@ -1,7 +1,7 @@
 /**
  * The host board for the Moddable SDK's `lin` target (`mcconfig -m -p lin`; what
  * `ringdown device` builds and runs under `mcsim`): the real Moddable clock and timers, the
- * simulated SLIC, audio and outputs of boards/sim, and a scripted caller.
+ * simulated SLIC, audio and outputs of sim, and a scripted caller.
  *
  * The call script comes at run time from the environment, so one firmware build serves every
  * script: `RINGDOWN_EVENTS` (the simulator's `WHAT@SECONDS` syntax), `RINGDOWN_CLIP_MS` (every
@@ -11,9 +11,9 @@
  *
  * `<Record>` runs through the same core as on the simulator: `say:FILE@S` reads FILE (an 8 kHz
  * 16-bit mono WAV on the host, absolute path) with Moddable's `file` module when the event comes
- * and puts it on the board's audio input (boards/sim/sim-audio-in.ts: the caller's audio placed
+ * and puts it on the board's audio input (sim/sim-audio-in.ts: the caller's audio placed
  * on the clock, 20 ms frames through the hal/audio-in.ts interface). The recordings go to
- * src/calllog/flash-recordings.ts over a flash image in a host file (hal/drivers/file-storage.ts):
+ * src/calllog/flash-recordings.ts over a flash image in a host file (drivers/file-storage/file-storage.ts):
  * `RINGDOWN_RECORDINGS` names the file, `RINGDOWN_RECORDINGS_BYTES` its size (default 4 MB);
  * without it the board has no recording store and Record is skipped with an error, as on a board
  * without one. A kept recording plays as the clip of its name, at its recorded length.
@@ -28,18 +28,18 @@ import Resource from 'Resource';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
-import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
-import { FileStorage } from '../../hal/drivers/file-storage.js';
-import { maudDurationMs } from '../../hal/drivers/resource-clips.js';
+import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
+import { FileStorage } from '../../drivers/file-storage/file-storage.js';
+import { maudDurationMs } from '../../drivers/resource-clips/resource-clips.js';
 import type { RecordingStore } from '../../hal/recordings.js';
 import type { Ringer } from '../../hal/ringer.js';
 import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
-import { parseEvents } from '../sim/events.js';
-import { SimAudio } from '../sim/sim-audio.js';
-import { SimAudioInput } from '../sim/sim-audio-in.js';
-import { SimLineFeed } from '../sim/sim-line.js';
-import { SimOutputs } from '../sim/sim-outputs.js';
+import { parseEvents } from '../../sim/events.js';
+import { SimAudio } from '../../sim/sim-audio.js';
+import { SimAudioInput } from '../../sim/sim-audio-in.js';
+import { SimLineFeed } from '../../sim/sim-line.js';
+import { SimOutputs } from '../../sim/sim-outputs.js';
 import { getenv } from './host-env.js';
 import { IdleClock } from './idle-clock.js';
 import { ScriptedCaller } from './scripted-caller.js';

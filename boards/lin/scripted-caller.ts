@@ -11,7 +11,7 @@ import type { Clock } from '../../hal/clock.js';
 import type { DtmfEvent, DtmfReceiver } from '../../hal/dtmf.js';
 import type { HookSwitch } from '../../hal/hook.js';
 import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
-import type { SimEvent } from '../sim/events.js';
+import type { SimEvent } from '../../sim/events.js';
 
 /** How long a scripted flash opens the loop (ms). */
 export const FLASH_MS = 300;

@@ -1,15 +1,15 @@
 /**
  * Raspberry Pi Pico + Ag1171 SLIC + MT8870 DTMF receiver + I2S DAC: the same drivers as the ESP32
- * boards (hal/drivers/slic-board.ts), the trace on UART0 (hal/drivers/serial-log.ts) and, once the
+ * boards (boards/slic/slic-board.ts), the trace on UART0 (drivers/serial-log/serial-log.ts) and, once the
  * menu has loaded, one `ready` line with the XS heap in use and the clock's origin. Clip ends come
  * from the clips' lengths: the RP2040's AudioOut calls back at 220 ms buffer steps. Device-only (Moddable modules).
  */
 import Serial from 'embedded:io/serial';
 import Instrumentation from 'instrumentation';
 import type { Board } from '../../hal/board.js';
-import type { SerialClass } from '../../hal/drivers/serial-log.js';
-import { ModdableClock } from '../../hal/drivers/moddable-clock.js';
-import { SerialLog } from '../../hal/drivers/serial-log.js';
+import type { SerialClass } from '../../drivers/serial-log/serial-log.js';
+import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
+import { SerialLog } from '../../drivers/serial-log/serial-log.js';
 import { openMt8870Board } from '../esp32-ag1171-mt8870/board.js';
 import { MENU_LIMITS } from './menu-limits.js';
 import { OUTPUTS, PINS } from './pins.js';

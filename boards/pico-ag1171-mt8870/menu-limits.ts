@@ -1,7 +1,7 @@
 /**
  * The menu limits of the Pico firmware: lower than the loader's defaults (src/ozml/limits.ts),
  * because the RP2040's 192 KB XS pool holds less. Measured in rp2040js with the loader's worst
- * shape (tools/device/limit-menus.ts: chains nested 24 deep, scaled down): see the README's Pico
+ * shape (test/lanes/limit-menus.ts: chains nested 24 deep, scaled down): see the README's Pico
  * section. `menuLimits` in outputs.json beside this file must say the same (a tap test checks),
  * so `ringdown check --board pico-ag1171-mt8870` refuses before flashing what the board refuses.
  */

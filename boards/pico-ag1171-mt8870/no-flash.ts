@@ -2,7 +2,7 @@
  * The Moddable SDK has no `flash` module for the RP2040 (modules/files/flash: esp, esp32, nrf52),
  * so this board has no call-log partition. This stands in for the module, with its shape: opening
  * a partition throws, and the firmware runs without a call log and says so at boot
- * (hal/drivers/slic-board.ts).
+ * (boards/slic/slic-board.ts).
  */
 export default class Flash {
   declare readonly blockSize: number;

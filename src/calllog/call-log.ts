@@ -1,7 +1,7 @@
 /**
  * The call log: LogEntry records (calls and faults) in a RingLog on a ByteStore. Nothing here
  * throws into the phone: a region too small or a failing flash is reported through `problem` and
- * the return values, and calls go on. On the device, `FlashStorage` (hal/drivers/flash-storage.ts)
+ * the return values, and calls go on. On the device, `FlashStorage` (drivers/flash-storage/flash-storage.ts)
  * is the store.
  */
 import type { ByteStore } from '../../hal/storage.js';

@@ -19,7 +19,7 @@
  * (erased) sector when the rest of the newest one is not blank (a torn frame lies there).
  */
 import type { ByteStore } from '../../hal/storage.js';
-import { crc32 } from './crc32.js';
+import { crc32 } from '../checksum/crc32.js';
 
 const MAGIC = 0x52;
 const VERSION = 1;

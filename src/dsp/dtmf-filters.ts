@@ -1,7 +1,7 @@
 /**
  * The DTMF detector's arithmetic (the part of its cost that grows with the samples and the
  * filters): each 32-sample sub-block's energy and Goertzel filters, and each window's tapered DFT.
- * `TS_DTMF_FILTERS` is the reference; a board may pass a native one (hal/drivers/dtmf-native.c).
+ * `TS_DTMF_FILTERS` is the reference; a board may pass a native one (drivers/dtmf-native/dtmf-native.c).
  */
 import { BINS, FREQUENCIES, HOP, KEY_BINS, POWER_SCALE, SUB, SUBS, TAPER, dtmfFilterConstants } from './dtmf-window.js';
 
@@ -36,7 +36,7 @@ export interface DtmfTaperWork {
 
 /**
  * The detector's arithmetic; everything it decides stays in TypeScript. A native implementation
- * (C in a Moddable module, hal/drivers/dtmf-native.c) must give the numbers `TS_DTMF_FILTERS`
+ * (C in a Moddable module, drivers/dtmf-native/dtmf-native.c) must give the numbers `TS_DTMF_FILTERS`
  * gives, bit for bit: doubles throughout (as JavaScript numbers), every operation in the same
  * order, the Float32Arrays read as float32 and stored rounded to float32 (the Float64Arrays as
  * doubles).

@@ -86,7 +86,7 @@ export interface DtmfDetectorOptions {
   /** Failing windows forgiven inside a run that the barge-in path still accepts. */
   bargeMaxGaps?: number;
   /**
-   * The arithmetic, done elsewhere (a board's native module: hal/drivers/dtmf-native). Default:
+   * The arithmetic, done elsewhere (a board's native module: drivers/dtmf-native/dtmf-native). Default:
    * `TS_DTMF_FILTERS`, the reference a native one must equal bit for bit.
    */
   filters?: DtmfFilters;

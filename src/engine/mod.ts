@@ -9,7 +9,7 @@
  * Pure over a resource reader, so the same code runs on the chip and in the tests.
  */
 import { checkCatalog, type ClipCatalog } from '../clips/catalog.js';
-import { crc32 } from '../calllog/crc32.js';
+import { crc32 } from '../checksum/crc32.js';
 import { formatDiagnostic, type Diagnostic } from '../ozml/diagnostic.js';
 import { checkClips } from '../ozml/check-clips.js';
 import type { Menu } from '../ozml/menu.js';

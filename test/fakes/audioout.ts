@@ -2,7 +2,7 @@
  * A fake Moddable AudioOut: records what is enqueued on each stream; `drain()` plays the queue
  * out as the DMA would (callbacks fire in order). Any use of the square-wave `Tone` is recorded.
  */
-import type { AudioOutClass, AudioOutPort } from '../../hal/drivers/audioout-player.js';
+import type { AudioOutClass, AudioOutPort } from '../../drivers/audioout-player/audioout-player.js';
 
 export interface Queued {
   kind: string;

@@ -4,7 +4,7 @@
  * return classes shaped like `embedded:io/digital` and `embedded:io/digitalbank` that read and
  * drive those wires and call `onReadable` on the edges they were opened for.
  */
-import type { VirtualClock } from '../../boards/sim/virtual-clock.js';
+import type { VirtualClock } from '../../sim/virtual-clock.js';
 import type {
   DigitalBankClass,
   DigitalBankOptions,
@@ -12,7 +12,7 @@ import type {
   DigitalClass,
   DigitalPin,
   DigitalPinOptions,
-} from '../../hal/drivers/io.js';
+} from '../../drivers/io/io.js';
 
 type Listener = (level: 0 | 1) => void;
 

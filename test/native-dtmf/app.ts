@@ -1,7 +1,7 @@
 /**
  * The native DTMF filters on XS (the lin firmware's engine, built by the Moddable SDK): every file
  * of the bench battery through two receivers side by side, one with its TypeScript arithmetic and
- * one with hal/drivers/dtmf-native (C), in 256-sample blocks as an audio input delivers them.
+ * one with drivers/dtmf-native/dtmf-native (C), in 256-sample blocks as an audio input delivers them.
  * Prints one JSON line per file (`native-dtmf: {...}`): both receivers' key events and the
  * milliseconds each spent in `push`, and those the arithmetic alone takes over every block (TypeScript's
  * `TS_DTMF_FILTERS` and the native ones, as if no block were quiet), then `native-dtmf: done`. tools/native-dtmf-lane.ts writes
@@ -11,7 +11,7 @@
 import { File } from 'file';
 import Time from 'time';
 import { getenv } from '../../boards/lin/host-env.js';
-import { nativeDtmfFilters } from '../../hal/drivers/dtmf-native.js';
+import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { DTMF_FILTER_BLOCK, DtmfDetector, TS_DTMF_FILTERS, dtmfFilterConstants, type DtmfFilters, type DtmfTaperWork } from '../../src/dsp/dtmf-detector.js';
 
 interface Entry {

@@ -1,5 +1,5 @@
 /*
- * The native DTMF filters (hal/drivers/dtmf-native.c) without XS, for test/dtmf-native.test.ts:
+ * The native DTMF filters (drivers/dtmf-native/dtmf-native.c) without XS, for test/dtmf-native.test.ts:
  * the same C file, compiled by the host's gcc, replays a log of every call the TypeScript receiver
  * made to its filters (`TS_DTMF_FILTERS`) with the arguments and the results it got, and checks
  * that the C gives the same results bit for bit. Little-endian, as the host writes it:
@@ -13,7 +13,7 @@
  * Prints `calls E G W, mismatches N` and the first mismatch; exits 1 on any mismatch, 2 on a bad log.
  */
 #define RINGDOWN_DTMF_NO_XS
-#include "../../hal/drivers/dtmf-native.c"
+#include "../../drivers/dtmf-native/dtmf-native.c"
 #include <stdio.h>
 #include <string.h>
 

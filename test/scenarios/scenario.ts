@@ -3,10 +3,10 @@
  * must give is its file in test/scenarios/traces/ (traces.ts). The same table runs on Node (tap)
  * and on the XS engine (the XS lane); this module is pure so it bundles for XS.
  */
-import { parseEvents } from '../../boards/sim/events.js';
-import { SimClipLibrary } from '../../boards/sim/sim-clips.js';
-import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
-import { simulate } from '../../boards/sim/simulate.js';
+import { parseEvents } from '../../sim/events.js';
+import { SimClipLibrary } from '../../sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
+import { simulate } from '../../sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { profileNamed } from '../../src/line/profile.js';
 import { loadMenu } from '../../src/ozml/load.js';

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { maudDurationMs, ResourceClipLibrary } from '../../hal/drivers/resource-clips.js';
+import { maudDurationMs, ResourceClipLibrary } from '../../drivers/resource-clips/resource-clips.js';
 
 /** A MAUD header as Moddable's wav2maud writes it. */
 function maud(sampleRate: number, samples: number, format = 1): Uint8Array {

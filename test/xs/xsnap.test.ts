@@ -1,5 +1,5 @@
 import t from 'tap';
-import { runXs } from '../../tools/xs/xsnap.js';
+import { runXs } from './xsnap.js';
 
 t.test('a script runs on XS and its prints come back', async (t) => {
   const result = await runXs('print("sum", 1 + 2); print(typeof setTimeout, typeof console, typeof gc)');

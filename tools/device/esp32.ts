@@ -11,7 +11,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from '../xs/bundle.js';
+import { REPO_ROOT } from './repo-root.js';
 import type { Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
 

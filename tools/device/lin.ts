@@ -10,7 +10,7 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, utimesSync } from 'node:fs'
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TraceEvent } from '../../src/engine/trace.js';
-import { REPO_ROOT } from '../xs/bundle.js';
+import { REPO_ROOT } from './repo-root.js';
 import { parseTraceLine } from './compare.js';
 import { which, type Sdk } from './sdk.js';
 import type { Staged } from './stage.js';

@@ -10,7 +10,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { crc32 } from '../../src/calllog/crc32.js';
+import { crc32 } from '../../src/checksum/crc32.js';
 import { crcHex, MOD_PREFIX } from '../../src/engine/mod.js';
 import type { Sdk } from './sdk.js';
 

@@ -13,7 +13,7 @@
  * Read back: the SLIC's RM and F/R levels, and the I2S data line as sound (|sample| > 64), as
  * segments of script time.
  */
-import type { SimEvent } from '../../boards/sim/events.js';
+import type { SimEvent } from '../../sim/events.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { digitPulses, pulseTrain } from '../../src/line/rotary.js';
 import { parseTraceLine } from './compare.js';

@@ -14,7 +14,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, statSync, utimesSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { REPO_ROOT } from '../xs/bundle.js';
+import { REPO_ROOT } from './repo-root.js';
 import { which, type Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
 

@@ -9,7 +9,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { REPO_ROOT } from '../xs/bundle.js';
+import { REPO_ROOT } from './repo-root.js';
 
 export interface Sdk {
   /** The SDK's root ($MODDABLE). */

@@ -1,6 +1,6 @@
 /**
  * Builds the studio page (part of `npm run build`): tools/studio/web/main.ts and what it imports
- * from src/ and boards/sim bundled by esbuild into dist/studio/app.js, beside index.html and
+ * from src/ and sim bundled by esbuild into dist/studio/app.js, beside index.html and
  * studio.css. The page runs the same core as `ringdown sim`; there is no second engine.
  */
 import { copyFileSync, mkdirSync } from 'node:fs';

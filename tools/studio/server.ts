@@ -9,7 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
+import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
 import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
 import { clipNameProblem } from '../../src/clips/catalog.js';
 import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';

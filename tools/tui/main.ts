@@ -9,21 +9,21 @@
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../boards/sim/events.js';
-import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
-import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
-import { simulate } from '../../boards/sim/simulate.js';
-import { callerVoice } from '../../boards/sim/test-voice.js';
+import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../sim/events.js';
+import type { SimClipLibrary } from '../../sim/sim-clips.js';
+import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
+import { simulate } from '../../sim/simulate.js';
+import { callerVoice } from '../../sim/test-voice.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { readMenuFile } from '../menu-file.js';
 import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
-import { RealTimeClock } from './realtime-clock.js';
+import { RealTimeClock } from '../../sim/realtime-clock.js';
 import { describeKey, splitKeys } from './keys.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
-import { CallSession } from './session.js';
+import { CallSession } from '../../sim/call-session.js';
 import { PlaySpeaker } from './speaker.js';
 
 type Out = (line: string) => void;
@@ -55,7 +55,7 @@ example:
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
 
 const KEYS = '0123456789*#ABCD';
-/** What `s` says into the line: 5 s of speech-like test audio (boards/sim/test-voice.ts). */
+/** What `s` says into the line: 5 s of speech-like test audio (sim/test-voice.ts). */
 const TEST_VOICE_SECONDS = 5;
 
 interface Setup {

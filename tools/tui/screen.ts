@@ -3,7 +3,7 @@ import type { TraceEvent } from '../../src/engine/trace.js';
 import { catalogKey } from '../../src/clips/catalog.js';
 import type { Command, Menu } from '../../src/ozml/menu.js';
 import { formatTraceLine } from '../sim.js';
-import type { CallSession } from './session.js';
+import type { CallSession } from '../../sim/call-session.js';
 
 /** Where each Speak text sits in the menu: `line L:C`, with the UserInputs/Inputs it is inside. */
 export function speakPositions(menu: Menu): Map<string, string> {

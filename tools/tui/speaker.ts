@@ -10,9 +10,9 @@ import { join } from 'node:path';
 import { encodeWav } from '../../src/audio/wav.js';
 import { renderTone } from '../../src/tones/synth.js';
 import type { ToneSpec } from '../../src/tones/tone.js';
-import type { Speaker } from './sounding-audio.js';
+import type { Speaker } from '../../sim/sounding-audio.js';
 
-export { SoundingAudio, type Speaker } from './sounding-audio.js';
+export { SoundingAudio, type Speaker } from '../../sim/sounding-audio.js';
 
 /** How long a tone file lasts: longer than anyone leaves a phone off-hook in a try-out. */
 const TONE_SECONDS = 120;

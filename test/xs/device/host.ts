@@ -3,7 +3,7 @@
  * `lin` board import (`Resource`, `mc/config`, `timer`, `time`), all on one virtual clock, and the
  * `trace` global collecting lines. The XS lane bundles `main.ts` with these in place of the SDK's.
  */
-import { VirtualClock } from '../../../boards/sim/virtual-clock.js';
+import { VirtualClock } from '../../../sim/virtual-clock.js';
 
 declare const globalThis: {
   trace?: (text: string) => void;

@@ -4,8 +4,8 @@
  * board as `ringdown sim`, on a real-time clock (as `ringdown tui` does). No UI framework: a few
  * elements updated by hand are all it needs.
  */
-import { renderCall } from '../../../boards/sim/render-wav.js';
-import { SimClipLibrary } from '../../../boards/sim/sim-clips.js';
+import { renderCall } from '../../../sim/render-wav.js';
+import { SimClipLibrary } from '../../../sim/sim-clips.js';
 import { encodeWav } from '../../../src/audio/wav.js';
 import type { TraceEvent } from '../../../src/engine/trace.js';
 import { PROFILES, type LineProfile } from '../../../src/line/profile.js';
@@ -14,8 +14,8 @@ import { formatDiagnostic, hasErrors } from '../../../src/ozml/diagnostic.js';
 import { loadMenu } from '../../../src/ozml/load.js';
 import type { Command, Menu } from '../../../src/ozml/menu.js';
 import { formatTraceLine } from '../../trace-line.js';
-import { RealTimeClock } from '../../tui/realtime-clock.js';
-import { CallSession } from '../../tui/session.js';
+import { RealTimeClock } from '../../../sim/realtime-clock.js';
+import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
 import type { StudioMenu } from '../protocol.js';
 import { Editor } from './editor.js';

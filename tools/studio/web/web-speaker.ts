@@ -7,7 +7,7 @@ import type { RingCadence } from '../../../hal/ringer.js';
 import { deviceFormatProblem, readWavSamples } from '../../../src/audio/wav.js';
 import { renderTone } from '../../../src/tones/synth.js';
 import type { ToneSpec } from '../../../src/tones/tone.js';
-import type { Speaker } from '../../tui/sounding-audio.js';
+import type { Speaker } from '../../../sim/sounding-audio.js';
 
 const RATE = 8000;
 

@@ -41,7 +41,22 @@ t.test('Speak: text, clip attribute, Party accepted, CallId warned', async (t) =
   ]);
   t.match(loadMenu('<Response><Speak>\n  Hello\n   there  </Speak></Response>').menu, { commands: [{ kind: 'speak', text: 'Hello there' }] });
   t.same(problems('Loose text'), [
-    'm.xml:1:11: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+    'm.xml:2:1: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+});
+
+t.test('stray text is reported at its first visible character, not at the end of the line before', async (t) => {
+  t.same(problems('  <Speak>Hi</Speak>\n  oops'), [
+    'm.xml:3:3: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <Speak>Hi</Speak>\r\n\r\n\t &amp; more'), [
+    'm.xml:4:3: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <Speak>Hi</Speak> oops'), [
+    'm.xml:2:21: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <UserInput><Inputs>\n    <Input key="1"/>\n\n      loose\n  </Inputs></UserInput>'), [
+    'm.xml:5:7: error: text is not allowed directly inside <Inputs> (hint: put spoken text inside <Speak>)',
   ]);
 });
 

@@ -258,6 +258,16 @@ t.test('Record: positioned errors for bad values', async (t) => {
   t.same(problems('<Record file="m" clip="g"/>'), [
     'm.xml:2:18: error: <Record> takes file or clip, not both (hint: file="msg-{n}" keeps every message; clip="greeting" replaces a clip)',
   ]);
+  t.same(problems('<Record file="x.wav"/>'), [
+    'm.xml:2:9: error: file "x.wav" has an extension: a recording is saved as NAME.wav, so this one would be "x.wav.wav" (hint: write file="x")',
+  ]);
+  t.same(problems('<Record beep="true"   file="msg-{n}.WAV"/>'), [
+    'm.xml:2:23: error: file "msg-{n}.WAV" has an extension: a recording is saved as NAME.wav, so this one would be "msg-{n}.WAV.wav" (hint: write file="msg-{n}")',
+  ]);
+  t.same(problems('<Record clip="greeting.mp3"/>'), [
+    'm.xml:2:9: error: clip "greeting.mp3" has an extension: a recording is saved as NAME.wav, so this one would be "greeting.mp3.wav" (hint: write clip="greeting")',
+  ]);
+  t.same(problems('<Record file="notes.v2-{n}"/>'), [], 'a dot inside a name is no extension');
   t.same(problems('<Record beep="yes"/>'), ['m.xml:2:9: error: beep must be true or false, got "yes"']);
   t.same(problems('<Record>hello</Record>'), ['m.xml:2:1: error: <Record> takes no text']);
 });

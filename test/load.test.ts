@@ -102,6 +102,8 @@ function problemsWith(outputs: readonly string[], body: string): string[] {
 t.test('Play: a clip by AudioFile or body, Repeat expands', async (t) => {
   const m = loadMenu('<Response><Play AudioFile="c:\\audio\\welcome.wav" Repeat="3"/><Play>beep</Play></Response>').menu;
   t.same(m?.commands.map((c) => (c.kind === 'speak' ? c.clip : c.kind)), ['welcome', 'welcome', 'welcome', 'beep']);
+  const recorded = loadMenu('<Response><Play>greeting.flac</Play><Play>tune.OGA</Play><Play>a.b</Play></Response>').menu;
+  t.same(recorded?.commands.map((c) => (c.kind === 'speak' ? c.clip : c.kind)), ['greeting', 'tune', 'a.b'], 'every extension clips reads a recording from');
   t.same(problems('<Play/>'), [
     'm.xml:2:1: error: <Play> names no audio file (hint: write <Play>welcome.wav</Play> or AudioFile="welcome.wav")',
   ]);
@@ -266,6 +268,9 @@ t.test('Record: positioned errors for bad values', async (t) => {
   ]);
   t.same(problems('<Record clip="greeting.mp3"/>'), [
     'm.xml:2:9: error: clip "greeting.mp3" has an extension: a recording is saved as NAME.wav, so this one would be "greeting.mp3.wav" (hint: write clip="greeting")',
+  ]);
+  t.same(problems('<Record clip="greeting.flac"/>'), [
+    'm.xml:2:9: error: clip "greeting.flac" has an extension: a recording is saved as NAME.wav, so this one would be "greeting.flac.wav" (hint: write clip="greeting")',
   ]);
   t.same(problems('<Record file="notes.v2-{n}"/>'), [], 'a dot inside a name is no extension');
   t.same(problems('<Record beep="yes"/>'), ['m.xml:2:9: error: beep must be true or false, got "yes"']);

@@ -31,7 +31,7 @@ export const MAX_TIME_LIMIT_SECONDS = 86_400;
 /** The longest clip name (`clip=`, Play's file name): clips are files and resources on the device. */
 export const MAX_CLIP_NAME_CHARS = 64;
 /** An audio file's extension, as a Play names it (`welcome.wav`): the clip is the name without it. */
-export const AUDIO_EXTENSION = /\.(wav|mp3|maud|ogg)$/i;
+export const AUDIO_EXTENSION = /\.(wav|mp3|maud|ogg|oga|flac)$/i;
 
 /** The most digits one entry may collect. */
 export const MAX_DIGITS = 32;

@@ -41,7 +41,22 @@ t.test('Speak: text, clip attribute, Party accepted, CallId warned', async (t) =
   ]);
   t.match(loadMenu('<Response><Speak>\n  Hello\n   there  </Speak></Response>').menu, { commands: [{ kind: 'speak', text: 'Hello there' }] });
   t.same(problems('Loose text'), [
-    'm.xml:1:11: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+    'm.xml:2:1: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+});
+
+t.test('stray text is reported at its first visible character, not at the end of the line before', async (t) => {
+  t.same(problems('  <Speak>Hi</Speak>\n  oops'), [
+    'm.xml:3:3: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <Speak>Hi</Speak>\r\n\r\n\t &amp; more'), [
+    'm.xml:4:3: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <Speak>Hi</Speak> oops'), [
+    'm.xml:2:21: error: text is not allowed directly inside <Response> (hint: put spoken text inside <Speak>)',
+  ]);
+  t.same(problems('  <UserInput><Inputs>\n    <Input key="1"/>\n\n      loose\n  </Inputs></UserInput>'), [
+    'm.xml:5:7: error: text is not allowed directly inside <Inputs> (hint: put spoken text inside <Speak>)',
   ]);
 });
 
@@ -87,6 +102,8 @@ function problemsWith(outputs: readonly string[], body: string): string[] {
 t.test('Play: a clip by AudioFile or body, Repeat expands', async (t) => {
   const m = loadMenu('<Response><Play AudioFile="c:\\audio\\welcome.wav" Repeat="3"/><Play>beep</Play></Response>').menu;
   t.same(m?.commands.map((c) => (c.kind === 'speak' ? c.clip : c.kind)), ['welcome', 'welcome', 'welcome', 'beep']);
+  const recorded = loadMenu('<Response><Play>greeting.flac</Play><Play>tune.OGA</Play><Play>a.b</Play></Response>').menu;
+  t.same(recorded?.commands.map((c) => (c.kind === 'speak' ? c.clip : c.kind)), ['greeting', 'tune', 'a.b'], 'every extension clips reads a recording from');
   t.same(problems('<Play/>'), [
     'm.xml:2:1: error: <Play> names no audio file (hint: write <Play>welcome.wav</Play> or AudioFile="welcome.wav")',
   ]);
@@ -243,6 +260,19 @@ t.test('Record: positioned errors for bad values', async (t) => {
   t.same(problems('<Record file="m" clip="g"/>'), [
     'm.xml:2:18: error: <Record> takes file or clip, not both (hint: file="msg-{n}" keeps every message; clip="greeting" replaces a clip)',
   ]);
+  t.same(problems('<Record file="x.wav"/>'), [
+    'm.xml:2:9: error: file "x.wav" has an extension: a recording is saved as NAME.wav, so this one would be "x.wav.wav" (hint: write file="x")',
+  ]);
+  t.same(problems('<Record beep="true"   file="msg-{n}.WAV"/>'), [
+    'm.xml:2:23: error: file "msg-{n}.WAV" has an extension: a recording is saved as NAME.wav, so this one would be "msg-{n}.WAV.wav" (hint: write file="msg-{n}")',
+  ]);
+  t.same(problems('<Record clip="greeting.mp3"/>'), [
+    'm.xml:2:9: error: clip "greeting.mp3" has an extension: a recording is saved as NAME.wav, so this one would be "greeting.mp3.wav" (hint: write clip="greeting")',
+  ]);
+  t.same(problems('<Record clip="greeting.flac"/>'), [
+    'm.xml:2:9: error: clip "greeting.flac" has an extension: a recording is saved as NAME.wav, so this one would be "greeting.flac.wav" (hint: write clip="greeting")',
+  ]);
+  t.same(problems('<Record file="notes.v2-{n}"/>'), [], 'a dot inside a name is no extension');
   t.same(problems('<Record beep="yes"/>'), ['m.xml:2:9: error: beep must be true or false, got "yes"']);
   t.same(problems('<Record>hello</Record>'), ['m.xml:2:1: error: <Record> takes no text']);
 });

@@ -5,56 +5,8 @@
  */
 import t from 'tap';
 import { readWavSamples } from '../src/audio/wav.js';
-import type { FileModule, WavFile } from '../drivers/wav-file-recordings/wav-file-recordings.js';
 import { WavFileRecordings } from '../drivers/wav-file-recordings/wav-file-recordings.js';
-
-/** Files by path, as bytes; every write lands at once (Moddable's write flushes). */
-function memoryFiles(): { files: Map<string, Uint8Array>; module: FileModule } {
-  const files = new Map<string, Uint8Array>();
-  class MemoryFile implements WavFile {
-    position = 0;
-    constructor(private readonly path: string, write?: boolean) {
-      if (!files.has(path)) {
-        if (write !== true) throw new Error('file not found');
-        files.set(path, new Uint8Array(0));
-      }
-    }
-    write(bytes: ArrayBuffer): void {
-      const old = files.get(this.path)!;
-      const end = Math.max(old.length, this.position + bytes.byteLength);
-      const next = new Uint8Array(end);
-      next.set(old);
-      next.set(new Uint8Array(bytes), this.position);
-      files.set(this.path, next);
-      this.position += bytes.byteLength;
-    }
-    close(): void {}
-    static delete(path: string): boolean {
-      return files.delete(path);
-    }
-    static exists(path: string): boolean {
-      return files.has(path);
-    }
-    static rename(from: string, to: string): boolean {
-      const bytes = files.get(from);
-      if (bytes === undefined || to.includes('/')) return false;
-      files.delete(from);
-      files.set(`${from.slice(0, from.lastIndexOf('/') + 1)}${to}`, bytes);
-      return true;
-    }
-  }
-  class MemoryIterator {
-    private readonly names: string[];
-    constructor(dir: string) {
-      this.names = [...files.keys()].filter((p) => p.startsWith(`${dir}/`)).map((p) => p.slice(dir.length + 1)).sort();
-    }
-    next(): { name: string } | undefined {
-      const name = this.names.shift();
-      return name === undefined ? undefined : { name };
-    }
-  }
-  return { files, module: { File: MemoryFile, Iterator: MemoryIterator } };
-}
+import { memoryFiles } from './memory-files.js';
 
 const ramp = (n: number, from = 0): Int16Array => Int16Array.from({ length: n }, (_, i) => ((from + i) * 37) % 30000 - 15000);
 

@@ -40,6 +40,7 @@ t.test('limits: depth, element count, document and text size', async (t) => {
   t.equal(error('<a><b/><b/><b/><b/></a>', limits), '1:16 the document has more than the limit of 4 elements');
   t.equal(error(`<a>${' '.repeat(300)}</a>`, limits), '1:201 document is longer than the limit of 200 characters');
   t.equal(error('<a>0123456789A</a>', limits), '1:4 text is longer than the limit of 10 characters');
+  t.equal(error('<a>\n  0123456789A</a>', limits), '2:3 text is longer than the limit of 10 characters');
   t.equal(error('<a x="0123456789A"/>', limits), "1:7 value of attribute 'x' is longer than the limit of 10 characters");
   t.equal(error(`<a>\n${' '.repeat(50)}\n</a>`, limits), 'ok', 'white space does not count against the text limit');
 });

@@ -28,33 +28,80 @@ export const BEEP_TONE: ToneSpec = { name: 'beep', frequencies: [1000], cadenceM
 /**
  * The name for a new recording: a pattern's `{n}` becomes one more than the highest number any
  * existing recording of that pattern has (1 for the first); a name without `{n}` is itself.
+ * Numbers of any length count (the next after `msg-999999999` is `msg-1000000000`, and after that
+ * `msg-1000000001`), and names are matched ignoring case, as a FAT card lists `MSG-7.WAV` for the
+ * file `msg-7.wav`: the new name is one no recording of the store has, whatever its case.
  */
 export function recordingName(pattern: string, existing: readonly string[]): string {
   if (!pattern.includes('{n}')) return pattern;
-  return pattern.replace('{n}', String(highestNumber(pattern, existing) + 1));
+  const highest = highestOf(pattern, existing);
+  return pattern.replace('{n}', highest === undefined ? '1' : incremented(highest.digits));
 }
 
 /**
  * The newest recording of a pattern (`Speak clip="msg-{n}"`): the existing name with the highest
- * `{n}`, or undefined when there is none.
+ * `{n}` (as the store lists it, so `msg-007` plays as itself), or undefined when there is none.
  */
 export function newestRecording(pattern: string, existing: readonly string[]): string | undefined {
-  const highest = highestNumber(pattern, existing);
-  return highest > 0 ? pattern.replace('{n}', String(highest)) : undefined;
+  return highestOf(pattern, existing)?.name;
 }
 
-/** The highest number `{n}` stands for in the existing names (0 when none matches). */
-function highestNumber(pattern: string, existing: readonly string[]): number {
+/** A recording of a pattern: its name, and the number `{n}` stands for in it. */
+interface Numbered {
+  name: string;
+  /** The number, without leading zeros. */
+  digits: string;
+  /** How many digits the name writes it with. */
+  width: number;
+  /** Whether the name has the pattern's own case. */
+  exactCase: boolean;
+}
+
+/**
+ * The existing name whose `{n}` is the highest number above 0 (undefined when none is). Of names
+ * with the same number the one in the pattern's own case wins, then the one without leading zeros.
+ */
+function highestOf(pattern: string, existing: readonly string[]): Numbered | undefined {
   const at = pattern.indexOf('{n}');
   const head = pattern.slice(0, at);
   const tail = pattern.slice(at + 3);
-  let highest = 0;
+  const headLower = head.toLowerCase();
+  const tailLower = tail.toLowerCase();
+  let best: Numbered | undefined;
   for (const name of existing) {
-    if (name.length <= head.length + tail.length || !name.startsWith(head) || !name.endsWith(tail)) continue;
-    const digits = name.slice(head.length, name.length - tail.length);
-    if (/^\d{1,9}$/.test(digits)) highest = Math.max(highest, Number(digits));
+    if (name.length <= head.length + tail.length) continue;
+    const lower = name.toLowerCase();
+    if (!lower.startsWith(headLower) || !lower.endsWith(tailLower)) continue;
+    const raw = name.slice(head.length, name.length - tail.length);
+    if (!/^\d+$/.test(raw)) continue;
+    const digits = raw.replace(/^0+/, '');
+    if (digits === '') continue;
+    const found: Numbered = { name, digits, width: raw.length, exactCase: name.startsWith(head) && name.endsWith(tail) };
+    if (best === undefined || isBetter(found, best)) best = found;
   }
-  return highest;
+  return best;
+}
+
+/** Whether `a` rather than `b` is the highest. */
+function isBetter(a: Numbered, b: Numbered): boolean {
+  const order = compareDigits(a.digits, b.digits);
+  if (order !== 0) return order > 0;
+  if (a.exactCase !== b.exactCase) return a.exactCase;
+  return a.width < b.width;
+}
+
+/** Compares two decimal numbers without leading zeros, of any length. */
+function compareDigits(a: string, b: string): number {
+  if (a.length !== b.length) return a.length - b.length;
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** A decimal number of any length, plus one. */
+function incremented(digits: string): string {
+  let i = digits.length - 1;
+  while (i >= 0 && digits[i] === '9') i--;
+  if (i < 0) return `1${'0'.repeat(digits.length)}`;
+  return `${digits.slice(0, i)}${String.fromCharCode(digits.charCodeAt(i) + 1)}${'0'.repeat(digits.length - 1 - i)}`;
 }
 
 export class RecordingSession {

@@ -30,6 +30,8 @@ export const MAX_SECONDS = 3600;
 export const MAX_TIME_LIMIT_SECONDS = 86_400;
 /** The longest clip name (`clip=`, Play's file name): clips are files and resources on the device. */
 export const MAX_CLIP_NAME_CHARS = 64;
+/** An audio file's extension, as a Play names it (`welcome.wav`): the clip is the name without it. */
+export const AUDIO_EXTENSION = /\.(wav|mp3|maud|ogg|oga|flac)$/i;
 
 /** The most digits one entry may collect. */
 export const MAX_DIGITS = 32;
@@ -150,6 +152,12 @@ class Loader {
     const plain = pattern.trim().replace('{n}', '1');
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain)) return `${what} ${JSON.stringify(pattern)} must be a name without a folder or extension, with at most one {n}`;
     return this.clipNameProblem(pattern.trim().replace('{n}', '999999'));
+  }
+
+  /** Why a Record's name has an audio extension: the store adds `.wav` itself (`x.wav` would be `x.wav.wav`). */
+  extensionProblem(name: string, what: string): string | undefined {
+    if (!AUDIO_EXTENSION.test(name)) return undefined;
+    return `${what} ${JSON.stringify(name)} has an extension: a recording is saved as NAME.wav, so this one would be ${JSON.stringify(`${name}.wav`)}`;
   }
 
   /** A clip name (from `clip=` or a Play's file): a bounded file name without a folder. */
@@ -312,7 +320,7 @@ class Loader {
       return undefined;
     }
     const base = file.split(/[\\/]/).pop() ?? file;
-    const clip = base.replace(/\.(wav|mp3|maud|ogg)$/i, '');
+    const clip = base.replace(AUDIO_EXTENSION, '');
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip)) {
       this.report('error', attribute ?? element, `audio file ${JSON.stringify(file)} does not name a clip`, 'letters, digits, _ . - then .wav');
       return undefined;
@@ -413,16 +421,18 @@ class Loader {
       ok = false;
     } else if (clipAttribute !== undefined) {
       file = clipAttribute.value.trim();
-      const problem = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file) ? this.clipNameProblem(file) : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`;
+      const extension = this.extensionProblem(file, 'clip');
+      const problem = extension ?? (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file) ? this.clipNameProblem(file) : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`);
       if (problem !== undefined) {
-        this.report('error', clipAttribute, problem, 'letters, digits, _ . -');
+        this.report('error', clipAttribute, problem, extension !== undefined ? `write clip="${file.replace(AUDIO_EXTENSION, '')}"` : 'letters, digits, _ . -');
         ok = false;
       }
     } else if (fileAttribute !== undefined) {
       file = fileAttribute.value.trim();
-      const problem = this.patternProblem(file, 'file');
+      const extension = this.extensionProblem(file, 'file');
+      const problem = extension ?? this.patternProblem(file, 'file');
       if (problem !== undefined) {
-        this.report('error', fileAttribute, problem, 'for example file="msg-{n}"');
+        this.report('error', fileAttribute, problem, extension !== undefined ? `write file="${file.replace(AUDIO_EXTENSION, '')}"` : 'for example file="msg-{n}"');
         ok = false;
       }
     }

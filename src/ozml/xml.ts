@@ -22,6 +22,7 @@ export interface XmlText {
   text: string;
   /** True when the text came from CDATA or contains non-white-space characters. */
   significant: boolean;
+  /** Where the text shows: its first character that is not white space (its start when there is none). */
   line: number;
   col: number;
 }
@@ -383,10 +384,12 @@ class Parser {
     if (end - start > this.limits.maxTextChars) {
       let i = start;
       while (i < end && isSpace(src.charCodeAt(i))) i++;
-      if (i < end) this.fail(start, `text is longer than the limit of ${this.limits.maxTextChars} characters`);
+      if (i < end) this.fail(i, `text is longer than the limit of ${this.limits.maxTextChars} characters`);
     }
     const text = this.decode(start, end, false);
-    const { line, col } = this.position(start);
+    // Text is where it starts to show: its first character that is not white space, not the end
+    // of the line before it.
+    const { line, col } = this.position(start + raw.search(NOT_SPACE));
     element.children.push({ kind: 'text', text, significant: NOT_SPACE.test(text), line, col });
   }
 

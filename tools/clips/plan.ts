@@ -4,6 +4,7 @@
  */
 import { catalogKey, clipName, clipNameProblem, clipSlug, type ClipCatalog } from '../../src/clips/catalog.js';
 import { walkCommands, type Menu, type SpeakCommand } from '../../src/ozml/menu.js';
+import { AUDIO_EXTENSION } from '../../src/ozml/load.js';
 
 export interface ClipNeed {
   name: string;
@@ -29,7 +30,7 @@ export interface ClipPlan {
 function isPlay(c: SpeakCommand): boolean {
   if (c.clip === undefined) return false;
   const base = c.text.split(/[\\/]/).pop() ?? c.text;
-  return base.replace(/\.(wav|mp3|maud|ogg)$/i, '') === c.clip;
+  return base.replace(AUDIO_EXTENSION, '') === c.clip;
 }
 
 /** Collects the clips every menu plays, by the catalog (clip attribute, catalog entry, or the text's slug). */

@@ -8,7 +8,8 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWavInfo } from '../src/audio/wav.js';
-import { readRecordingsSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
+import type { ByteStore } from '../hal/storage.js';
+import { readRecordingsSamples, readStoredRecordings, type StoredRecording } from '../src/calllog/flash-recordings.js';
 import { escapeControls, readDump } from './log.js';
 import { prepareFolder } from './output.js';
 import { readRegularFile } from './read-file.js';
@@ -80,6 +81,15 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
   }
   out(`${recordings.length} recordings in ${bytes.length / sector} sectors of ${sector} bytes`);
   if (values.out === undefined) return 0;
+  const { files, ok } = recordingFiles(store, recordings, err);
+  return writeRecordings(values.out, files, 'recordings', err) && ok ? 0 : 1;
+}
+
+/**
+ * The samples of each recording whose name can be a file name, by name, read in one pass over
+ * the store however many there are; `ok` is false when one was left out (said on `err`).
+ */
+export function recordingFiles(store: ByteStore, recordings: readonly StoredRecording[], err: (line: string) => void): { files: Map<string, Int16Array>; ok: boolean } {
   let ok = true;
   const named = recordings.filter((r) => {
     if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) return true;
@@ -87,9 +97,6 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
     ok = false;
     return false;
   });
-  // Every recording's samples in one pass over the dump, however many there are.
   const samples = readRecordingsSamples(store, named.map((r) => r.id));
-  const files = new Map(named.map((r) => [r.name, samples.get(r.id) ?? new Int16Array(0)]));
-  if (!writeRecordings(values.out, files, 'recordings', err)) ok = false;
-  return ok ? 0 : 1;
+  return { files: new Map(named.map((r) => [r.name, samples.get(r.id) ?? new Int16Array(0)])), ok };
 }

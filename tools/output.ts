@@ -19,6 +19,8 @@
  * - A replaced file keeps its mode (a menu kept `chmod 600` stays so); a new one gets the usual
  *   0666 less the umask.
  * - On any refusal or failure the destination is exactly as it was and the temporary file is gone.
+ *   The one exception is a live log (`live: true`, `tui --trace`), followed while it grows: it
+ *   moves into place when opened, and a write that fails later leaves it as far as it got.
  *
  * Errors are one line naming the user's path, never the temporary file:
  * `ringdown graph: cannot write out.svg: it is a directory`.
@@ -60,6 +62,11 @@ export interface OutputOptions {
   existing: 'replace' | 'keep';
   /** Write straight into a FIFO or character device named as the output (the command's point is a stream). */
   stream?: boolean;
+  /**
+   * A log followed while it grows (`tui --trace`): the new, empty file moves into place when opened
+   * (atomically, through the same checks) and is appended to; a failed write leaves it as far as it got.
+   */
+  live?: boolean;
 }
 
 /** What is at a path, without following a symlink there. */
@@ -341,6 +348,31 @@ export function openOutput(path: string, options: OutputOptions): Output {
   } catch (e) {
     fail(e);
     cleanUp();
+  }
+  if (options.live === true && fd !== undefined && temp !== undefined) {
+    try {
+      renameSync(temp, path);
+      temp = undefined;
+    } catch (e) {
+      fail(e);
+      cleanUp();
+    }
+    const logFd = fd;
+    return {
+      write(bytes) {
+        writeKept(logFd, failure !== undefined, bytes, fail);
+      },
+      close() {
+        try {
+          fsyncSync(logFd);
+        } catch (e) {
+          fail(e);
+        }
+        cleanUp();
+        return failure;
+      },
+      abort: cleanUp,
+    };
   }
   return {
     write(bytes) {

@@ -73,9 +73,9 @@ interface Setup {
 /** --trace and --wav: each replaces its one file, or streams into a FIFO or device. */
 const OUTPUT: OutputOptions = { command: 'tui', existing: 'replace', stream: true };
 
-/** The trace file as JSON lines, written through the output policy; it moves into place at the end. */
+/** The trace file as JSON lines, written through the output policy as a live log (it can be followed). */
 function traceOutput(setup: Setup): Output | undefined {
-  return setup.traceFile !== undefined ? openOutput(setup.traceFile, OUTPUT) : undefined;
+  return setup.traceFile !== undefined ? openOutput(setup.traceFile, { ...OUTPUT, live: true }) : undefined;
 }
 
 function setUp(argv: string[], err: Out): Setup | number {

@@ -9,7 +9,7 @@
  * run with nothing to do changes nothing and says "up to date".
  */
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -23,7 +23,8 @@ import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
 import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceOptions } from './clips/synth.js';
 import { readMenuFile } from './menu-file.js';
-import { fileKind, readRegularFile } from './read-file.js';
+import { kindOf, prepareFolder } from './output.js';
+import { readRegularFile } from './read-file.js';
 
 export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160] [--recordings DIR] [--json]';
 
@@ -207,6 +208,11 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
   const problems: string[] = [];
   const expect = (name: string, sha256: string | undefined): void => {
     const path = join(dir, `${name}.wav`);
+    const kind = notRegular(path);
+    if (kind !== undefined) {
+      problems.push(`${path}: error: it is ${kind}, not a file this tool can replace (hint: move it out of ${dir})`);
+      return;
+    }
     const disk = hashOnDisk(path);
     if (sha256 === undefined ? disk.missing !== true : disk.sha256 !== sha256) {
       problems.push(`${path}: error: ${disk.problem ?? 'changed while clips ran (not made by ringdown clips)'}; left as it is`);
@@ -216,15 +222,20 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
   for (const [name, sha256] of remove) expect(name, sha256);
   for (const name of texts) {
     const path = join(dir, name);
-    let stats;
-    try {
-      stats = statSync(path);
-    } catch {
-      continue;
-    }
-    if (!stats.isFile()) problems.push(`${path}: error: it is ${fileKind(stats)}, not a file this tool can replace (hint: move it out of ${dir})`);
+    const kind = notRegular(path);
+    if (kind !== undefined) problems.push(`${path}: error: it is ${kind}, not a file this tool can replace (hint: move it out of ${dir})`);
   }
   return problems;
+}
+
+/** What is at `path` when it is there but not a regular file (a symlink is not followed), else undefined. */
+function notRegular(path: string): string | undefined {
+  try {
+    const stats = lstatSync(path);
+    return stats.isFile() ? undefined : kindOf(stats);
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
@@ -258,8 +269,11 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     err(`${dir}: nothing changed`);
     return 1;
   }
-  if (existsSync(dir) && !statSync(dir).isDirectory()) {
-    err(`${dir}: error: --out must be a folder; it is ${fileKind(statSync(dir))}`);
+  // The folder is checked now (made only once every input is good).
+  const folder = prepareFolder(dir, 'clips', false);
+  if (folder !== undefined) {
+    err(folder);
+    err(`${dir}: nothing changed`);
     return 1;
   }
   const state = readFolderState(dir);

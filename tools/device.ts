@@ -22,9 +22,10 @@ import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { boardMenuLimits, findClipFolder, readMenuFile } from './menu-file.js';
-import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
+import { readRecordingsSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 import { parseEvents } from '../sim/events.js';
 import { readDump } from './log.js';
+import { prepareFolder } from './output.js';
 import { formatTraceLine, readVoices, writeRecordings } from './sim.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
@@ -128,6 +129,12 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     err(`ringdown device: --board ${board} plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board`);
     return 2;
   }
+  // The recordings' folder is checked before the build and the call, so a bad one costs neither.
+  const folder = values.recordings !== undefined ? prepareFolder(values.recordings, 'device') : undefined;
+  if (folder !== undefined) {
+    err(folder);
+    return 1;
+  }
   const sdk = findSdk();
   if (typeof sdk === 'string') {
     err(`ringdown device: ${sdk}`);
@@ -175,9 +182,11 @@ function extractRecordings(image: string, dir: string, err: (line: string) => vo
   if (existsSync(image)) {
     const dump = readDump('device', image, '4096', err);
     if (typeof dump === 'number') return false;
-    for (const r of readStoredRecordings(dump.store)) if (r.complete) files.set(r.name, readRecordingSamples(dump.store, r.id));
+    const complete = readStoredRecordings(dump.store).filter((r) => r.complete);
+    const samples = readRecordingsSamples(dump.store, complete.map((r) => r.id));
+    for (const r of complete) files.set(r.name, samples.get(r.id) ?? new Int16Array(0));
   }
-  return writeRecordings(dir, files, err);
+  return writeRecordings(dir, files, 'device', err);
 }
 
 /** `--board pico-...`: build the Pico firmware, boot it in rp2040js, play the script at its pins. */

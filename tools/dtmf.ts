@@ -33,7 +33,7 @@ options (decode):
   --json               one JSON object per key: {"key", "startMs", "endMs"}
   -h, --help           this help
 
-exit status: 0 ok (also when no key is found), 2 usage or input error
+exit status: 0 ok (also when no key is found), 1 the WAV could not be written (nothing changed), 2 usage or input error
 
 example:
   ringdown dtmf encode 159#D --out keys.wav && ringdown dtmf decode keys.wav`;
@@ -155,10 +155,10 @@ function encode(argv: string[], out: Out, err: Out): number {
       yield block;
     }
   }
-  const problem = writeWavFile(values.out, total, blocks());
+  const problem = writeWavFile(values.out, total, blocks(), 'dtmf encode');
   if (problem !== undefined) {
     err(problem);
-    return 2;
+    return 1;
   }
   out(`${values.out}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`);
   return 0;

@@ -5,7 +5,7 @@ import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { readMenuFile } from './menu-file.js';
 import { flowSvg, layoutFlow } from './studio/flow.js';
-import { writeFileAtomically } from './studio/atomic-write.js';
+import { writeOutput } from './output.js';
 
 export const GRAPH_USAGE = 'usage: ringdown graph MENU.xml [--out FILE.svg]';
 
@@ -15,7 +15,7 @@ Draws the menu as a flow diagram (SVG), the same the studio shows.
   --out FILE.svg   write it there (default: standard output)
   -h, --help       this help
 
-exit status: 0 written, 1 the menu has errors, 2 usage error
+exit status: 0 written, 1 the menu has errors or FILE.svg could not be written (nothing changed), 2 usage error
 
 example:
   ringdown graph examples/door-phone.xml --out door-phone.svg`;
@@ -35,6 +35,10 @@ export function runGraph(argv: string[], out: (line: string) => void, err: (line
     out(svg.trimEnd());
     return 0;
   }
-  writeFileAtomically(values.out, svg);
+  const problem = writeOutput(values.out, svg, { command: 'graph', existing: 'replace' });
+  if (problem !== undefined) {
+    err(problem);
+    return 1;
+  }
   return 0;
 }

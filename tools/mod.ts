@@ -7,7 +7,7 @@
  * saying by how much. `--install` sends it the way Moddable does (mcrun over serial, into a debug
  * build of the firmware); the `lin` board takes its mod at launch: `ringdown device --mod FILE`.
  */
-import { copyFileSync, existsSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
@@ -19,6 +19,7 @@ import { buildMod, mcrunArgs, stageMod } from './device/mod.js';
 import { clipMinutes, modPartitionSize, modTooLarge } from './device/mod-size.js';
 import { findSdk } from './device/sdk.js';
 import { boardOutputs, findClipFolder, readClipFolder, readMenuFile, type ClipFolder } from './menu-file.js';
+import { outputProblem, writeOutput, type OutputOptions } from './output.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
 export const MOD_USAGE = 'usage: ringdown mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--out FILE.xsa] [--install]';
@@ -111,6 +112,13 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     err('ringdown mod: not built: the firmware would refuse this mod');
     return 1;
   }
+  // --out replaces that one file, and only with an archive that fits: checked now, written last.
+  const outOptions: OutputOptions = { command: 'mod', existing: 'replace' };
+  const refused = values.out !== undefined ? outputProblem(values.out, outOptions) : undefined;
+  if (refused !== undefined) {
+    err(refused);
+    return 1;
+  }
   const sdk = findSdk();
   if (typeof sdk === 'string') {
     err(`ringdown mod: ${sdk}`);
@@ -142,15 +150,20 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     return 1;
   }
   const archive = values.out ?? join(stageDir, 'ringdown-mod.xsa');
-  copyFileSync(build.archive, archive);
-  const bytes = statSync(archive).size;
+  const built = readFileSync(build.archive);
+  const bytes = built.length;
   const shown = relative(process.cwd(), archive) || archive;
   if (capacity !== undefined) {
     const tooLarge = modTooLarge(bytes, capacity);
     if (tooLarge !== undefined) {
-      err(`ringdown mod: ${board}: ${tooLarge}: refused (shorten or drop clips)`);
+      err(`ringdown mod: ${board}: ${tooLarge}: refused (shorten or drop clips); ${shown} not written`);
       return 1;
     }
+  }
+  const problem = writeOutput(archive, built, outOptions);
+  if (problem !== undefined) {
+    err(problem);
+    return 1;
   }
   out(`${shown}: ${bytes} bytes: menu crc32 ${staged.menuCrc}${ringMenu !== undefined ? ', ring menu' : ''}, ${clips.size} clip${clips.size === 1 ? '' : 's'}`);
   if (capacity !== undefined) {

@@ -8,8 +8,10 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { readWavInfo } from '../src/audio/wav.js';
-import { readRecordingSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
+import type { ByteStore } from '../hal/storage.js';
+import { readRecordingsSamples, readStoredRecordings, type StoredRecording } from '../src/calllog/flash-recordings.js';
 import { escapeControls, readDump } from './log.js';
+import { prepareFolder } from './output.js';
 import { readRegularFile } from './read-file.js';
 import { MAX_SAY_BYTES, writeRecordings } from './sim.js';
 
@@ -65,21 +67,36 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
   const dump = readDump('recordings', path, values.sector, err);
   if (typeof dump === 'number') return dump;
   const { store, bytes, sector } = dump;
+  // The folder is checked before anything is listed or written.
+  if (values.out !== undefined) {
+    const folder = prepareFolder(values.out, 'recordings');
+    if (folder !== undefined) {
+      err(folder);
+      return 1;
+    }
+  }
   const recordings = readStoredRecordings(store);
   for (const r of recordings) {
     out(`${escapeControls(r.name)}  ${seconds(r.samples)}  ${r.complete ? 'complete' : 'unfinished (cut short: its flushed blocks)'}`);
   }
   out(`${recordings.length} recordings in ${bytes.length / sector} sectors of ${sector} bytes`);
-  if (values.out !== undefined) {
-    const files = new Map<string, Int16Array>();
-    for (const r of recordings) {
-      if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) {
-        err(`ringdown recordings: ${escapeControls(r.name)}: not a file name; not written`);
-        continue;
-      }
-      files.set(r.name, readRecordingSamples(store, r.id));
-    }
-    if (!writeRecordings(values.out, files, err)) return 1;
-  }
-  return 0;
+  if (values.out === undefined) return 0;
+  const { files, ok } = recordingFiles(store, recordings, err);
+  return writeRecordings(values.out, files, 'recordings', err) && ok ? 0 : 1;
+}
+
+/**
+ * The samples of each recording whose name can be a file name, by name, read in one pass over
+ * the store however many there are; `ok` is false when one was left out (said on `err`).
+ */
+export function recordingFiles(store: ByteStore, recordings: readonly StoredRecording[], err: (line: string) => void): { files: Map<string, Int16Array>; ok: boolean } {
+  let ok = true;
+  const named = recordings.filter((r) => {
+    if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) return true;
+    err(`ringdown recordings: ${escapeControls(r.name)}: not a file name; not written`);
+    ok = false;
+    return false;
+  });
+  const samples = readRecordingsSamples(store, named.map((r) => r.id));
+  return { files: new Map(named.map((r) => [r.name, samples.get(r.id) ?? new Int16Array(0)])), ok };
 }

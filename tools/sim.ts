@@ -2,14 +2,14 @@
  * `ringdown sim MENU.xml --events "..." [--clip-ms N] [--clips DIR] [--until S] [--profile P]
  * [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--jsonl] [--wav FILE] [--recordings DIR] [--recordings-room S]`.
  */
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import type { Menu } from '../src/ozml/menu.js';
 import type { RingTrigger } from '../src/engine/phone.js';
 import { callSamples, renderCallInto, type RenderOptions } from '../sim/render-wav.js';
 import type { AudioSegment } from '../sim/sim-audio.js';
-import { deviceFormatProblem, MAX_CLIP_BYTES, readWavSamples } from '../src/audio/wav.js';
+import { deviceFormatProblem, encodeWav, MAX_CLIP_BYTES, readWavSamples } from '../src/audio/wav.js';
 import { clipNameProblem } from '../src/clips/catalog.js';
 import { SimClipLibrary } from '../sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
@@ -22,6 +22,7 @@ import { profileNamed } from '../src/line/profile.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
 import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { outputProblem, prepareFolder, writeOutput } from './output.js';
 import { readRegularFile } from './read-file.js';
 import { BLOCK_SAMPLES, recordingTooLong, writeWavFile } from './wav-file.js';
 
@@ -51,22 +52,27 @@ export function readVoices(events: readonly SimEvent[]): Map<string, Int16Array>
   return voices;
 }
 
-/** Writes each recording as DIR/NAME.wav; false (with a message) when one cannot be written. */
-export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int16Array>, err: (line: string) => void): boolean {
-  try {
-    mkdirSync(dir, { recursive: true });
-  } catch (e) {
-    err(`${dir}: cannot make the folder: ${e instanceof Error ? e.message : String(e)}`);
+/**
+ * Writes each recording as DIR/NAME.wav through the output policy (tools/output.ts): a file
+ * already there with the same bytes counts as written, any other is left alone and named. Every
+ * recording that can be written is; false (each problem said) when one was not. The folder is
+ * checked first (`prepareFolder`); commands check it before their run too.
+ */
+export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int16Array>, command: string, err: (line: string) => void): boolean {
+  const folder = prepareFolder(dir, command);
+  if (folder !== undefined) {
+    err(folder);
     return false;
   }
+  let ok = true;
   for (const [name, samples] of recordings) {
-    const problem = writeWavFile(join(dir, `${name}.wav`), samples.length, [samples]);
+    const problem = writeOutput(join(dir, `${name}.wav`), encodeWav(samples), { command, existing: 'keep' });
     if (problem !== undefined) {
       err(problem);
-      return false;
+      ok = false;
     }
   }
-  return true;
+  return ok;
 }
 
 export const SIM_HELP = `${SIM_USAGE}
@@ -87,7 +93,7 @@ options:
   --wav FILE                what the caller heard, as an 8 kHz WAV
   -h, --help                this help
 
-exit status: 0 ok, 1 the menu has errors, 2 usage or input error
+exit status: 0 ok, 1 the menu has errors or --wav/--recordings could not be written, 2 usage or input error
 
 example:
   ringdown sim examples/door-pin.xml --events "offhook@0 1@1.5 2@2 3@2.5 4@3 #@3.5" --clip-ms 1000`;
@@ -105,6 +111,7 @@ export function writeCallWav(
   clipDir: string | undefined,
   err: (line: string) => void,
   recorded?: ReadonlyMap<string, Int16Array>,
+  command = 'sim',
 ): boolean {
   const tooLong = recordingTooLong(endMs);
   if (tooLong !== undefined) {
@@ -127,7 +134,7 @@ export function writeCallWav(
     cache.set(name, samples);
     return samples;
   };
-  const problem = writeWavFile(file, callSamples({ segments, endMs, clip }), callBlocks({ segments, endMs, clip }));
+  const problem = writeWavFile(file, callSamples({ segments, endMs, clip }), callBlocks({ segments, endMs, clip }), command);
   if (problem !== undefined) err(problem);
   return problem === undefined;
 }
@@ -235,6 +242,14 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
   }
 
+  // Where the run writes is checked before the run, so a bad destination costs no call.
+  const destination =
+    (values.wav !== undefined ? outputProblem(values.wav, { command: 'sim', existing: 'replace', stream: true }) : undefined) ??
+    (values.recordings !== undefined ? prepareFolder(values.recordings, 'sim') : undefined);
+  if (destination !== undefined) {
+    err(destination);
+    return 1;
+  }
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
   const run = simulate({
@@ -250,8 +265,8 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });
-  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings)) return 1;
-  if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, err)) return 1;
+  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings, 'sim')) return 1;
+  if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, 'sim', err)) return 1;
   for (const text of clips.estimated) {
     err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
   }

@@ -2,8 +2,8 @@
  * Writing long WAV files in constant memory: the header first (the length is known up front),
  * then the samples block by block, straight to the file.
  */
-import { closeSync, fstatSync, openSync, rmSync, writeSync } from 'node:fs';
 import { sampleBytesInto, wavHeader } from '../src/audio/wav.js';
+import { openOutput } from './output.js';
 
 /**
  * The longest recording `sim --wav`, `tui --wav` and `dtmf encode` write: 4 hours, 230 MB at 8 kHz
@@ -42,24 +42,18 @@ export function streamWav(total: number, blocks: Iterable<Int16Array>, sink: (by
   if (written !== total) throw new Error(`WAV blocks have ${written} samples, the header ${total}`);
 }
 
-/** Writes a WAV file as a stream; a message naming the file when it cannot (the partial file is removed). */
-export function writeWavFile(file: string, total: number, blocks: Iterable<Int16Array>, sampleRate = 8000): string | undefined {
-  let fd: number | undefined;
-  let regular = false;
+/**
+ * Writes a WAV file as a stream through the output policy (tools/output.ts): a regular file is
+ * replaced atomically when whole, a FIFO or character device is written into (the point of
+ * `--wav`). A message naming the file when it cannot be written; the destination is then as it was.
+ */
+export function writeWavFile(file: string, total: number, blocks: Iterable<Int16Array>, command: string, sampleRate = 8000): string | undefined {
+  const output = openOutput(file, { command, existing: 'replace', stream: true });
   try {
-    fd = openSync(file, 'w');
-    const out = fd;
-    regular = fstatSync(fd).isFile();
-    streamWav(total, blocks, (bytes) => {
-      for (let at = 0; at < bytes.length; ) at += writeSync(out, bytes, at, bytes.length - at);
-    }, sampleRate);
-    fd = undefined;
-    closeSync(out);
-    return undefined;
+    streamWav(total, blocks, (bytes) => output.write(bytes), sampleRate);
   } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    // A half-written WAV is worse than none; a device or pipe given as FILE is left alone.
-    if (regular) rmSync(file, { force: true });
-    return `${file}: cannot write: ${e instanceof Error ? e.message : String(e)}`;
+    output.abort();
+    throw e;
   }
+  return output.close();
 }

@@ -117,25 +117,41 @@ export function readStoredRecordings(store: ByteStore): StoredRecording[] {
 
 /** The samples of recording `id` (its blocks from 0 up to the first missing one). */
 export function readRecordingSamples(store: ByteStore, id: number): Int16Array {
-  const m = scan(store).get(id);
-  if (m === undefined) return new Int16Array(0);
-  const { samples, blocks } = prefix(m);
-  const out = new Int16Array(samples);
-  const offsets: number[] = [];
-  let at = 0;
-  for (let b = 0; b < blocks; b++) {
-    offsets.push(at);
-    at += m.blocks.get(b)!;
+  return readRecordingsSamples(store, [id]).get(id) ?? new Int16Array(0);
+}
+
+/**
+ * The samples of each recording in `ids` (those the region holds), read in two scans of the region
+ * whatever their number: one for the bookkeeping, one for the audio.
+ */
+export function readRecordingsSamples(store: ByteStore, ids: Iterable<number>): Map<number, Int16Array> {
+  const metas = scan(store);
+  const wanted = new Map<number, { out: Int16Array; offsets: number[] }>();
+  for (const id of ids) {
+    const m = metas.get(id);
+    if (m === undefined || wanted.has(id)) continue;
+    const { samples, blocks } = prefix(m);
+    const offsets: number[] = [];
+    let at = 0;
+    for (let b = 0; b < blocks; b++) {
+      offsets.push(at);
+      at += m.blocks.get(b)!;
+    }
+    wanted.set(id, { out: new Int16Array(samples), offsets });
   }
-  scanFrames(store, (_, payload) => {
-    if (payload[0] !== AUDIO || payload.length < AUDIO_HEAD) return;
-    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
-    if (view.getUint32(1, true) !== id) return;
-    const index = view.getUint32(5, true);
-    if (index >= blocks) return;
-    for (let i = 0, o = offsets[index]!; AUDIO_HEAD + 2 * i + 1 < payload.length; i++) out[o + i] = view.getInt16(AUDIO_HEAD + 2 * i, true);
-  });
-  return out;
+  if (wanted.size > 0) {
+    scanFrames(store, (_, payload) => {
+      if (payload[0] !== AUDIO || payload.length < AUDIO_HEAD) return;
+      const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+      const into = wanted.get(view.getUint32(1, true));
+      if (into === undefined) return;
+      const index = view.getUint32(5, true);
+      if (index >= into.offsets.length) return;
+      const out = into.out;
+      for (let i = 0, o = into.offsets[index]!; AUDIO_HEAD + 2 * i + 1 < payload.length; i++) out[o + i] = view.getInt16(AUDIO_HEAD + 2 * i, true);
+    });
+  }
+  return new Map([...wanted].map(([id, { out }]) => [id, out]));
 }
 
 function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; view: DataView } {

@@ -45,7 +45,7 @@ function toneClips(menuPath: string, dir: string, ms: number): string[] {
   const total = (ms * 8000) / 1000;
   const tone = Int16Array.from({ length: total }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
   for (const name of names) {
-    const problem = writeWavFile(join(dir, `${name}.wav`), total, [tone]);
+    const problem = writeWavFile(join(dir, `${name}.wav`), total, [tone], 'mod-lane');
     if (problem !== undefined) throw new Error(problem);
   }
   writeFileSync(join(dir, 'catalog.json'), '{"clips":{}}\n');

@@ -4,7 +4,7 @@
  * page's own files, the menu named on the command line (read, and Save writes that one file,
  * atomically) and the clip folder's WAVs by plain clip name. It opens no browser: it prints the URL.
  */
-import { existsSync, lstatSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -14,7 +14,7 @@ import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
 import { clipNameProblem } from '../../src/clips/catalog.js';
 import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';
 import { readRegularFile } from '../read-file.js';
-import { writeFileAtomically } from './atomic-write.js';
+import { outputProblem, writeOutput, type OutputOptions } from '../output.js';
 import type { StudioMenu } from './protocol.js';
 
 export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]';
@@ -154,7 +154,10 @@ export class StudioServer {
     const { menuPath } = this.options;
     if (menuPath === undefined) throw new HttpError(403, 'no menu file was named on the command line: nothing to save to');
     if (!(req.headers['content-type'] ?? '').startsWith('text/plain')) throw new HttpError(415, 'the menu is sent as text/plain');
-    if (existsSync(menuPath) && !lstatSync(menuPath).isFile()) throw new HttpError(409, `${menuPath} is not a regular file; not replaced`);
+    // Save replaces the one named menu file (keeping its mode), never a symlink or anything else.
+    const policy: OutputOptions = { command: 'studio', existing: 'replace' };
+    const refused = outputProblem(menuPath, policy);
+    if (refused !== undefined) throw new HttpError(409, refused);
     const chunks: Buffer[] = [];
     let size = 0;
     for await (const chunk of req) {
@@ -168,7 +171,8 @@ export class StudioServer {
     } catch {
       throw new HttpError(400, 'the menu is not UTF-8');
     }
-    writeFileAtomically(menuPath, text);
+    const problem = writeOutput(menuPath, text, policy);
+    if (problem !== undefined) throw new HttpError(409, problem);
     send(res, 200, 'application/json', JSON.stringify({ saved: menuPath, bytes: size }));
   }
 

@@ -7,7 +7,6 @@
  * `ringdown sim`. Without a terminal (CI, a pipe) it plays a scripted demo call in virtual time,
  * prints its trace and exits 0.
  */
-import { appendFileSync, writeFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../sim/events.js';
 import type { SimClipLibrary } from '../../sim/sim-clips.js';
@@ -19,6 +18,7 @@ import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile
 import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { readMenuFile } from '../menu-file.js';
+import { openOutput, outputProblem, type Output, type OutputOptions } from '../output.js';
 import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from '../../sim/realtime-clock.js';
 import { describeKey, splitKeys } from './keys.js';
@@ -46,7 +46,7 @@ options:
   --demo                 the scripted demo call even in a terminal
   -h, --help             this help
 
-exit status: 0 ok, 2 usage or input error
+exit status: 0 ok, 1 --trace or --wav could not be written, 2 usage or input error
 
 example:
   ringdown tui examples/door-phone.xml --clips examples/clips --sound`;
@@ -70,6 +70,14 @@ interface Setup {
   sound: boolean;
 }
 
+/** --trace and --wav: each replaces its one file, or streams into a FIFO or device. */
+const OUTPUT: OutputOptions = { command: 'tui', existing: 'replace', stream: true };
+
+/** The trace file as JSON lines, written through the output policy as a live log (it can be followed). */
+function traceOutput(setup: Setup): Output | undefined {
+  return setup.traceFile !== undefined ? openOutput(setup.traceFile, { ...OUTPUT, live: true }) : undefined;
+}
+
 function setUp(argv: string[], err: Out): Setup | number {
   const { values, positionals } = parseArgs({
     args: argv,
@@ -89,6 +97,13 @@ function setUp(argv: string[], err: Out): Setup | number {
     return 2;
   }
   const file = positionals[0] ?? 'examples/door-phone.xml';
+  for (const path of [values.trace, values.wav]) {
+    const refused = path !== undefined ? outputProblem(path, OUTPUT) : undefined;
+    if (refused !== undefined) {
+      err(refused);
+      return 1;
+    }
+  }
   const profile = profileNamed(values.profile ?? 'us');
   if (profile === undefined) {
     err(`ringdown tui: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
@@ -119,19 +134,21 @@ function setUp(argv: string[], err: Out): Setup | number {
 }
 
 /** Without a terminal: the scripted demo call, in virtual time, printed as a trace. */
-function runDemo(setup: Setup, out: Out): number {
+function runDemo(setup: Setup, out: Out, err: Out): number {
   const events = parseEvents(DEMO_EVENTS);
   if (typeof events === 'string') throw new Error(events);
   out(`ringdown: no terminal, so here is a scripted demo call on ${setup.file} (${setup.clipsNote}): ${DEMO_EVENTS}`);
+  const trace = traceOutput(setup);
   const onTrace = (e: TraceEvent): void => {
     out(formatTraceLine(e));
-    if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
+    trace?.write(`${JSON.stringify(e)}\n`);
   };
-  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
   const run = simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
-  if (setup.wavFile !== undefined) writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, out);
+  const traceProblem = trace?.close();
+  if (traceProblem !== undefined) err(traceProblem);
+  const wavOk = setup.wavFile === undefined || writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, err, undefined, 'tui');
   out('Run `npm start` in a terminal to lift the handset and press the keys yourself.');
-  return 0;
+  return traceProblem === undefined && wavOk ? 0 : 1;
 }
 
 /** In a terminal: a real-time call the user drives from the keyboard. Resolves when they quit. */
@@ -144,16 +161,15 @@ function runInteractive(setup: Setup): Promise<number> {
   const speaker = setup.sound
     ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => void (info.note = message) })
     : undefined;
-  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
+  const trace = traceOutput(setup);
   const session = new CallSession({
     menu: setup.menu,
     clips: setup.clips,
     profile: setup.profile,
     clock,
     ...(speaker !== undefined ? { speaker } : {}),
-    onTrace: (e) => {
-      if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
-    },
+    // A failed write is kept by the output and reported when the session ends, not thrown into the engine.
+    onTrace: (e) => trace?.write(`${JSON.stringify(e)}\n`),
   });
   draw = () => {
     const lines = renderScreen(session, clock.elapsed(), info, stdout.columns ?? 100);
@@ -173,13 +189,17 @@ function runInteractive(setup: Setup): Promise<number> {
       stdin.pause();
       stdout.write('\x1b[?25h\x1b[?1049l');
       clock.sync();
+      const say = (line: string): void => void process.stderr.write(`${line}\n`);
+      const traceProblem = trace?.close();
+      if (traceProblem !== undefined) say(traceProblem);
+      let wavOk = true;
       if (setup.wavFile !== undefined) {
         const end = clock.now();
         for (const segment of session.audio.segments) segment.end ??= end;
-        writeCallWav(setup.wavFile, session.audio.segments, end, setup.clipDir, (line) => void process.stderr.write(`${line}\n`));
-        stdout.write(`wrote ${setup.wavFile}: what the caller heard, ${(end / 1000).toFixed(3)} s\n`);
+        wavOk = writeCallWav(setup.wavFile, session.audio.segments, end, setup.clipDir, say, undefined, 'tui');
+        if (wavOk) stdout.write(`wrote ${setup.wavFile}: what the caller heard, ${(end / 1000).toFixed(3)} s\n`);
       }
-      resolve(0);
+      resolve(traceProblem === undefined && wavOk ? 0 : 1);
     };
     const onData = (chunk: Buffer): void => {
       for (const ch of splitKeys(chunk.toString('utf8'))) {
@@ -217,5 +237,5 @@ export async function runTui(argv: string[], out: Out, err: Out): Promise<number
   const setup = setUp(argv, err);
   if (typeof setup === 'number') return setup;
   const demo = argv.includes('--demo') || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
-  return demo ? runDemo(setup, out) : runInteractive(setup);
+  return demo ? runDemo(setup, out, err) : runInteractive(setup);
 }

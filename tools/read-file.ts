@@ -25,6 +25,8 @@ export interface ReadProblem {
   problem: string;
   /** It is not a regular file (or a symlink to nothing): nothing there can be a clip or a menu. */
   notRegular: boolean;
+  /** It was refused for its size: it was readable, its content is the problem. */
+  tooLarge?: true;
 }
 
 /**
@@ -43,7 +45,7 @@ export function readRegularFile(path: string, maxBytes: number, what: string): U
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { problem: `cannot read the file: it is ${fileKind(stats)}, not a regular file`, notRegular: true };
-    const tooBig: ReadProblem = { problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`, notRegular: false };
+    const tooBig: ReadProblem = { problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`, notRegular: false, tooLarge: true };
     if (stats.size > maxBytes) return tooBig;
     // Read up to one byte past the limit: a file that grows while it is read is caught too.
     let buffer = new Uint8Array(Math.min(stats.size, maxBytes) + 1);

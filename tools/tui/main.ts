@@ -8,7 +8,6 @@
  * prints its trace and exits 0.
  */
 import { appendFileSync, writeFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../boards/sim/events.js';
 import type { SimClipLibrary } from '../../boards/sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../boards/sim/sim-outputs.js';
@@ -16,10 +15,11 @@ import { simulate } from '../../boards/sim/simulate.js';
 import { callerVoice } from '../../boards/sim/test-voice.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
-import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
+import { formatDiagnostic } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
-import { readMenuFile } from '../menu-file.js';
-import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
+import { Command } from '../command.js';
+import { menuFailure, readMenuFile } from '../menu-file.js';
+import { CALL_OPTIONS, formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from './realtime-clock.js';
 import { describeKey, splitKeys } from './keys.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
@@ -28,28 +28,26 @@ import { PlaySpeaker } from './speaker.js';
 
 type Out = (line: string) => void;
 
-export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound] [--demo]';
-
-export const TUI_HELP = `${TUI_USAGE}
-
-Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
+export const TUI = new Command({
+  name: 'tui',
+  summary: 'take the handset: an interactive call in real time',
+  description: `Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
 Enter lifts or replaces the handset, 0-9 * # a-d are keys, f is a hook flash, r rings the phone,
-s speaks a 5 s test recording into the line (for <Record>), q quits. Without a terminal it plays a scripted demo call and exits 0.
-
-options:
-  --clips DIR            the clip folder (default: clips/ beside the menu)
-  --clip-ms N            every clip plays N ms
-  --profile us|uk|cept   the country's timings and tones (default us)
-  --trace FILE           write the trace as JSON lines
-  --wav FILE             write what the caller heard as an 8 kHz WAV
-  --sound                play clips and tones through sox's play (when installed)
-  --demo                 the scripted demo call even in a terminal
-  -h, --help             this help
-
-exit status: 0 ok, 2 usage or input error
-
-example:
-  ringdown tui examples/door-phone.xml --clips examples/clips --sound`;
+s speaks a 5 s test recording into the line (for <Record>), q quits. Without a terminal it plays
+a scripted demo call and exits 0. The menu is examples/door-phone.xml unless one is named.`,
+  positionals: [{ name: 'MENU.xml', optional: true }],
+  options: [
+    CALL_OPTIONS.clips,
+    { name: 'clip-ms', type: 'string', value: 'N', description: 'every clip plays N ms' },
+    CALL_OPTIONS.profile,
+    { name: 'trace', type: 'string', value: 'FILE', description: 'write the trace as JSON lines' },
+    { name: 'wav', type: 'string', value: 'FILE', description: 'write what the caller heard as an 8 kHz WAV' },
+    { name: 'sound', type: 'boolean', description: "play clips and tones through sox's play (when installed)" },
+    { name: 'demo', type: 'boolean', description: 'the scripted demo call even in a terminal' },
+  ],
+  exit: '0 ok, 1 the menu has errors, 2 usage or input error (a menu that cannot be read, a trace that cannot be written)',
+  examples: ['ringdown tui examples/door-phone.xml --clips examples/clips --sound'],
+});
 
 /** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
@@ -71,24 +69,13 @@ interface Setup {
 }
 
 function setUp(argv: string[], err: Out): Setup | number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      clips: { type: 'string' },
-      'clip-ms': { type: 'string' },
-      profile: { type: 'string', default: 'us' },
-      trace: { type: 'string' },
-      wav: { type: 'string' },
-      sound: { type: 'boolean' },
-      demo: { type: 'boolean' },
-    },
-    allowPositionals: true,
-  });
-  if (positionals.length > 1) {
-    err(TUI_USAGE);
+  const args = TUI.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
-  const file = positionals[0] ?? 'examples/door-phone.xml';
+  const { values } = args;
+  const file = args.positionals[0] ?? 'examples/door-phone.xml';
   const profile = profileNamed(values.profile ?? 'us');
   if (profile === undefined) {
     err(`ringdown tui: --profile must be one of ${Object.keys(PROFILES).join(', ')}`);
@@ -99,9 +86,11 @@ function setUp(argv: string[], err: Out): Setup | number {
     err(`ringdown tui: --clip-ms: ${fixedMs}`);
     return 2;
   }
-  const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
-  for (const d of diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
-  if (menu === undefined || hasErrors(diagnostics)) return 1;
+  const loaded = readMenuFile(file, SIM_OUTPUT_NAMES);
+  for (const d of loaded.diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
+  const failed = menuFailure(loaded);
+  if (failed !== undefined || loaded.menu === undefined) return failed ?? 1;
+  const menu = loaded.menu;
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const clipsNote =
     fixedMs !== undefined ? `every clip ${fixedMs} ms` : clipDir !== undefined ? `clips from ${clipDir}` : 'no clip folder: lengths estimated from the text';
@@ -118,17 +107,47 @@ function setUp(argv: string[], err: Out): Setup | number {
   };
 }
 
+/**
+ * The `--trace` file: emptied first, then one JSON line appended per event. The first write that
+ * fails stops the writing and is kept, so the command reports it as its output's failure (a
+ * callback that threw would reach the engine as a fault of the call).
+ */
+class TraceFile {
+  problem: string | undefined;
+
+  constructor(private readonly path: string | undefined) {
+    this.attempt((file) => writeFileSync(file, ''));
+  }
+
+  write(e: TraceEvent): void {
+    this.attempt((file) => appendFileSync(file, `${JSON.stringify(e)}\n`));
+  }
+
+  private attempt(write: (file: string) => void): void {
+    if (this.path === undefined || this.problem !== undefined) return;
+    try {
+      write(this.path);
+    } catch (e) {
+      this.problem = `ringdown tui: --trace ${this.path}: cannot write the trace (${e instanceof Error ? e.message : String(e)})`;
+    }
+  }
+}
+
 /** Without a terminal: the scripted demo call, in virtual time, printed as a trace. */
-function runDemo(setup: Setup, out: Out): number {
+function runDemo(setup: Setup, out: Out, err: Out): number {
   const events = parseEvents(DEMO_EVENTS);
   if (typeof events === 'string') throw new Error(events);
   out(`ringdown: no terminal, so here is a scripted demo call on ${setup.file} (${setup.clipsNote}): ${DEMO_EVENTS}`);
+  const trace = new TraceFile(setup.traceFile);
   const onTrace = (e: TraceEvent): void => {
     out(formatTraceLine(e));
-    if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
+    trace.write(e);
   };
-  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
   const run = simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
+  if (trace.problem !== undefined) {
+    err(trace.problem);
+    return 2;
+  }
   if (setup.wavFile !== undefined) writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, out);
   out('Run `npm start` in a terminal to lift the handset and press the keys yourself.');
   return 0;
@@ -144,16 +163,14 @@ function runInteractive(setup: Setup): Promise<number> {
   const speaker = setup.sound
     ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => void (info.note = message) })
     : undefined;
-  if (setup.traceFile !== undefined) writeFileSync(setup.traceFile, '');
+  const trace = new TraceFile(setup.traceFile);
   const session = new CallSession({
     menu: setup.menu,
     clips: setup.clips,
     profile: setup.profile,
     clock,
     ...(speaker !== undefined ? { speaker } : {}),
-    onTrace: (e) => {
-      if (setup.traceFile !== undefined) appendFileSync(setup.traceFile, `${JSON.stringify(e)}\n`);
-    },
+    onTrace: (e) => trace.write(e),
   });
   draw = () => {
     const lines = renderScreen(session, clock.elapsed(), info, stdout.columns ?? 100);
@@ -179,7 +196,8 @@ function runInteractive(setup: Setup): Promise<number> {
         writeCallWav(setup.wavFile, session.audio.segments, end, setup.clipDir, (line) => void process.stderr.write(`${line}\n`));
         stdout.write(`wrote ${setup.wavFile}: what the caller heard, ${(end / 1000).toFixed(3)} s\n`);
       }
-      resolve(0);
+      if (trace.problem !== undefined) process.stderr.write(`${trace.problem}\n`);
+      resolve(trace.problem !== undefined ? 2 : 0);
     };
     const onData = (chunk: Buffer): void => {
       for (const ch of splitKeys(chunk.toString('utf8'))) {
@@ -217,5 +235,5 @@ export async function runTui(argv: string[], out: Out, err: Out): Promise<number
   const setup = setUp(argv, err);
   if (typeof setup === 'number') return setup;
   const demo = argv.includes('--demo') || process.stdin.isTTY !== true || process.stdout.isTTY !== true;
-  return demo ? runDemo(setup, out) : runInteractive(setup);
+  return demo ? runDemo(setup, out, err) : runInteractive(setup);
 }

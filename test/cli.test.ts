@@ -27,7 +27,7 @@ t.test('check: unreadable file and invalid UTF-8 are positioned errors', async (
   const bad = join(dir, 'bad.xml');
   writeFileSync(bad, Buffer.concat([Buffer.from('<Response>\n  <Speak>caf'), Buffer.from([0xe9]), Buffer.from('</Speak>\n</Response>')]));
   const r = ringdown('check', bad, join(dir, 'missing.xml'));
-  t.equal(r.code, 1);
+  t.equal(r.code, 2, 'a file that cannot be read is an input error (it outweighs the findings)');
   t.equal(
     r.out,
     `${bad}:2:13: error: invalid UTF-8 byte 0xE9 (hint: save the menu as UTF-8)\n${join(dir, 'missing.xml')}:1:1: error: cannot read the file (ENOENT)\n`,
@@ -116,7 +116,7 @@ t.test('check --board: output names come from the board file', async (t) => {
   t.equal(ringdown('check', '--board', 'sim', 'examples/door-pin.xml').code, 0);
   const unknown = ringdown('check', '--board', 'toaster', 'examples/door-pin.xml');
   t.equal(unknown.code, 2);
-  t.match(unknown.out, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
+  t.match(unknown.err, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
 });
 
 t.test('check --board: a board with less memory has lower menu limits; its firmware loads with the same', async (t) => {
@@ -215,7 +215,7 @@ t.test('check and sim read only regular files: a FIFO, a device, a folder named 
   t.match(sim.out, '"clip":"ding","ms":500');
 
   const random = bounded('check', '/dev/urandom');
-  t.equal(random.code, 1);
+  t.equal(random.code, 2);
   t.equal(random.out, '/dev/urandom:1:1: error: cannot read the file: it is a device, not a regular file\n');
   const fifoMenu = join(top, 'menu-fifo.xml');
   t.equal(spawnSync('mkfifo', [fifoMenu]).status, 0);

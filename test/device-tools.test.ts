@@ -126,7 +126,7 @@ t.test('sim --levels plays offhook/onhook as hook levels: debounce, onhook after
 
 t.test('ringdown device say:FILE: the WAV is checked before the SDK, and the firmware gets its absolute path', (t) => {
   const missing = ringdown(NO_SDK, 'device', 'examples/guestbook.xml', '--events', 'offhook@0 say:no-such.wav@6');
-  t.equal(missing.code, 1, 'a caller WAV that cannot be used stops the run first');
+  t.equal(missing.code, 2, 'a caller WAV that cannot be used stops the run first');
   t.match(missing.err, /no-such\.wav: error: cannot read the file/);
   t.equal(deviceEvents('offhook@0  say:caller.wav@6 2@7'), `offhook@0 say:${resolve('caller.wav')}@6 2@7`);
   t.equal(deviceEvents('say:/tmp/a@b.wav@1'), 'say:/tmp/a@b.wav@1', 'an absolute path stays; the time is after the last @');

@@ -56,6 +56,6 @@ t.test('sim: bad --trigger and --ring-menu are reported', async (t) => {
   t.equal(bad.code, 2);
   t.equal(bad.err, 'ringdown sim: --trigger doorbell: expected NAME=FILE or NAME=FILE:PROFILE (us, uk, cept)\n');
   const missing = ringdown('sim', 'examples/door-phone.xml', '--ring-menu', 'nope.xml');
-  t.equal(missing.code, 1);
+  t.equal(missing.code, 2);
   t.equal(missing.err, 'nope.xml:1:1: error: cannot read the file (ENOENT)\n');
 });

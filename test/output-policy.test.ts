@@ -227,7 +227,7 @@ const CASES: Case[] = [
       return dest;
     },
     named: inFolder,
-    why: /it is a FIFO \(named pipe\)/,
+    why: /it is a FIFO/,
   },
   {
     name: 'a regular file where a folder goes',
@@ -262,7 +262,7 @@ const CASES: Case[] = [
     name: '/dev/full',
     applies: () => true,
     make: () => '/dev/full',
-    why: /it is a character device|no space left on the device/,
+    why: /it is a device|no space left on the device/,
   },
 ];
 

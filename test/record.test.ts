@@ -78,12 +78,12 @@ t.test('guestbook: hanging up mid-word keeps the recording up to the on-hook; # 
 t.test('sim: say:FILE must be a readable 8 kHz mono WAV', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
   const missing = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${join(dir, 'none.wav')}@1`);
-  t.equal(missing.code, 1);
+  t.equal(missing.code, 2);
   t.match(missing.err, /none\.wav: error: cannot read the file/);
   const wide = join(dir, 'wide.wav');
   writeFileSync(wide, encodeWav(new Int16Array(100), 16000));
   const bad = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wide}@1`);
-  t.equal(bad.code, 1);
+  t.equal(bad.code, 2);
   t.match(bad.err, /wide\.wav: error: .*16000/);
   t.match(parseEvents('say:@1'), /names no file/);
   t.match(parseEvents('say:a.wav@1.5'), [{ at: 1500, what: 'say', file: 'a.wav' }]);

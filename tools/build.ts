@@ -6,9 +6,9 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { Command } from './command.js';
 import { buildEsp32, esp32Sizes } from './device/esp32.js';
 import { buildPico, findPicoToolchain, picoSizes } from './device/pico.js';
 import type { Sdk } from './device/sdk.js';
@@ -18,54 +18,43 @@ import { stage } from './device/stage.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
-export const BUILD_USAGE = 'usage: ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]';
-
-export const BUILD_HELP = `${BUILD_USAGE}
-
-Builds the ESP32 firmware for a board folder (boards/esp32-*) with the Moddable SDK ($MODDABLE, else
+export const BUILD = new Command({
+  name: 'build',
+  summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)',
+  description: `Builds the ESP32 firmware for a board folder (boards/esp32-*) with the Moddable SDK ($MODDABLE, else
 ~/Projects/moddable). The menu is checked against the board's outputs and the clips first. With
 ESP-IDF ($IDF_PATH) it compiles; without it, every step before the C compiler runs and it says
 what to run next. A Pico board (boards/pico-*) compiles and links with arm-none-eabi-gcc and the
-pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash and RAM use.
-  --board NAME       the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870,
-                     pico-ag1171-mt8870)
-  --menu FILE        the menu (default examples/door-phone.xml)
-  --ring-menu FILE   the menu for an answered ring
-  --clips DIR        the clip folder (default: clips/ beside the menu)
-  --release          a release build (default: debug, for xsbug)
-  --flash            compile with ESP-IDF and flash, as mcconfig -m does
-  -h, --help         this help
-
-exit status: 0 built, 1 menu errors, build failure or warnings, 2 usage error or no Moddable SDK
-
-example:
-  ringdown build --board esp32-ag1171-mt8870 --menu examples/door-pin.xml`;
+pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash and RAM use.`,
+  positionals: [],
+  options: [
+    {
+      name: 'board',
+      type: 'string',
+      value: 'NAME',
+      required: true,
+      description: 'the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870, pico-ag1171-mt8870)',
+    },
+    { name: 'menu', type: 'string', value: 'FILE', description: 'the menu (without it: examples/door-phone.xml)' },
+    { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
+    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+    { name: 'release', type: 'boolean', description: 'a release build (without it: debug, for xsbug)' },
+    { name: 'flash', type: 'boolean', description: 'compile with ESP-IDF and flash, as mcconfig -m does' },
+  ],
+  exit: '0 built, 1 menu errors, build failure or warnings, 2 usage or input error (a menu that cannot be read) or no Moddable SDK',
+  examples: ['ringdown build --board esp32-ag1171-mt8870 --menu examples/door-pin.xml'],
+});
 
 const DEFAULT_MENU = join(REPO_ROOT, 'examples', 'door-phone.xml');
 
 export function runBuild(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      board: { type: 'string' },
-      menu: { type: 'string' },
-      'ring-menu': { type: 'string' },
-      clips: { type: 'string' },
-      release: { type: 'boolean' },
-      flash: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help === true) {
-    out(BUILD_HELP);
-    return 0;
-  }
-  const board = values.board;
-  if (board === undefined || positionals.length > 0) {
-    err(BUILD_USAGE);
+  const args = BUILD.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const board = values.board!;
   const outputs = boardOutputs(board);
   const isPico = board.startsWith('pico-');
   if (typeof outputs === 'string' || !(board.startsWith('esp32-') || isPico) || !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))) {
@@ -75,6 +64,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   const menu = values.menu ?? DEFAULT_MENU;
   const clipDir = findClipFolder(menu, values.clips);
   let failed = false;
+  let unreadable = false;
   for (const path of [menu, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
     const loaded = readMenuFile(path, outputs, boardMenuLimits(board));
     const diagnostics = [...loaded.diagnostics];
@@ -85,8 +75,10 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
       diagnostics.push(...checkClips(loaded.menu, folder.catalog, (name) => folder.durations.has(name), clipDir));
     }
     for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (loaded.unreadable === true) unreadable = true;
     if (hasErrors(diagnostics)) failed = true;
   }
+  if (unreadable) return 2;
   if (failed) return 1;
   if (clipDir === undefined) err(`ringdown build: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped on the device`);
   const sdk = findSdk();

@@ -1,44 +1,41 @@
 /** `ringdown check MENU.xml... [--clips DIR] [--board NAME]`: exit 0 when every menu is valid. */
-import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { checkClips } from '../src/ozml/check-clips.js';
+import { Command } from './command.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
 
-export const CHECK_HELP = `usage: ringdown check MENU.xml... [--clips DIR] [--board NAME] [--quiet] [--json]
+export const CHECK = new Command({
+  name: 'check',
+  summary: 'report problems in menus as FILE:LINE:COL',
+  description: 'Checks each menu and prints one line per problem as FILE:LINE:COL: error|warning: MESSAGE.',
+  positionals: [{ name: 'MENU.xml', repeat: true }],
+  options: [
+    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder every Speak must have a clip in (default: clips/ beside the menu when it has a catalog.json)' },
+    { name: 'board', type: 'string', value: 'NAME', default: 'sim', description: 'the board whose output names <Output> may use' },
+    { name: 'quiet', type: 'boolean', short: 'q', description: 'no warnings and no "FILE: ok" lines' },
+    { name: 'json', type: 'boolean', description: 'one JSON object per line: {"file", "line", "col", "severity", "message", "hint"}' },
+  ],
+  exit: '0 every menu valid (warnings allowed), 1 a menu has errors, 2 usage or input error (a menu that cannot be read)',
+  examples: ['ringdown check examples/door-phone.xml --clips examples/clips'],
+});
 
-Checks each menu and prints one line per problem as FILE:LINE:COL: error|warning: MESSAGE.
-
-options:
-  --clips DIR     the clip folder every Speak must have a clip in (default: clips/ beside the
-                  menu when it has a catalog.json)
-  --board NAME    the board whose output names <Output> may use (default sim)
-  -q, --quiet     no warnings and no "FILE: ok" lines
-  --json          one JSON object per line: {"file", "line", "col", "severity", "message", "hint"}
-  -h, --help      this help
-
-exit status: 0 every menu valid (warnings allowed), 1 a menu has errors, 2 usage error
-
-example:
-  ringdown check examples/door-phone.xml --clips examples/clips`;
-
-export function runCheck(argv: string[], out: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { clips: { type: 'string' }, board: { type: 'string', default: 'sim' }, quiet: { type: 'boolean', short: 'q' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-  });
-  if (positionals.length === 0) {
-    out(CHECK_HELP.split('\n')[0]!);
+/** Problems go to `out` (they are the command's output); a usage error goes to `err`. */
+export function runCheck(argv: string[], out: (line: string) => void, err: (line: string) => void = out): number {
+  const args = CHECK.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values, positionals } = args;
   const outputs = boardOutputs(values.board ?? 'sim');
   if (typeof outputs === 'string') {
-    out(`ringdown check: --board: ${outputs}`);
+    err(`ringdown check: --board: ${outputs}`);
     return 2;
   }
   let failed = false;
+  let unreadable = false;
   for (const file of positionals) {
-    const { menu, diagnostics } = readMenuFile(file, outputs, boardMenuLimits(values.board ?? 'sim'));
+    const { menu, diagnostics, unreadable: cannotRead } = readMenuFile(file, outputs, boardMenuLimits(values.board ?? 'sim'));
     const clipDir = findClipFolder(file, values.clips);
     if (menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);
@@ -53,8 +50,9 @@ export function runCheck(argv: string[], out: (line: string) => void): number {
       if (d.severity === 'warning' && values.quiet === true) continue;
       out(values.json === true ? JSON.stringify({ file, ...d }) : formatDiagnostic(file, d));
     }
+    if (cannotRead === true) unreadable = true;
     if (hasErrors(diagnostics)) failed = true;
     else if (values.quiet !== true && values.json !== true) out(`${file}: ok`);
   }
-  return failed ? 1 : 0;
+  return unreadable ? 2 : failed ? 1 : 0;
 }

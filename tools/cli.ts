@@ -1,39 +1,53 @@
 /**
  * The `ringdown` command line: one subcommand per job, each in its own module, which exports its
- * help text. Conventions of Node tools: `ringdown --version`, `ringdown help COMMAND`,
+ * table (tools/command.ts: the help, the usage line and the parser are made from it). Conventions of Node tools: `ringdown --version`, `ringdown help COMMAND`,
  * `ringdown COMMAND --help` (every command: handled here, before the command parses anything),
  * exit status 0 ok, 1 findings, 2 usage or input error. Nothing is coloured.
  */
 import { readFileSync } from 'node:fs';
-import { BUILD_HELP, runBuild } from './build.js';
-import { CHECK_HELP, runCheck } from './check.js';
-import { CLIPS_HELP, runClips } from './clips.js';
-import { DEVICE_HELP, runDevice } from './device.js';
-import { DTMF_HELP, runDtmf } from './dtmf.js';
-import { GRAPH_HELP, runGraph } from './graph.js';
-import { LOG_HELP, runLog } from './log.js';
-import { MOD_HELP, runMod } from './mod.js';
-import { RECORDINGS_HELP, runRecordings } from './recordings.js';
-import { runSim, SIM_HELP } from './sim.js';
-import { runStudio, STUDIO_HELP } from './studio/server.js';
-import { runTui, TUI_HELP } from './tui/main.js';
+import { BUILD, runBuild } from './build.js';
+import { CommandGroup, type Subcommand } from './command.js';
+import { CHECK, runCheck } from './check.js';
+import { CLIPS, runClips } from './clips.js';
+import { DEVICE, runDevice } from './device.js';
+import { DTMF, runDtmf } from './dtmf.js';
+import { GRAPH, runGraph } from './graph.js';
+import { LOG, runLog } from './log.js';
+import { MOD, runMod } from './mod.js';
+import { RECORDINGS, runRecordings } from './recordings.js';
+import { runSim, SIM } from './sim.js';
+import { runStudio, STUDIO } from './studio/server.js';
+import { runTui, TUI } from './tui/main.js';
 
-type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
+type Out = (line: string) => void;
+type Run = (argv: string[], out: Out, err: Out) => number | Promise<number>;
 
-const COMMANDS: Record<string, { run: Command; summary: string; help: string }> = {
-  check: { run: (argv, out) => runCheck(argv, out), summary: 'report problems in menus as FILE:LINE:COL', help: CHECK_HELP },
-  sim: { run: runSim, summary: 'run a call in virtual time and print its trace', help: SIM_HELP },
-  tui: { run: runTui, summary: 'take the handset: an interactive call in real time', help: TUI_HELP },
-  clips: { run: runClips, summary: 'make the clip folder (recordings converted, else speech synthesized)', help: CLIPS_HELP },
-  dtmf: { run: runDtmf, summary: 'decode the keys in a WAV, or encode keys as a WAV', help: DTMF_HELP },
-  log: { run: runLog, summary: 'print the call log from a dump of its flash region', help: LOG_HELP },
-  recordings: { run: runRecordings, summary: 'list and extract recordings from a flash dump or a folder', help: RECORDINGS_HELP },
-  studio: { run: runStudio, summary: 'a local page: edit the menu, see its flow, call it, hear it', help: STUDIO_HELP },
-  graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_HELP },
-  device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
-  mod: { run: runMod, summary: 'a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)', help: MOD_HELP },
-  build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_HELP },
-};
+/** Each command's table (its help, summary and parser) and what runs it, in the order `ringdown` lists them. */
+const TABLE: readonly [Subcommand | CommandGroup, Run][] = [
+  [CHECK, runCheck],
+  [SIM, runSim],
+  [TUI, runTui],
+  [CLIPS, runClips],
+  [DTMF, runDtmf],
+  [LOG, runLog],
+  [RECORDINGS, runRecordings],
+  [STUDIO, runStudio],
+  [GRAPH, runGraph],
+  [DEVICE, runDevice],
+  [MOD, runMod],
+  [BUILD, runBuild],
+];
+
+const COMMANDS: Record<string, { run: Run; summary: string; help: string }> = Object.fromEntries(
+  TABLE.map(([c, run]) => [c.name, { run, summary: c.summary, help: c.help }]),
+);
+
+/** The parser of each of a command's forms (one, or one per subcommand); empty for an unknown command. */
+export function parsersFor(name: string): readonly Subcommand[] {
+  const entry = TABLE.find(([c]) => c.name === name)?.[0];
+  if (entry === undefined) return [];
+  return entry instanceof CommandGroup ? entry.subcommands : [entry];
+}
 
 /** The help text of a command; undefined for an unknown one. */
 export function helpFor(name: string): string | undefined {
@@ -71,14 +85,25 @@ function asksHelp(argv: readonly string[]): boolean {
 }
 
 export async function main(argv: string[]): Promise<number> {
-  const [name, ...rest] = argv;
-  // A reader that stops early (`ringdown sim ... | head`) is not an error.
+  const [name] = argv;
   process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    // A reader that stops early (`ringdown sim ... | head`) is not an error.
     if (e.code === 'EPIPE') process.exit(0);
-    throw e;
+    // Any other failure (a full disk, `>/dev/full`): the output is lost, so say so once and stop.
+    const who = name !== undefined && Object.hasOwn(COMMANDS, name) ? `ringdown ${name}` : 'ringdown';
+    process.stderr.write(`${who}: cannot write to standard output (${e.message.replace(/, write$/, '')})\n`);
+    process.exit(2);
   });
-  const out = (line: string): void => void process.stdout.write(`${line}\n`);
-  const err = (line: string): void => void process.stderr.write(`${line}\n`);
+  return dispatch(
+    argv,
+    (line) => void process.stdout.write(`${line}\n`),
+    (line) => void process.stderr.write(`${line}\n`),
+  );
+}
+
+/** Runs `ringdown ARGV` with its output lines going to `out` and `err`: the exit status. */
+export async function dispatch(argv: string[], out: Out, err: Out): Promise<number> {
+  const [name, ...rest] = argv;
   if (name === '--version' || name === '-V' || name === 'version') {
     out(version());
     return 0;

@@ -12,25 +12,24 @@ import { createHash } from 'node:crypto';
 import { existsSync, lstatSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { parseArgs } from 'node:util';
-import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
+import { formatDiagnostic } from '../src/ozml/diagnostic.js';
 import type { Menu } from '../src/ozml/menu.js';
 import { convertToClip, describeConversion, type ConvertReport } from '../src/audio/convert.js';
 import { encodeWav } from '../src/audio/wav.js';
+import { Command } from './command.js';
 import { catalogText, inspectClip, manifestText, MAX_CATALOG_BYTES, readFolderState, type SynthRecord } from './clips/folder.js';
 import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
 import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceOptions } from './clips/synth.js';
-import { readMenuFile } from './menu-file.js';
+import { menuFailure, readMenuFile } from './menu-file.js';
 import { kindOf, prepareFolder } from './output.js';
 import { readRegularFile } from './read-file.js';
 
-export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160] [--recordings DIR] [--json]';
-
-export const CLIPS_HELP = `${CLIPS_USAGE}
-
-Makes the clip folder DIR the menus need: one 8 kHz mono 16-bit WAV a clip, catalog.json and
+export const CLIPS = new Command({
+  name: 'clips',
+  summary: 'make the clip folder (recordings converted, else speech synthesized)',
+  description: `Makes the clip folder DIR the menus need: one 8 kHz mono 16-bit WAV a clip, catalog.json and
 manifest.json (the Moddable resources). For each clip, in this order:
   1. DIR/NAME.wav in the device format that ringdown did not make: used as it is;
   2. a recording recordings/NAME.wav|.mp3|.ogg|.flac beside the menu (any rate, depth, channels):
@@ -38,21 +37,18 @@ manifest.json (the Moddable resources). For each clip, in this order:
      reported; the recording itself is never changed;
   3. otherwise the Speak text, synthesized with espeak-ng (the system's, else the npm package's
      WebAssembly build, run as a separate program).
-Nothing changes unless every input is good; a second run with no changes writes nothing.
-
-options:
-  -o, --out DIR         the clip folder to make or update (required)
-  --voice NAME          espeak-ng voice (default en-us)
-  --speed WPM           words a minute, 80 to 450 (default 160)
-  --recordings DIR      where recordings are (default: recordings/ beside each menu)
-  --json                print what was done as one JSON object
-  -h, --help            this help
-
-exit status: 0 done or up to date, 1 a problem in the menus, recordings or folder (nothing changed),
-2 a usage error
-
-example:
-  ringdown clips examples/door-phone.xml --out examples/clips`;
+Nothing changes unless every input is good; a second run with no changes writes nothing.`,
+  positionals: [{ name: 'MENU.xml', repeat: true }],
+  options: [
+    { name: 'out', type: 'string', short: 'o', value: 'DIR', required: true, description: 'the clip folder to make or update' },
+    { name: 'voice', type: 'string', value: 'NAME', default: DEFAULT_VOICE.voice, description: 'espeak-ng voice' },
+    { name: 'speed', type: 'string', value: 'WPM', default: String(DEFAULT_VOICE.speed), description: 'words a minute, 80 to 450' },
+    { name: 'recordings', type: 'string', value: 'DIR', description: 'where recordings are (without it: recordings/ beside each menu)' },
+    { name: 'json', type: 'boolean', description: 'print what was done as one JSON object' },
+  ],
+  exit: '0 done or up to date, 1 a problem in the menus, recordings or folder (nothing changed), 2 usage or input error (a menu that cannot be read)',
+  examples: ['ringdown clips examples/door-phone.xml --out examples/clips'],
+});
 
 /** The largest recording read: an hour of 16-bit stereo at 44.1 kHz is 635 MB; clips are seconds. */
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -100,16 +96,18 @@ function hashOnDisk(path: string): { sha256?: string; missing?: true; problem?: 
   return { sha256: file.sha256! };
 }
 
-function loadMenus(files: readonly string[], err: Out): { file: string; menu: Menu }[] | undefined {
+/** The menus, or the exit status after their errors were printed (2 when one cannot be read). */
+function loadMenus(files: readonly string[], err: Out): { file: string; menu: Menu }[] | 1 | 2 {
   const menus: { file: string; menu: Menu }[] = [];
-  let bad = false;
+  let failed: 1 | 2 | undefined;
   for (const file of files) {
-    const { menu, diagnostics } = readMenuFile(file);
-    for (const d of diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
-    if (menu === undefined || hasErrors(diagnostics)) bad = true;
-    else menus.push({ file, menu });
+    const loaded = readMenuFile(file);
+    for (const d of loaded.diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
+    const failure = menuFailure(loaded);
+    if (failure !== undefined || loaded.menu === undefined) failed = failure === 2 || failed === 2 ? 2 : 1;
+    else menus.push({ file, menu: loaded.menu });
   }
-  return bad ? undefined : menus;
+  return failed ?? menus;
 }
 
 /** The recordings folders to look in for `need`: the one given, else recordings/ beside its menu. */
@@ -239,15 +237,18 @@ function notRegular(path: string): string | undefined {
 }
 
 export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { out: { type: 'string', short: 'o' }, voice: { type: 'string' }, speed: { type: 'string' }, recordings: { type: 'string' }, json: { type: 'boolean' } },
-    allowPositionals: true,
-  });
-  const dir = values.out;
-  if (positionals.length === 0 || dir === undefined || dir === '' || values.recordings === '') {
-    err(CLIPS_USAGE);
+  const args = CLIPS.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
+  }
+  const { values, positionals } = args;
+  const dir = values.out!;
+  for (const [name, value] of [['--out', dir], ['--recordings', values.recordings]] as const) {
+    if (value === '') {
+      err(`ringdown clips: ${name} is empty: it takes a folder (see ringdown clips --help)`);
+      return 2;
+    }
   }
   const speed = values.speed === undefined ? DEFAULT_VOICE.speed : Number(values.speed);
   if (!Number.isInteger(speed) || speed < 80 || speed > 450) {
@@ -265,9 +266,10 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   const say: Out = json ? (line) => void lines.push(line) : out;
 
   const menus = loadMenus(positionals, err);
-  if (menus === undefined) {
-    err(`${dir}: nothing changed`);
-    return 1;
+  if (typeof menus === 'number') {
+    // A menu that cannot be read is an input error, said once; a menu with errors is a finding.
+    if (menus === 1) err(`${dir}: nothing changed`);
+    return menus;
   }
   // The folder is checked now (made only once every input is good).
   const folder = prepareFolder(dir, 'clips', false);

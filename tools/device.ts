@@ -12,43 +12,51 @@
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
-import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
+import { Command } from './command.js';
 import { buildLin, runLin } from './device/lin.js';
 import { buildPicoFirmware, findPicoSetup, PICO_BOARDS, playPico } from './device/pico-device.js';
 import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
-import { boardMenuLimits, findClipFolder, readMenuFile } from './menu-file.js';
+import { boardMenuLimits, findClipFolder, loadMenuFile } from './menu-file.js';
 import { readRecordingsSamples, readStoredRecordings } from '../src/calllog/flash-recordings.js';
 import { parseEvents } from '../sim/events.js';
 import { readDump } from './log.js';
 import { prepareFolder } from './output.js';
-import { formatTraceLine, readVoices, writeRecordings } from './sim.js';
+import { CALL_OPTIONS, formatTraceLine, readVoices, writeRecordings } from './sim.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
-export const DEVICE_USAGE =
-  'usage: ringdown device MENU.xml --events "offhook@0 2@7 onhook@30" [--board lin|pico-ag1171-mt8870] [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--mod FILE.xsa] [--recordings DIR] [--jsonl]';
-
-export const DEVICE_HELP = `${DEVICE_USAGE}
-
-Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
-call on it; the trace is printed like ringdown sim's. Options as for ringdown sim: --events,
---clip-ms N, --clips DIR, --until S, --profile us|uk|cept, --ring-menu FILE, --jsonl; -h, --help.
-say:FILE@S plays an 8 kHz 16-bit mono WAV into the firmware's audio input (<Record> hears it);
---recordings DIR writes each recording the firmware kept on its (file-backed) flash as DIR/NAME.wav.
+export const DEVICE = new Command({
+  name: 'device',
+  summary: 'build the lin firmware with the Moddable SDK and run the call on it',
+  description: `Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
+call on it; the trace is printed like ringdown sim's (it equals ringdown sim --levels).
+say:FILE@S plays an 8 kHz 16-bit mono WAV into the firmware's audio input (<Record> hears it).
 --board pico-ag1171-mt8870 builds the Raspberry Pi Pico firmware instead (arm-none-eabi-gcc and
 the pico-sdk, see the README) and boots it in rp2040js: the script is played at its pins (SHK,
 MT8870 Q1-Q4/StD, the doorbell), the trace read from its UART, times from the chip's cycle count.
-The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.
-
-exit status: 0 ok, 1 the menu has errors or the run failed, 2 usage error or no Moddable SDK
-
-example:
-  ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000
-  ringdown device examples/guestbook.xml --events "offhook@0 say:caller.wav@6 onhook@30" --recordings out/`;
+The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.`,
+  positionals: [{ name: 'MENU.xml' }],
+  options: [
+    CALL_OPTIONS.events,
+    { name: 'board', type: 'string', value: `lin|${PICO_BOARDS.join('|')}`, default: 'lin', description: 'the firmware to build and run' },
+    CALL_OPTIONS.clipMs,
+    CALL_OPTIONS.clips,
+    CALL_OPTIONS.until,
+    CALL_OPTIONS.profile,
+    CALL_OPTIONS.ringMenu,
+    { name: 'mod', type: 'string', value: 'FILE.xsa', description: 'a mod (ringdown mod --board lin) the firmware opens for the run (lin)' },
+    { name: 'recordings', type: 'string', value: 'DIR', description: "write each recording the firmware kept on its (file-backed) flash as DIR/NAME.wav (lin)" },
+    CALL_OPTIONS.jsonl,
+  ],
+  exit: '0 ok, 1 the menu has errors or the run failed, 2 usage or input error (a file that cannot be read or used) or no Moddable SDK',
+  examples: [
+    'ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000',
+    'ringdown device examples/guestbook.xml --events "offhook@0 say:caller.wav@6 onhook@30" --recordings out/',
+  ],
+});
 
 /**
  * The script with each `say:FILE` made absolute (the firmware runs in another folder); a message
@@ -69,32 +77,13 @@ export function deviceEvents(text: string): string {
 export const DEVICE_STAGE = join(REPO_ROOT, 'build', 'ringdown', 'lin');
 
 export async function runDevice(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      events: { type: 'string', default: 'offhook@0' },
-      board: { type: 'string', default: 'lin' },
-      'clip-ms': { type: 'string' },
-      clips: { type: 'string' },
-      until: { type: 'string' },
-      profile: { type: 'string', default: 'us' },
-      'ring-menu': { type: 'string' },
-      mod: { type: 'string' },
-      recordings: { type: 'string' },
-      jsonl: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help === true) {
-    out(DEVICE_USAGE);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    err(DEVICE_USAGE);
+  const args = DEVICE.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const file = args.positionals[0]!;
   const options = parseCallOptions(values, 'device');
   if (typeof options === 'string') {
     err(options);
@@ -103,9 +92,8 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
   const { profileName: profile, fixedMs: clipMs, untilMs } = options;
   // The device checks its menu again at boot; a bad menu is caught here first, with its position.
   for (const path of [file, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
-    const { diagnostics } = readMenuFile(path, SIM_OUTPUT_NAMES, boardMenuLimits(values.board ?? 'lin'));
-    for (const d of diagnostics) err(formatDiagnostic(path, d));
-    if (hasErrors(diagnostics)) return 1;
+    const menu = loadMenuFile(path, err, SIM_OUTPUT_NAMES, boardMenuLimits(values.board ?? 'lin'));
+    if (typeof menu === 'number') return menu;
   }
   // Caller WAVs are checked here, with the simulator's messages; the firmware reads them itself.
   const scripted = parseEvents(values.events ?? 'offhook@0');
@@ -113,7 +101,7 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     const voices = readVoices(scripted);
     if (typeof voices === 'string') {
       err(voices);
-      return 1;
+      return 2;
     }
   }
   if (values.mod !== undefined && !existsSync(values.mod)) {
@@ -194,7 +182,7 @@ function runOnPico(
   sdk: Sdk,
   board: string,
   file: string,
-  values: { events?: string; clips?: string; 'ring-menu'?: string; jsonl?: boolean },
+  values: { events?: string | undefined; clips?: string | undefined; 'ring-menu'?: string | undefined; jsonl?: boolean | undefined },
   untilMs: number | undefined,
   out: (line: string) => void,
   err: (line: string) => void,

@@ -3,40 +3,51 @@
  * `ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]` writes a
  * standard test signal. For users checking a line with a recorder, and for the bench.
  */
-import { parseArgs } from 'node:util';
 import { deviceFormatProblem, readWavInfo, readWavSamples } from '../src/audio/wav.js';
 import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
 import { keyFrequencies } from '../src/dsp/dtmf-keys.js';
 import { renderDtmf, type DtmfSignalOptions } from '../src/dsp/dtmf-signal.js';
+import { Command, CommandGroup } from './command.js';
 import { readRegularFile } from './read-file.js';
 import { recordingTooLong, writeWavFile } from './wav-file.js';
 
 /** The largest recording `dtmf decode` reads: 256 MiB, 4.6 hours at 8 kHz. */
 export const MAX_DECODE_BYTES = 256 * 1024 * 1024;
 
-export const DTMF_USAGE = [
-  'usage: ringdown dtmf decode FILE.wav',
-  '       ringdown dtmf encode KEYS --out FILE.wav [--tone-ms N] [--gap-ms N] [--level-dbfs L]',
-].join('\n');
+const DECODE = new Command({
+  name: 'dtmf decode',
+  summary: 'the keys in a WAV',
+  description: 'The keys in an 8 kHz mono 16-bit WAV, one line each (KEY START_MS END_MS).',
+  positionals: [{ name: 'FILE.wav' }],
+  options: [{ name: 'json', type: 'boolean', description: 'one JSON object per key: {"key", "startMs", "endMs"}' }],
+  exit: '',
+  examples: [],
+});
 
-export const DTMF_HELP = `${DTMF_USAGE}
+const ENCODE = new Command({
+  name: 'dtmf encode',
+  summary: 'a WAV of keys',
+  description: 'A WAV of KEYS (0-9 * # A-D) as DTMF tones.',
+  positionals: [{ name: 'KEYS' }],
+  options: [
+    { name: 'out', type: 'string', short: 'o', value: 'FILE.wav', required: true, description: 'the WAV to write' },
+    { name: 'tone-ms', type: 'string', value: 'N', default: '100', description: "each tone's length" },
+    { name: 'gap-ms', type: 'string', value: 'N', default: '100', description: 'the pause between tones' },
+    { name: 'level-dbfs', type: 'string', value: 'L', default: '-13', description: "each frequency's level" },
+  ],
+  exit: '',
+  examples: [],
+});
 
-decode: the keys in an 8 kHz mono 16-bit WAV, one line each (KEY START_MS END_MS).
-encode: a WAV of KEYS (0-9 * # A-D) as DTMF tones.
-
-options (encode):
-  -o, --out FILE       the WAV to write (required)
-  --tone-ms N          each tone's length (default 100)
-  --gap-ms N           the pause between tones (default 100)
-  --level-dbfs L       each frequency's level (default -10)
-options (decode):
-  --json               one JSON object per key: {"key", "startMs", "endMs"}
-  -h, --help           this help
-
-exit status: 0 ok (also when no key is found), 1 the WAV could not be written (nothing changed), 2 usage or input error
-
-example:
-  ringdown dtmf encode 159#D --out keys.wav && ringdown dtmf decode keys.wav`;
+export const DTMF = new CommandGroup(
+  'dtmf',
+  'decode the keys in a WAV, or encode keys as a WAV',
+  `decode: the keys in an 8 kHz mono 16-bit WAV, one line each (KEY START_MS END_MS).
+encode: a WAV of KEYS (0-9 * # A-D) as DTMF tones.`,
+  [DECODE, ENCODE],
+  '0 ok (also when no key is found), 1 the WAV could not be written (nothing changed), 2 usage or input error',
+  ['ringdown dtmf encode 159#D --out keys.wav && ringdown dtmf decode keys.wav'],
+);
 
 /** 0 dBm0 is 3.14 dB below a full-scale sine (G.711), so dBFS + 3.14 is dBm0. */
 const DBM0_OVER_DBFS = 3.14;
@@ -44,20 +55,22 @@ const DBM0_OVER_DBFS = 3.14;
 type Out = (line: string) => void;
 
 export function runDtmf(argv: string[], out: Out, err: Out): number {
-  const [sub, ...rest] = argv;
-  if (sub === 'decode') return decode(rest, out, err);
-  if (sub === 'encode') return encode(rest, out, err);
-  err(DTMF_USAGE);
-  return 2;
+  const picked = DTMF.pick(argv);
+  if (typeof picked === 'string') {
+    err(picked);
+    return 2;
+  }
+  return picked.command === DECODE ? decode(picked.rest, out, err) : encode(picked.rest, out, err);
 }
 
 function decode(argv: string[], out: Out, err: Out): number {
-  const { values, positionals } = parseArgs({ args: argv, options: { json: { type: 'boolean' } }, allowPositionals: true });
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    err(DTMF_USAGE);
+  const args = DECODE.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const file = args.positionals[0]!;
   const bytes = readRegularFile(file, MAX_DECODE_BYTES, 'a recording to decode');
   if (!(bytes instanceof Uint8Array)) {
     err(`${file}: ${bytes.problem}`);
@@ -88,38 +101,15 @@ function decode(argv: string[], out: Out, err: Out): number {
   return 0;
 }
 
-/** Joins `--name -20` into `--name=-20`, so negative numbers read as values (as users type them). */
-function joinNegativeValues(argv: string[]): string[] {
-  const joined: string[] = [];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    const next = argv[i + 1];
-    if (a.startsWith('--') && !a.includes('=') && next !== undefined && /^-\d|^-\.\d/.test(next)) {
-      joined.push(`${a}=${next}`);
-      i++;
-    } else {
-      joined.push(a);
-    }
-  }
-  return joined;
-}
-
 function encode(argv: string[], out: Out, err: Out): number {
-  const { values, positionals } = parseArgs({
-    args: joinNegativeValues(argv),
-    options: {
-      out: { type: 'string' },
-      'tone-ms': { type: 'string', default: '100' },
-      'gap-ms': { type: 'string', default: '100' },
-      'level-dbfs': { type: 'string', default: '-13' },
-    },
-    allowPositionals: true,
-  });
-  const keys = positionals[0];
-  if (keys === undefined || positionals.length > 1 || values.out === undefined) {
-    err(DTMF_USAGE);
+  const args = ENCODE.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const keys = args.positionals[0]!;
+  const file = values.out!;
   for (let i = 0; i < keys.length; i++) {
     if (keyFrequencies(keys[i]!) === undefined) {
       err(`ringdown dtmf encode: KEYS: '${keys[i]}' at position ${i + 1} is not a DTMF key (0-9 * # A B C D)`);
@@ -155,12 +145,12 @@ function encode(argv: string[], out: Out, err: Out): number {
       yield block;
     }
   }
-  const problem = writeWavFile(values.out, total, blocks(), 'dtmf encode');
+  const problem = writeWavFile(file, total, blocks(), 'dtmf encode');
   if (problem !== undefined) {
     err(problem);
     return 1;
   }
-  out(`${values.out}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`);
+  out(`${file}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`);
   return 0;
 }
 

@@ -3,9 +3,9 @@
  * region (e.g. `esptool.py read_flash 0x3F0000 0x10000 DUMP.bin` of the `calllog` partition),
  * oldest record first. Torn or half-erased records are skipped, as the device skips them.
  */
-import { parseArgs } from 'node:util';
 import { readEntries, type StoredEntry } from '../src/calllog/call-log.js';
 import { MemoryStore } from '../src/calllog/memory-store.js';
+import { Command } from './command.js';
 import { readRegularFile } from './read-file.js';
 
 /** The largest dump read: an ESP32's whole flash is at most 16 MiB. */
@@ -30,21 +30,18 @@ export function jsonEntry({ seq, entry }: StoredEntry): string {
   return JSON.stringify({ seq, ...(entry ?? { kind: 'unreadable' }) }).replace(UNSAFE, (c) => `\\u${hex(c, 4)}`);
 }
 
-export const LOG_USAGE = 'usage: ringdown log DUMP.bin [--sector BYTES] [--jsonl]';
+/** `--sector`, as `log` and `recordings` take it. */
+export const SECTOR_OPTION = { name: 'sector', type: 'string', value: 'BYTES', default: '4096', description: 'the flash sector size of the dump' } as const;
 
-export const LOG_HELP = `${LOG_USAGE}
-
-Prints the call log from a dump of its flash partition, one record a line.
-
-options:
-  --sector BYTES   the flash sector size (default 4096)
-  --jsonl          one JSON object per record
-  -h, --help       this help
-
-exit status: 0 ok, 1 the dump cannot be read or is not whole sectors, 2 usage error
-
-example:
-  ringdown log calllog.bin --jsonl`;
+export const LOG = new Command({
+  name: 'log',
+  summary: 'print the call log from a dump of its flash region',
+  description: 'Prints the call log from a dump of its flash partition, one record a line.',
+  positionals: [{ name: 'DUMP.bin' }],
+  options: [SECTOR_OPTION, { name: 'jsonl', type: 'boolean', description: 'one JSON object per record' }],
+  exit: '0 ok, 1 the dump is not whole sectors, 2 usage or input error (a dump that cannot be read)',
+  examples: ['ringdown log calllog.bin --jsonl'],
+});
 
 function seconds(ms: number): string {
   return `${(ms / 1000).toFixed(1)}s`;
@@ -65,7 +62,7 @@ function entryLine({ seq, entry }: StoredEntry): string {
 
 /**
  * Reads a dump of a flash region of `sectorText`-byte sectors for `ringdown COMMAND`; the exit
- * code (2: a bad option, 1: an unusable file) after saying why, when it cannot.
+ * code (2: a bad option or a file that cannot be read, 1: not whole sectors) after saying why, when it cannot.
  */
 export function readDump(command: string, file: string, sectorText: string | undefined, err: (line: string) => void): { store: MemoryStore; bytes: Uint8Array; sector: number } | number {
   const sector = Number(sectorText);
@@ -76,7 +73,7 @@ export function readDump(command: string, file: string, sectorText: string | und
   const bytes = readRegularFile(file, MAX_DUMP_BYTES, 'a flash dump');
   if (!(bytes instanceof Uint8Array)) {
     err(`ringdown ${command}: ${escapeControls(file)}: ${bytes.problem}`);
-    return 1;
+    return 2;
   }
   if (bytes.length === 0 || bytes.length % sector !== 0) {
     err(`ringdown ${command}: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
@@ -86,17 +83,13 @@ export function readDump(command: string, file: string, sectorText: string | und
 }
 
 export function runLog(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { sector: { type: 'string', default: '4096' }, jsonl: { type: 'boolean' } },
-    allowPositionals: true,
-  });
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    err(LOG_USAGE);
+  const args = LOG.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
-  const dump = readDump('log', file, values.sector, err);
+  const { values } = args;
+  const dump = readDump('log', args.positionals[0]!, values.sector, err);
   if (typeof dump === 'number') return dump;
   const { bytes, sector } = dump;
   const entries = readEntries(dump.store);

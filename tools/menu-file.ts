@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkCatalog, clipNameProblem, type ClipCatalog } from '../src/clips/catalog.js';
 import { MAX_CLIP_BYTES, readWavInfo, type WavInfo } from '../src/audio/wav.js';
-import type { Diagnostic } from '../src/ozml/diagnostic.js';
+import { formatDiagnostic, hasErrors, type Diagnostic } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { loadMenu } from '../src/ozml/load.js';
 import type { Menu } from '../src/ozml/menu.js';
@@ -15,6 +15,8 @@ import { readRegularFile } from './read-file.js';
 export interface MenuFile {
   menu?: Menu;
   diagnostics: Diagnostic[];
+  /** The file could not be read at all (missing, no permission, not a regular file): an input error, exit 2. */
+  unreadable?: true;
 }
 
 /**
@@ -29,7 +31,10 @@ export const MAX_MENU_BYTES = DEFAULT_LIMITS.maxChars * 3;
  */
 export function readMenuFile(path: string, outputs?: readonly string[], limits: Readonly<MenuLimits> = DEFAULT_LIMITS): MenuFile {
   const bytes = readRegularFile(path, MAX_MENU_BYTES, `a menu (${DEFAULT_LIMITS.maxChars} characters)`);
-  if (!(bytes instanceof Uint8Array)) return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }] };
+  if (!(bytes instanceof Uint8Array)) {
+    // Too large is the menu's problem (as too many characters is), not a file that cannot be read.
+    return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }], ...(bytes.tooLarge === true ? {} : { unreadable: true as const }) };
+  }
   const bad = invalidUtf8Offset(bytes);
   if (bad >= 0) {
     const { line, col } = utf8Position(bytes, bad);
@@ -42,6 +47,22 @@ export function readMenuFile(path: string, outputs?: readonly string[], limits: 
   }
   // The parser sees the BOM, so a doubled one is an error (TextDecoder would drop one silently).
   return loadMenu(new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes), limits, outputs);
+}
+
+/** The exit status a loaded menu ends a command with: 2 when it could not be read, 1 when it has errors, else undefined. */
+export function menuFailure(loaded: MenuFile): 1 | 2 | undefined {
+  if (loaded.unreadable === true) return 2;
+  return loaded.menu === undefined || hasErrors(loaded.diagnostics) ? 1 : undefined;
+}
+
+/**
+ * Reads and loads a menu, printing each diagnostic with `say`: the menu, or the exit status when
+ * it cannot be used (2 unreadable, 1 errors).
+ */
+export function loadMenuFile(path: string, say: (line: string) => void, outputs?: readonly string[], limits: Readonly<MenuLimits> = DEFAULT_LIMITS): Menu | 1 | 2 {
+  const loaded = readMenuFile(path, outputs, limits);
+  for (const d of loaded.diagnostics) say(formatDiagnostic(path, d));
+  return menuFailure(loaded) ?? loaded.menu ?? 1;
 }
 
 export interface ClipFolder {
@@ -117,16 +138,21 @@ export function devicePlayMs(info: WavInfo): number {
 
 /** The folder of board descriptions, from the installed package (dist/tools/ is two levels down). */
 const BOARDS = fileURLToPath(new URL('../../boards/', import.meta.url));
+/** The simulator's description: the board `sim` is the sim/ folder, not a board folder. */
+const SIM_BOARD = fileURLToPath(new URL('../../sim/', import.meta.url));
+
+/** Where a board's description is: boards/NAME/outputs.json, or sim/outputs.json for `sim`. */
+const descriptionOf = (board: string): string => join(board === 'sim' ? SIM_BOARD : join(BOARDS, board), 'outputs.json');
 
 /**
- * The output names a board declares in boards/NAME/outputs.json, or a message when it has none.
+ * The output names a board declares in its outputs.json (`descriptionOf`), or a message when it has none.
  * (Not `board.json`: mcconfig takes every file named like a module, `board.*`, as that module.)
  */
 export function boardOutputs(board: string): readonly string[] | string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return `board name ${JSON.stringify(board)} is not a folder name`;
-  const path = join(BOARDS, board, 'outputs.json');
+  const path = descriptionOf(board);
   if (!existsSync(path)) {
-    const known = readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'outputs.json')));
+    const known = ['sim', ...readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'outputs.json')))];
     return `no board '${board}' (known: ${known.join(', ')})`;
   }
   const outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown }).outputs;
@@ -140,8 +166,9 @@ export function boardOutputs(board: string): readonly string[] | string {
  * `build` and `device` use them, so a menu too large for the board is refused before flashing.
  */
 export function boardMenuLimits(board: string): Readonly<MenuLimits> {
-  const path = join(BOARDS, board, 'outputs.json');
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(board) || !existsSync(path)) return DEFAULT_LIMITS;
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return DEFAULT_LIMITS;
+  const path = descriptionOf(board);
+  if (!existsSync(path)) return DEFAULT_LIMITS;
   const given = (JSON.parse(readFileSync(path, 'utf8')) as { menuLimits?: Partial<Record<keyof MenuLimits, unknown>> }).menuLimits ?? {};
   const limits: MenuLimits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(limits) as (keyof MenuLimits)[]) {

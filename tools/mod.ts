@@ -9,12 +9,12 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
-import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
 import { clipName, clipSlug } from '../src/clips/catalog.js';
+import { Command } from './command.js';
 import { buildMod, mcrunArgs, stageMod } from './device/mod.js';
 import { clipMinutes, modPartitionSize, modTooLarge } from './device/mod-size.js';
 import { findSdk } from './device/sdk.js';
@@ -22,25 +22,24 @@ import { boardOutputs, findClipFolder, readClipFolder, readMenuFile, type ClipFo
 import { outputProblem, writeOutput, type OutputOptions } from './output.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
-export const MOD_USAGE = 'usage: ringdown mod MENU.xml [--ring-menu FILE] [--clips DIR] [--board NAME] [--out FILE.xsa] [--install]';
-
-export const MOD_HELP = `${MOD_USAGE}
-
-Builds a Moddable mod (mcrun) holding the menu, the ring menu, the clip catalog and the clips, for a
-firmware already in the field; the firmware prefers it over its built-in menu once installed.
-  --ring-menu FILE   the menu for an answered ring
-  --clips DIR        the clip folder (default: clips/ beside the menu); every Speak needs its clip
-  --board NAME       the ESP32 board folder whose mod partition it must fit (default esp32-ag1171-mt8870)
-  --out FILE.xsa     where to write the mod
-  --install          send it to the device over serial, as Moddable's mcrun does (a debug firmware)
-  -h, --help         this help
-
-exit status: 0 built, 1 menu or clip errors, or larger than the mod partition, 2 usage error or no Moddable SDK
-
-example:
-  ringdown mod examples/door-pin.xml --board esp32-ag1171-mt8870`;
-
 const DEFAULT_BOARD = 'esp32-ag1171-mt8870';
+
+export const MOD = new Command({
+  name: 'mod',
+  summary: 'a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)',
+  description:
+    'Builds a Moddable mod (mcrun) holding the menu, the ring menu, the clip catalog and the clips, for a\nfirmware already in the field; the firmware prefers it over its built-in menu once installed.',
+  positionals: [{ name: 'MENU.xml' }],
+  options: [
+    { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
+    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu); every Speak needs its clip' },
+    { name: 'board', type: 'string', value: 'NAME', default: DEFAULT_BOARD, description: 'the ESP32 board folder whose mod partition it must fit (lin: the desktop firmware)' },
+    { name: 'out', type: 'string', value: 'FILE.xsa', description: 'where to write the mod' },
+    { name: 'install', type: 'boolean', description: "send it to the device over serial, as Moddable's mcrun does (a debug firmware)" },
+  ],
+  exit: '0 built, 1 menu or clip errors, or larger than the mod partition, 2 usage or input error (a menu that cannot be read) or no Moddable SDK',
+  examples: ['ringdown mod examples/door-pin.xml --board esp32-ag1171-mt8870'],
+});
 
 /** The mod partition of an ESP32 board folder, in bytes, or why there is none. */
 export function boardModPartition(board: string): number | string {
@@ -59,27 +58,13 @@ function usedClips(menu: Menu, folder: ClipFolder | undefined, into: Set<string>
 }
 
 export function runMod(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      board: { type: 'string', default: DEFAULT_BOARD },
-      'ring-menu': { type: 'string' },
-      clips: { type: 'string' },
-      out: { type: 'string' },
-      install: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
-    },
-    allowPositionals: true,
-  });
-  if (values.help === true) {
-    out(MOD_HELP);
-    return 0;
-  }
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    err(MOD_USAGE);
+  const args = MOD.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const file = args.positionals[0]!;
   const board = values.board ?? DEFAULT_BOARD;
   const lin = board === 'lin';
   const outputs = lin ? SIM_OUTPUT_NAMES : boardOutputs(board);
@@ -92,6 +77,7 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
   const clipDir = findClipFolder(file, values.clips);
   const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
   let failed = false;
+  let unreadable = false;
   for (const p of folder?.problems ?? []) {
     err(`${p.file}:1:1: error: ${p.message}`);
     failed = true;
@@ -106,8 +92,10 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
       usedClips(loaded.menu, folder, clips);
     }
     for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (loaded.unreadable === true) unreadable = true;
     if (hasErrors(diagnostics)) failed = true;
   }
+  if (unreadable) return 2;
   if (failed) {
     err('ringdown mod: not built: the firmware would refuse this mod');
     return 1;

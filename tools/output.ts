@@ -52,6 +52,7 @@ import {
 import { randomBytes } from 'node:crypto';
 import { basename, dirname, join } from 'node:path';
 
+import { fileKind } from './read-file.js';
 export interface OutputOptions {
   /** The command, for messages: `ringdown COMMAND: cannot write PATH: why`. */
   command: string;
@@ -79,15 +80,10 @@ function lstatOrUndefined(path: string): Stats | undefined {
   }
 }
 
-/** What a thing that is not a regular file is, for messages. */
+/** What a thing at a destination is, for messages: `fileKind`'s words, and a symlink named as one. */
 export function kindOf(stats: Stats): string {
   if (stats.isSymbolicLink()) return 'a symbolic link';
-  if (stats.isDirectory()) return 'a directory';
-  if (stats.isFIFO()) return 'a FIFO (named pipe)';
-  if (stats.isCharacterDevice()) return 'a character device';
-  if (stats.isBlockDevice()) return 'a block device';
-  if (stats.isSocket()) return 'a socket';
-  return stats.isFile() ? 'a regular file' : 'not a regular file';
+  return stats.isFile() ? 'a regular file' : fileKind(stats);
 }
 
 const REASONS: Record<string, string> = {

@@ -9,7 +9,8 @@ import { closeSync, constants, fstatSync, openSync, readSync, type Stats } from 
 export function fileKind(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a FIFO';
-  if (stats.isCharacterDevice() || stats.isBlockDevice()) return 'a device';
+  if (stats.isCharacterDevice()) return 'a device';
+  if (stats.isBlockDevice()) return 'a block device';
   if (stats.isSocket()) return 'a socket';
   return 'not a regular file';
 }
@@ -25,6 +26,8 @@ export interface ReadProblem {
   problem: string;
   /** It is not a regular file (or a symlink to nothing): nothing there can be a clip or a menu. */
   notRegular: boolean;
+  /** It was refused for its size: it was readable, its content is the problem. */
+  tooLarge?: true;
 }
 
 /**
@@ -43,7 +46,7 @@ export function readRegularFile(path: string, maxBytes: number, what: string): U
   try {
     const stats = fstatSync(fd);
     if (!stats.isFile()) return { problem: `cannot read the file: it is ${fileKind(stats)}, not a regular file`, notRegular: true };
-    const tooBig: ReadProblem = { problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`, notRegular: false };
+    const tooBig: ReadProblem = { problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`, notRegular: false, tooLarge: true };
     if (stats.size > maxBytes) return tooBig;
     // Read up to one byte past the limit: a file that grows while it is read is caught too.
     let buffer = new Uint8Array(Math.min(stats.size, maxBytes) + 1);

@@ -6,43 +6,36 @@
  */
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { readWavInfo } from '../src/audio/wav.js';
 import type { ByteStore } from '../hal/storage.js';
 import { readRecordingsSamples, readStoredRecordings, type StoredRecording } from '../src/calllog/flash-recordings.js';
-import { escapeControls, readDump } from './log.js';
+import { Command } from './command.js';
+import { escapeControls, readDump, SECTOR_OPTION } from './log.js';
 import { prepareFolder } from './output.js';
 import { readRegularFile } from './read-file.js';
 import { MAX_SAY_BYTES, writeRecordings } from './sim.js';
 
-export const RECORDINGS_USAGE = 'usage: ringdown recordings DUMP.bin|DIR [--sector BYTES] [--out DIR]';
-
-export const RECORDINGS_HELP = `${RECORDINGS_USAGE}
-
-Lists the recordings in a dump of the recordings flash region (or a folder of WAVs), with their
-length and state, and writes them out as WAVs.
-  --sector BYTES   the flash sector size of the dump (default 4096)
-  --out DIR        write each recording there as NAME.wav
-  -h, --help       this help
-
-exit status: 0 ok, 1 a recording could not be read or written, 2 usage or input error
-
-example:
-  ringdown recordings recordings.bin --out messages`;
+export const RECORDINGS = new Command({
+  name: 'recordings',
+  summary: 'list and extract recordings from a flash dump or a folder',
+  description:
+    'Lists the recordings in a dump of the recordings flash region (or a folder of WAVs), with their\nlength and state, and writes them out as WAVs.',
+  positionals: [{ name: 'DUMP.bin|DIR' }],
+  options: [SECTOR_OPTION, { name: 'out', type: 'string', value: 'DIR', description: "write each of a dump's recordings there as NAME.wav" }],
+  exit: '0 ok, 1 a recording could not be read or written, 2 usage or input error (a dump that cannot be read)',
+  examples: ['ringdown recordings recordings.bin --out messages'],
+});
 
 const seconds = (samples: number): string => `${(samples / 8000).toFixed(3)} s`;
 
 export function runRecordings(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { sector: { type: 'string', default: '4096' }, out: { type: 'string' } },
-    allowPositionals: true,
-  });
-  const path = positionals[0];
-  if (path === undefined || positionals.length > 1) {
-    err(RECORDINGS_USAGE);
+  const args = RECORDINGS.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const path = args.positionals[0]!;
   let isDir = false;
   try {
     isDir = statSync(path).isDirectory();

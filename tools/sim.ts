@@ -4,7 +4,6 @@
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import type { Menu } from '../src/ozml/menu.js';
 import type { RingTrigger } from '../src/engine/phone.js';
 import { callSamples, renderCallInto, type RenderOptions } from '../sim/render-wav.js';
@@ -19,18 +18,15 @@ import { RECORD_SAMPLE_RATE } from '../src/engine/recording.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import type { SimEvent } from '../sim/events.js';
 import { profileNamed } from '../src/line/profile.js';
-import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { parseCallOptions } from './call-options.js';
-import { findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { Command } from './command.js';
+import { findClipFolder, loadMenuFile, readClipFolder } from './menu-file.js';
 import { outputProblem, prepareFolder, writeOutput } from './output.js';
 import { readRegularFile } from './read-file.js';
 import { BLOCK_SAMPLES, recordingTooLong, writeWavFile } from './wav-file.js';
 
 export { formatTraceLine } from './trace-line.js';
 import { formatTraceLine } from './trace-line.js';
-
-export const SIM_USAGE =
-  'usage: ringdown sim MENU.xml --events "offhook@0 2@7 onhook@30" [--clip-ms N] [--clips DIR] [--until S] [--profile us|uk|cept] [--ring-menu FILE] [--trigger NAME=FILE[:PROFILE]]... [--levels] [--jsonl] [--wav FILE] [--recordings DIR] [--recordings-room S]';
 
 /** The largest caller WAV `say:FILE` reads: 4 hours at 8 kHz, like the WAVs this tool writes. */
 export const MAX_SAY_BYTES = 4 * 3600 * 8000 * 2 + 44;
@@ -75,28 +71,56 @@ export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int
   return ok;
 }
 
-export const SIM_HELP = `${SIM_USAGE}
+/** The options `sim` and `device` share: the call script and what the call is played with. */
+export const CALL_OPTIONS = {
+  events: {
+    name: 'events',
+    type: 'string',
+    value: '"WHAT@S ..."',
+    default: 'offhook@0',
+    description:
+      "the caller's script, each event at S seconds: offhook, onhook, flash, a key 0-9 * # A-D, dial:N (pulse dialling), break:MS (the loop open MS ms), ring, ring:NAME (a named trigger), say:FILE (the caller speaks an 8 kHz 16-bit mono WAV into the line: what <Record> hears)",
+  },
+  clipMs: { name: 'clip-ms', type: 'string', value: 'N', description: "every clip plays N ms (without it: each clip's WAV length)" },
+  clips: { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+  until: { name: 'until', type: 'string', value: 'S', description: 'stop at S seconds' },
+  profile: { name: 'profile', type: 'string', value: 'us|uk|cept', default: 'us', description: "the country's timings and tones" },
+  ringMenu: { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
+  jsonl: { name: 'jsonl', type: 'boolean', description: 'one JSON object per trace event' },
+} as const;
 
-Runs a call through the menu on the simulated line in virtual time and prints the trace.
-
-options:
-  --events "WHAT@S ..."     offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring,
-                            ring:NAME at S seconds (default "offhook@0")
-  --clip-ms N               every clip plays N ms (default: each clip's WAV length)
-  --clips DIR               the clip folder (default: clips/ beside the menu)
-  --until S                 stop at S seconds
-  --profile us|uk|cept      the country's timings and tones (default us)
-  --ring-menu FILE          the menu for an answered ring
-  --trigger NAME=FILE[:P]   a named ring trigger with its own menu (and profile); repeatable
-  --levels                  the output levels of the board in the trace
-  --jsonl                   one JSON object per event
-  --wav FILE                what the caller heard, as an 8 kHz WAV
-  -h, --help                this help
-
-exit status: 0 ok, 1 the menu has errors or --wav/--recordings could not be written, 2 usage or input error
-
-example:
-  ringdown sim examples/door-pin.xml --events "offhook@0 1@1.5 2@2 3@2.5 4@3 #@3.5" --clip-ms 1000`;
+export const SIM = new Command({
+  name: 'sim',
+  summary: 'run a call in virtual time and print its trace',
+  description: 'Runs a call through the menu on the simulated line in virtual time and prints the trace.',
+  positionals: [{ name: 'MENU.xml' }],
+  options: [
+    CALL_OPTIONS.events,
+    CALL_OPTIONS.clipMs,
+    CALL_OPTIONS.clips,
+    CALL_OPTIONS.until,
+    CALL_OPTIONS.profile,
+    CALL_OPTIONS.ringMenu,
+    { name: 'trigger', type: 'string', value: 'NAME=FILE[:P]', multiple: true, description: 'a named ring trigger (ring:NAME) with its own menu and profile' },
+    {
+      name: 'levels',
+      type: 'boolean',
+      description:
+        "play offhook, onhook and flash as hook levels through the line's state machine, as the device's pins see them (off-hook traced after the 10 ms debounce): the trace ringdown device gives",
+    },
+    CALL_OPTIONS.jsonl,
+    { name: 'wav', type: 'string', value: 'FILE', description: 'what the caller heard, as an 8 kHz WAV' },
+    { name: 'recordings', type: 'string', value: 'DIR', description: 'write each recording a <Record> kept as DIR/NAME.wav (the folder is made)' },
+    {
+      name: 'recordings-room',
+      type: 'string',
+      value: 'S',
+      description: 'the simulated recording store holds S seconds of audio in all (without it: no bound), to try a full store',
+    },
+  ],
+  exit: '0 ok, 1 the menu has errors or --wav/--recordings could not be written, 2 usage or input error (a file that cannot be read or used)',
+  examples: ['ringdown sim examples/door-pin.xml --events "offhook@0 1@1.5 2@2 3@2.5 4@3 #@3.5" --clip-ms 1000'],
+});
 
 /**
  * Writes what the caller heard as an 8 kHz mono WAV, `endMs` long: clips come from `clipDir`
@@ -171,29 +195,13 @@ export function simClips(
 }
 
 export function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      events: { type: 'string', default: 'offhook@0' },
-      'clip-ms': { type: 'string' },
-      clips: { type: 'string' },
-      until: { type: 'string' },
-      profile: { type: 'string', default: 'us' },
-      jsonl: { type: 'boolean' },
-      wav: { type: 'string' },
-      'ring-menu': { type: 'string' },
-      trigger: { type: 'string', multiple: true },
-      levels: { type: 'boolean' },
-      recordings: { type: 'string' },
-      'recordings-room': { type: 'string' },
-    },
-    allowPositionals: true,
-  });
-  const file = positionals[0];
-  if (file === undefined || positionals.length > 1) {
-    err(SIM_USAGE);
+  const args = SIM.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
+  const { values } = args;
+  const file = args.positionals[0]!;
   const options = parseCallOptions(values, 'sim');
   if (typeof options === 'string') {
     err(options);
@@ -212,21 +220,16 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
   const voices = readVoices(events);
   if (typeof voices === 'string') {
     err(voices);
-    return 1;
+    return 2;
   }
-  const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
-  for (const d of diagnostics) err(formatDiagnostic(file, d));
-  if (menu === undefined || hasErrors(diagnostics)) return 1;
-
-  const loadOther = (path: string): Menu | undefined => {
-    const other = readMenuFile(path, SIM_OUTPUT_NAMES);
-    for (const d of other.diagnostics) err(formatDiagnostic(path, d));
-    return hasErrors(other.diagnostics) ? undefined : other.menu;
-  };
+  const menu = loadMenuFile(file, err, SIM_OUTPUT_NAMES);
+  if (typeof menu === 'number') return menu;
+  const loadOther = (path: string): Menu | 1 | 2 => loadMenuFile(path, err, SIM_OUTPUT_NAMES);
   let ringMenu: Menu | undefined;
   if (values['ring-menu'] !== undefined) {
-    ringMenu = loadOther(values['ring-menu']);
-    if (ringMenu === undefined) return 1;
+    const other = loadOther(values['ring-menu']);
+    if (typeof other === 'number') return other;
+    ringMenu = other;
   }
   // No prototype: a trigger's name is only ever its own property.
   const triggers: Record<string, RingTrigger> = Object.create(null) as Record<string, RingTrigger>;
@@ -237,7 +240,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
       return 2;
     }
     const triggerMenu = loadOther(m[2]!);
-    if (triggerMenu === undefined) return 1;
+    if (typeof triggerMenu === 'number') return triggerMenu;
     const cadence = m[3] !== undefined ? profileNamed(m[3])?.ring : undefined;
     triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
   }

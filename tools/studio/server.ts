@@ -8,29 +8,32 @@ import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
 import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
 import { clipNameProblem } from '../../src/clips/catalog.js';
+import { Command } from '../command.js';
 import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';
 import { readRegularFile } from '../read-file.js';
 import { outputProblem, writeOutput, type OutputOptions } from '../output.js';
 import type { StudioMenu } from './protocol.js';
 
-export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]';
+/** The port the studio listens on unless told. */
+export const STUDIO_PORT = 4170;
 
-export const STUDIO_HELP = `${STUDIO_USAGE}
-
-Serves a local page on 127.0.0.1: edit the menu with the checker's diagnostics, see its flow,
-call it and hear it. Opens nothing by itself; prints the URL.
-  --clips DIR   the clip folder (default: clips/ beside the menu)
-  --port N      the port (default 4170; 0 picks a free one)
-  -h, --help    this help
-
-exit status: 0 when stopped, 2 usage error or the port is taken
-
-example:
-  ringdown studio examples/door-phone.xml`;
+export const STUDIO = new Command({
+  name: 'studio',
+  summary: 'a local page: edit the menu, see its flow, call it, hear it',
+  description: `Serves a local page on 127.0.0.1: edit the menu with the checker's diagnostics, see its flow,
+call it and hear it. Opens nothing by itself; prints the URL. Without a menu it shows the
+door-phone example, read-only; a menu file that does not exist yet is made by Save.`,
+  positionals: [{ name: 'MENU.xml', optional: true }],
+  options: [
+    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+    { name: 'port', type: 'string', value: 'N', default: String(STUDIO_PORT), description: 'the port; 0 picks a free one' },
+  ],
+  exit: '0 when stopped, 2 usage error or the port is taken',
+  examples: ['ringdown studio examples/door-phone.xml'],
+});
 
 export interface StudioOptions {
   /** The menu file; without one the page shows the door-phone example, read-only. */
@@ -120,7 +123,7 @@ export class StudioServer {
       return send(res, 200, TYPES[asset]!, readFileSync(file));
     }
     const clip = /^\/clips\/([^/]+)\.wav$/.exec(path);
-    if (clip !== null) return this.clip(decodeURIComponent(clip[1]!), res);
+    if (clip !== null) return this.clip(decodePath(clip[1]!), res);
     throw new HttpError(404, 'not found');
   }
 
@@ -193,25 +196,43 @@ export class StudioServer {
   }
 }
 
+/** A percent-encoded path segment, decoded; a malformed escape (`%E0%A4%A`) is the client's error, 400. */
+function decodePath(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    throw new HttpError(400, `malformed percent-escape in ${JSON.stringify(segment)}`);
+  }
+}
+
 function send(res: ServerResponse, status: number, type: string, body: string | Uint8Array): void {
   res.writeHead(status, { 'content-type': type, 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' });
   res.end(body);
 }
 
 export async function runStudio(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: { clips: { type: 'string' }, port: { type: 'string', default: '4170' } },
-    allowPositionals: true,
-  });
-  const port = values.port ?? '4170';
-  if (positionals.length > 1 || !/^\d{1,5}$/.test(port) || Number(port) > 65535) {
-    err(STUDIO_USAGE);
+  const args = STUDIO.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
-  const menuPath = positionals[0];
+  const { values } = args;
+  const port = values.port ?? String(STUDIO_PORT);
+  if (!/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+    err(`ringdown studio: --port ${port}: expected a port number, 0 to 65535 (0 picks a free one)`);
+    return 2;
+  }
+  const menuPath = args.positionals[0];
   const server = new StudioServer({ port: Number(port), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
-  const url = await server.listen();
+  let url: string;
+  try {
+    url = await server.listen();
+  } catch (e) {
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
+    err(`ringdown studio: port ${port} ${code === 'EADDRINUSE' ? 'is taken (another program listens on it)' : 'may not be used by this user'}; --port 0 picks a free one`);
+    return 2;
+  }
   out(`ringdown studio: ${menuPath ?? 'the door-phone example (read-only)'} at ${url}`);
   out('open it in a browser; Ctrl-C stops the studio');
   await new Promise<void>((resolve) => {

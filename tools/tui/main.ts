@@ -7,7 +7,6 @@
  * `ringdown sim`. Without a terminal (CI, a pipe) it plays a scripted demo call in virtual time,
  * prints its trace and exits 0.
  */
-import { parseArgs } from 'node:util';
 import { MAX_CLIP_MS, parseEvents, parseWholeMs } from '../../sim/events.js';
 import type { SimClipLibrary } from '../../sim/sim-clips.js';
 import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
@@ -15,11 +14,12 @@ import { simulate } from '../../sim/simulate.js';
 import { callerVoice } from '../../sim/test-voice.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { PROFILES, profileNamed, type LineProfile } from '../../src/line/profile.js';
-import { formatDiagnostic, hasErrors } from '../../src/ozml/diagnostic.js';
+import { formatDiagnostic } from '../../src/ozml/diagnostic.js';
 import type { Menu } from '../../src/ozml/menu.js';
-import { readMenuFile } from '../menu-file.js';
+import { Command } from '../command.js';
+import { menuFailure, readMenuFile } from '../menu-file.js';
 import { openOutput, outputProblem, type Output, type OutputOptions } from '../output.js';
-import { formatTraceLine, simClips, writeCallWav } from '../sim.js';
+import { CALL_OPTIONS, formatTraceLine, simClips, writeCallWav } from '../sim.js';
 import { RealTimeClock } from '../../sim/realtime-clock.js';
 import { describeKey, splitKeys } from './keys.js';
 import { renderScreen, speakPositions, type ScreenInfo } from './screen.js';
@@ -28,28 +28,26 @@ import { PlaySpeaker } from './speaker.js';
 
 type Out = (line: string) => void;
 
-export const TUI_USAGE = 'usage: ringdown tui [MENU.xml] [--clips DIR] [--clip-ms N] [--profile us|uk|cept] [--trace FILE] [--wav FILE] [--sound] [--demo]';
-
-export const TUI_HELP = `${TUI_USAGE}
-
-Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
+export const TUI = new Command({
+  name: 'tui',
+  summary: 'take the handset: an interactive call in real time',
+  description: `Take the handset: the menu on the simulated line in real time, in your terminal. Keys: space or
 Enter lifts or replaces the handset, 0-9 * # a-d are keys, f is a hook flash, r rings the phone,
-s speaks a 5 s test recording into the line (for <Record>), q quits. Without a terminal it plays a scripted demo call and exits 0.
-
-options:
-  --clips DIR            the clip folder (default: clips/ beside the menu)
-  --clip-ms N            every clip plays N ms
-  --profile us|uk|cept   the country's timings and tones (default us)
-  --trace FILE           write the trace as JSON lines
-  --wav FILE             write what the caller heard as an 8 kHz WAV
-  --sound                play clips and tones through sox's play (when installed)
-  --demo                 the scripted demo call even in a terminal
-  -h, --help             this help
-
-exit status: 0 ok, 1 --trace or --wav could not be written, 2 usage or input error
-
-example:
-  ringdown tui examples/door-phone.xml --clips examples/clips --sound`;
+s speaks a 5 s test recording into the line (for <Record>), q quits. Without a terminal it plays
+a scripted demo call and exits 0. The menu is examples/door-phone.xml unless one is named.`,
+  positionals: [{ name: 'MENU.xml', optional: true }],
+  options: [
+    CALL_OPTIONS.clips,
+    { name: 'clip-ms', type: 'string', value: 'N', description: 'every clip plays N ms' },
+    CALL_OPTIONS.profile,
+    { name: 'trace', type: 'string', value: 'FILE', description: 'write the trace as JSON lines' },
+    { name: 'wav', type: 'string', value: 'FILE', description: 'write what the caller heard as an 8 kHz WAV' },
+    { name: 'sound', type: 'boolean', description: "play clips and tones through sox's play (when installed)" },
+    { name: 'demo', type: 'boolean', description: 'the scripted demo call even in a terminal' },
+  ],
+  exit: '0 ok, 1 the menu has errors or --trace/--wav could not be written, 2 usage or input error (a menu that cannot be read)',
+  examples: ['ringdown tui examples/door-phone.xml --clips examples/clips --sound'],
+});
 
 /** The demo call on the door-phone menu: deliveries (2), box full (1), goodbye, hang up. */
 export const DEMO_EVENTS = 'offhook@0 2@2 1@5 onhook@16';
@@ -79,24 +77,13 @@ function traceOutput(setup: Setup): Output | undefined {
 }
 
 function setUp(argv: string[], err: Out): Setup | number {
-  const { values, positionals } = parseArgs({
-    args: argv,
-    options: {
-      clips: { type: 'string' },
-      'clip-ms': { type: 'string' },
-      profile: { type: 'string', default: 'us' },
-      trace: { type: 'string' },
-      wav: { type: 'string' },
-      sound: { type: 'boolean' },
-      demo: { type: 'boolean' },
-    },
-    allowPositionals: true,
-  });
-  if (positionals.length > 1) {
-    err(TUI_USAGE);
+  const args = TUI.parse(argv);
+  if (typeof args === 'string') {
+    err(args);
     return 2;
   }
-  const file = positionals[0] ?? 'examples/door-phone.xml';
+  const { values } = args;
+  const file = args.positionals[0] ?? 'examples/door-phone.xml';
   for (const path of [values.trace, values.wav]) {
     const refused = path !== undefined ? outputProblem(path, OUTPUT) : undefined;
     if (refused !== undefined) {
@@ -114,9 +101,11 @@ function setUp(argv: string[], err: Out): Setup | number {
     err(`ringdown tui: --clip-ms: ${fixedMs}`);
     return 2;
   }
-  const { menu, diagnostics } = readMenuFile(file, SIM_OUTPUT_NAMES);
-  for (const d of diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
-  if (menu === undefined || hasErrors(diagnostics)) return 1;
+  const loaded = readMenuFile(file, SIM_OUTPUT_NAMES);
+  for (const d of loaded.diagnostics) if (d.severity === 'error') err(formatDiagnostic(file, d));
+  const failed = menuFailure(loaded);
+  if (failed !== undefined || loaded.menu === undefined) return failed ?? 1;
+  const menu = loaded.menu;
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const clipsNote =
     fixedMs !== undefined ? `every clip ${fixedMs} ms` : clipDir !== undefined ? `clips from ${clipDir}` : 'no clip folder: lengths estimated from the text';

@@ -1,11 +1,13 @@
 /**
  * The README stays short and the documentation stays whole: README.md is at most 16 KiB, every
  * relative link in README.md and docs/*.md names an existing file (and, with `#anchor`, a heading
- * of that file as GitHub names its anchors), and every docs/*.md page is reachable from the README.
+ * of that file as GitHub names its anchors), every docs/*.md page is reachable from the README, and
+ * the README's command table has a row, with a link, for every `ringdown` command.
  */
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join, normalize } from 'node:path';
 import t from 'tap';
+import { COMMAND_NAMES } from '../tools/cli.js';
 
 /** The README's size bound in bytes. */
 export const README_LIMIT = 16 * 1024;
@@ -148,4 +150,14 @@ t.test('every docs page is reachable from README.md', async (t) => {
     }
   }
   t.same(pages.filter((p) => !reached.has(p)), [], 'no orphan page');
+});
+
+t.test("the README's command table lists every ringdown command, each with a link", async (t) => {
+  const rows = readFileSync('README.md', 'utf8')
+    .split('\n')
+    .map((line) => /^\| \[`([a-z]+)[^`]*`[^\]]*\]\(([^)]+)\)/.exec(line))
+    .filter((m): m is RegExpExecArray => m !== null);
+  const listed = new Set(rows.map((m) => m[1]!));
+  t.same(COMMAND_NAMES.filter((name) => !listed.has(name)), [], 'no command missing from the table');
+  t.same([...listed].filter((name) => !COMMAND_NAMES.includes(name)), [], 'no row for a command that does not exist');
 });

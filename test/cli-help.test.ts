@@ -65,9 +65,9 @@ t.test('sim --help describes the recordings, the store room, --levels and the sa
   t.notMatch(help, /the output levels of the board/, 'not the old wrong description');
 });
 
-t.test("the README's synopses are the commands' usage lines", async (t) => {
-  const readme = readFileSync('README.md', 'utf8');
-  const block = /## Command line\n\n```sh\n([\s\S]*?)```/.exec(readme)?.[1] ?? '';
+t.test("docs/cli.md's synopses are the commands' usage lines", async (t) => {
+  const reference = readFileSync('docs/cli.md', 'utf8');
+  const block = /## Synopsis\n\n```sh\n([\s\S]*?)```/.exec(reference)?.[1] ?? '';
   // A synopsis may go on over indented lines.
   const synopses = block.replace(/\n\s+/g, ' ').trim().split('\n').map((l) => l.replace(/^npx /, ''));
   const expected = COMMAND_NAMES.flatMap((c) => parsersFor(c).map((p) => synopsis(p.spec)));

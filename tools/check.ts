@@ -3,6 +3,7 @@ import { parseArgs } from 'node:util';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { recordFitWarnings } from './board-store.js';
 
 export const CHECK_HELP = `usage: ringdown check MENU.xml... [--clips DIR] [--board NAME] [--quiet] [--json]
 
@@ -39,6 +40,7 @@ export function runCheck(argv: string[], out: (line: string) => void): number {
   let failed = false;
   for (const file of positionals) {
     const { menu, diagnostics } = readMenuFile(file, outputs, boardMenuLimits(values.board ?? 'sim'));
+    if (menu !== undefined) diagnostics.push(...recordFitWarnings(menu, values.board ?? 'sim'));
     const clipDir = findClipFolder(file, values.clips);
     if (menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);

@@ -17,6 +17,7 @@ import { RECORDINGS_HELP, runRecordings } from './recordings.js';
 import { runSim, SIM_HELP } from './sim.js';
 import { runStudio, STUDIO_HELP } from './studio/server.js';
 import { runTui, TUI_HELP } from './tui/main.js';
+import { runWiring, WIRING_HELP } from './wiring.js';
 
 type Command = (argv: string[], out: (line: string) => void, err: (line: string) => void) => number | Promise<number>;
 
@@ -33,6 +34,7 @@ const COMMANDS: Record<string, { run: Command; summary: string; help: string }> 
   device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
   mod: { run: runMod, summary: 'a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)', help: MOD_HELP },
   build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_HELP },
+  wiring: { run: runWiring, summary: "a board's wiring diagram (SVG), drawn from its pin map", help: WIRING_HELP },
 };
 
 /** The help text of a command; undefined for an unknown one. */

@@ -130,7 +130,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   if (!build.compiled) {
     out('Every step before the C compiler ran (tsc, xsc, xsid, wav2maud, mcrez, xsl). Compiling and flashing need ESP-IDF:');
     out('  set it up as the Moddable SDK\'s ESP32 guide says (documentation/devices/esp32.md), then');
-    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`);
+    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${values.clips !== undefined ? ` --clips ${values.clips}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`);
   } else {
     out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
   }

@@ -1,11 +1,12 @@
 /**
  * The ESP32 boards' pin maps against the modules they are for (ESP32-WROOM-32 and -WROVER): no
  * GPIO claimed twice, none of the module's flash (6-11) or a WROVER's PSRAM (16, 17), none of the
- * strapping pins (0, 2, 5, 12, 15), and GPIO26 left free because Moddable's DAC audio output
- * drives both DAC channels (25 and 26) whatever channel is configured. Inputs that must be
- * input-only-safe are allowed on 34-39; outputs are not.
+ * strapping pins (0, 2, 5, 12, 15), and on a board with the internal DAC GPIO26 left free because
+ * Moddable's DAC audio output drives both DAC channels (25 and 26) whatever channel is configured.
+ * Inputs that must be input-only-safe are allowed on 34-39; outputs are not. A board with I2S
+ * converters names the same pins in its manifest's audioOut/audioIn defines as in pins.ts.
  */
-import { readdirSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 
 const RESERVED: Record<number, string> = {
@@ -15,16 +16,46 @@ const RESERVED: Record<number, string> = {
   1: 'UART0 TX (console)', 3: 'UART0 RX (console)',
 };
 /** Pins the board drives: never an input-only GPIO (34-39). */
-const OUTPUT_PINS = new Set(['rm', 'fr', 'door', 'led', 'dac']);
+const OUTPUT_PINS = new Set(['rm', 'fr', 'door', 'led', 'dac', 'dacBck', 'dacLrck', 'dacData', 'adcMclk', 'adcBck', 'adcLrck', 'sdSck', 'sdMosi', 'sdCs']);
+/**
+ * The one strapping pin a board may use, and for what: the ESP32 puts an I2S master clock out on
+ * GPIO0, 1 or 3 only (CLK_OUT1-3; 1 and 3 are the console), and an input there (a converter's
+ * SCKI) does not pull it low at reset.
+ */
+const ALLOWED: Record<string, number> = { adcMclk: 0 };
+
+interface Defines {
+  audioOut?: { i2s?: Record<string, number> };
+  audioIn?: { i2s?: Record<string, number> };
+}
 
 const boards = readdirSync('boards').filter((b) => b.startsWith('esp32-'));
 for (const board of boards) {
   t.test(`${board}: every pin is usable and claimed once`, async (t) => {
     const { PINS } = (await import(`../boards/${board}/pins.js`)) as { PINS: Record<string, number> };
     const seen = new Map<number, string>();
-    t.equal(PINS.dac, 25, 'audio leaves on DAC1 (GPIO25)');
+    const internalDac = PINS.dac !== undefined;
+    const defines = (JSON.parse(readFileSync(`boards/${board}/manifest.json`, 'utf8')) as { defines?: Defines }).defines ?? {};
+    if (internalDac) t.equal(PINS.dac, 25, 'audio leaves on DAC1 (GPIO25)');
+    else {
+      t.equal(defines.audioOut?.i2s?.DAC, undefined, 'no internal DAC: audio leaves on I2S');
+      t.same(
+        [defines.audioOut?.i2s?.bck_pin, defines.audioOut?.i2s?.lr_pin, defines.audioOut?.i2s?.dataout_pin],
+        [PINS.dacBck, PINS.dacLrck, PINS.dacData],
+        'the audioOut I2S defines name the DAC pins of pins.ts',
+      );
+    }
+    if (PINS.adcData !== undefined && defines.audioIn?.i2s?.adc === undefined) {
+      t.same(
+        [defines.audioIn?.i2s?.mck_pin, defines.audioIn?.i2s?.bck_pin, defines.audioIn?.i2s?.lr_pin, defines.audioIn?.i2s?.datain],
+        [PINS.adcMclk, PINS.adcBck, PINS.adcLrck, PINS.adcData],
+        'the audioIn I2S defines name the ADC pins of pins.ts',
+      );
+      t.not(defines.audioIn?.i2s?.num, defines.audioOut?.i2s?.num, 'input and output on the two I2S peripherals, each its own clock master');
+    }
     for (const [name, pin] of Object.entries(PINS)) {
-      t.notOk(RESERVED[pin], `${name} on GPIO${pin}${RESERVED[pin] !== undefined ? `: ${RESERVED[pin]}` : ''}`);
+      const reserved = ALLOWED[name] === pin || (pin === 26 && !internalDac) ? undefined : RESERVED[pin];
+      t.notOk(reserved, `${name} on GPIO${pin}${reserved !== undefined ? `: ${reserved}` : ''}`);
       t.notOk(seen.has(pin), `${name} on GPIO${pin} is not also ${seen.get(pin) ?? ''}`);
       if (OUTPUT_PINS.has(name)) t.ok(pin < 34, `${name} (an output) is not on input-only GPIO${pin}`);
       seen.set(pin, name);

@@ -4,11 +4,14 @@ import type { FileModule, WavFile } from '../drivers/wav-file-recordings/wav-fil
 /**
  * Files by path, as bytes; every write lands at once (Moddable's write flushes). With `fat`, as
  * a FAT card without long file names: paths are the same file whatever their case (the map keys
- * them in lower case) and a folder lists its names in capitals.
+ * them in lower case) and a folder lists its names in capitals. With `capacity`, a card of that
+ * many bytes: `freeBytes()` is what the files leave, and a write past it throws as a full card's
+ * does, writing nothing.
  */
-export function memoryFiles(fat = false): { files: Map<string, Uint8Array>; module: FileModule } {
+export function memoryFiles(fat = false, capacity = Infinity): { files: Map<string, Uint8Array>; module: FileModule; freeBytes: () => number } {
   const files = new Map<string, Uint8Array>();
   const key = (path: string): string => (fat ? path.toLowerCase() : path);
+  const freeBytes = (): number => capacity - [...files.values()].reduce((n, f) => n + f.length, 0);
   class MemoryFile implements WavFile {
     position = 0;
     private readonly path: string;
@@ -22,6 +25,7 @@ export function memoryFiles(fat = false): { files: Map<string, Uint8Array>; modu
     write(bytes: ArrayBuffer): void {
       const old = files.get(this.path)!;
       const end = Math.max(old.length, this.position + bytes.byteLength);
+      if (end - old.length > freeBytes()) throw new Error('card full');
       const next = new Uint8Array(end);
       next.set(old);
       next.set(new Uint8Array(bytes), this.position);
@@ -57,5 +61,5 @@ export function memoryFiles(fat = false): { files: Map<string, Uint8Array>; modu
       return name === undefined ? undefined : { name };
     }
   }
-  return { files, module: { File: MemoryFile, Iterator: MemoryIterator } };
+  return { files, module: { File: MemoryFile, Iterator: MemoryIterator }, freeBytes };
 }

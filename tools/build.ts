@@ -1,5 +1,6 @@
 /**
- * `ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--release] [--flash]`:
+ * `ringdown build --board NAME [--menu FILE] [--ring-menu FILE] [--clips DIR] [--recordings sdcard|flash]
+ * [--release] [--flash]`:
  * the ESP32 firmware for a board folder, through the Moddable SDK (tools/device/esp32.ts). The
  * menu is checked first against the board's outputs and the clips; the build then runs every step
  * it can: all of them with ESP-IDF, every step before the C compiler without it, and says which.
@@ -9,13 +10,14 @@ import { join } from 'node:path';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { Command } from './command.js';
-import { buildEsp32, esp32Sizes } from './device/esp32.js';
+import { buildEsp32, esp32Sizes, type Recordings } from './device/esp32.js';
 import { buildPico, findPicoToolchain, picoSizes } from './device/pico.js';
 import type { Sdk } from './device/sdk.js';
 import type { Staged } from './device/stage.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { boardStore, recordFitWarnings } from './board-store.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
 export const BUILD = new Command({
@@ -33,11 +35,19 @@ pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash
       type: 'string',
       value: 'NAME',
       required: true,
-      description: 'the board folder (esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870, pico-ag1171-mt8870)',
+      description:
+        'the board folder (esp32-ag1171-i2s, esp32-ag1171-mt8870, esp32-ag1171-sdtmf, esp32-ks0835f-mt8870, pico-ag1171-mt8870; docs/boards.md says which for what)',
     },
     { name: 'menu', type: 'string', value: 'FILE', description: 'the menu (without it: examples/door-phone.xml)' },
     { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
     { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+    {
+      name: 'recordings',
+      type: 'string',
+      value: 'sdcard|flash',
+      description:
+        "where Record keeps recordings on a board that records: WAV files on a microSD card, or the recordings partition (without it: the board's own, sdcard on esp32-ag1171-i2s)",
+    },
     { name: 'release', type: 'boolean', description: 'a release build (without it: debug, for xsbug)' },
     { name: 'flash', type: 'boolean', description: 'compile with ESP-IDF and flash, as mcconfig -m does' },
   ],
@@ -61,6 +71,14 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
     err(`ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not a board folder (boards/esp32-*, boards/pico-*)`}`);
     return 2;
   }
+  const recordings = values.recordings;
+  if (recordings !== undefined) {
+    const problem = recordingsProblem(board, recordings);
+    if (problem !== undefined) {
+      err(`ringdown build: --recordings: ${problem}`);
+      return 2;
+    }
+  }
   const menu = values.menu ?? DEFAULT_MENU;
   const clipDir = findClipFolder(menu, values.clips);
   let failed = false;
@@ -68,6 +86,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   for (const path of [menu, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
     const loaded = readMenuFile(path, outputs, boardMenuLimits(board));
     const diagnostics = [...loaded.diagnostics];
+    if (loaded.menu !== undefined) diagnostics.push(...recordFitWarnings(loaded.menu, board, recordings as Recordings | undefined));
     if (loaded.menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);
       for (const p of folder.problems) err(`${p.file}:1:1: error: ${p.message}`);
@@ -93,7 +112,7 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   if (isPico) return buildForPico(sdk, board, staged, out, err);
   const release = values.release === true;
   err(`ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`);
-  const build = buildEsp32(sdk, staged, { board, release, flash: values.flash === true });
+  const build = buildEsp32(sdk, staged, { board, release, flash: values.flash === true, ...(recordings !== undefined ? { recordings: recordings as Recordings } : {}) });
   if (!build.ok) {
     err(build.log.trimEnd());
     err('ringdown build: the build failed');
@@ -107,11 +126,23 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   if (!build.compiled) {
     out('Every step before the C compiler ran (tsc, xsc, xsid, wav2maud, mcrez, xsl). Compiling and flashing need ESP-IDF:');
     out('  set it up as the Moddable SDK\'s ESP32 guide says (documentation/devices/esp32.md), then');
-    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${release ? ' --release' : ''} --flash`);
+    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${values.clips !== undefined ? ` --clips ${values.clips}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`);
   } else {
     out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
   }
   return build.warnings.length > 0 ? 1 : 0;
+}
+
+/**
+ * Why `--recordings WHERE` cannot be built for `board`, or undefined when it can: WHERE must be
+ * sdcard or flash, and the board must have that store (boards/NAME/outputs.json `recordings`).
+ */
+function recordingsProblem(board: string, where: string): string | undefined {
+  if (where !== 'sdcard' && where !== 'flash') return `'${where}' is not sdcard or flash`;
+  const store = boardStore(board);
+  if (store === undefined) return `${board} does not record (docs/boards.md: the boards with an audio input)`;
+  if (!store.stores.includes(where)) return `${board} has no ${where} store (it has ${store.stores.join(', ')})`;
+  return undefined;
 }
 
 /** A Pico board: compile and link with the pico toolchain, print flash and RAM use. */

@@ -3,6 +3,7 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { checkClips } from '../src/ozml/check-clips.js';
 import { Command } from './command.js';
 import { boardMenuLimits, boardOutputs, findClipFolder, readClipFolder, readMenuFile } from './menu-file.js';
+import { recordFitWarnings } from './board-store.js';
 
 export const CHECK = new Command({
   name: 'check',
@@ -36,6 +37,7 @@ export function runCheck(argv: string[], out: (line: string) => void, err: (line
   let unreadable = false;
   for (const file of positionals) {
     const { menu, diagnostics, unreadable: cannotRead } = readMenuFile(file, outputs, boardMenuLimits(values.board ?? 'sim'));
+    if (menu !== undefined) diagnostics.push(...recordFitWarnings(menu, values.board ?? 'sim'));
     const clipDir = findClipFolder(file, values.clips);
     if (menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);

@@ -18,6 +18,7 @@ import { RECORDINGS, runRecordings } from './recordings.js';
 import { runSim, SIM } from './sim.js';
 import { runStudio, STUDIO } from './studio/server.js';
 import { runTui, TUI } from './tui/main.js';
+import { runWiring, WIRING } from './wiring.js';
 
 type Out = (line: string) => void;
 type Run = (argv: string[], out: Out, err: Out) => number | Promise<number>;
@@ -36,6 +37,7 @@ const TABLE: readonly [Subcommand | CommandGroup, Run][] = [
   [DEVICE, runDevice],
   [MOD, runMod],
   [BUILD, runBuild],
+  [WIRING, runWiring],
 ];
 
 const COMMANDS: Record<string, { run: Run; summary: string; help: string }> = Object.fromEntries(

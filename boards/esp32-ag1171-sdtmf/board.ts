@@ -4,10 +4,10 @@
  * audio input is the board's input for `<Record>` (the receiver's `input`: one port, both uses).
  *
  * Recordings go to the `recordings` flash partition (src/calllog/flash-recordings.ts: power-cut
- * safe, 512 KB, about 32 s of 16-bit audio), or with `recordings=sdcard` on the mcconfig command
- * line (manifest `config.recordings`) to WAV files on an SD card on SPI (pins.ts, docs/line.md):
- * drivers/sdcard/sdcard.c mounts the card's FAT at /sd, drivers/wav-file-recordings/wav-file-recordings.ts writes
- * `/sd/NAME.wav`. Device-only (Moddable modules).
+ * safe, 512 KB: docs/boards.md says how many seconds), or with `ringdown build --recordings sdcard`
+ * (manifest `config.recordings`) to WAV files on an SD card on SPI (pins.ts, docs/line.md):
+ * drivers/sdcard/sdcard.c mounts the card's FAT at /sd and tells its free space,
+ * drivers/wav-file-recordings/wav-file-recordings.ts writes `/sd/NAME.wav`. Device-only (Moddable modules).
  */
 import { File, Iterator } from 'file';
 import config from 'mc/config';
@@ -15,7 +15,7 @@ import type { Board } from '../../hal/board.js';
 import { AdcDtmfReceiver } from '../../drivers/adc-dtmf/adc-dtmf.js';
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
-import { mount } from '../../drivers/sdcard/sdcard.js';
+import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
 import { openSlicBoard } from '../slic/slic-board.js';
 import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
 import type { RecordingStore } from '../../hal/recordings.js';
@@ -29,7 +29,7 @@ const CARD = '/sd';
 function openRecordings(): RecordingStore {
   if (config.recordings === 'sdcard') {
     mount(CARD, PINS.sdSck, PINS.sdMiso, PINS.sdMosi, PINS.sdCs);
-    return new WavFileRecordings({ File, Iterator } as unknown as FileModule, CARD);
+    return new WavFileRecordings({ File, Iterator } as unknown as FileModule, CARD, freeBytes);
   }
   return new FlashRecordings(new FlashStorage({ partition: 'recordings' }));
 }

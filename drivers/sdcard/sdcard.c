@@ -4,6 +4,13 @@
  * flash partition (SPIFFS, or FAT with MODDEF_FILE_FAT32). `mount(path, sck, miso, mosi, cs)`;
  * throws with ESP-IDF's error name when the bus or the card fails. Mounting a mounted card does
  * nothing. The card must already be FAT-formatted (it is never formatted here).
+ *
+ * `freeBytes()` is the mounted card's free space (FatFs f_getfree: free clusters × sectors per
+ * cluster × sector size), so the recordings store can tell a Record how much room is left instead
+ * of a full card failing the write. A file takes whole clusters, and f_getfree counts whole free
+ * clusters, so a file of that many bytes fits. The first call after mounting may scan the whole
+ * FAT (FAT32 without a valid FSInfo sector: about a second per few GB); FatFs keeps the count
+ * up to date after that.
  */
 #include "xsmc.h"
 #include "xsHost.h"
@@ -12,6 +19,9 @@
 #include "sdmmc_cmd.h"
 #include "driver/sdspi_host.h"
 #include "driver/spi_common.h"
+#include "ff.h"
+#include "diskio_impl.h"
+#include "diskio_sdmmc.h"
 
 static sdmmc_card_t *gCard = NULL;
 
@@ -51,4 +61,24 @@ void xs_ringdown_sdcard_mount(xsMachine *the)
 		spi_bus_free(host.slot);
 		xsUnknownError("SD card: %s", esp_err_to_name(err));
 	}
+}
+
+void xs_ringdown_sdcard_free_bytes(xsMachine *the)
+{
+	char drive[3] = { '0', ':', 0 };
+	DWORD clusters;
+	FATFS *fs;
+	FRESULT result;
+	WORD sectorSize = FF_MIN_SS;
+
+	if (gCard == NULL)
+		xsUnknownError("SD card: not mounted");
+	drive[0] = (char)('0' + ff_diskio_get_pdrv_card(gCard));
+	result = f_getfree(drive, &clusters, &fs);
+	if (result != FR_OK)
+		xsUnknownError("SD card: f_getfree failed (%d)", (int)result);
+#if FF_MAX_SS != FF_MIN_SS
+	sectorSize = fs->ssize;
+#endif
+	xsmcSetNumber(xsResult, (double)clusters * (double)fs->csize * (double)sectorSize);
 }

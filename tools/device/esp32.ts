@@ -20,7 +20,12 @@ export interface Esp32BuildOptions {
   release: boolean;
   /** Compile with ESP-IDF and flash (mcconfig's deploy) rather than compile only. */
   flash: boolean;
+  /** Where Record keeps recordings (the manifest's `config.recordings`); default the board's own. */
+  recordings?: Recordings;
 }
+
+/** The recordings stores a board may be built with. */
+export type Recordings = 'sdcard' | 'flash';
 
 export interface Esp32Build {
   ok: boolean;
@@ -48,7 +53,8 @@ export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions)
   const output = esp32Output(options.board);
   const env: NodeJS.ProcessEnv = { ...sdk.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
   const idf = env.IDF_PATH !== undefined && env.IDF_PATH !== '' && existsSync(env.IDF_PATH) ? env.IDF_PATH : undefined;
-  const mode = options.release ? [] : ['-d'];
+  // mcconfig takes NAME=VALUE arguments as config entries, over the manifests' `config`.
+  const mode = [...(options.release ? [] : ['-d']), ...(options.recordings !== undefined ? [`recordings=${options.recordings}`] : [])];
   const tmpDir = join(output, 'tmp', 'esp32', options.release ? 'release' : 'debug', 'ringdown');
   let log = '';
   let ok: boolean;

@@ -31,6 +31,9 @@ interface StudioHooks {
   notes: string[];
 }
 
+/** Elements that take typed keys themselves: the phone's page-wide keys leave them alone. */
+const TEXT_CONTROLS = 'input, select, textarea, [contenteditable]';
+
 const KEYPAD = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'];
 
 function element<T extends HTMLElement>(id: string): T {
@@ -41,7 +44,10 @@ function element<T extends HTMLElement>(id: string): T {
 
 class Studio {
   readonly hooks: StudioHooks;
+  /** The menu the editor's text makes, when it has no error: the only menu a call may run. */
   private menu: Menu | undefined;
+  /** The first error in the editor's text, when there is one: why the handset refuses. */
+  private firstError: string | undefined;
   private flow: Flow | undefined;
   private session: CallSession | undefined;
   private clock: RealTimeClock | undefined;
@@ -99,13 +105,19 @@ class Studio {
       button.addEventListener('click', () => this.act(() => this.key(key)));
       keypad.append(button);
     }
-    element('flow').addEventListener('click', (e) => {
+    const flowPane = element('flow');
+    flowPane.addEventListener('click', (e) => {
       const node = (e.target as Element).closest('.node');
-      const line = Number(node?.getAttribute('data-line') ?? 0);
-      if (line > 0) this.showSource(line, Number(node?.getAttribute('data-col') ?? 1));
+      if (node !== null) this.showNode(node.id);
+    });
+    flowPane.addEventListener('keydown', (e) => {
+      const node = (e.target as Element).closest('.node');
+      if (node === null || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      this.showNode(node.id);
     });
     element('diagnostics').addEventListener('click', (e) => {
-      const item = (e.target as Element).closest('li');
+      const item = (e.target as Element).closest('button');
       const line = Number(item?.getAttribute('data-line') ?? 0);
       if (line > 0) this.editor.showLine(line, Number(item?.getAttribute('data-col') ?? 1));
     });
@@ -125,7 +137,10 @@ class Studio {
     const result = loadMenu(this.editor.text, undefined, info.outputs);
     const diagnostics = result.diagnostics;
     if (result.menu !== undefined && info.clipDir !== undefined) {
-      diagnostics.push(...checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir));
+      // A missing clip is a warning here, not check's error: the browser speaks the prompt, so
+      // new wording can be tried before its clip is made.
+      const clips = checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir);
+      diagnostics.push(...clips.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message}: the browser speaks it` } : d)));
     }
     diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
     const failed = hasErrors(diagnostics) || info.problems.length > 0;
@@ -135,10 +150,16 @@ class Studio {
     const add = (text: string, kind: string, at?: { line: number; col: number }): void => {
       const item = document.createElement('li');
       item.className = kind;
-      item.textContent = text;
       if (at !== undefined) {
-        item.dataset['line'] = String(at.line);
-        item.dataset['col'] = String(at.col);
+        // A button: reachable and operable from the keyboard, it puts the caret at the place.
+        const go = document.createElement('button');
+        go.type = 'button';
+        go.textContent = text;
+        go.dataset['line'] = String(at.line);
+        go.dataset['col'] = String(at.col);
+        item.append(go);
+      } else {
+        item.textContent = text;
       }
       list.append(item);
       lines.push(text);
@@ -149,13 +170,20 @@ class Studio {
     this.hooks.diagnostics = lines;
     this.editor.setMarks(diagnostics.map((d) => ({ line: d.line, col: d.col, severity: d.severity, message: d.message })));
     const menu = hasErrors(diagnostics) ? undefined : result.menu;
+    const first = diagnostics.find((d) => d.severity === 'error');
+    this.firstError = first !== undefined ? formatDiagnostic(info.name, first) : undefined;
+    this.menu = menu;
     const flowPane = element('flow');
     flowPane.classList.toggle('stale', menu === undefined);
     flowPane.title = menu === undefined ? 'the last menu without errors: mend the errors to redraw' : '';
     if (menu === undefined) return;
-    this.menu = menu;
     this.flow = layoutFlow(menu);
     flowPane.innerHTML = flowSvg(this.flow, info.name);
+    for (const node of flowPane.querySelectorAll<SVGGElement>('.node')) {
+      node.setAttribute('tabindex', '0');
+      node.setAttribute('role', 'button');
+      node.setAttribute('aria-label', node.querySelector('title')?.textContent ?? node.id);
+    }
     this.light(this.hooks.lit);
   }
 
@@ -171,12 +199,18 @@ class Studio {
     status.textContent = `saved ${this.info.name}`;
   }
 
-  private showSource(line: number, col: number): void {
-    const text = this.editor.text.split('\n')[line - 1] ?? '';
+  /**
+   * A node chosen in the diagram: its whole text and its source line in the details panel, the
+   * line tinted in the editor. Focus stays in the diagram: the editor is never focused from here.
+   */
+  private showNode(id: string): void {
+    const node = this.flow?.nodes.find((n) => n.id === id);
+    if (node === undefined) return;
     const panel = element('source-line');
     panel.hidden = false;
-    panel.textContent = `line ${line}: ${text.trim()}`;
-    this.editor.showLine(line, col);
+    const where = node.line !== undefined ? `line ${node.line}: ${(this.editor.text.split('\n')[node.line - 1] ?? '').trim()}` : '';
+    panel.textContent = [`${node.title}${node.detail !== '' ? `: ${node.detail}` : ''}`, where].filter((l) => l !== '').join('\n');
+    if (node.line !== undefined) this.editor.showLine(node.line, node.col ?? 1, false);
   }
 
   // --- the phone ---
@@ -196,7 +230,8 @@ class Studio {
     const stale = current === undefined || current.options.menu !== this.menu || current.options.profile !== this.profile;
     if (!(lifting && idle && stale) && current !== undefined) return current;
     if (this.menu === undefined) {
-      element('status').textContent = 'mend the errors first: there is no menu to call';
+      // The call runs exactly the editor's text: with an error in it there is nothing to call.
+      element('status').textContent = `the menu has errors, no call: ${this.firstError ?? 'mend them first'}`;
       return undefined;
     }
     this.clock?.stop();
@@ -331,9 +366,15 @@ class Studio {
       if (this.info.saveable) void this.save();
       return;
     }
-    if (target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || target.closest(TEXT_CONTROLS) !== null) return;
     const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
-    if (key === ' ' || key === 'Enter') this.act(() => this.toggleHook());
+    // Space and Enter belong to a focused button (Save, a keypad key...); only with focus on no
+    // control do they lift or replace the handset.
+    const onControl = target.closest('button, a[href], [tabindex]') !== null;
+    if (key === ' ' || key === 'Enter') {
+      if (onControl) return;
+      this.act(() => this.toggleHook());
+    }
     else if (KEYPAD.includes(key)) this.act(() => this.key(key));
     else if (key === 'F') this.act(() => this.sessionFor(false)?.flash());
     else if (key === 'R') this.act(() => this.ring());

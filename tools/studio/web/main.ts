@@ -17,7 +17,7 @@ import { formatTraceLine } from '../../trace-line.js';
 import { RealTimeClock } from '../../../sim/realtime-clock.js';
 import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
-import type { StudioMenu } from '../protocol.js';
+import type { SaveConflict, StudioMenu } from '../protocol.js';
 import { Editor } from './editor.js';
 import { WebSpeaker } from './web-speaker.js';
 
@@ -52,6 +52,10 @@ class Studio {
   private session: CallSession | undefined;
   private clock: RealTimeClock | undefined;
   private saved = '';
+  /** The file's version this page holds (read or last saved): a Save must find it on disk. */
+  private version = '';
+  /** The version on disk when a Save was refused, and its text. */
+  private onConflict: { version: string; text?: string } | undefined;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly noted = new Set<string>();
@@ -78,6 +82,7 @@ class Studio {
     element('file').textContent = info.saveable ? info.name : `${info.name} (example: read-only; name a file to save)`;
     this.editor.text = info.text;
     this.saved = info.text;
+    this.version = info.version;
     element<HTMLButtonElement>('save').disabled = !info.saveable;
     if (info.clipDir === undefined) {
       this.addNote('no clip folder: every Speak is read by the browser\'s speech synthesis (make clips with ringdown clips MENU --out DIR)');
@@ -90,6 +95,23 @@ class Studio {
 
   private wire(): void {
     element('save').addEventListener('click', () => void this.save());
+    element('keep-mine').addEventListener('click', () => void this.save(this.onConflict?.version));
+    element('load-theirs').addEventListener('click', () => {
+      const theirs = this.onConflict;
+      if (theirs?.text === undefined) return;
+      this.editor.text = theirs.text;
+      this.saved = theirs.text;
+      this.version = theirs.version;
+      element('conflict').hidden = true;
+      this.changed();
+      element('status').textContent = `loaded ${this.info.name} as it is on disk`;
+    });
+    // Leaving the page (reload, close, another address) with unsaved edits asks first.
+    window.addEventListener('beforeunload', (e) => {
+      if (this.editor.text === this.saved) return;
+      e.preventDefault();
+      e.returnValue = '';
+    });
     document.addEventListener('keydown', (e) => this.keydown(e));
     element('hook').addEventListener('click', () => this.act(() => this.toggleHook()));
     element('flash').addEventListener('click', () => this.act(() => this.sessionFor(false)?.flash()));
@@ -187,16 +209,39 @@ class Studio {
     this.light(this.hooks.lit);
   }
 
-  private async save(): Promise<void> {
+  /**
+   * Save: the editor's text replaces the file, but only if the file is still the version this page
+   * read (or last saved). When it changed elsewhere the server refuses with both versions, and
+   * the page offers either: keep mine (save over theirs) or load theirs.
+   */
+  private async save(over?: string): Promise<void> {
     const text = this.editor.text;
     const status = element('status');
-    const response = await fetch('api/menu', { method: 'PUT', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text });
+    const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-menu-version': over ?? this.version };
+    const response = await fetch('api/menu', { method: 'PUT', headers, body: text });
+    if (response.status === 409) {
+      this.conflict((await response.json()) as SaveConflict);
+      return;
+    }
     if (!response.ok) {
       status.textContent = `not saved: ${(await response.text()).trim()}`;
       return;
     }
+    this.version = ((await response.json()) as { version: string }).version;
     this.saved = text;
+    element('conflict').hidden = true;
     status.textContent = `saved ${this.info.name}`;
+  }
+
+  private conflict(found: SaveConflict): void {
+    element('status').textContent = `not saved: ${found.error}`;
+    const panel = element('conflict');
+    panel.hidden = false;
+    element('conflict-message').textContent = `${found.error}. Your text is still in the editor.`;
+    element('theirs').textContent = found.disk.text ?? '(not UTF-8: it cannot be shown)';
+    element<HTMLButtonElement>('load-theirs').disabled = found.disk.text === undefined;
+    this.onConflict = { version: found.disk.version, ...(found.disk.text !== undefined ? { text: found.disk.text } : {}) };
+    element('keep-mine').focus();
   }
 
   /**
@@ -335,8 +380,9 @@ class Studio {
     for (const lit of document.querySelectorAll('#flow .node.lit')) lit.classList.remove('lit');
     if (id === undefined) return;
     const node = document.getElementById(id);
-    node?.classList.add('lit');
-    node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (node === null) return;
+    node.classList.add('lit');
+    reveal(element('flow'), node);
   }
 
   private refresh(): void {
@@ -392,16 +438,34 @@ class Studio {
       element('status').textContent = 'nothing to export: make a call first';
       return;
     }
+    // The recording ends at the call's last event (or the end of the last sound), not at the click:
+    // exporting a minute after hanging up gives the same files as exporting right away.
     clock.sync();
-    const now = clock.now();
-    const text = [...session.trace, { t: now, type: 'end' } as const].map(formatTraceLine).join('\n');
-    const segments = session.audio.segments.map((s) => ({ ...s, end: s.end ?? now }));
-    const samples = renderCall({ segments, endMs: now, clip: (name) => this.speaker.clipSamples(name) });
+    const last = Math.max(session.trace.at(-1)?.t ?? 0, ...session.audio.segments.map((s) => s.end ?? 0));
+    const stillPlaying = session.audio.segments.some((s) => s.end === undefined);
+    const endMs = stillPlaying ? clock.now() : last;
+    const text = [...session.trace, { t: endMs, type: 'end' } as const].map(formatTraceLine).join('\n');
+    const segments = session.audio.segments.map((s) => ({ ...s, end: s.end ?? endMs }));
+    const samples = renderCall({ segments, endMs, clip: (name) => this.speaker.clipSamples(name) });
     const base = (this.info.name.split(/[\\/]/).pop() ?? 'menu').replace(/\.xml$/i, '');
     download(`${base}-call.txt`, new Blob([`${text}\n`], { type: 'text/plain' }));
     download(`${base}-call.wav`, new Blob([new Uint8Array(encodeWav(samples))], { type: 'audio/wav' }));
     element('status').textContent = `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
   }
+}
+
+/**
+ * Scrolls the diagram's pane (only it: never the page, so the keypad does not jump under a finger
+ * on a phone) until the node is in view with a margin.
+ */
+function reveal(pane: HTMLElement, node: Element): void {
+  const r = node.getBoundingClientRect();
+  const p = pane.getBoundingClientRect();
+  const margin = 24;
+  if (r.top < p.top + margin) pane.scrollTop += r.top - p.top - margin;
+  else if (r.bottom > p.bottom - margin) pane.scrollTop += r.bottom - p.bottom + margin;
+  if (r.left < p.left + margin) pane.scrollLeft += r.left - p.left - margin;
+  else if (r.right > p.right - margin) pane.scrollLeft += r.right - p.right + margin;
 }
 
 function download(name: string, blob: Blob): void {

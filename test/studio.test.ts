@@ -58,6 +58,8 @@ t.test('graph of the door phone: every command a node, every key a branch', asyn
   t.ok(branch('n-9-7', 'no key ×5')?.startsWith('n-junction'), 'no key five times: on to what follows');
   t.equal(branch('n-18-13', '1'), 'n-22-15', 'sub-menu key 1: the neighbour');
   t.ok(svg.edges.some((e) => e.kind === 'back' && e.to === 'n-5-3' && e.label === 'no key: again'), 'repeat: back to the top menu');
+  // Edge labels are drawn after every node, so no box hides one (SVG paints in document order).
+  t.ok(text.lastIndexOf('class="node ') < text.indexOf('<g class="labels">'), 'labels are drawn above the nodes');
   t.ok(svg.edges.some((e) => e.from === 'n-32-3' && e.to === 'n-33-3'), 'goodbye, then hang up');
   t.notOk(svg.nodes.has('n-end'), 'the menu always hangs up: no end-of-menu node');
   for (const e of svg.edges) t.ok(svg.nodes.has(e.from) && svg.nodes.has(e.to), `edge ${e.from} → ${e.to} joins two nodes`);

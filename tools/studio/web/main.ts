@@ -56,6 +56,8 @@ class Studio {
   private version = '';
   /** The version on disk when a Save was refused, and its text. */
   private onConflict: { version: string; text?: string } | undefined;
+  /** The diagram's scale: 1 draws its text at its own size (11-12 px), never smaller unless asked. */
+  private zoom = 1;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly noted = new Set<string>();
@@ -138,6 +140,40 @@ class Studio {
       e.preventDefault();
       this.showNode(node.id);
     });
+    // Pan and zoom: the pane scrolls (wheel, arrow keys, dragging the background); Ctrl-wheel,
+    // + and - zoom; Fit shows it whole, 100 % at its own size.
+    flowPane.addEventListener('wheel', (e) => {
+      if (!e.ctrlKey) return;
+      e.preventDefault();
+      this.zoomTo(this.zoom * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
+    }, { passive: false });
+    flowPane.addEventListener('keydown', (e) => {
+      if (e.key === '+' || e.key === '=') this.zoomTo(this.zoom * 1.2);
+      else if (e.key === '-') this.zoomTo(this.zoom / 1.2);
+      else return;
+      e.preventDefault();
+    });
+    let drag: { x: number; y: number; left: number; top: number } | undefined;
+    flowPane.addEventListener('pointerdown', (e) => {
+      if ((e.target as Element).closest('.node') !== null || e.button !== 0) return;
+      drag = { x: e.clientX, y: e.clientY, left: flowPane.scrollLeft, top: flowPane.scrollTop };
+    });
+    window.addEventListener('pointermove', (e) => {
+      if (drag === undefined) return;
+      flowPane.scrollLeft = drag.left - (e.clientX - drag.x);
+      flowPane.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    window.addEventListener('pointerup', () => {
+      drag = undefined;
+    });
+    element('zoom-in').addEventListener('click', () => this.zoomTo(this.zoom * 1.2));
+    element('zoom-out').addEventListener('click', () => this.zoomTo(this.zoom / 1.2));
+    element('zoom-fit').addEventListener('click', () => {
+      const flow = this.flow;
+      if (flow === undefined) return;
+      this.zoomTo(Math.min((flowPane.clientWidth - 8) / flow.width, (flowPane.clientHeight - 8) / flow.height, 1));
+    });
+    element('zoom-reset').addEventListener('click', () => this.zoomTo(1));
     element('diagnostics').addEventListener('click', (e) => {
       const item = (e.target as Element).closest('button');
       const line = Number(item?.getAttribute('data-line') ?? 0);
@@ -200,11 +236,15 @@ class Studio {
     flowPane.title = menu === undefined ? 'the last menu without errors: mend the errors to redraw' : '';
     if (menu === undefined) return;
     this.flow = layoutFlow(menu);
+    const opening = flowPane.querySelector('svg') === null;
     flowPane.innerHTML = flowSvg(this.flow, info.name);
+    this.zoomTo(this.zoom);
+    // The first drawing opens on the call's start, centred: the menu reads down from there.
+    if (opening) flowPane.scrollLeft = (flowPane.scrollWidth - flowPane.clientWidth) / 2;
     for (const node of flowPane.querySelectorAll<SVGGElement>('.node')) {
       node.setAttribute('tabindex', '0');
+      // Its name is its <title>: the whole text, where the drawn lines may be cut short.
       node.setAttribute('role', 'button');
-      node.setAttribute('aria-label', node.querySelector('title')?.textContent ?? node.id);
     }
     this.light(this.hooks.lit);
   }
@@ -214,6 +254,16 @@ class Studio {
    * read (or last saved). When it changed elsewhere the server refuses with both versions, and
    * the page offers either: keep mine (save over theirs) or load theirs.
    */
+  /** Draws the diagram at `zoom` times its own size (between 1/20 and 4). */
+  private zoomTo(zoom: number): void {
+    this.zoom = Math.min(4, Math.max(0.05, zoom));
+    const svg = element('flow').querySelector('svg');
+    if (svg === null || this.flow === undefined) return;
+    svg.setAttribute('width', String(Math.round(this.flow.width * this.zoom)));
+    svg.setAttribute('height', String(Math.round(this.flow.height * this.zoom)));
+    element('zoom-reset').textContent = `${Math.round(this.zoom * 100)} %`;
+  }
+
   private async save(over?: string): Promise<void> {
     const text = this.editor.text;
     const status = element('status');

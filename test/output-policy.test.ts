@@ -114,16 +114,21 @@ const WRITERS: Writer[] = [
     run: async (dest) => {
       const server = new StudioServer({ menuPath: dest, port: 0 });
       const url = new URL(await server.listen());
-      try {
-        const res = await new Promise<{ status: number; body: string }>((resolve, reject) => {
-          const req = request({ host: url.hostname, port: url.port, path: '/api/menu', method: 'PUT', headers: { 'content-type': 'text/plain', origin: url.origin } }, (r) => {
-            let body = '';
-            r.on('data', (c: Buffer) => (body += c.toString()));
-            r.on('end', () => resolve({ status: r.statusCode ?? 0, body }));
+      const call = (method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> =>
+        new Promise((resolve, reject) => {
+          const req = request({ host: url.hostname, port: url.port, path: '/api/menu', method, headers: { origin: url.origin, ...headers } }, (r) => {
+            let text = '';
+            r.on('data', (c: Buffer) => (text += c.toString()));
+            r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
           });
           req.on('error', reject);
-          req.end('<Response><Hangup/></Response>\n');
+          req.end(body);
         });
+      try {
+        // Save as the page does: with the version of the file it read (none when it could not read one).
+        const read = await call('GET', {});
+        const version = read.status === 200 ? ((JSON.parse(read.body) as { version?: string }).version ?? '') : '';
+        const res = await call('PUT', { 'content-type': 'text/plain', 'x-menu-version': version }, '<Response><Hangup/></Response>\n');
         const message = res.status === 200 ? '' : `${res.body.trim()}\n`;
         return { code: res.status === 200 ? 0 : 1, out: '', err: message };
       } finally {

@@ -4,46 +4,14 @@
  * lift the handset, press keys, and check the trace, the lit node, the audio and the export.
  * Skipped (one line) where Chromium is not installed. STUDIO_SCREENSHOTS=DIR keeps screenshots.
  */
-import { existsSync, mkdtempSync, readFileSync, readdirSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Download } from 'playwright-core';
 import t from 'tap';
-import { encodeWav } from '../src/audio/wav.js';
-import { clipSlug } from '../src/clips/catalog.js';
-import { walkCommands } from '../src/ozml/menu.js';
-import { loadMenu } from '../src/ozml/load.js';
 import { runCheck } from '../tools/check.js';
 import { StudioServer } from '../tools/studio/server.js';
-
-const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
-const ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--autoplay-policy=no-user-gesture-required',
-];
-
-/** A folder with the door-phone menu and a short beep for each of its clips. */
-function makeWorkspace(): { dir: string; menu: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'ringdown-studio-'));
-  const menu = join(dir, 'door-phone.xml');
-  const text = readFileSync('examples/door-phone.xml', 'utf8');
-  writeFileSync(menu, text);
-  mkdirSync(join(dir, 'clips'));
-  // 19 IMA blocks of 129 samples: the device plays all of it, 306 ms.
-  const beep = new Int16Array(2451).map((_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
-  walkCommands(loadMenu(text).menu!.commands, (c) => {
-    if (c.kind === 'speak') writeFileSync(join(dir, 'clips', `${clipSlug(c.text)}.wav`), encodeWav(beep));
-  });
-  writeFileSync(join(dir, 'clips', 'catalog.json'), '{ "clips": {} }\n');
-  return { dir, menu };
-}
+import { skipBrowser, studioFor } from './studio/kit.js';
 
 function checkLines(file: string): string[] {
   const lines: string[] = [];
@@ -51,33 +19,12 @@ function checkLines(file: string): string[] {
   return lines;
 }
 
-const skip = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
-t.test('studio in headless Chromium: edit, check, save, call, hear, export', { skip, timeout: 90_000 }, async (t) => {
-  const { chromium } = await import('playwright-core');
-  const { dir, menu } = makeWorkspace();
-  const profile = mkdtempSync(join(tmpdir(), 'ringdown-chromium-'));
-  const server = new StudioServer({ menuPath: menu, port: 0 });
-  const url = await server.listen();
-  t.teardown(async () => {
-    await server.close();
-    rmSync(dir, { recursive: true, force: true });
-    rmSync(profile, { recursive: true, force: true });
-  });
-  // A fresh profile folder each run; playwright passes it as --user-data-dir.
-  const browser = await chromium.launchPersistentContext(profile, {
-    executablePath: CHROMIUM,
-    args: ARGS,
-    headless: true,
-    viewport: { width: 1440, height: 860 },
-    acceptDownloads: true,
-  });
-  t.teardown(() => browser.close());
-  const page = await browser.newPage();
-  const errors: string[] = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(url);
-  await page.waitForSelector('#flow svg .node');
+t.test('studio in headless Chromium: edit, check, save, call, hear, export', { skip: skipBrowser, timeout: 90_000 }, async (t) => {
+  const run = await studioFor(t, 'examples/door-phone.xml', { downloads: true });
+  const { dir, menu } = run;
+  const browser = run.browser;
+  const { page, errors } = await run.open({ width: 1440, height: 860 });
   const shots = process.env['STUDIO_SCREENSHOTS'];
   const studio = <T>(what: string): Promise<T> => page.evaluate(`window.__studio.${what}`) as Promise<T>;
 

@@ -58,6 +58,8 @@ t.test('graph of the door phone: every command a node, every key a branch', asyn
   t.ok(branch('n-9-7', 'no key ×5')?.startsWith('n-junction'), 'no key five times: on to what follows');
   t.equal(branch('n-18-13', '1'), 'n-22-15', 'sub-menu key 1: the neighbour');
   t.ok(svg.edges.some((e) => e.kind === 'back' && e.to === 'n-5-3' && e.label === 'no key: again'), 'repeat: back to the top menu');
+  // Edge labels are drawn after every node, so no box hides one (SVG paints in document order).
+  t.ok(text.lastIndexOf('class="node ') < text.indexOf('<g class="labels">'), 'labels are drawn above the nodes');
   t.ok(svg.edges.some((e) => e.from === 'n-32-3' && e.to === 'n-33-3'), 'goodbye, then hang up');
   t.notOk(svg.nodes.has('n-end'), 'the menu always hangs up: no end-of-menu node');
   for (const e of svg.edges) t.ok(svg.nodes.has(e.from) && svg.nodes.has(e.to), `edge ${e.from} → ${e.to} joins two nodes`);
@@ -145,7 +147,7 @@ t.test('studio server: 127.0.0.1 only, the named menu, the clip folder, nothing 
   t.match(url, /^http:\/\/127\.0\.0\.1:\d+\/$/, 'listens on 127.0.0.1');
   t.match((await get(url, '/')).body, /<title>Ringdown studio<\/title>/, 'the page');
   t.equal((await get(url, '/app.js')).status, 200, 'its script');
-  const info = JSON.parse((await get(url, '/api/menu')).body) as { name: string; text: string; saveable: boolean; durations: Record<string, number> };
+  const info = JSON.parse((await get(url, '/api/menu')).body) as { name: string; text: string; version: string; saveable: boolean; durations: Record<string, number> };
   t.same([info.name, info.saveable, info.durations], [menu, true, { hi: 97 }], 'the menu and its clips (774 samples: 6 whole IMA blocks, 96.75 ms)');
   t.equal((await get(url, '/clips/hi.wav')).body.slice(0, 4), 'RIFF', 'a clip by name');
   for (const path of ['/clips/..%2Fsecret.wav', '/clips/../secret.wav', '/clips/%2e%2e%2fmenu.wav', '/clips/link.wav', '/secret.wav', '/api/../menu.xml', '/clips/.catalog.wav']) {
@@ -156,9 +158,17 @@ t.test('studio server: 127.0.0.1 only, the named menu, the clip folder, nothing 
   const put = (body: string, headers: Record<string, string> = { 'content-type': 'text/plain' }): Promise<{ status: number; body: string }> => get(url, '/api/menu', headers, 'PUT', body);
   t.equal((await put('<Response/>', { 'content-type': 'text/plain', origin: 'http://evil.example' })).status, 403, 'a write from another origin is refused');
   t.equal((await put('<Response/>', { 'content-type': 'application/x-www-form-urlencoded' })).status, 415, 'a form post is refused');
-  t.equal((await get(url, '/api/menu?path=/etc/passwd', { 'content-type': 'text/plain' }, 'PUT', 'x')).status, 200, 'a query names nothing: Save writes the named menu');
+  const query = await get(url, '/api/menu?path=/etc/passwd', { 'content-type': 'text/plain', 'x-menu-version': info.version }, 'PUT', 'x');
+  t.equal(query.status, 200, 'a query names nothing: Save writes the named menu');
   t.equal(readFileSync(menu, 'utf8'), 'x', 'only the named file');
-  t.equal((await put('<Response><Hangup/></Response>\n')).status, 200, 'save');
+  // A Save names the version it read: an older one (the file changed since) is refused with both.
+  const stale = await put('<Response><Hangup/></Response>\n', { 'content-type': 'text/plain', 'x-menu-version': info.version });
+  t.equal(stale.status, 409, 'a Save over a file changed since it was read is refused');
+  const conflict = JSON.parse(stale.body) as { disk: { version: string; text: string }; yours: string };
+  t.same([conflict.disk.text, conflict.yours], ['x', '<Response><Hangup/></Response>\n'], 'with the file\'s text and the one sent');
+  t.equal(readFileSync(menu, 'utf8'), 'x', 'the file as it was');
+  const saved = await put('<Response><Hangup/></Response>\n', { 'content-type': 'text/plain', 'x-menu-version': (JSON.parse(query.body) as { version: string }).version });
+  t.equal(saved.status, 200, 'save');
   t.equal(readFileSync(menu, 'utf8'), '<Response><Hangup/></Response>\n', 'the file is replaced');
   t.equal((await get(url, '/api/menu', {}, 'POST', 'x')).status, 405, 'other methods are refused');
   t.same(readdirSync(dir).sort(), ['clips', 'menu.xml', 'secret.wav'], 'nothing else written');

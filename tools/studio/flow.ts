@@ -270,7 +270,8 @@ function label(x: number, y: number, text: string, kind: string): string {
   return `<g class="label ${kind}"><rect x="${Math.round(x - w / 2)}" y="${y - 8}" width="${w}" height="16" rx="8"/><text x="${x}" y="${y + 4}">${escapeXml(text)}</text></g>`;
 }
 
-function edgeSvg(e: FlowEdge): string {
+/** An edge's path, and its label drawn apart (labels go on top of every node and edge). */
+function edgeSvg(e: FlowEdge): { path: string; label: string } {
   const { from, to } = e;
   const fx = Math.round(from.x + from.w / 2);
   const tx = Math.round(to.x + to.w / 2);
@@ -283,14 +284,14 @@ function edgeSvg(e: FlowEdge): string {
     const path = `M${from.x} ${fy} C${bend} ${fy} ${bend} ${ty} ${to.x} ${ty}`;
     const lx = Math.round((from.x + to.x) / 2 - 40);
     const ly = Math.round((fy + ty) / 2);
-    return `<g class="edge back" ${data}><path d="${path}" marker-end="url(#arrow)"/>${e.label !== undefined ? label(Math.max(lx, 40), ly, e.label, 'back') : ''}</g>`;
+    return { path: `<g class="edge back" ${data}><path d="${path}" marker-end="url(#arrow)"/></g>`, label: e.label !== undefined ? label(Math.max(lx, 40), ly, e.label, 'back') : '' };
   }
   const fy = from.y + from.h;
   const ty = to.y;
   const bus = e.kind === 'branch' ? ty - 30 : ty - 12;
   const path = fx === tx ? `M${fx} ${fy} V${ty}` : `M${fx} ${fy} V${bus} H${tx} V${ty}`;
   const text = e.label !== undefined ? label(tx, ty - 14, e.label, e.kind) : '';
-  return `<g class="edge ${e.kind}" ${data}><path d="${path}" marker-end="url(#arrow)"/>${text}</g>`;
+  return { path: `<g class="edge ${e.kind}" ${data}><path d="${path}" marker-end="url(#arrow)"/></g>`, label: text };
 }
 
 function nodeSvg(n: FlowNode): string {
@@ -333,13 +334,16 @@ svg.flow { font: 12px system-ui, -apple-system, "Segoe UI", sans-serif; backgrou
 
 /** The diagram as a standalone SVG document (deterministic: the same menu gives the same bytes). */
 export function flowSvg(flow: Flow, title: string): string {
+  const edges = flow.edges.map(edgeSvg);
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="flow" width="${flow.width}" height="${flow.height}" viewBox="0 0 ${flow.width} ${flow.height}">`,
     `<title>${escapeXml(title)}</title>`,
     `<defs><style>${STYLE}</style><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z"/></marker></defs>`,
     `<rect width="100%" height="100%" fill="#fff"/>`,
-    ...flow.edges.map(edgeSvg),
+    ...edges.map((e) => e.path),
     ...flow.nodes.map(nodeSvg),
+    // Labels last: above the nodes and edges they would otherwise hide under.
+    `<g class="labels">${edges.map((e) => e.label).join('')}</g>`,
     '</svg>',
   ];
   return `${parts.join('\n')}\n`;

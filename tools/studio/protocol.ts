@@ -5,6 +5,8 @@ export interface StudioMenu {
   /** The file's name as given on the command line (diagnostics are `NAME:LINE:COL: ...`). */
   name: string;
   text: string;
+  /** The file's version as read (a hash; '' for none): Save sends it as X-Menu-Version. */
+  version: string;
   /** False when no file was named: the page shows the door-phone example and cannot save. */
   saveable: boolean;
   /** The simulated board's output names (`check --board sim`). */
@@ -16,4 +18,13 @@ export interface StudioMenu {
   durations: Record<string, number>;
   /** Problems with the clip folder, as `check` prints them. */
   problems: string[];
+}
+
+/** What a Save refused with 409 says: the file changed on disk since the page read it. */
+export interface SaveConflict {
+  error: string;
+  /** What is on disk now: its version, and its text when that is UTF-8. */
+  disk: { version: string; text?: string };
+  /** The text this Save sent. */
+  yours: string;
 }

@@ -15,6 +15,7 @@ import { Command } from '../command.js';
 import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';
 import { readRegularFile } from '../read-file.js';
 import { outputProblem, writeOutput, type OutputOptions } from '../output.js';
+import { changedSince, decodeMenu, menuVersion, readMenuBytes } from './menu-version.js';
 import type { StudioMenu } from './protocol.js';
 
 /** The port the studio listens on unless told. */
@@ -133,14 +134,21 @@ export class StudioServer {
     const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
     this.clipNames = new Set(folder?.durations.keys());
     let text: string;
+    let version = '';
     if (menuPath === undefined) text = readFileSync(EXAMPLE, 'utf8');
-    else if (!existsSync(menuPath)) text = NEW_MENU;
     else {
-      const bytes = readRegularFile(menuPath, MAX_MENU_BYTES, 'a menu');
-      if (!(bytes instanceof Uint8Array)) throw new HttpError(500, `${menuPath}: ${bytes.problem}`);
-      text = new TextDecoder('utf-8', { ignoreBOM: true }).decode(bytes);
+      const bytes = readMenuBytes(menuPath);
+      if (bytes !== undefined && !(bytes instanceof Uint8Array)) throw new HttpError(500, `${menuPath}: ${bytes.problem}`);
+      version = menuVersion(bytes);
+      const decoded = bytes === undefined ? NEW_MENU : decodeMenu(bytes);
+      // Never decoded lossily: a Save would write the replacement characters back.
+      if (typeof decoded !== 'string') {
+        throw new HttpError(422, `${menuPath}: not UTF-8 (byte ${decoded.badByte + 1} is not valid UTF-8); the studio edits UTF-8 menus only: convert it (for example iconv -f latin1 -t utf-8) and start the studio again`);
+      }
+      text = decoded;
     }
     return {
+      version,
       name: menuPath ?? basename(EXAMPLE),
       text,
       saveable: menuPath !== undefined,
@@ -174,9 +182,13 @@ export class StudioServer {
     } catch {
       throw new HttpError(400, 'the menu is not UTF-8');
     }
+    const conflict = changedSince(menuPath, String(req.headers['x-menu-version'] ?? ''));
+    if (conflict !== undefined) {
+      return send(res, 409, 'application/json', JSON.stringify({ error: `${menuPath} changed since the page read it; not replaced`, disk: conflict, yours: text }));
+    }
     const problem = writeOutput(menuPath, text, policy);
     if (problem !== undefined) throw new HttpError(409, problem);
-    send(res, 200, 'application/json', JSON.stringify({ saved: menuPath, bytes: size }));
+    send(res, 200, 'application/json', JSON.stringify({ saved: menuPath, bytes: size, version: menuVersion(new TextEncoder().encode(text)) }));
   }
 
   /** A clip by its plain name, from the clip folder only. */

@@ -16,6 +16,8 @@ function escapeHtml(text: string): string {
 export class Editor {
   private marks: EditorMark[] = [];
   private currentLine = 0;
+  /** Set by Escape: the next Tab leaves the editor instead of indenting. */
+  private tabLeaves = false;
 
   constructor(
     readonly source: HTMLTextAreaElement,
@@ -29,10 +31,21 @@ export class Editor {
       onChange();
     });
     source.addEventListener('scroll', () => this.syncScroll());
+    // Tab indents; Escape then Tab (or Shift-Tab) moves focus on as usual, so the keyboard is
+    // never trapped in the editor (the convention CodeMirror follows).
     source.addEventListener('keydown', (e) => {
-      if (e.key !== 'Tab' || e.ctrlKey || e.altKey || e.metaKey) return;
+      if (e.key === 'Escape') {
+        this.tabLeaves = true;
+        return;
+      }
+      const leave = this.tabLeaves;
+      this.tabLeaves = false;
+      if (e.key !== 'Tab' || leave || e.shiftKey || e.ctrlKey || e.altKey || e.metaKey) return;
       e.preventDefault();
       document.execCommand('insertText', false, '  ');
+    });
+    source.addEventListener('blur', () => {
+      this.tabLeaves = false;
     });
   }
 
@@ -50,14 +63,20 @@ export class Editor {
     this.render();
   }
 
-  /** Selects a line, scrolls it into view and tints it (a node of the diagram was clicked). */
-  showLine(line: number, col = 1): void {
+  /**
+   * Scrolls a line into view and tints it. With `focus` (a diagnostic was chosen) the caret goes
+   * there too; without it (a node of the diagram was chosen) focus stays where it is, so keys meant
+   * for a call never land in the menu.
+   */
+  showLine(line: number, col = 1, focus = true): void {
     const lines = this.text.split('\n');
     let offset = 0;
     for (let i = 0; i < line - 1 && i < lines.length; i++) offset += lines[i]!.length + 1;
     const length = lines[line - 1]?.length ?? 0;
-    this.source.focus({ preventScroll: true });
-    this.source.setSelectionRange(offset + Math.min(col - 1, length), offset + Math.min(col - 1, length));
+    if (focus) {
+      this.source.focus({ preventScroll: true });
+      this.source.setSelectionRange(offset + Math.min(col - 1, length), offset + Math.min(col - 1, length));
+    }
     const lineHeight = parseFloat(getComputedStyle(this.source).lineHeight) || 18;
     this.source.scrollTop = Math.max(0, (line - 1) * lineHeight - this.source.clientHeight / 3);
     this.currentLine = line;

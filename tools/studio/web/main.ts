@@ -17,7 +17,7 @@ import { formatTraceLine } from '../../trace-line.js';
 import { RealTimeClock } from '../../../sim/realtime-clock.js';
 import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
-import type { StudioMenu } from '../protocol.js';
+import type { SaveConflict, StudioMenu } from '../protocol.js';
 import { Editor } from './editor.js';
 import { WebSpeaker } from './web-speaker.js';
 
@@ -31,6 +31,9 @@ interface StudioHooks {
   notes: string[];
 }
 
+/** Elements that take typed keys themselves: the phone's page-wide keys leave them alone. */
+const TEXT_CONTROLS = 'input, select, textarea, [contenteditable]';
+
 const KEYPAD = ['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'];
 
 function element<T extends HTMLElement>(id: string): T {
@@ -41,11 +44,20 @@ function element<T extends HTMLElement>(id: string): T {
 
 class Studio {
   readonly hooks: StudioHooks;
+  /** The menu the editor's text makes, when it has no error: the only menu a call may run. */
   private menu: Menu | undefined;
+  /** The first error in the editor's text, when there is one: why the handset refuses. */
+  private firstError: string | undefined;
   private flow: Flow | undefined;
   private session: CallSession | undefined;
   private clock: RealTimeClock | undefined;
   private saved = '';
+  /** The file's version this page holds (read or last saved): a Save must find it on disk. */
+  private version = '';
+  /** The version on disk when a Save was refused, and its text. */
+  private onConflict: { version: string; text?: string } | undefined;
+  /** The diagram's scale: 1 draws its text at its own size (11-12 px), never smaller unless asked. */
+  private zoom = 1;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly texts = new Map<string, string>();
   private readonly noted = new Set<string>();
@@ -72,6 +84,7 @@ class Studio {
     element('file').textContent = info.saveable ? info.name : `${info.name} (example: read-only; name a file to save)`;
     this.editor.text = info.text;
     this.saved = info.text;
+    this.version = info.version;
     element<HTMLButtonElement>('save').disabled = !info.saveable;
     if (info.clipDir === undefined) {
       this.addNote('no clip folder: every Speak is read by the browser\'s speech synthesis (make clips with ringdown clips MENU --out DIR)');
@@ -84,6 +97,23 @@ class Studio {
 
   private wire(): void {
     element('save').addEventListener('click', () => void this.save());
+    element('keep-mine').addEventListener('click', () => void this.save(this.onConflict?.version));
+    element('load-theirs').addEventListener('click', () => {
+      const theirs = this.onConflict;
+      if (theirs?.text === undefined) return;
+      this.editor.text = theirs.text;
+      this.saved = theirs.text;
+      this.version = theirs.version;
+      element('conflict').hidden = true;
+      this.changed();
+      element('status').textContent = `loaded ${this.info.name} as it is on disk`;
+    });
+    // Leaving the page (reload, close, another address) with unsaved edits asks first.
+    window.addEventListener('beforeunload', (e) => {
+      if (this.editor.text === this.saved) return;
+      e.preventDefault();
+      e.returnValue = '';
+    });
     document.addEventListener('keydown', (e) => this.keydown(e));
     element('hook').addEventListener('click', () => this.act(() => this.toggleHook()));
     element('flash').addEventListener('click', () => this.act(() => this.sessionFor(false)?.flash()));
@@ -99,13 +129,53 @@ class Studio {
       button.addEventListener('click', () => this.act(() => this.key(key)));
       keypad.append(button);
     }
-    element('flow').addEventListener('click', (e) => {
+    const flowPane = element('flow');
+    flowPane.addEventListener('click', (e) => {
       const node = (e.target as Element).closest('.node');
-      const line = Number(node?.getAttribute('data-line') ?? 0);
-      if (line > 0) this.showSource(line, Number(node?.getAttribute('data-col') ?? 1));
+      if (node !== null) this.showNode(node.id);
     });
+    flowPane.addEventListener('keydown', (e) => {
+      const node = (e.target as Element).closest('.node');
+      if (node === null || (e.key !== 'Enter' && e.key !== ' ')) return;
+      e.preventDefault();
+      this.showNode(node.id);
+    });
+    // Pan and zoom: the pane scrolls (wheel, arrow keys, dragging the background); Ctrl-wheel,
+    // + and - zoom; Fit shows it whole, 100 % at its own size.
+    flowPane.addEventListener('wheel', (e) => {
+      if (!e.ctrlKey) return;
+      e.preventDefault();
+      this.zoomTo(this.zoom * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
+    }, { passive: false });
+    flowPane.addEventListener('keydown', (e) => {
+      if (e.key === '+' || e.key === '=') this.zoomTo(this.zoom * 1.2);
+      else if (e.key === '-') this.zoomTo(this.zoom / 1.2);
+      else return;
+      e.preventDefault();
+    });
+    let drag: { x: number; y: number; left: number; top: number } | undefined;
+    flowPane.addEventListener('pointerdown', (e) => {
+      if ((e.target as Element).closest('.node') !== null || e.button !== 0) return;
+      drag = { x: e.clientX, y: e.clientY, left: flowPane.scrollLeft, top: flowPane.scrollTop };
+    });
+    window.addEventListener('pointermove', (e) => {
+      if (drag === undefined) return;
+      flowPane.scrollLeft = drag.left - (e.clientX - drag.x);
+      flowPane.scrollTop = drag.top - (e.clientY - drag.y);
+    });
+    window.addEventListener('pointerup', () => {
+      drag = undefined;
+    });
+    element('zoom-in').addEventListener('click', () => this.zoomTo(this.zoom * 1.2));
+    element('zoom-out').addEventListener('click', () => this.zoomTo(this.zoom / 1.2));
+    element('zoom-fit').addEventListener('click', () => {
+      const flow = this.flow;
+      if (flow === undefined) return;
+      this.zoomTo(Math.min((flowPane.clientWidth - 8) / flow.width, (flowPane.clientHeight - 8) / flow.height, 1));
+    });
+    element('zoom-reset').addEventListener('click', () => this.zoomTo(1));
     element('diagnostics').addEventListener('click', (e) => {
-      const item = (e.target as Element).closest('li');
+      const item = (e.target as Element).closest('button');
       const line = Number(item?.getAttribute('data-line') ?? 0);
       if (line > 0) this.editor.showLine(line, Number(item?.getAttribute('data-col') ?? 1));
     });
@@ -125,7 +195,10 @@ class Studio {
     const result = loadMenu(this.editor.text, undefined, info.outputs);
     const diagnostics = result.diagnostics;
     if (result.menu !== undefined && info.clipDir !== undefined) {
-      diagnostics.push(...checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir));
+      // A missing clip is a warning here, not check's error: the browser speaks the prompt, so
+      // new wording can be tried before its clip is made.
+      const clips = checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir);
+      diagnostics.push(...clips.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message}: the browser speaks it` } : d)));
     }
     diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
     const failed = hasErrors(diagnostics) || info.problems.length > 0;
@@ -135,10 +208,16 @@ class Studio {
     const add = (text: string, kind: string, at?: { line: number; col: number }): void => {
       const item = document.createElement('li');
       item.className = kind;
-      item.textContent = text;
       if (at !== undefined) {
-        item.dataset['line'] = String(at.line);
-        item.dataset['col'] = String(at.col);
+        // A button: reachable and operable from the keyboard, it puts the caret at the place.
+        const go = document.createElement('button');
+        go.type = 'button';
+        go.textContent = text;
+        go.dataset['line'] = String(at.line);
+        go.dataset['col'] = String(at.col);
+        item.append(go);
+      } else {
+        item.textContent = text;
       }
       list.append(item);
       lines.push(text);
@@ -149,34 +228,84 @@ class Studio {
     this.hooks.diagnostics = lines;
     this.editor.setMarks(diagnostics.map((d) => ({ line: d.line, col: d.col, severity: d.severity, message: d.message })));
     const menu = hasErrors(diagnostics) ? undefined : result.menu;
+    const first = diagnostics.find((d) => d.severity === 'error');
+    this.firstError = first !== undefined ? formatDiagnostic(info.name, first) : undefined;
+    this.menu = menu;
     const flowPane = element('flow');
     flowPane.classList.toggle('stale', menu === undefined);
     flowPane.title = menu === undefined ? 'the last menu without errors: mend the errors to redraw' : '';
     if (menu === undefined) return;
-    this.menu = menu;
     this.flow = layoutFlow(menu);
+    const opening = flowPane.querySelector('svg') === null;
     flowPane.innerHTML = flowSvg(this.flow, info.name);
+    this.zoomTo(this.zoom);
+    // The first drawing opens on the call's start, centred: the menu reads down from there.
+    if (opening) flowPane.scrollLeft = (flowPane.scrollWidth - flowPane.clientWidth) / 2;
+    for (const node of flowPane.querySelectorAll<SVGGElement>('.node')) {
+      node.setAttribute('tabindex', '0');
+      // Its name is its <title>: the whole text, where the drawn lines may be cut short.
+      node.setAttribute('role', 'button');
+    }
     this.light(this.hooks.lit);
   }
 
-  private async save(): Promise<void> {
+  /**
+   * Save: the editor's text replaces the file, but only if the file is still the version this page
+   * read (or last saved). When it changed elsewhere the server refuses with both versions, and
+   * the page offers either: keep mine (save over theirs) or load theirs.
+   */
+  /** Draws the diagram at `zoom` times its own size (between 1/20 and 4). */
+  private zoomTo(zoom: number): void {
+    this.zoom = Math.min(4, Math.max(0.05, zoom));
+    const svg = element('flow').querySelector('svg');
+    if (svg === null || this.flow === undefined) return;
+    svg.setAttribute('width', String(Math.round(this.flow.width * this.zoom)));
+    svg.setAttribute('height', String(Math.round(this.flow.height * this.zoom)));
+    element('zoom-reset').textContent = `${Math.round(this.zoom * 100)} %`;
+  }
+
+  private async save(over?: string): Promise<void> {
     const text = this.editor.text;
     const status = element('status');
-    const response = await fetch('api/menu', { method: 'PUT', headers: { 'content-type': 'text/plain; charset=utf-8' }, body: text });
+    const headers = { 'content-type': 'text/plain; charset=utf-8', 'x-menu-version': over ?? this.version };
+    const response = await fetch('api/menu', { method: 'PUT', headers, body: text });
+    if (response.status === 409) {
+      this.conflict((await response.json()) as SaveConflict);
+      return;
+    }
     if (!response.ok) {
       status.textContent = `not saved: ${(await response.text()).trim()}`;
       return;
     }
+    this.version = ((await response.json()) as { version: string }).version;
     this.saved = text;
+    element('conflict').hidden = true;
     status.textContent = `saved ${this.info.name}`;
   }
 
-  private showSource(line: number, col: number): void {
-    const text = this.editor.text.split('\n')[line - 1] ?? '';
+  private conflict(found: SaveConflict): void {
+    element('status').textContent = `not saved: ${found.error}`;
+    const panel = element('conflict');
+    panel.hidden = false;
+    element('conflict-message').textContent = `${found.error}. Your text is still in the editor.`;
+    element('theirs').textContent = found.disk.text ?? '(not UTF-8: it cannot be shown)';
+    element<HTMLButtonElement>('load-theirs').disabled = found.disk.text === undefined;
+    this.onConflict = { version: found.disk.version, ...(found.disk.text !== undefined ? { text: found.disk.text } : {}) };
+    element('keep-mine').focus();
+  }
+
+  /**
+   * A node chosen in the diagram: its whole text and its source line in the details panel, the
+   * line tinted in the editor. Focus stays in the diagram: the editor is never focused from here.
+   */
+  private showNode(id: string): void {
+    const node = this.flow?.nodes.find((n) => n.id === id);
+    if (node === undefined) return;
     const panel = element('source-line');
     panel.hidden = false;
-    panel.textContent = `line ${line}: ${text.trim()}`;
-    this.editor.showLine(line, col);
+    const where = node.line !== undefined ? `line ${node.line}: ${(this.editor.text.split('\n')[node.line - 1] ?? '').trim()}` : '';
+    panel.textContent = [`${node.title}${node.detail !== '' ? `: ${node.detail}` : ''}`, where].filter((l) => l !== '').join('\n');
+    if (node.line !== undefined) this.editor.showLine(node.line, node.col ?? 1, false);
   }
 
   // --- the phone ---
@@ -196,7 +325,8 @@ class Studio {
     const stale = current === undefined || current.options.menu !== this.menu || current.options.profile !== this.profile;
     if (!(lifting && idle && stale) && current !== undefined) return current;
     if (this.menu === undefined) {
-      element('status').textContent = 'mend the errors first: there is no menu to call';
+      // The call runs exactly the editor's text: with an error in it there is nothing to call.
+      element('status').textContent = `the menu has errors, no call: ${this.firstError ?? 'mend them first'}`;
       return undefined;
     }
     this.clock?.stop();
@@ -300,8 +430,9 @@ class Studio {
     for (const lit of document.querySelectorAll('#flow .node.lit')) lit.classList.remove('lit');
     if (id === undefined) return;
     const node = document.getElementById(id);
-    node?.classList.add('lit');
-    node?.scrollIntoView({ block: 'nearest', inline: 'nearest' });
+    if (node === null) return;
+    node.classList.add('lit');
+    reveal(element('flow'), node);
   }
 
   private refresh(): void {
@@ -331,9 +462,15 @@ class Studio {
       if (this.info.saveable) void this.save();
       return;
     }
-    if (target.tagName === 'TEXTAREA' || target.tagName === 'SELECT' || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.ctrlKey || e.metaKey || e.altKey || target.closest(TEXT_CONTROLS) !== null) return;
     const key = e.key.length === 1 ? e.key.toUpperCase() : e.key;
-    if (key === ' ' || key === 'Enter') this.act(() => this.toggleHook());
+    // Space and Enter belong to a focused button (Save, a keypad key...); only with focus on no
+    // control do they lift or replace the handset.
+    const onControl = target.closest('button, a[href], [tabindex]') !== null;
+    if (key === ' ' || key === 'Enter') {
+      if (onControl) return;
+      this.act(() => this.toggleHook());
+    }
     else if (KEYPAD.includes(key)) this.act(() => this.key(key));
     else if (key === 'F') this.act(() => this.sessionFor(false)?.flash());
     else if (key === 'R') this.act(() => this.ring());
@@ -351,16 +488,34 @@ class Studio {
       element('status').textContent = 'nothing to export: make a call first';
       return;
     }
+    // The recording ends at the call's last event (or the end of the last sound), not at the click:
+    // exporting a minute after hanging up gives the same files as exporting right away.
     clock.sync();
-    const now = clock.now();
-    const text = [...session.trace, { t: now, type: 'end' } as const].map(formatTraceLine).join('\n');
-    const segments = session.audio.segments.map((s) => ({ ...s, end: s.end ?? now }));
-    const samples = renderCall({ segments, endMs: now, clip: (name) => this.speaker.clipSamples(name) });
+    const last = Math.max(session.trace.at(-1)?.t ?? 0, ...session.audio.segments.map((s) => s.end ?? 0));
+    const stillPlaying = session.audio.segments.some((s) => s.end === undefined);
+    const endMs = stillPlaying ? clock.now() : last;
+    const text = [...session.trace, { t: endMs, type: 'end' } as const].map(formatTraceLine).join('\n');
+    const segments = session.audio.segments.map((s) => ({ ...s, end: s.end ?? endMs }));
+    const samples = renderCall({ segments, endMs, clip: (name) => this.speaker.clipSamples(name) });
     const base = (this.info.name.split(/[\\/]/).pop() ?? 'menu').replace(/\.xml$/i, '');
     download(`${base}-call.txt`, new Blob([`${text}\n`], { type: 'text/plain' }));
     download(`${base}-call.wav`, new Blob([new Uint8Array(encodeWav(samples))], { type: 'audio/wav' }));
     element('status').textContent = `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
   }
+}
+
+/**
+ * Scrolls the diagram's pane (only it: never the page, so the keypad does not jump under a finger
+ * on a phone) until the node is in view with a margin.
+ */
+function reveal(pane: HTMLElement, node: Element): void {
+  const r = node.getBoundingClientRect();
+  const p = pane.getBoundingClientRect();
+  const margin = 24;
+  if (r.top < p.top + margin) pane.scrollTop += r.top - p.top - margin;
+  else if (r.bottom > p.bottom - margin) pane.scrollTop += r.bottom - p.bottom + margin;
+  if (r.left < p.left + margin) pane.scrollLeft += r.left - p.left - margin;
+  else if (r.right > p.right - margin) pane.scrollLeft += r.right - p.right + margin;
 }
 
 function download(name: string, blob: Blob): void {

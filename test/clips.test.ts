@@ -230,7 +230,7 @@ t.test('clip names: property: any name a catalog gives is either refused naming 
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-names-'));
   const names = fc.oneof(
     fc.string({ unit: 'binary', maxLength: 300 }),
-    fc.stringMatching(/^[A-Za-z0-9_.\/\\-]{0,200}$/),
+    fc.stringMatching(/^[A-Za-z0-9_./\\-]{0,200}$/),
     fc.constantFrom('..', '.', '../x', '/etc/passwd', 'a/../../b', '__proto__', 'constructor', 'toString', 'a\u0000b', 'a\nb', 'x'.repeat(MAX_CLIP_NAME), 'x'.repeat(MAX_CLIP_NAME + 1)),
   );
   fc.assert(
@@ -246,7 +246,7 @@ t.test('clip names: property: any name a catalog gives is either refused naming 
       const inside = resolve(dir, file);
       return (
         state.synthesized.get(name) !== undefined &&
-        checked.clips['Text'] === name &&
+        checked.clips.Text === name &&
         dirname(inside) === resolve(dir) &&
         basename(inside) === file &&
         Buffer.byteLength(file) <= 143 &&

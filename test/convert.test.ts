@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { convertToClip, decodeWav, highPass, mixToMono, resample, type Pcm } from '../src/audio/convert.js';
-import { encodeWav, readWavInfo, readWavSamples } from '../src/audio/wav.js';
+import { readWavInfo, readWavSamples } from '../src/audio/wav.js';
 import { decodeRecording } from '../tools/clips/decode.js';
 import { needs } from './outside-tool.js';
 
@@ -197,7 +197,7 @@ t.test('against sox: tone levels after resampling agree within 0.1 dB; both reje
 
 t.test('MP3, FLAC and Ogg recordings decode (WebAssembly decoders from npm)', async (t) => {
   const mp3 = await decodeRecording(readFileSync('test/fixtures/greeting-44k-stereo.mp3'));
-  if (typeof mp3 === 'string') return t.fail(mp3);
+  if (typeof mp3 === 'string') return void t.fail(mp3);
   t.same([mp3.sampleRate, mp3.channels.length, mp3.source], [44100, 2, 'MP3']);
   t.ok(Math.abs(mp3.channels[0]!.length / 44100 - 5.49) < 0.1, `${(mp3.channels[0]!.length / 44100).toFixed(2)} s`);
   for (const [file, rate, channels, source] of [['tone-48k-stereo.flac', 48000, 2, 'FLAC'], ['tone-22k.ogg', 22050, 1, 'Ogg Vorbis']] as const) {

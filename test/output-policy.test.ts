@@ -5,7 +5,7 @@
  * added to WRITERS.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -31,7 +31,7 @@ function ringdown(args: string[], env: NodeJS.ProcessEnv = {}): { code: number |
 
 /** Everything under `path` as it is on disk, without following a symlink: kind, mode, bytes, link. */
 function snapshot(path: string): unknown {
-  let s;
+  let s: Stats;
   try {
     s = lstatSync(path);
   } catch {

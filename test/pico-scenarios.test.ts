@@ -33,7 +33,7 @@ t.test('a scenario folder holds a tone clip of the stand-in length for every cli
     'to-subscribe-to-the-silver-package-press-1.wav',
   ]);
   const info = readWavInfo(new Uint8Array(readFileSync(join(detailed.clips, files[0]!))));
-  if (typeof info === 'string') return t.fail(info);
+  if (typeof info === 'string') return void t.fail(info);
   t.equal(info.ms, 2000, 'the scenario\'s clipMs');
   t.equal(devicePlayMs(info), 2000, 'and as long on the device (whole ADPCM blocks)');
   const samples = new Int16Array(readFileSync(join(detailed.clips, files[0]!)).buffer.slice(44));

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { parseEvents } from '../sim/events.js';
 import { PINS } from '../boards/pico-ag1171-mt8870/pins.js';
-import { SerialLog, type SerialPortOptions } from '../drivers/serial-log/serial-log.js';
+import { SerialLog, } from '../drivers/serial-log/serial-log.js';
 import { pinChanges } from '../tools/device/pico-run.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { loadBootrom } from '../tools/device/rp2040.js';
@@ -85,7 +85,6 @@ function fakeSerial(clock: VirtualClock, size: number, perMs: number) {
     state.at = clock.now();
   };
   class Serial {
-    constructor(_options: SerialPortOptions) {}
     write(bytes: ArrayBuffer): void {
       leave();
       if (state.fifo + bytes.byteLength > size) throw new Error('output full');
@@ -104,7 +103,7 @@ t.test('serial log: a chunk a tick, at the line rate, in order', (t) => {
   const clock = new VirtualClock();
   const { Serial, state } = fakeSerial(clock, 128, 11.52);
   const log = new SerialLog({ io: Serial, clock, transmit: 0, receive: 1, chunk: 32 });
-  log.write('a'.repeat(40) + '\n');
+  log.write(`${'a'.repeat(40)}\n`);
   log.write('second line\n');
   runTo(clock, 100);
   // 32 bytes at 115200 baud take 2.8 ms on the line: a tick every 3 ms.

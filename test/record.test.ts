@@ -107,7 +107,7 @@ t.test('session: frames before the start are skipped, the finish guard is held b
   const store = new MemoryRecordings();
   const writer = store.open('x');
   const session = new RecordingSession(writer, 10);
-  const frame = (atMs: number, n: number, value: number): Int16Array => new Int16Array(n).fill(value);
+  const frame = (_atMs: number, n: number, value: number): Int16Array => new Int16Array(n).fill(value);
   session.frame({ samples: frame(0, 160, 1), atMs: 0 }); // 0-20 ms: the first 80 samples are before 10 ms
   session.frame({ samples: frame(20, 1600, 2), atMs: 20 });
   t.equal(session.finish(true), 80 + 1600 - 800);

@@ -17,6 +17,7 @@ interface Lane {
 const LANES: Lane[] = [
   { name: 'core has no Node or timer globals (tsc without Node types)', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
   { name: 'device: main.ts, drivers and boards against @moddable/typings', command: ['npx', 'tsc', '-p', 'tsconfig.device.json'] },
+  { name: 'lint: biome lint and format check (line width 120)', command: ['npx', 'biome', 'check', '.'] },
   { name: 'node: tap', command: ['npx', 'tap', '--reporter=tap'] },
   { name: 'xs: every scenario on the XS engine (xsnap-worker)', command: ['node', 'dist/test/lanes/xs-lane.js'] },
   { name: 'device: the same code against the Moddable SDK\'s own typings', command: ['node', 'dist/test/lanes/typings-lane.js'] },

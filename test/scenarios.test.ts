@@ -20,7 +20,7 @@ import {
   writeTrace,
 } from './scenarios/traces.js';
 
-const update = process.env['UPDATE_TRACES'] === '1';
+const update = process.env.UPDATE_TRACES === '1';
 
 t.test('every scenario has its own trace file and every trace file a scenario', (t) => {
   const files = SCENARIOS.map((s) => traceFile(s.name));

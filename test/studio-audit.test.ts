@@ -63,7 +63,7 @@ t.test('audit and readable diagram at both sizes', { skip: skipBrowser, timeout:
         const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)) as string[];
         t.same(found, [], `${at}: axe finds nothing serious`);
       }
-      const shots = process.env['STUDIO_SCREENSHOTS'];
+      const shots = process.env.STUDIO_SCREENSHOTS;
       if (shots !== undefined && !['deep', 'long'].includes(name)) await page.screenshot({ path: join(shots, `studio-${name}-${size.width}.png`) });
       t.same(errors, [], `${at}: no error in the page`);
       await page.close();

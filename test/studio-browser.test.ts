@@ -25,7 +25,7 @@ t.test('studio in headless Chromium: edit, check, save, call, hear, export', { s
   const { dir, menu } = run;
   const browser = run.browser;
   const { page, errors } = await run.open({ width: 1440, height: 860 });
-  const shots = process.env['STUDIO_SCREENSHOTS'];
+  const shots = process.env.STUDIO_SCREENSHOTS;
   const studio = <T>(what: string): Promise<T> => page.evaluate(`window.__studio.${what}`) as Promise<T>;
 
   // The checker's words, as `ringdown check` prints them.

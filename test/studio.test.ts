@@ -26,8 +26,8 @@ function readSvg(text: string): Svg {
   const parser = new SaxesParser({ xmlns: false });
   parser.on('opentag', (tag) => {
     const a = tag.attributes as Record<string, string>;
-    const cls = (a['class'] ?? '').split(' ');
-    if (tag.name === 'g' && cls[0] === 'node') svg.nodes.set(a['id']!, { kind: cls[1]!, ...(a['data-line'] !== undefined ? { line: a['data-line'] } : {}) });
+    const cls = (a.class ?? '').split(' ');
+    if (tag.name === 'g' && cls[0] === 'node') svg.nodes.set(a.id!, { kind: cls[1]!, ...(a['data-line'] !== undefined ? { line: a['data-line'] } : {}) });
     if (tag.name === 'g' && cls[0] === 'edge') svg.edges.push({ from: a['data-from']!, to: a['data-to']!, kind: cls[1]!, ...(a['data-label'] !== undefined ? { label: a['data-label'] } : {}) });
   });
   parser.write(text).close();

@@ -52,7 +52,7 @@ t.test('PlaySpeaker: runs the player on the clip file or a rendered tone file; a
   t.equal(lines[0], `-q ${join(dir, 'hello.wav')}`);
   const toneFile = lines[1]!.replace(/^-q /, '');
   const tone = readWavSamples(readFileSync(toneFile));
-  if (typeof tone === 'string') return t.fail(tone);
+  if (typeof tone === 'string') return void t.fail(tone);
   t.same(cadence(tone.samples.subarray(0, 8000), 8000), [250, 250, 250, 250], 'the tone file has the reorder cadence');
   speaker.close();
   t.notOk(existsSync(toneFile), 'close removes the tone files');

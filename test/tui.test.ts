@@ -109,7 +109,7 @@ t.test('the interactive simulator in a terminal (tmux): a whole call driven by k
 
   // --wav: what the caller heard, up to the moment of quitting; the reorder tone between hang-up and on-hook.
   const wav = readWavSamples(readFileSync(wavFile));
-  if (typeof wav === 'string') return t.fail(wav);
+  if (typeof wav === 'string') return void t.fail(wav);
   const last = trace[trace.length - 1]!;
   t.ok(wav.samples.length >= last.t * 8, `the WAV (${wav.samples.length / 8} ms) covers the trace (${last.t} ms)`);
   const onhook = trace.find((e) => e.type === 'onhook')!;

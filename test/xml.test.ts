@@ -47,7 +47,7 @@ t.test('limits: depth, element count, document and text size', async (t) => {
 
 t.test('entities, character references, CDATA and positions decode', async (t) => {
   const r = parseXml('\uFEFF<?xml version="1.0"?>\r\n<R a="x&amp;y&#65;&#x42;"\n   b=\'1\'>&lt;hi&gt;<![CDATA[<raw>]]><c/></R>');
-  if (!r.ok) return t.fail(r.error.message);
+  if (!r.ok) return void t.fail(r.error.message);
   t.equal(r.root.name, 'R');
   t.same([r.root.line, r.root.col], [2, 1]);
   t.same(r.root.attributes.map((a) => [a.name, a.value, a.line, a.col]), [['a', 'x&yAB', 2, 4], ['b', '1', 3, 4]]);
@@ -68,7 +68,7 @@ t.test('CR-only and mixed line endings give the right positions (XML normalizes 
   t.equal(error('<Response>\r<Delay>1</Delay>\r<Bad x=1/>\r</Response>'), "3:8 value of attribute 'x' must be quoted | write x=\"1\"");
   t.equal(error('<Response>\r\n\r<Delay>1\r\n</Dlay>'), '4:1 closing tag </Dlay> does not match <Delay> opened at 3:1');
   const r = parseXml('<R>\r\r<a/>\r\n<b/>\n\r<c/></R>');
-  if (!r.ok) return t.fail(r.error.message);
+  if (!r.ok) return void t.fail(r.error.message);
   t.same(r.root.children.filter((c) => c.kind === 'element').map((c) => [c.line, c.col]), [[3, 1], [4, 1], [6, 1]]);
 });
 

@@ -151,7 +151,7 @@ function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: Readonly
       continue;
     } else if (file.kind === 'bad' && !ours) {
       const where = join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`);
-      const fix = file.convertible ? `move it to ${where} and it is converted` : 'export the recording again (WAV, MP3, Ogg or FLAC) to ' + where;
+      const fix = file.convertible ? `move it to ${where} and it is converted` : `export the recording again (WAV, MP3, Ogg or FLAC) to ${where}`;
       work.problems.push(`${path}: error: ${file.problem}; the device plays 8 kHz mono 16-bit PCM WAV (used by ${need.where}) (hint: ${fix}, or delete it to have the text synthesized)`);
       continue;
     }

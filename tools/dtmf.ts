@@ -141,7 +141,10 @@ function encode(argv: string[], out: Out, err: Out): number {
     yield new Int16Array(gap);
     for (const key of keys!) {
       let block = rendered.get(key);
-      if (block === undefined) rendered.set(key, (block = renderDtmf(key, options).samples.subarray(gap)));
+      if (block === undefined) {
+        block = renderDtmf(key, options).samples.subarray(gap);
+        rendered.set(key, block);
+      }
       yield block;
     }
   }

@@ -101,7 +101,7 @@ const MCU_W = 190;
 const LANE = 12;
 const PART_W = 230;
 
-function escape(s: string): string {
+function escapeXml(s: string): string {
   return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
 }
 
@@ -179,14 +179,14 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${MCU_X}" y="24" font-size="16" font-weight="bold">${escape(board)}: wiring</text>`);
-  out.push(`<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escape(board)}/pins.ts; every part shares one GND.</text>`);
+  out.push(`<text x="${MCU_X}" y="24" font-size="16" font-weight="bold">${escapeXml(board)}: wiring</text>`);
+  out.push(`<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escapeXml(board)}/pins.ts; every part shares one GND.</text>`);
   // The microcontroller.
   out.push(`<rect x="${MCU_X}" y="${mcuTop}" width="${MCU_W}" height="${mcuHeight}" fill="#f4f4f4" stroke="#333333"/>`);
   out.push(`<text x="${MCU_X + 8}" y="${mcuTop + 19}" font-weight="bold">${mcu === 'pico' ? 'Raspberry Pi Pico' : 'ESP32 (WROOM-32)'}</text>`);
   mcuPins.forEach(([name, pin], i) => {
     const py = mcuTop + HEAD + i * PITCH + PITCH / 2;
-    out.push(`<text x="${MCU_X + MCU_W - 6}" y="${py + 4}" text-anchor="end">${escape(`${name} ${gpio(pin)}`)}</text>`);
+    out.push(`<text x="${MCU_X + MCU_W - 6}" y="${py + 4}" text-anchor="end">${escapeXml(`${name} ${gpio(pin)}`)}</text>`);
   });
   // The parts.
   for (const p of parts) {
@@ -194,12 +194,12 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
     const pinsShown = shown.get(p)!;
     const title = p === 'slic' ? `${slic} SLIC` : PARTS[p].title;
     out.push(`<rect x="${partX}" y="${top}" width="${PART_W}" height="${HEAD + pinsShown.length * PITCH + 4}" fill="#f4f4f4" stroke="#333333"/>`);
-    out.push(`<text x="${partX + 8}" y="${top + 19}" font-weight="bold">${escape(title)}</text>`);
+    out.push(`<text x="${partX + 8}" y="${top + 19}" font-weight="bold">${escapeXml(title)}</text>`);
     for (const pin of pinsShown) {
       const py = pinY(p, pin);
-      out.push(`<text x="${partX + 8}" y="${py + 4}">${escape(pin)}</text>`);
+      out.push(`<text x="${partX + 8}" y="${py + 4}">${escapeXml(pin)}</text>`);
       const rail = rails.find((r) => r.part === p && r.pin === pin);
-      if (rail !== undefined) out.push(`<text x="${partX + 70}" y="${py + 4}" fill="#555555">${escape(`→ ${rail.rail} (${rail.why})`)}</text>`);
+      if (rail !== undefined) out.push(`<text x="${partX + 70}" y="${py + 4}" fill="#555555">${escapeXml(`→ ${rail.rail} (${rail.why})`)}</text>`);
     }
   }
   // The wires: each turns down its own lane between the microcontroller and the parts.
@@ -212,11 +212,11 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
     out.push(`<polyline points="${points}" fill="none" stroke="${w.colour}" stroke-width="2"/>`);
     out.push(`<circle cx="${w.to.x}" cy="${w.to.y}" r="3" fill="${w.colour}"/>`);
     out.push(`<circle cx="${w.from.x}" cy="${w.from.y}" r="3" fill="${w.colour}"/>`);
-    if (!partToPart) out.push(`<text x="${w.from.x + 8}" y="${w.from.y - 3}" fill="${w.colour}" font-size="10">${escape(w.note !== undefined ? `${w.net}: ${w.note}` : w.net)}</text>`);
+    if (!partToPart) out.push(`<text x="${w.from.x + 8}" y="${w.from.y - 3}" fill="${w.colour}" font-size="10">${escapeXml(w.note !== undefined ? `${w.net}: ${w.note}` : w.net)}</text>`);
   });
   // Notes of the wires between parts, listed under the diagram (their lanes are narrow).
   const notes = partWires.map((w) => `${w.from.join(' ')} → ${w.to.join(' ')}${w.note !== undefined ? `: ${w.note}` : ''}`);
-  if (notes.length > 0) out.push(`<text x="${MCU_X}" y="${height - 18}" fill="#555555" font-size="11">${escape(`Between parts: ${notes.join('; ')}.`)}</text>`);
+  if (notes.length > 0) out.push(`<text x="${MCU_X}" y="${height - 18}" fill="#555555" font-size="11">${escapeXml(`Between parts: ${notes.join('; ')}.`)}</text>`);
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }

@@ -135,7 +135,7 @@ export interface Corpus {
 
 /** Installs the missing packages with apt-get when root (and RINGDOWN_BENCH_NO_INSTALL is unset). */
 function install(pkgs: string[]): string[] {
-  if (pkgs.length === 0 || process.env['RINGDOWN_BENCH_NO_INSTALL'] !== undefined || process.getuid?.() !== 0) return [];
+  if (pkgs.length === 0 || process.env.RINGDOWN_BENCH_NO_INSTALL !== undefined || process.getuid?.() !== 0) return [];
   const r = sh('apt-get', ['install', '-y', '-q', '--no-install-recommends', ...pkgs]);
   if (!r.ok) {
     // One at a time: a package this Debian does not have must not stop the others.

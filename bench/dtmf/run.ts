@@ -124,8 +124,8 @@ function realReceivers(peers: Peer[]): RealReceiver[] {
  * barge-in stretches per background and level (default 100: 1600 keys).
  */
 function realAudio(peers: Peer[]): void {
-  const minutes = Number(process.env['RINGDOWN_BENCH_REAL_MINUTES'] ?? 60);
-  const places = Number(process.env['RINGDOWN_BENCH_PLACES'] ?? 100);
+  const minutes = Number(process.env.RINGDOWN_BENCH_REAL_MINUTES ?? 60);
+  const places = Number(process.env.RINGDOWN_BENCH_PLACES ?? 100);
   const corpus = loadCorpus(tmpdir(), minutes * 60);
   out('\n## Real recordings\n');
   if (corpus.installed.length > 0) out(`Installed for this run: ${corpus.installed.join(', ')}.`);

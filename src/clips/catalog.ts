@@ -28,7 +28,7 @@ export function catalogKey(text: string): string {
 export function clipName(catalog: ClipCatalog, text: string, clip?: string): string | undefined {
   if (clip !== undefined) return clip;
   const key = catalogKey(text);
-  return Object.prototype.hasOwnProperty.call(catalog.clips, key) ? catalog.clips[key] : undefined;
+  return  Object.hasOwn(catalog.clips, key) ? catalog.clips[key] : undefined;
 }
 
 /** The longest clip name: `NAME.wav` fits every file system's name limit (eCryptfs: 143 bytes). */

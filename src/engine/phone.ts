@@ -99,7 +99,6 @@ export class Phone {
   /** The board's outputs, shared by every call: a pulse outlives the call that started it. */
   private readonly outputs: BoardOutputs | undefined;
   private readonly decoder: HookDecoder | undefined;
-  private readonly supervisor: LineSupervisor | undefined;
   /** Loop open during a call: audio is silent and the menu's timers wait for the decision. */
   private held = false;
   private heldTimers: MenuTimer[] = [];
@@ -161,7 +160,6 @@ export class Phone {
     };
     const { hook, dtmf } = options;
     const supervisor = options.supervise === true ? this.openSupervisor() : undefined;
-    this.supervisor = supervisor;
     if (hook !== undefined) {
       const decoder = new HookDecoder({ clock, timing: options.profile.timing, onEvent: (e) => this.guard(() => this.lineEvent(e)) });
       this.decoder = decoder;

@@ -288,6 +288,7 @@ class Loader {
       this.report('error', element, '<Speak> has no text', 'write the words to say between <Speak> and </Speak>');
       return undefined;
     }
+    // biome-ignore lint/complexity/useOptionalChain: the explicit check narrows clip for the uses below
     const newest = clip !== undefined && clip.value.includes('{n}');
     if (newest) {
       const problem = this.patternProblem(clip.value, 'clip');

@@ -415,7 +415,7 @@ class Parser {
       } else if (!isXmlChar(c)) {
         this.fail(i, `${this.describe(i)} is not allowed in XML`);
       } else if (attribute && (c === 10 || c === 9 || c === 13)) {
-        out += src.slice(run, i) + ' ';
+        out += `${src.slice(run, i)} `;
         run = i + 1;
       }
     }

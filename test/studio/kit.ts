@@ -13,7 +13,7 @@ import { loadMenu } from '../../src/ozml/load.js';
 import { walkCommands } from '../../src/ozml/menu.js';
 import { StudioServer } from '../../tools/studio/server.js';
 
-export const CHROMIUM = process.env['CHROMIUM'] ?? '/usr/bin/chromium';
+export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** False when Chromium is there, else why the browser tests are skipped. */
 export const skipBrowser: false | string = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
@@ -102,7 +102,7 @@ export function focused(page: Page): Promise<string> {
 
 /** axe-core's script, when the package is installed (AXE_CORE names the file otherwise). */
 export function axeScript(): string | undefined {
-  const named = process.env['AXE_CORE'];
+  const named = process.env.AXE_CORE;
   if (named !== undefined && existsSync(named)) return named;
   try {
     return createRequire(import.meta.url).resolve('axe-core/axe.min.js');

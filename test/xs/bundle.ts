@@ -4,8 +4,7 @@
  * the benchmark.
  */
 import { build, type Plugin } from 'esbuild';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 
 import { REPO_ROOT } from '../../tools/device/repo-root.js';
 

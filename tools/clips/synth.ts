@@ -45,7 +45,7 @@ function wasmAvailable(): boolean {
 
 /** The synthesizer clips will use, or why there is none. */
 export function speechEngine(): SpeechEngine | { problem: string } {
-  const choice = process.env['RINGDOWN_SPEECH'];
+  const choice = process.env.RINGDOWN_SPEECH;
   if (choice !== 'wasm' && hasTool('espeak-ng')) return 'espeak-ng';
   if (choice !== 'system' && wasmAvailable()) return 'espeak-ng (WebAssembly, npm)';
   return {

@@ -123,8 +123,7 @@ export function runMcsim(
     const timer = setTimeout(() => finish(options.timeoutProblem()), options.timeoutMs);
     const read = (chunk: Buffer): void => {
       buffer += chunk.toString('utf8');
-      let newline: number;
-      while ((newline = buffer.indexOf('\n')) >= 0) {
+      for (let newline = buffer.indexOf('\n'); newline >= 0; newline = buffer.indexOf('\n')) {
         line(buffer.slice(0, newline), finish);
         buffer = buffer.slice(newline + 1);
       }

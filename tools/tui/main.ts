@@ -148,7 +148,10 @@ function runInteractive(setup: Setup): Promise<number> {
   let draw = (): void => {};
   const clock = new RealTimeClock({ onFired: () => draw() });
   const speaker = setup.sound
-    ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => void (info.note = message) })
+    ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => {
+          info.note = message;
+        },
+      })
     : undefined;
   const trace = traceOutput(setup);
   const session = new CallSession({

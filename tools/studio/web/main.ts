@@ -125,7 +125,7 @@ class Studio {
       const button = document.createElement('button');
       button.type = 'button';
       button.textContent = key;
-      button.dataset['key'] = key;
+      button.dataset.key = key;
       button.addEventListener('click', () => this.act(() => this.key(key)));
       keypad.append(button);
     }
@@ -213,8 +213,8 @@ class Studio {
         const go = document.createElement('button');
         go.type = 'button';
         go.textContent = text;
-        go.dataset['line'] = String(at.line);
-        go.dataset['col'] = String(at.col);
+        go.dataset.line = String(at.line);
+        go.dataset.col = String(at.col);
         item.append(go);
       } else {
         item.textContent = text;
@@ -312,7 +312,7 @@ class Studio {
 
   private get profile(): LineProfile {
     const name = element<HTMLSelectElement>('profile').value;
-    return (Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined) ?? PROFILES['us']!;
+    return (Object.hasOwn(PROFILES, name) ? PROFILES[name] : undefined) ?? PROFILES.us!;
   }
 
   /**

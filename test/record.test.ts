@@ -68,11 +68,17 @@ t.test('guestbook: hanging up mid-word keeps the recording up to the on-hook; # 
   t.equal(a.code, 0, a.err);
   t.match(a.out, /record-end +file="guest-1" reason="onhook" ms=7750/);
   t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 7750 * 8));
-  // A second call into the same folder would be guest-2 on a device; each sim run starts empty.
-  const b = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out);
+  // Each sim run starts with an empty store, so a second call names its message guest-1 again: into
+  // the same folder it is refused (nothing kept is overwritten), into a new one it is written.
+  const again = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out);
+  t.equal(again.code, 1);
+  t.match(again.err, /guest-1\.wav: a different file is already there \(not replaced\)/);
+  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 7750 * 8), 'the first message is kept');
+  const out2 = join(dir, 'rec2');
+  const b = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out2);
   t.equal(b.code, 0, b.err);
   t.match(b.out, /record-end +file="guest-1" reason="digit" ms=5400/);
-  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 5400 * 8));
+  t.same(samplesOf(join(out2, 'guest-1.wav')), voice.subarray(0, 5400 * 8));
 });
 
 t.test('sim: say:FILE must be a readable 8 kHz mono WAV', async (t) => {

@@ -10,6 +10,7 @@ import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
+import { PHONE_KEYS } from '../../src/ozml/check-board.js';
 import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
 import { clipNameProblem } from '../../src/clips/catalog.js';
 import { findClipFolder, MAX_MENU_BYTES, readClipFolder } from '../menu-file.js';
@@ -17,7 +18,7 @@ import { readRegularFile } from '../read-file.js';
 import { writeFileAtomically } from './atomic-write.js';
 import type { StudioMenu } from './protocol.js';
 
-export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N]';
+export const STUDIO_USAGE = 'usage: ringdown studio [MENU.xml] [--clips DIR] [--port N] [--phone rotary]';
 
 export const STUDIO_HELP = `${STUDIO_USAGE}
 
@@ -25,6 +26,7 @@ Serves a local page on 127.0.0.1: edit the menu with the checker's diagnostics, 
 call it and hear it. Opens nothing by itself; prints the URL.
   --clips DIR   the clip folder (default: clips/ beside the menu)
   --port N      the port (default 4170; 0 picks a free one)
+  --phone rotary  the checker warns at every <Input> a rotary dial cannot reach (as check does)
   -h, --help    this help
 
 exit status: 0 when stopped, 2 usage error or the port is taken
@@ -37,6 +39,8 @@ export interface StudioOptions {
   menuPath?: string;
   clips?: string;
   port: number;
+  /** A phone from PHONE_KEYS: the page warns at Inputs it cannot reach. */
+  phone?: string;
   /** Where the built page is (default: dist/studio of this package). */
   assets?: string;
 }
@@ -142,6 +146,7 @@ export class StudioServer {
       text,
       saveable: menuPath !== undefined,
       outputs: SIM_OUTPUT_NAMES,
+      ...(this.options.phone !== undefined ? { phone: { name: this.options.phone, keys: PHONE_KEYS[this.options.phone]! } } : {}),
       ...(clipDir !== undefined ? { clipDir } : {}),
       catalog: folder?.catalog.clips ?? {},
       durations: Object.fromEntries(folder?.durations ?? []),
@@ -197,16 +202,17 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
 export async function runStudio(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { clips: { type: 'string' }, port: { type: 'string', default: '4170' } },
+    options: { clips: { type: 'string' }, port: { type: 'string', default: '4170' }, phone: { type: 'string' } },
     allowPositionals: true,
   });
   const port = values.port ?? '4170';
-  if (positionals.length > 1 || !/^\d{1,5}$/.test(port) || Number(port) > 65535) {
+  const phone = values.phone;
+  if (positionals.length > 1 || !/^\d{1,5}$/.test(port) || Number(port) > 65535 || (phone !== undefined && !Object.hasOwn(PHONE_KEYS, phone))) {
     err(STUDIO_USAGE);
     return 2;
   }
   const menuPath = positionals[0];
-  const server = new StudioServer({ port: Number(port), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
+  const server = new StudioServer({ port: Number(port), ...(phone !== undefined ? { phone } : {}), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
   const url = await server.listen();
   out(`ringdown studio: ${menuPath ?? 'the door-phone example (read-only)'} at ${url}`);
   out('open it in a browser; Ctrl-C stops the studio');

@@ -184,7 +184,7 @@ t.test('storage full: Record stops at the room (reason full), then plays its ful
   t.same(lines.slice(14), [
     '14.000 offhook',
     '14.000 input pass=1 timeout=0 repeat=false',
-    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and press hash when you are done." clip="greeting" ms=1000',
+    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and hang up when you are done." clip="greeting" ms=1000',
     '15.000 wait ms=0',
     '15.000 timeout pass=1',
     '15.000 record-full file="guest-2"',

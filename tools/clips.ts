@@ -25,7 +25,8 @@ import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceO
 import { readMenuFile } from './menu-file.js';
 import { fileKind, readRegularFile } from './read-file.js';
 
-export const CLIPS_USAGE = 'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160] [--recordings DIR] [--json]';
+export const CLIPS_USAGE =
+  'usage: ringdown clips MENU.xml... --out DIR [--voice en-us] [--speed 160] [--recordings DIR] [--json]\n       ringdown clips --say TEXT --out FILE.wav [--voice en-us] [--speed 160]';
 
 export const CLIPS_HELP = `${CLIPS_USAGE}
 
@@ -39,11 +40,15 @@ manifest.json (the Moddable resources). For each clip, in this order:
      WebAssembly build, run as a separate program).
 Nothing changes unless every input is good; a second run with no changes writes nothing.
 
+With --say TEXT and no menu, speaks TEXT the same way to the one WAV FILE: a caller's voice for
+sim's and device's say:FILE (npm run clips makes examples/caller.wav so).
+
 options:
   -o, --out DIR         the clip folder to make or update (required)
   --voice NAME          espeak-ng voice (default en-us)
   --speed WPM           words a minute, 80 to 450 (default 160)
   --recordings DIR      where recordings are (default: recordings/ beside each menu)
+  --say TEXT            speak TEXT to the WAV file --out names, instead of making clips
   --json                print what was done as one JSON object
   -h, --help            this help
 
@@ -51,7 +56,8 @@ exit status: 0 done or up to date, 1 a problem in the menus, recordings or folde
 2 a usage error
 
 example:
-  ringdown clips examples/door-phone.xml --out examples/clips`;
+  ringdown clips examples/door-phone.xml --out examples/clips
+  ringdown clips --say "Hello, this is a test message." --out caller.wav`;
 
 /** The largest recording read: an hour of 16-bit stereo at 44.1 kHz is 635 MB; clips are seconds. */
 export const MAX_RECORDING_BYTES = 64 * 1024 * 1024;
@@ -230,11 +236,12 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
 export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
   const { values, positionals } = parseArgs({
     args: argv,
-    options: { out: { type: 'string', short: 'o' }, voice: { type: 'string' }, speed: { type: 'string' }, recordings: { type: 'string' }, json: { type: 'boolean' } },
+    options: { out: { type: 'string', short: 'o' }, voice: { type: 'string' }, speed: { type: 'string' }, recordings: { type: 'string' }, json: { type: 'boolean' }, say: { type: 'string' } },
     allowPositionals: true,
   });
   const dir = values.out;
-  if (positionals.length === 0 || dir === undefined || dir === '' || values.recordings === '') {
+  const speaking = values.say !== undefined;
+  if ((positionals.length === 0) !== speaking || dir === undefined || dir === '' || values.recordings === '' || (speaking && (values.recordings !== undefined || values.json === true))) {
     err(CLIPS_USAGE);
     return 2;
   }
@@ -248,6 +255,7 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     err(`ringdown clips: --voice ${JSON.stringify(voice.voice)} is not an espeak-ng voice name`);
     return 2;
   }
+  if (values.say !== undefined) return speakToFile(values.say, dir, voice, out, err);
   // With --json, the lines a person reads are kept and the result is one JSON object at the end.
   const json = values.json === true;
   const lines: string[] = [];
@@ -412,4 +420,43 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   } finally {
     rmSync(created && !ok ? dir : scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * `--say TEXT --out FILE.wav`: TEXT spoken as a synthesized clip is, to one WAV (a caller's voice
+ * to try menus with). Writes only FILE, and only when it is not a folder or special file.
+ */
+function speakToFile(text: string, file: string, voice: VoiceOptions, out: Out, err: Out): number {
+  if (text.trim() === '') {
+    err('ringdown clips: --say: no text to speak');
+    return 2;
+  }
+  if (!file.toLowerCase().endsWith('.wav')) {
+    err(`ringdown clips: --say writes a WAV file: --out ${file} must end in .wav`);
+    return 2;
+  }
+  if (existsSync(file) && !statSync(file).isFile()) {
+    err(`${file}: error: not written: it is ${fileKind(statSync(file))}, not a regular file`);
+    return 1;
+  }
+  const engine = speechEngine();
+  if (typeof engine !== 'string') {
+    err(`ringdown clips: ${engine.problem}`);
+    return 1;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
+  let spoken: Uint8Array[] | string;
+  try {
+    spoken = speak(engine, [text], voice, join(scratch, 'speech.wav'));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const wav = typeof spoken === 'string' ? spoken : speechToClip(spoken[0]!);
+  if (typeof wav === 'string') {
+    err(`ringdown clips: ${wav}`);
+    return 1;
+  }
+  writeFileSync(file, wav);
+  out(`${file}: ${text.length} characters spoken by ${engine} (${voice.voice}, ${voice.speed} wpm), ${((wav.length - 44) / 16).toFixed(0)} ms`);
+  return 0;
 }

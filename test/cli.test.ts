@@ -119,6 +119,60 @@ t.test('check --board: output names come from the board file', async (t) => {
   t.match(unknown.err, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
 });
 
+t.test('check --board: <Record> on a board without an audio input is an error naming the boards that can', async (t) => {
+  const mt8870 = ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/guestbook.xml');
+  t.equal(mt8870.code, 1, 'exit 1: findings');
+  const lines = mt8870.out.trim().split('\n');
+  t.same(
+    lines.map((l) => l.split(': error: ')[0]),
+    ['examples/guestbook.xml:34:21', 'examples/guestbook.xml:57:3'],
+    'one error at each <Record>',
+  );
+  t.match(lines[0], /board 'esp32-ag1171-mt8870' has no audio input: <Record> cannot record on it \(hint: boards that can record: esp32-ag1171-i2s, esp32-ag1171-sdtmf\)$/);
+  t.equal(ringdown('check', '--board', 'pico-ag1171-mt8870', 'examples/guestbook.xml').code, 1, 'nor on the Pico board');
+  t.equal(ringdown('check', '--board', 'esp32-ag1171-sdtmf', 'examples/guestbook.xml').code, 0, 'the board whose manifest opens a recordings store records');
+  t.equal(ringdown('check', 'examples/guestbook.xml').code, 0, 'so does the simulator, the default board');
+  t.equal(ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/door-pin.xml').code, 0, 'a menu without <Record> is fine anywhere');
+});
+
+t.test('check --phone rotary: a warning at each Input only a keypad reaches; the guestbook has none', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-rotary-'));
+  const menu = join(dir, 'menu.xml');
+  writeFileSync(
+    menu,
+    [
+      '<Response>',
+      '  <UserInput timeout="5">',
+      '    <Inputs>',
+      '      <Input key="1"><Hangup/></Input>',
+      '      <Input key="*"><Hangup/></Input>',
+      '      <Input key="f"><Hangup/></Input>',
+      '    </Inputs>',
+      '  </UserInput>',
+      '  <UserInput timeout="5" MaxDigits="4" FinishOnKey="">',
+      '    <Inputs><Input key="12#4"><Hangup/></Input><Input key="1234"><Hangup/></Input></Inputs>',
+      '  </UserInput>',
+      '</Response>',
+      '',
+    ].join('\n'),
+  );
+  const r = ringdown('check', '--phone', 'rotary', menu);
+  t.equal(r.code, 0, 'warnings only');
+  t.same(
+    r.out.trim().split('\n'),
+    [
+      `${menu}:5:7: warning: a rotary phone cannot reach Input key="*": it cannot send '*' (hint: use keys it can send (0 1 2 3 4 5 6 7 8 9, or F for a hook flash))`,
+      `${menu}:10:13: warning: a rotary phone cannot reach Input key="12#4": it cannot send '#' (hint: use keys it can send (0 1 2 3 4 5 6 7 8 9, or F for a hook flash))`,
+      `${menu}: ok`,
+    ],
+    'at the Input, digits and the hook flash pass',
+  );
+  t.equal(ringdown('check', menu).out.trim(), `${menu}: ok`, 'no warning without --phone');
+  t.equal(ringdown('check', '--phone', 'rotary', 'examples/guestbook.xml').out.trim(), 'examples/guestbook.xml: ok', 'the guestbook works from a rotary dial');
+  const unknown = ringdown('check', '--phone', 'candlestick', menu);
+  t.same([unknown.code, unknown.err.trim()], [2, "ringdown check: --phone: no phone 'candlestick' (known: rotary)"], 'an unknown phone is a usage error, on stderr');
+});
+
 t.test('check --board: a board with less memory has lower menu limits; its firmware loads with the same', async (t) => {
   const { MENU_LIMITS } = await import('../boards/pico-ag1171-mt8870/menu-limits.js');
   const { boardMenuLimits } = await import('../tools/menu-file.js');
@@ -126,7 +180,9 @@ t.test('check --board: a board with less memory has lower menu limits; its firmw
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-limits-'));
   for (const example of ['door-phone', 'door-pin', 'guestbook']) {
     copyFileSync(`examples/${example}.xml`, join(dir, `${example}.xml`)); // away from any clip folder
-    t.equal(ringdown('check', '--board', 'pico-ag1171-mt8870', join(dir, `${example}.xml`)).code, 0, `${example} fits`);
+    const r = ringdown('check', '--board', 'pico-ag1171-mt8870', join(dir, `${example}.xml`));
+    t.notMatch(r.out, /the limit of/, `${example} fits`);
+    t.equal(r.code, example === 'guestbook' ? 1 : 0, example === 'guestbook' ? 'the guestbook fits but cannot record there' : 'and is valid');
   }
   const menu = join(dir, 'big.xml');
   const speaks = Array.from({ length: MENU_LIMITS.maxCommands }, (_, i) => `  <Speak>Line ${i}.</Speak>`).join('\n');

@@ -353,3 +353,23 @@ t.test('clips: a FIFO, a device or a symlink to /dev/zero where a clip goes is a
   t.match(r.stderr, `${join(dir, 'a.wav')}: error: cannot read the file: it is a FIFO, not a regular file`);
   t.match(r.stderr, `${join(dir, 'b.wav')}: error: cannot read the file: it is a device, not a regular file`);
 });
+
+t.test('clips --say: speaks one text to the WAV named, the format say:FILE and the device take', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-say-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const wav = join(dir, 'caller.wav');
+  const r = ringdown(['clips', '--say', 'Hello, this is a test message.', '--out', wav]);
+  t.equal(r.code, 0, r.err);
+  const info = readWavInfo(readFileSync(wav));
+  if (typeof info === 'string') throw new Error(info);
+  t.same([info.sampleRate, info.channels, info.bitsPerSample], [8000, 1, 16], '8 kHz mono 16-bit');
+  t.ok(info.ms > 1000 && info.ms < 5000, `speech-length: ${info.ms} ms`);
+  t.same(readdirSync(dir), ['caller.wav'], 'nothing else written');
+  t.equal(ringdown(['clips', '--say', 'Hi.', '--out', join(dir, 'caller.mp3')]).code, 2, 'a name of another audio format is a usage error');
+  t.equal(ringdown(['clips', '--say', '  ', '--out', wav]).code, 2, 'no text is a usage error');
+  t.equal(ringdown(['clips', 'examples/door-phone.xml', '--say', 'Hi.', '--out', wav]).code, 2, 'a menu and --say together is a usage error');
+  mkdirSync(join(dir, 'folder.wav'));
+  const folder = ringdown(['clips', '--say', 'Hi.', '--out', join(dir, 'folder.wav')]);
+  t.equal(folder.code, 1);
+  t.match(folder.err, /folder\.wav: it is a directory/);
+});

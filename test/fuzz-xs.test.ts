@@ -7,13 +7,13 @@ import fc from 'fast-check';
 import t from 'tap';
 import { loadMenu } from '../src/ozml/load.js';
 import { bundleForXs, defineGlobal } from './xs/bundle.js';
-import { runXs } from './xs/xsnap.js';
+import { needsXs, runXs } from './xs/xsnap.js';
 import { example, mutation, ozmlDocument, xmlish } from './fuzz-documents.js';
 import { SEED } from './fuzz-support.js';
 
 type Message = { index: number; result: string } | { index: number; error: string };
 
-t.test('600 fuzz documents load on XS exactly as on Node', async (t) => {
+t.test('600 fuzz documents load on XS exactly as on Node', needsXs(), async (t) => {
   const documents = fc.sample(
     fc.oneof(
       xmlish,

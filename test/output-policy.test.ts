@@ -97,6 +97,7 @@ interface Writer {
 /** Every command that writes a file. */
 const WRITERS: Writer[] = [
   { name: 'graph --out', shape: 'file', run: (dest) => ringdown(['graph', 'examples/door-phone.xml', '--out', dest]) },
+  { name: 'clips --say --out', shape: 'file', run: (dest) => ringdown(['clips', '--say', 'Hello.', '--out', dest]) },
   { name: 'wiring --out', shape: 'file', run: (dest) => ringdown(['wiring', '--board', 'esp32-ag1171-mt8870', '--out', dest]) },
   { name: 'dtmf encode --out', shape: 'file', stream: true, run: (dest) => ringdown(['dtmf', 'encode', '159#', '--out', dest]) },
   { name: 'sim --wav', shape: 'file', stream: true, run: (dest) => ringdown(['sim', 'examples/door-phone.xml', '--events', 'offhook@0 2@2 onhook@5', '--clip-ms', '500', '--wav', dest]) },

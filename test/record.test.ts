@@ -81,16 +81,36 @@ t.test('guestbook: hanging up mid-word keeps the recording up to the on-hook; # 
   t.same(samplesOf(join(out2, 'guest-1.wav')), voice.subarray(0, 5400 * 8));
 });
 
-t.test('sim: say:FILE must be a readable 8 kHz mono WAV', async (t) => {
+t.test('sim: say:FILE must be a readable recording; one not 8 kHz mono is converted', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
   const missing = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${join(dir, 'none.wav')}@1`);
   t.equal(missing.code, 2);
   t.match(missing.err, /none\.wav: error: cannot read the file/);
+  const text = join(dir, 'notes.wav');
+  writeFileSync(text, 'not audio at all');
+  const bad = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${text}@1`);
+  t.equal(bad.code, 2, 'a say: file that cannot be used is an input error');
+  t.match(bad.err, /notes\.wav: error: not a recording this tool reads \(WAV, MP3, Ogg Vorbis or FLAC\)/);
+  // A 1 kHz tone for 2 s at 16 kHz: recorded as 8 kHz, the same length and the same tone.
   const wide = join(dir, 'wide.wav');
-  writeFileSync(wide, encodeWav(new Int16Array(100), 16000));
-  const bad = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wide}@1`);
-  t.equal(bad.code, 2);
-  t.match(bad.err, /wide\.wav: error: .*16000/);
+  writeFileSync(wide, encodeWav(Int16Array.from({ length: 32000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16000))), 16000));
+  const rec = join(dir, 'wide-out');
+  const converted = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wide}@2 onhook@4`, '--clip-ms', '1000', '--recordings', rec);
+  t.equal(converted.code, 0, converted.err);
+  const kept = readWavSamples(readFileSync(join(rec, 'guest-1.wav')));
+  if (typeof kept === 'string') throw new Error(kept);
+  t.equal(kept.info.sampleRate, 8000);
+  t.equal(kept.samples.length, 20000, 'from the end of the beep at 1.5 s to the on-hook at 4 s: 2.5 s at 8 kHz');
+  const second = kept.samples.subarray(8000, 16000); // 2.5 s to 3.5 s: inside the tone
+  let crossings = 0;
+  for (let k = 1; k < second.length; k++) if (second[k - 1]! < 0 !== second[k]! < 0) crossings++;
+  t.ok(Math.abs(crossings - 2000) <= 4, `a 1 kHz tone: ${crossings} zero crossings in a second`);
+  const peak = Math.max(...second);
+  t.ok(peak > 7600 && peak < 8400, `at its own level: peak ${peak} (the WAV's 8000)`);
+  t.ok(kept.samples.subarray(0, 3900).every((v) => Math.abs(v) < 100), 'silence before the voice starts at 2 s');
+  const mp3 = ringdown('sim', 'examples/guestbook.xml', '--events', 'offhook@0 say:test/fixtures/greeting-44k-stereo.mp3@2 onhook@6', '--clip-ms', '1000');
+  t.equal(mp3.code, 0, mp3.err);
+  t.match(mp3.out, /record-end +file="guest-1" reason="onhook"/, 'an MP3 is a caller too');
   t.match(parseEvents('say:@1'), /names no file/);
   t.match(parseEvents('say:a.wav@1.5'), [{ at: 1500, what: 'say', file: 'a.wav' }]);
   // Silence only: nothing is written.
@@ -190,7 +210,7 @@ t.test('storage full: Record stops at the room (reason full), then plays its ful
   t.same(lines.slice(14), [
     '14.000 offhook',
     '14.000 input pass=1 timeout=0 repeat=false',
-    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and press hash when you are done." clip="greeting" ms=1000',
+    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and hang up when you are done." clip="greeting" ms=1000',
     '15.000 wait ms=0',
     '15.000 timeout pass=1',
     '15.000 record-full file="guest-2"',

@@ -173,10 +173,13 @@ t.test('studio server: 127.0.0.1 only, the named menu, the clip folder, nothing 
   t.equal((await get(url, '/api/menu', {}, 'POST', 'x')).status, 405, 'other methods are refused');
   t.same(readdirSync(dir).sort(), ['clips', 'menu.xml', 'secret.wav'], 'nothing else written');
 
-  const readOnly = new StudioServer({ port: 0 });
+  t.notOk('phone' in info, 'no phone named: the page checks keys for none');
+
+  const readOnly = new StudioServer({ port: 0, phone: 'rotary' });
   const roUrl = await readOnly.listen();
   t.teardown(() => readOnly.close());
-  const example = JSON.parse((await get(roUrl, '/api/menu')).body) as { name: string; saveable: boolean };
+  const example = JSON.parse((await get(roUrl, '/api/menu')).body) as { name: string; saveable: boolean; phone?: unknown };
   t.same([example.name, example.saveable], ['door-phone.xml', false], 'without a file: the example, read-only');
+  t.same(example.phone, { name: 'rotary', keys: '0123456789F' }, '--phone rotary: the page checks the keys a rotary dial sends');
   t.equal((await get(roUrl, '/api/menu', { 'content-type': 'text/plain' }, 'PUT', 'x')).status, 403, 'and Save is refused');
 });

@@ -23,7 +23,7 @@ import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
 import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceOptions } from './clips/synth.js';
 import { menuFailure, readMenuFile } from './menu-file.js';
-import { kindOf, prepareFolder } from './output.js';
+import { kindOf, outputProblem, prepareFolder, writeOutput } from './output.js';
 import { readRegularFile } from './read-file.js';
 
 export const CLIPS = new Command({
@@ -37,17 +37,21 @@ manifest.json (the Moddable resources). For each clip, in this order:
      reported; the recording itself is never changed;
   3. otherwise the Speak text, synthesized with espeak-ng (the system's, else the npm package's
      WebAssembly build, run as a separate program).
-Nothing changes unless every input is good; a second run with no changes writes nothing.`,
-  positionals: [{ name: 'MENU.xml', repeat: true }],
+Nothing changes unless every input is good; a second run with no changes writes nothing.
+
+With --say TEXT and no menu, speaks TEXT the same way to the one WAV file --out names: a caller's
+voice for sim's and device's say:FILE (npm run clips makes examples/caller.wav so).`,
+  positionals: [{ name: 'MENU.xml', repeat: true, optional: true }],
   options: [
     { name: 'out', type: 'string', short: 'o', value: 'DIR', required: true, description: 'the clip folder to make or update' },
     { name: 'voice', type: 'string', value: 'NAME', default: DEFAULT_VOICE.voice, description: 'espeak-ng voice' },
     { name: 'speed', type: 'string', value: 'WPM', default: String(DEFAULT_VOICE.speed), description: 'words a minute, 80 to 450' },
     { name: 'recordings', type: 'string', value: 'DIR', description: 'where recordings are (without it: recordings/ beside each menu)' },
+    { name: 'say', type: 'string', value: 'TEXT', description: 'speak TEXT to the WAV file --out names, instead of making clips' },
     { name: 'json', type: 'boolean', description: 'print what was done as one JSON object' },
   ],
   exit: '0 done or up to date, 1 a problem in the menus, recordings or folder (nothing changed), 2 usage or input error (a menu that cannot be read)',
-  examples: ['ringdown clips examples/door-phone.xml --out examples/clips'],
+  examples: ['ringdown clips examples/door-phone.xml --out examples/clips', 'ringdown clips --say "Hello, this is a test message." --out caller.wav'],
 });
 
 /** The largest recording read: an hour of 16-bit stereo at 44.1 kHz is 635 MB; clips are seconds. */
@@ -244,6 +248,11 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   }
   const { values, positionals } = args;
   const dir = values.out!;
+  const speaking = values.say !== undefined;
+  if ((positionals.length === 0) !== speaking || (speaking && (values.recordings !== undefined || values.json === true))) {
+    err(speaking ? 'ringdown clips: --say takes no menu, --recordings or --json' : 'ringdown clips: MENU.xml is missing (or give --say TEXT)');
+    return 2;
+  }
   for (const [name, value] of [['--out', dir], ['--recordings', values.recordings]] as const) {
     if (value === '') {
       err(`ringdown clips: ${name} is empty: it takes a folder (see ringdown clips --help)`);
@@ -260,6 +269,7 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     err(`ringdown clips: --voice ${JSON.stringify(voice.voice)} is not an espeak-ng voice name`);
     return 2;
   }
+  if (values.say !== undefined) return speakToFile(values.say, dir, voice, out, err);
   // With --json, the lines a person reads are kept and the result is one JSON object at the end.
   const json = values.json === true;
   const lines: string[] = [];
@@ -428,4 +438,48 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   } finally {
     rmSync(created && !ok ? dir : scratch, { recursive: true, force: true });
   }
+}
+
+/**
+ * `--say TEXT --out FILE.wav`: TEXT spoken as a synthesized clip is, to one WAV (a caller's voice
+ * to try menus with). Writes only FILE, and only when it is not a folder or special file.
+ */
+function speakToFile(text: string, file: string, voice: VoiceOptions, out: Out, err: Out): number {
+  if (text.trim() === '') {
+    err('ringdown clips: --say: no text to speak');
+    return 2;
+  }
+  if (/\.(mp3|ogg|oga|flac)$/i.test(file)) {
+    err(`ringdown clips: --say writes a WAV file: --out ${file} names another format`);
+    return 2;
+  }
+  const refused = outputProblem(file, { command: 'clips', existing: 'replace' });
+  if (refused !== undefined) {
+    err(refused);
+    return 1;
+  }
+  const engine = speechEngine();
+  if (typeof engine !== 'string') {
+    err(`ringdown clips: ${engine.problem}`);
+    return 1;
+  }
+  const scratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
+  let spoken: Uint8Array[] | string;
+  try {
+    spoken = speak(engine, [text], voice, join(scratch, 'speech.wav'));
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+  const wav = typeof spoken === 'string' ? spoken : speechToClip(spoken[0]!);
+  if (typeof wav === 'string') {
+    err(`ringdown clips: ${wav}`);
+    return 1;
+  }
+  const problem = writeOutput(file, wav, { command: 'clips', existing: 'replace' });
+  if (problem !== undefined) {
+    err(problem);
+    return 1;
+  }
+  out(`${file}: ${text.length} characters spoken by ${engine} (${voice.voice}, ${voice.speed} wpm), ${((wav.length - 44) / 16).toFixed(0)} ms`);
+  return 0;
 }

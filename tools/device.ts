@@ -5,14 +5,15 @@
  * trace in `ringdown sim`'s format. The script is played at the SLIC's pins (hook levels through
  * the line state machine), so the trace equals `ringdown sim --levels` with the same arguments.
  * `--mod` installs a mod (`ringdown mod --board lin`) for the run: mcsim opens it with the firmware.
- * `say:FILE@S` puts a caller WAV on the firmware's audio input (checked here first, then read by
- * the firmware itself), and `--recordings DIR` writes each recording the firmware kept in its
+ * `say:FILE@S` puts a caller recording on the firmware's audio input (checked here first, then read
+ * by the firmware itself; one not already an 8 kHz mono 16-bit WAV is converted to one first), and `--recordings DIR` writes each recording the firmware kept in its
  * flash image (src/calllog/flash-recordings.ts over a file) as `DIR/NAME.wav`, as `ringdown sim` does.
  */
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { SIM_OUTPUT_NAMES } from '../sim/sim-outputs.js';
+import { encodeWav } from '../src/audio/wav.js';
 import { parseCallOptions } from './call-options.js';
 import { Command } from './command.js';
 import { buildLin, runLin } from './device/lin.js';
@@ -33,7 +34,7 @@ export const DEVICE = new Command({
   summary: 'build the lin firmware with the Moddable SDK and run the call on it',
   description: `Builds the lin firmware with the Moddable SDK (mcconfig on the PATH, or $MODDABLE) and runs the
 call on it; the trace is printed like ringdown sim's (it equals ringdown sim --levels).
-say:FILE@S plays an 8 kHz 16-bit mono WAV into the firmware's audio input (<Record> hears it).
+say:FILE@S plays a recording (WAV, MP3, Ogg Vorbis, FLAC) into the firmware's audio input.
 --board pico-ag1171-mt8870 builds the Raspberry Pi Pico firmware instead (arm-none-eabi-gcc and
 the pico-sdk, see the README) and boots it in rp2040js: the script is played at its pins (SHK,
 MT8870 Q1-Q4/StD, the doorbell), the trace read from its UART, times from the chip's cycle count.
@@ -54,7 +55,7 @@ The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.`,
   exit: '0 ok, 1 the menu has errors or the run failed, 2 usage or input error (a file that cannot be read or used) or no Moddable SDK',
   examples: [
     'ringdown device examples/door-phone.xml --events "offhook@0 2@7" --clip-ms 1000',
-    'ringdown device examples/guestbook.xml --events "offhook@0 say:caller.wav@6 onhook@30" --recordings out/',
+    'ringdown device examples/guestbook.xml --events "offhook@0 say:examples/caller.wav@6 onhook@30" --recordings out/',
   ],
 });
 
@@ -62,13 +63,15 @@ The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.`,
  * The script with each `say:FILE` made absolute (the firmware runs in another folder); a message
  * when a caller WAV cannot be used, as `ringdown sim` gives it.
  */
-export function deviceEvents(text: string): string {
+export function deviceEvents(text: string, files: ReadonlyMap<string, string> = new Map()): string {
   return text
     .trim()
     .split(/\s+/)
     .map((token) => {
       const at = token.lastIndexOf('@');
-      return token.startsWith('say:') && at > 4 ? `say:${resolve(token.slice(4, at))}${token.slice(at)}` : token;
+      if (!token.startsWith('say:') || at <= 4) return token;
+      const file = token.slice(4, at);
+      return `say:${files.get(file) ?? resolve(file)}${token.slice(at)}`;
     })
     .join(' ');
 }
@@ -95,14 +98,17 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     const menu = loadMenuFile(path, err, SIM_OUTPUT_NAMES, boardMenuLimits(values.board ?? 'lin'));
     if (typeof menu === 'number') return menu;
   }
-  // Caller WAVs are checked here, with the simulator's messages; the firmware reads them itself.
+  // Caller recordings are checked here, with the simulator's messages; the firmware reads 8 kHz
+  // mono WAVs itself, so any other is converted (as the simulator converts it) to one it reads.
   const scripted = parseEvents(values.events ?? 'offhook@0');
+  const converted = new Map<string, Int16Array>();
   if (typeof scripted !== 'string') {
-    const voices = readVoices(scripted);
+    const voices = await readVoices(scripted);
     if (typeof voices === 'string') {
       err(voices);
       return 2;
     }
+    for (const [file, voice] of voices) if (voice.converted) converted.set(file, voice.samples);
   }
   if (values.mod !== undefined && !existsSync(values.mod)) {
     err(`ringdown device: --mod: no file ${values.mod} (build one: ringdown mod MENU.xml --board lin)`);
@@ -144,8 +150,14 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
   const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
   const imageDir = mkdtempSync(join(tmpdir(), 'ringdown-device-'));
   const image = join(imageDir, 'recordings.bin');
+  const voiceFiles = new Map<string, string>();
+  for (const [file, samples] of converted) {
+    const path = join(imageDir, `voice-${voiceFiles.size + 1}.wav`);
+    writeFileSync(path, encodeWav(samples));
+    voiceFiles.set(file, path);
+  }
   const run = await runLin(sdk, build.library, {
-    events: deviceEvents(values.events ?? 'offhook@0'),
+    events: deviceEvents(values.events ?? 'offhook@0', voiceFiles),
     recordings: image,
     ...(clipMs !== undefined ? { clipMs } : {}),
     ...(untilMs !== undefined ? { untilMs } : {}),

@@ -138,26 +138,53 @@ export function devicePlayMs(info: WavInfo): number {
 
 /** The folder of board descriptions, from the installed package (dist/tools/ is two levels down). */
 const BOARDS = fileURLToPath(new URL('../../boards/', import.meta.url));
-/** The simulator's description: the board `sim` is the sim/ folder, not a board folder. */
+/** The simulator's description: `sim` is a board name too, the default one. */
 const SIM_BOARD = fileURLToPath(new URL('../../sim/', import.meta.url));
 
-/** Where a board's description is: boards/NAME/outputs.json, or sim/outputs.json for `sim`. */
-const descriptionOf = (board: string): string => join(board === 'sim' ? SIM_BOARD : join(BOARDS, board), 'outputs.json');
+/** The folder holding a board's outputs.json (and, for a device board, its manifest.json). */
+function boardFolder(board: string): string {
+  return board === 'sim' ? SIM_BOARD : join(BOARDS, board);
+}
+
+/** Every board `--board` takes: `sim` and each boards/NAME with an outputs.json. */
+export function knownBoards(): string[] {
+  return ['sim', ...readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'outputs.json')))];
+}
+
+/** A JSON file's object, or an empty one when it is missing or not an object. */
+function readJsonObject(path: string): Record<string, unknown> {
+  if (!existsSync(path)) return {};
+  const value: unknown = JSON.parse(readFileSync(path, 'utf8'));
+  return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+}
 
 /**
- * The output names a board declares in its outputs.json (`descriptionOf`), or a message when it has none.
- * (Not `board.json`: mcconfig takes every file named like a module, `board.*`, as that module.)
+ * The output names a board declares in boards/NAME/outputs.json (sim/outputs.json for `sim`), or
+ * a message when it has none. (Not `board.json`: mcconfig takes every file named like a module,
+ * `board.*`, as that module.)
  */
 export function boardOutputs(board: string): readonly string[] | string {
   if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return `board name ${JSON.stringify(board)} is not a folder name`;
-  const path = descriptionOf(board);
-  if (!existsSync(path)) {
-    const known = ['sim', ...readdirSync(BOARDS).filter((b) => existsSync(join(BOARDS, b, 'outputs.json')))];
-    return `no board '${board}' (known: ${known.join(', ')})`;
-  }
-  const outputs = (JSON.parse(readFileSync(path, 'utf8')) as { outputs?: unknown }).outputs;
+  const path = join(boardFolder(board), 'outputs.json');
+  if (!existsSync(path)) return `no board '${board}' (known: ${knownBoards().join(', ')})`;
+  const outputs = readJsonObject(path).outputs;
   if (!Array.isArray(outputs) || !outputs.every((o): o is string => typeof o === 'string')) return `${path}: "outputs" must be a list of names`;
   return outputs;
+}
+
+/**
+ * Whether a board can record (`<Record>`): its firmware opens a recordings store, which it does
+ * only with an audio input to fill it. A device board says so in its manifest (`config.recordings`,
+ * the store its board.ts opens); a board without a manifest (the simulator) in its outputs.json
+ * (`"records": true`).
+ */
+export function boardRecords(board: string): boolean {
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return false;
+  const folder = boardFolder(board);
+  if (readJsonObject(join(folder, 'outputs.json')).records === true) return true;
+  const config = readJsonObject(join(folder, 'manifest.json')).config;
+  const store = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).recordings : undefined;
+  return typeof store === 'string' && store !== '';
 }
 
 /**
@@ -166,10 +193,9 @@ export function boardOutputs(board: string): readonly string[] | string {
  * `build` and `device` use them, so a menu too large for the board is refused before flashing.
  */
 export function boardMenuLimits(board: string): Readonly<MenuLimits> {
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(board)) return DEFAULT_LIMITS;
-  const path = descriptionOf(board);
-  if (!existsSync(path)) return DEFAULT_LIMITS;
-  const given = (JSON.parse(readFileSync(path, 'utf8')) as { menuLimits?: Partial<Record<keyof MenuLimits, unknown>> }).menuLimits ?? {};
+  const path = join(boardFolder(board), 'outputs.json');
+  if (!/^[a-z0-9][a-z0-9-]*$/.test(board) || !existsSync(path)) return DEFAULT_LIMITS;
+  const given = (readJsonObject(path).menuLimits ?? {}) as Partial<Record<keyof MenuLimits, unknown>>;
   const limits: MenuLimits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(limits) as (keyof MenuLimits)[]) {
     const value = given[key];

@@ -24,6 +24,8 @@ import { findClipFolder, loadMenuFile, readClipFolder } from './menu-file.js';
 import { outputProblem, prepareFolder, writeOutput } from './output.js';
 import { readRegularFile } from './read-file.js';
 import { BLOCK_SAMPLES, recordingTooLong, writeWavFile } from './wav-file.js';
+import { decodeRecording, sniff } from './clips/decode.js';
+import { convertToClip } from '../src/audio/convert.js';
 
 export { formatTraceLine } from './trace-line.js';
 import { formatTraceLine } from './trace-line.js';
@@ -31,19 +33,35 @@ import { formatTraceLine } from './trace-line.js';
 /** The largest caller WAV `say:FILE` reads: 4 hours at 8 kHz, like the WAVs this tool writes. */
 export const MAX_SAY_BYTES = 4 * 3600 * 8000 * 2 + 44;
 
+/** A caller's voice: its samples at 8 kHz, and whether the file had to be converted to them. */
+export interface Voice {
+  samples: Int16Array;
+  converted: boolean;
+}
+
 /**
- * The caller's audio for each `say:FILE` event: an 8 kHz 16-bit mono WAV (the device's format),
- * read once per file. A message naming the file when one cannot be used.
+ * The caller's audio for each `say:FILE` event, read once per file. An 8 kHz 16-bit mono WAV
+ * (the device's format) is taken sample for sample, up to 4 hours; any other recording `clips`
+ * converts (WAV of another rate, depth or channels, MP3, Ogg Vorbis, FLAC) is decoded with the
+ * same decoder, up to MAX_RECORDING_SECONDS, and resampled and mixed to mono at its own level
+ * (no filter, trim or gain: it stands for a caller, not a prompt). A message naming the file when
+ * one cannot be used.
  */
-export function readVoices(events: readonly SimEvent[]): Map<string, Int16Array> | string {
-  const voices = new Map<string, Int16Array>();
+export async function readVoices(events: readonly SimEvent[]): Promise<Map<string, Voice> | string> {
+  const voices = new Map<string, Voice>();
   for (const event of events) {
     if (event.what !== 'say' || voices.has(event.file)) continue;
-    const bytes = readRegularFile(event.file, MAX_SAY_BYTES, 'a caller WAV');
-    const wav = bytes instanceof Uint8Array ? readWavSamples(bytes) : bytes.problem;
-    const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
-    if (problem !== undefined || typeof wav === 'string') return `${event.file}: error: ${problem ?? ''} (say:FILE takes an 8 kHz 16-bit mono WAV)`;
-    voices.set(event.file, wav.samples);
+    const bytes = readRegularFile(event.file, MAX_SAY_BYTES, 'a caller recording');
+    const problem = (text: string): string => `${event.file}: error: ${text} (say:FILE takes a recording: WAV, MP3, Ogg Vorbis or FLAC)`;
+    if (!(bytes instanceof Uint8Array)) return problem(bytes.problem);
+    const wav = sniff(bytes) === 'wav' ? readWavSamples(bytes) : undefined;
+    if (wav !== undefined && typeof wav !== 'string' && deviceFormatProblem(wav.info) === undefined) {
+      voices.set(event.file, { samples: wav.samples, converted: false });
+      continue;
+    }
+    const pcm = await decodeRecording(bytes);
+    if (typeof pcm === 'string') return problem(pcm);
+    voices.set(event.file, { samples: convertToClip(pcm, { highPassHz: 0, peakDbfs: null }).samples, converted: true });
   }
   return voices;
 }
@@ -194,7 +212,7 @@ export function simClips(
   return { clipDir, clips };
 }
 
-export function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): number {
+export async function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
   const args = SIM.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -217,7 +235,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     }
     room = Math.round(Number(roomText) * RECORD_SAMPLE_RATE);
   }
-  const voices = readVoices(events);
+  const voices = await readVoices(events);
   if (typeof voices === 'string') {
     err(voices);
     return 2;
@@ -263,7 +281,7 @@ export function runSim(argv: string[], out: (line: string) => void, err: (line: 
     onTrace: print,
     triggers,
     levels: values.levels === true,
-    voices: (name) => voices.get(name),
+    voices: (name) => voices.get(name)?.samples,
     recordings: new MemoryRecordings(room),
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),

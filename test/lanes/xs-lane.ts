@@ -14,7 +14,7 @@ import { DEVICE_CALL } from '../xs/device/call.js';
 import { firstDifference } from '../scenarios/scenario.js';
 import { readTrace } from '../scenarios/traces.js';
 import { bundleForXs, defineGlobal, REPO_ROOT } from '../xs/bundle.js';
-import { runXs } from '../xs/xsnap.js';
+import { runXs, xsnapMissing } from '../xs/xsnap.js';
 import { measureStack } from '../xs/stack-budget.js';
 
 /** The menus at the loader's limits (test/lanes/limit-menus.ts), whose load must fit the device's stack. */
@@ -108,6 +108,11 @@ async function checkDeviceEntry(scenario: typeof DEVICE_CALL, mod?: Record<strin
 }
 
 async function main(): Promise<void> {
+  const missing = xsnapMissing();
+  if (missing !== undefined) {
+    process.stdout.write(`# xs lane skipped: ${missing}\n# lane: skipped\n`);
+    return;
+  }
   const bundle = await bundleForXs({ entry: SCENARIO_ENTRY });
   const source = defineGlobal('RINGDOWN_MENUS', scenarioMenus()) + bundle;
   const results = new Map<number, { trace: TraceEvent[] } | { error: string }>();

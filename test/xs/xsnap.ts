@@ -15,6 +15,7 @@
  * after a `gc()` at the start of a crank it is the crank's high-water mark unless it collected).
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import type { Readable, Writable } from 'node:stream';
@@ -39,11 +40,33 @@ export interface XsOptions {
   meteringLimit?: number;
 }
 
-/** The `xsnap-worker` binary that `npm install` built for this machine. */
-export const XSNAP_WORKER = join(
-  dirname(createRequire(import.meta.url).resolve('@agoric/xsnap/package.json')),
-  `xsnap-native/xsnap/build/bin/${process.platform === 'darwin' ? 'mac' : 'lin'}/release/xsnap-worker`,
-);
+/**
+ * Where `npm install` builds the `xsnap-worker` binary for this machine, or undefined when the
+ * package is not installed. `@agoric/xsnap` is an optional dependency: its install script compiles
+ * XS with a C compiler and make, and without them npm leaves it out and the install still succeeds.
+ */
+function findWorker(): string | undefined {
+  try {
+    return join(
+      dirname(createRequire(import.meta.url).resolve('@agoric/xsnap/package.json')),
+      `xsnap-native/xsnap/build/bin/${process.platform === 'darwin' ? 'mac' : 'lin'}/release/xsnap-worker`,
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+export const XSNAP_WORKER = findWorker();
+
+/**
+ * Why XS cannot run here (the optional package or its built worker is missing), or undefined when
+ * it can. Tests skip with it (`t.test(name, { skip: xsnapMissing() }, ...)`), the XS lane prints it.
+ */
+export function xsnapMissing(): string | undefined {
+  if (XSNAP_WORKER === undefined) return '@agoric/xsnap is not installed (an optional dependency: its install compiles XS and needs a C compiler and make)';
+  if (!existsSync(XSNAP_WORKER)) return `${XSNAP_WORKER} was not built (@agoric/xsnap's install script needs a C compiler and make)`;
+  return undefined;
+}
 
 /** The worker's exit codes (the package's api.js `ExitCode`). */
 const EXIT_REASONS: Readonly<Record<number, string>> = {
@@ -122,7 +145,9 @@ export class XsWorker {
   private readonly printed: string[] = [];
 
   constructor(private readonly options: XsOptions = {}) {
-    this.child = spawn(XSNAP_WORKER, ['ringdown', '-l', String(options.meteringLimit ?? 1e9)], {
+    const missing = xsnapMissing();
+    if (missing !== undefined) throw new Error(`cannot run XS: ${missing}`);
+    this.child = spawn(XSNAP_WORKER!, ['ringdown', '-l', String(options.meteringLimit ?? 1e9)], {
       stdio: ['ignore', 'pipe', 'pipe', 'pipe', 'pipe', 'ignore', 'ignore', 'ignore', 'ignore'],
     });
     const stdio = this.child.stdio;
@@ -256,4 +281,10 @@ export async function runXs(source: string, options: XsOptions = {}): Promise<Xs
     return { ok: false, error: `${describeExit(closed.status)}: ${closed.stderr.trim()}`, prints, meters: result.meters };
   }
   return { ...result, prints };
+}
+
+/** Test options: skipped with the reason when XS cannot run here (see xsnapMissing). */
+export function needsXs(): { skip?: string } {
+  const missing = xsnapMissing();
+  return missing === undefined ? {} : { skip: missing };
 }

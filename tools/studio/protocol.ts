@@ -11,6 +11,8 @@ export interface StudioMenu {
   saveable: boolean;
   /** The simulated board's output names (`check --board sim`). */
   outputs: readonly string[];
+  /** The phone named by `--phone` and the keys it can send: the checker warns at Inputs it cannot reach. */
+  phone?: { name: string; keys: string };
   /** The clip folder as named (given, or `clips/` beside the menu), when there is one. */
   clipDir?: string;
   catalog: Record<string, string>;

@@ -9,6 +9,7 @@ import { createServer, type IncomingMessage, type Server, type ServerResponse } 
 import { basename, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
+import { PHONE_KEYS } from '../../src/ozml/check-board.js';
 import { MAX_CLIP_BYTES } from '../../src/audio/wav.js';
 import { clipNameProblem } from '../../src/clips/catalog.js';
 import { Command } from '../command.js';
@@ -31,6 +32,7 @@ door-phone example, read-only; a menu file that does not exist yet is made by Sa
   options: [
     { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
     { name: 'port', type: 'string', value: 'N', default: String(STUDIO_PORT), description: 'the port; 0 picks a free one' },
+    { name: 'phone', type: 'string', value: 'rotary', description: 'the checker warns at every <Input> a rotary dial cannot reach (as check does)' },
   ],
   exit: '0 when stopped, 2 usage error or the port is taken',
   examples: ['ringdown studio examples/door-phone.xml'],
@@ -41,6 +43,8 @@ export interface StudioOptions {
   menuPath?: string;
   clips?: string;
   port: number;
+  /** A phone from PHONE_KEYS: the page warns at Inputs it cannot reach. */
+  phone?: string;
   /** Where the built page is (default: dist/studio of this package). */
   assets?: string;
 }
@@ -153,6 +157,7 @@ export class StudioServer {
       text,
       saveable: menuPath !== undefined,
       outputs: SIM_OUTPUT_NAMES,
+      ...(this.options.phone !== undefined ? { phone: { name: this.options.phone, keys: PHONE_KEYS[this.options.phone]! } } : {}),
       ...(clipDir !== undefined ? { clipDir } : {}),
       catalog: folder?.catalog.clips ?? {},
       durations: Object.fromEntries(folder?.durations ?? []),
@@ -234,8 +239,13 @@ export async function runStudio(argv: string[], out: (line: string) => void, err
     err(`ringdown studio: --port ${port}: expected a port number, 0 to 65535 (0 picks a free one)`);
     return 2;
   }
+  const phone = values.phone;
+  if (phone !== undefined && !Object.hasOwn(PHONE_KEYS, phone)) {
+    err(`ringdown studio: --phone: no phone '${phone}' (known: ${Object.keys(PHONE_KEYS).join(', ')})`);
+    return 2;
+  }
   const menuPath = args.positionals[0];
-  const server = new StudioServer({ port: Number(port), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
+  const server = new StudioServer({ port: Number(port), ...(phone !== undefined ? { phone } : {}), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
   let url: string;
   try {
     url = await server.listen();

@@ -12,6 +12,7 @@ import { PROFILES, type LineProfile } from '../../../src/line/profile.js';
 import { checkClips } from '../../../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../../../src/ozml/diagnostic.js';
 import { loadMenu } from '../../../src/ozml/load.js';
+import { checkPhoneKeys } from '../../../src/ozml/check-board.js';
 import type { Command, Menu } from '../../../src/ozml/menu.js';
 import { formatTraceLine } from '../../trace-line.js';
 import { RealTimeClock } from '../../../sim/realtime-clock.js';
@@ -200,6 +201,7 @@ class Studio {
       const clips = checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir);
       diagnostics.push(...clips.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message}: the browser speaks it` } : d)));
     }
+    if (result.menu !== undefined && info.phone !== undefined) diagnostics.push(...checkPhoneKeys(result.menu, info.phone.name, info.phone.keys));
     diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
     const failed = hasErrors(diagnostics) || info.problems.length > 0;
     const list = element('diagnostics');

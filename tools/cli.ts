@@ -11,6 +11,7 @@ import { CLIPS_HELP, runClips } from './clips.js';
 import { DEVICE_HELP, runDevice } from './device.js';
 import { DTMF_HELP, runDtmf } from './dtmf.js';
 import { GRAPH_HELP, runGraph } from './graph.js';
+import { PULL_HELP, PUSH_HELP, STATUS_HELP, runPull, runPush, runStatus } from './link.js';
 import { LOG_HELP, runLog } from './log.js';
 import { MOD_HELP, runMod } from './mod.js';
 import { RECORDINGS_HELP, runRecordings } from './recordings.js';
@@ -32,6 +33,9 @@ const COMMANDS: Record<string, { run: Command; summary: string; help: string }> 
   graph: { run: runGraph, summary: 'draw the menu as a flow diagram (SVG)', help: GRAPH_HELP },
   device: { run: runDevice, summary: 'build the lin firmware with the Moddable SDK and run the call on it', help: DEVICE_HELP },
   mod: { run: runMod, summary: 'a new menu and clips for a firmware in the field, as a Moddable mod (mcrun)', help: MOD_HELP },
+  pull: { run: (argv, out, err) => runPull(argv, out, err), summary: "get the device's recordings and call log over its serial port", help: PULL_HELP },
+  push: { run: (argv, out, err) => runPush(argv, out, err), summary: 'send a new menu and its clips to the device over its serial port', help: PUSH_HELP },
+  status: { run: (argv, out, err) => runStatus(argv, out, err), summary: 'what the device runs, over its serial port', help: STATUS_HELP },
   build: { run: runBuild, summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)', help: BUILD_HELP },
 };
 

@@ -109,9 +109,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
   return line;
 }
 
-/** A frame line as text (it is ASCII): what a board writes through its line log. */
-export function frameText(frame: Frame): string {
-  const bytes = encodeFrame(frame);
+/** ASCII bytes (a frame line) as text: what a board writes through its line log. */
+export function asciiText(bytes: Uint8Array): string {
   let text = '';
   for (let i = 0; i < bytes.length; i += 1024) text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 1024)));
   return text;

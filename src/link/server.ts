@@ -11,7 +11,7 @@
  * is answered with a `failed` error, and the upload in progress is dropped.
  */
 import type { Clock, TimerHandle } from '../../hal/clock.js';
-import type { RecordingWriter } from '../../hal/recordings.js';
+import type { RecordingArchive, RecordingInfo, RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 import { clipNameProblem } from '../clips/catalog.js';
 import { crc32 } from '../checksum/crc32.js';
 import { FrameReader, MAX_PAYLOAD, encodeFrame, type Frame } from './frame.js';
@@ -32,23 +32,10 @@ import {
 /** The link's protocol version, in STATUS. */
 export const LINK_VERSION = 1;
 
-export interface LinkRecordingInfo {
-  name: string;
-  id: number;
-  samples: number;
-  complete: boolean;
-}
+export type LinkRecordingInfo = RecordingInfo;
 
 /** The recordings as the link reads and writes them (FlashRecordings on the device). */
-export interface LinkRecordings {
-  recordings(): LinkRecordingInfo[];
-  /** Samples `from .. from+count` of recording `id` (fewer past its end). */
-  readRange(id: number, from: number, count: number): Int16Array;
-  /** Drops every recording of the name; false when there was none. */
-  remove(name: string): boolean;
-  open(name: string): RecordingWriter;
-  room(): number;
-}
+export type LinkRecordings = RecordingStore & RecordingArchive;
 
 export interface LinkServerOptions {
   clock: Clock;

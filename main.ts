@@ -25,7 +25,7 @@ import config from 'mc/config';
 import { createBoard } from 'boards/selected/board';
 import type { Board } from './hal/board.js';
 import { ResourceClipLibrary } from './drivers/resource-clips/resource-clips.js';
-import { checkCatalog, type ClipCatalog } from './src/clips/catalog.js';
+import { checkCatalog, type ClipCatalog, type ClipLibrary } from './src/clips/catalog.js';
 import { withRecordedClips } from './src/clips/recorded.js';
 import { Phone } from './src/engine/phone.js';
 import type { TraceEvent } from './src/engine/trace.js';
@@ -39,6 +39,11 @@ import { crcHex, loadMod, MOD_MENU, MOD_PREFIX, type ModMenus } from './src/engi
 import { formatDiagnostic } from './src/ozml/diagnostic.js';
 import type { Menu } from './src/ozml/menu.js';
 import { DEFAULT_LIMITS, type MenuLimits } from './src/ozml/limits.js';
+import { readRecords } from './src/calllog/ring-log.js';
+import { asciiText } from './src/link/frame.js';
+import { MenuSlots } from './src/link/menu-slots.js';
+import { LinkServer, type LinkRecordings } from './src/link/server.js';
+import { loadUploadedMenu, UPLOADED_MENU, type UploadedMenu, type UploadedMenuContext } from './src/link/uploaded-menu.js';
 
 const MENU_RESOURCE = 'menu.xml';
 const CATALOG_RESOURCE = 'catalog.json';
@@ -130,6 +135,41 @@ function installedMod(board: Board, log_: CallLog | undefined): ModMenus | undef
   return undefined;
 }
 
+/** The menu slots of the board's `menuStorage`, or none (traced when the region is unusable). */
+function openMenuSlots(board: Board): MenuSlots | undefined {
+  if (board.menuStorage === undefined) return undefined;
+  try {
+    return new MenuSlots(board.menuStorage);
+  } catch (e) {
+    log(`ringdown: menu region: ${e instanceof Error ? e.message : String(e)}; no uploaded menus`);
+    return undefined;
+  }
+}
+
+/**
+ * The menu uploaded over the link (src/link), when its slot is whole and it loads as the built
+ * menu would; a refused one is traced and logged, and the built menu runs.
+ */
+function uploadedMenu(slots: MenuSlots | undefined, context: UploadedMenuContext, board: Board, log_: CallLog | undefined): UploadedMenu | undefined {
+  let content: Uint8Array | undefined;
+  try {
+    content = slots?.read();
+  } catch (e) {
+    log(`ringdown: menu region: ${e instanceof Error ? e.message : String(e)}; running the built-in menu`);
+    return undefined;
+  }
+  if (content === undefined || content.length === 0) return undefined;
+  const choice = loadUploadedMenu(content, context);
+  for (const note of choice.kind === 'menu' ? choice.uploaded.notes : choice.notes) log(note);
+  if (choice.kind === 'menu') {
+    log(`ringdown: menu ${UPLOADED_MENU}, crc32 ${crcHex(choice.uploaded.crc)}`);
+    return choice.uploaded;
+  }
+  log(`ringdown: ${choice.fault.message}; running the built-in menu`);
+  log_?.append(menuFaultEntry(choice.fault, board.clock.now()));
+  return undefined;
+}
+
 /** Builds the phone on a board: its hook switch, DTMF receiver and ringer drive the calls. */
 export function startPhone(board: Board): Phone {
   const profile = profileNamed(String(config.profile ?? 'us')) ?? NORTH_AMERICA;
@@ -137,12 +177,23 @@ export function startPhone(board: Board): Phone {
   if (callLog?.problem !== undefined) log(`ringdown: ${callLog.problem}`);
   const read = board.resources ?? readResource;
   const mod = installedMod(board, callLog);
-  const built =
-    mod !== undefined
-      ? new ResourceClipLibrary({ catalog: mod.catalog, read, prefix: MOD_PREFIX })
-      : new ResourceClipLibrary({ catalog: loadCatalog(), read });
-  // A clip naming a kept recording plays it, where the board's player can (as in the simulator).
-  const clips = board.recordedClipMs !== undefined ? withRecordedClips(built, board.recordedClipMs) : built;
+  const builtCatalog = mod !== undefined ? mod.catalog : loadCatalog();
+  const prefix = mod !== undefined ? MOD_PREFIX : '';
+  const limits = board.menuLimits ?? DEFAULT_LIMITS;
+  const slots = openMenuSlots(board);
+  const context: UploadedMenuContext = {
+    limits,
+    outputs: board.outputs.names,
+    builtCatalog,
+    clipExists: (name) => read(`${prefix}${name}.maud`) !== undefined || board.recordedClipMs?.(name) !== undefined,
+  };
+  // A clip naming a kept recording plays it, where the board's player can (as in the simulator);
+  // an uploaded menu's catalog names its clips, which are such recordings.
+  const clipsFor = (catalog: ClipCatalog, uploaded: ClipCatalog | undefined): ClipLibrary => {
+    const built = new ResourceClipLibrary({ catalog, read, ...(mod !== undefined ? { prefix: MOD_PREFIX } : {}) });
+    return board.recordedClipMs !== undefined ? withRecordedClips(built, board.recordedClipMs, uploaded) : built;
+  };
+  const uploaded = uploadedMenu(slots, context, board, callLog);
   const recorder = new CallRecorder({
     onRecord: (record) => void callLog?.append(record),
     callEnd: 'idle',
@@ -150,8 +201,11 @@ export function startPhone(board: Board): Phone {
   });
   const ringMenu =
     mod !== undefined ? mod.ringMenu : Resource.exists(RING_MENU_RESOURCE) ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog) : undefined;
+  const builtMenu = mod !== undefined ? mod.menu : loadDeviceMenu(board, MENU_RESOURCE, callLog);
+  let running: { which: string; crc?: number } = uploaded !== undefined ? { which: 'uploaded', crc: uploaded.crc } : { which: mod !== undefined ? 'mod' : 'built-in' };
+  let link: LinkServer | undefined;
   const phone: Phone = new Phone({
-    menu: mod !== undefined ? mod.menu : loadDeviceMenu(board, MENU_RESOURCE, callLog),
+    menu: uploaded?.menu ?? builtMenu,
     ...(ringMenu !== undefined ? { ringMenu } : {}),
     clock: board.clock,
     audio: board.audio,
@@ -162,16 +216,67 @@ export function startPhone(board: Board): Phone {
     ringer: board.ringer,
     ...(board.audioIn !== undefined ? { audioIn: board.audioIn } : {}),
     ...(board.recordings !== undefined ? { recordings: board.recordings } : {}),
-    clips,
+    clips: uploaded !== undefined ? clipsFor(uploaded.catalog, uploaded.catalog) : clipsFor(builtCatalog, undefined),
     profile,
     supervise: true,
     onLineFault: (fault) => void callLog?.append(lineFaultEntry(fault)),
     trace: (event: TraceEvent) => {
       log(JSON.stringify(event));
       recorder.observe(event);
+      link?.observe(event);
     },
   });
   if (board.bell !== undefined) board.bell.onPress = () => phone.ring();
+  const port = board.hostPort;
+  if (port !== undefined) {
+    const store = board.recordings;
+    const archive = board.recordingArchive;
+    const storage = board.storage;
+    const recordings: LinkRecordings | undefined =
+      store !== undefined && archive !== undefined
+        ? {
+            open: (name) => store.open(name),
+            list: () => store.list(),
+            room: () => store.room(),
+            recordings: () => archive.recordings(),
+            readRange: (id, from, count) => archive.readRange(id, from, count),
+            remove: (name) => archive.remove(name),
+          }
+        : undefined;
+    link = new LinkServer({
+      clock: board.clock,
+      send: (line) => port.send(asciiText(line)),
+      ...(recordings !== undefined ? { recordings } : {}),
+      ...(storage !== undefined ? { logRecords: () => readRecords(storage) } : {}),
+      ...(slots !== undefined ? { menus: slots } : {}),
+      checkPackage: (content) => {
+        const choice = loadUploadedMenu(content, context);
+        return choice.kind === 'menu' ? undefined : choice.fault.message;
+      },
+      status: () => ({
+        board: String(config.board ?? 'unknown'),
+        menu: running.which,
+        ...(running.crc !== undefined ? { menuCrc: crcHex(running.crc) } : {}),
+        limits,
+        outputs: board.outputs.names,
+        ...(archive !== undefined ? { recordings: archive.recordings().length } : {}),
+      }),
+      changed: (what) => {
+        if (what !== 'menu') return;
+        // The switched menu runs from the next call on (the link is idle during calls).
+        const next = uploadedMenu(slots, context, board, callLog);
+        running = next !== undefined ? { which: 'uploaded', crc: next.crc } : { which: mod !== undefined ? 'mod' : 'built-in' };
+        if (next === undefined) log(`ringdown: menu built-in ${MENU_RESOURCE}`);
+        phone.useMenus({
+          menu: next?.menu ?? builtMenu,
+          ringMenu,
+          clips: next !== undefined ? clipsFor(next.catalog, next.catalog) : clipsFor(builtCatalog, undefined),
+        });
+      },
+    });
+    const server = link;
+    port.onReceive = (bytes) => server.receive(bytes);
+  }
   return phone;
 }
 

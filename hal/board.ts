@@ -5,7 +5,8 @@ import type { DtmfReceiver } from './dtmf.js';
 import type { HookSwitch } from './hook.js';
 import type { LineFeed } from './line-feed.js';
 import type { DigitalOutputs } from './outputs.js';
-import type { RecordingStore } from './recordings.js';
+import type { RecordingArchive, RecordingStore } from './recordings.js';
+import type { HostPort } from './host-port.js';
 import type { Ringer } from './ringer.js';
 import type { ByteStore } from './storage.js';
 import type { MenuLimits } from './menu-limits.js';
@@ -46,6 +47,12 @@ export interface Board {
    * console of its own (a UART); otherwise the debug console (`trace`).
    */
   log?: (text: string) => void;
+  /** The serial port a host talks to the device link on (src/link), when the board serves it. */
+  hostPort?: HostPort;
+  /** The recordings as the link reads them back (with `recordings`, the same store). */
+  recordingArchive?: RecordingArchive;
+  /** Flash region for a menu uploaded over the link (src/link/menu-slots.ts), beside the built one. */
+  menuStorage?: ByteStore;
   /**
    * Lower menu limits than the loader's defaults, for a board whose memory holds less (the same
    * figures as `menuLimits` in its outputs.json, which `check --board` and `build` apply).

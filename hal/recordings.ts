@@ -27,3 +27,25 @@ export interface RecordingStore {
    */
   room(): number;
 }
+
+/** A kept recording as the device link lists it. */
+export interface RecordingInfo {
+  name: string;
+  /** The store's own number for it (several may share a name until the older are replaced). */
+  id: number;
+  samples: number;
+  /** Closed and whole; false when a power cut ended it. */
+  complete: boolean;
+}
+
+/**
+ * The recordings as the device link reads them back (a host pulling the guestbook's messages):
+ * listed, read in pieces, removed. The flash store (src/calllog/flash-recordings.ts) is one.
+ */
+export interface RecordingArchive {
+  recordings(): RecordingInfo[];
+  /** Samples `from .. from+count` of recording `id` (fewer past its end). */
+  readRange(id: number, from: number, count: number): Int16Array;
+  /** Drops every recording of the name; false when there was none. */
+  remove(name: string): boolean;
+}

@@ -7,7 +7,7 @@ import { synopsis } from '../tools/command.js';
 const run = (...args: string[]) => spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
 
 t.test('every command has help with its usage, options, exit status and an example', async (t) => {
-  t.same(COMMAND_NAMES.sort(), ['build', 'check', 'clips', 'device', 'dtmf', 'graph', 'log', 'mod', 'recordings', 'sim', 'studio', 'tui', 'wiring']);
+  t.same(COMMAND_NAMES.sort(), ['build', 'check', 'clips', 'device', 'dtmf', 'graph', 'log', 'mod', 'pull', 'push', 'recordings', 'sim', 'status', 'studio', 'tui', 'wiring']);
   for (const command of COMMAND_NAMES) {
     const help = helpFor(command) ?? '';
     t.match(help, `usage: ringdown ${command}`, `${command}: usage`);

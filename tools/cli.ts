@@ -12,6 +12,7 @@ import { CLIPS, runClips } from './clips.js';
 import { DEVICE, runDevice } from './device.js';
 import { DTMF, runDtmf } from './dtmf.js';
 import { GRAPH, runGraph } from './graph.js';
+import { PULL, PUSH, STATUS, runPull, runPush, runStatus } from './link.js';
 import { LOG, runLog } from './log.js';
 import { MOD, runMod } from './mod.js';
 import { RECORDINGS, runRecordings } from './recordings.js';
@@ -36,6 +37,9 @@ const TABLE: readonly [Subcommand | CommandGroup, Run][] = [
   [GRAPH, runGraph],
   [DEVICE, runDevice],
   [MOD, runMod],
+  [PULL, (argv, out, err) => runPull(argv, out, err)],
+  [PUSH, (argv, out, err) => runPush(argv, out, err)],
+  [STATUS, (argv, out, err) => runStatus(argv, out, err)],
   [BUILD, runBuild],
   [WIRING, runWiring],
 ];

@@ -18,10 +18,15 @@
  * without it the board has no recording store and Record is skipped with an error, as on a board
  * without one. A kept recording plays as the clip of its name, at its recorded length.
  *
+ * The device link (src/link) is served on the tty `RINGDOWN_LINK` names, with the uploaded menu's
+ * slots in the image file `RINGDOWN_MENUS` and the call log in `RINGDOWN_CALLLOG` (each 64 KB;
+ * without the variable the board has none).
+ *
  * Times in the trace count from the moment the script starts (the first trace line says when that
  * was on the firmware's clock), and the run ends like the simulator's: once every scripted event
  * has happened and nothing but waiting for the handset remains, the board traces `end`.
  */
+import Serial from 'embedded:io/serial';
 import { File } from 'file';
 import Instrumentation from 'instrumentation';
 import Resource from 'Resource';
@@ -30,8 +35,11 @@ import type { Board } from '../../hal/board.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
 import { FileStorage } from '../../drivers/file-storage/file-storage.js';
+import { SerialLog, type SerialClass } from '../../drivers/serial-log/serial-log.js';
+import type { HostPort } from '../../hal/host-port.js';
+import type { ByteStore } from '../../hal/storage.js';
 import { maudDurationMs } from '../../drivers/resource-clips/resource-clips.js';
-import type { RecordingStore } from '../../hal/recordings.js';
+import type { RecordingArchive, RecordingStore } from '../../hal/recordings.js';
 import type { Ringer } from '../../hal/ringer.js';
 import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
@@ -96,7 +104,7 @@ function bytes(value: string | undefined): number | undefined {
  * open). The image is scanned once at boot and again only after a recording ends: a scan reads the
  * whole image, and done for every Speak (is its clip a recording?) it would make the firmware late.
  */
-function openRecordings(): { store: RecordingStore; recordedClipMs: (name: string) => number | undefined } | undefined {
+function openRecordings(): { store: RecordingStore; archive: RecordingArchive; recordedClipMs: (name: string) => number | undefined } | undefined {
   const path = getenv('RINGDOWN_RECORDINGS');
   if (path === undefined || path === '') return undefined;
   let flash: FlashRecordings;
@@ -134,7 +142,54 @@ function openRecordings(): { store: RecordingStore; recordedClipMs: (name: strin
       };
     },
   };
-  return { store, recordedClipMs: (name) => kept.get(name) };
+  // The device link reads them back and may remove some: the lengths are worked out again after.
+  const archive: RecordingArchive = {
+    recordings: () => flash.recordings(),
+    readRange: (id, from, count) => flash.readRange(id, from, count),
+    remove: (name) => {
+      const removed = flash.remove(name);
+      rescan();
+      return removed;
+    },
+  };
+  return { store, archive, recordedClipMs: (name) => kept.get(name) };
+}
+
+/** A flash image in the host file the environment variable `name` gives (none without it; traced when it cannot open). */
+function imageFile(name: string, byteLength: number): ByteStore | undefined {
+  const path = getenv(name);
+  if (path === undefined || path === '') return undefined;
+  try {
+    return new FileStorage({ io: File, path, byteLength });
+  } catch (e) {
+    trace(`ringdown: ${name} ${path}: ${e instanceof Error ? e.message : String(e)}\n`);
+    return undefined;
+  }
+}
+
+/**
+ * The device link's port (src/link): the tty `RINGDOWN_LINK` names (one end of a pseudo-terminal
+ * pair; `ringdown pull/push/status` open the other), through Moddable's lin Serial. The trace
+ * stays on the console; the port carries only the link's frames.
+ */
+function openHostPort(clock: Clock): HostPort | undefined {
+  const device = getenv('RINGDOWN_LINK');
+  if (device === undefined || device === '') return undefined;
+  let serial: SerialLog;
+  try {
+    // A pseudo-terminal has no line rate: whole frames go out each tick.
+    serial = new SerialLog({ io: Serial as unknown as SerialClass, clock, device, baud: 921600, chunk: 4096, limit: 64 * 1024 });
+  } catch (e) {
+    trace(`ringdown: RINGDOWN_LINK ${device}: ${e instanceof Error ? e.message : String(e)}; no link\n`);
+    return undefined;
+  }
+  const port: HostPort = {
+    send: (line) => serial.write(line),
+    onReceive: undefined,
+  };
+  serial.onReceive = (bytes) => port.onReceive?.(bytes);
+  trace(`ringdown: link on ${device}\n`);
+  return port;
 }
 
 /** The samples of an 8 kHz 16-bit mono WAV on the host, or why there are none. */
@@ -193,6 +248,10 @@ export function createBoard(): Board {
     // As the simulator traces a say: it has no audio for.
     trace(`${JSON.stringify({ t: clock.now(), type: 'error', message: `no audio for say:${file}` })}\n`);
   };
+  const hostPort = openHostPort(base);
+  // The uploaded menu's two slots (64 KB) and the call log (64 KB), each in a host file when named.
+  const menuStorage = imageFile('RINGDOWN_MENUS', 64 * 1024);
+  const storage = imageFile('RINGDOWN_CALLLOG', 64 * 1024);
   const untilMs = milliseconds(getenv('RINGDOWN_UNTIL_MS'));
   const events = parseEvents(script);
   let ended = false;
@@ -228,6 +287,9 @@ export function createBoard(): Board {
     bell: caller.bell,
     resources,
     audioIn,
-    ...(recordings !== undefined ? { recordings: recordings.store, recordedClipMs: recordings.recordedClipMs } : {}),
+    ...(recordings !== undefined ? { recordings: recordings.store, recordingArchive: recordings.archive, recordedClipMs: recordings.recordedClipMs } : {}),
+    ...(hostPort !== undefined ? { hostPort } : {}),
+    ...(menuStorage !== undefined ? { menuStorage } : {}),
+    ...(storage !== undefined ? { storage } : {}),
   };
 }

@@ -14,6 +14,9 @@
  * fault in `malloc` during boot). So the port is opened with an `onReadable` that discards what
  * arrives, and no `onWritable`. Its transmit routine moves bytes into the 32-byte hardware FIFO
  * only when `write()` runs, so each tick writes at most that much: `chunk` bytes every `tickMs`.
+ *
+ * What arrives goes to `onReceive` (the device link's requests from a host, src/link); the link's
+ * answers are lines like any other, so they never split a trace line nor are split by one.
  */
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { encodeUtf8 } from '../../src/calllog/utf8-bytes.js';
@@ -26,8 +29,10 @@ export interface SerialPort {
 }
 
 export interface SerialPortOptions {
-  transmit: number;
+  transmit?: number;
   receive?: number;
+  /** The port's device file, where the platform opens one by name (Moddable's lin Serial). */
+  device?: string;
   baud: number;
   port?: number;
   format?: 'buffer';
@@ -41,9 +46,11 @@ export interface SerialLogOptions {
   io: SerialClass;
   clock: Clock;
   /** The UART's TX and RX GPIOs (and its port, where the pins alone do not say). */
-  transmit: number;
-  receive: number;
+  transmit?: number;
+  receive?: number;
   port?: number;
+  /** Or the port's device file (a tty on the desktop). */
+  device?: string;
   /** Default 115200. */
   baud?: number;
   /** Most bytes kept waiting (default 4096). */
@@ -62,6 +69,8 @@ export class SerialLog {
   #queued = 0;
   #dropped = 0;
   #timer: TimerHandle | undefined;
+  /** Bytes that came in (the device link's requests); without it they are dropped. */
+  onReceive: ((bytes: Uint8Array) => void) | undefined;
 
   constructor(options: SerialLogOptions) {
     this.#clock = options.clock;
@@ -70,14 +79,17 @@ export class SerialLog {
     const baud = options.baud ?? 115200;
     // 10 bits a byte on the line (start, 8 data, stop): the tick that sends one chunk.
     this.#tickMs = Math.max(1, Math.ceil((this.#chunk * 10 * 1000) / baud));
+    const log = this;
     this.#serial = new options.io({
-      transmit: options.transmit,
-      receive: options.receive,
+      ...(options.transmit !== undefined ? { transmit: options.transmit } : {}),
+      ...(options.receive !== undefined ? { receive: options.receive } : {}),
       ...(options.port !== undefined ? { port: options.port } : {}),
+      ...(options.device !== undefined ? { device: options.device } : {}),
       baud,
       format: 'buffer',
       onReadable() {
-        this.read();
+        const bytes = this.read();
+        if (bytes !== undefined && bytes.byteLength > 0) log.onReceive?.(new Uint8Array(bytes));
       },
     });
   }

@@ -154,6 +154,55 @@ export function readRecordingsSamples(store: ByteStore, ids: Iterable<number>): 
   return new Map([...wanted].map(([id, { out }]) => [id, out]));
 }
 
+/** Where each block of a recording's readable prefix lies: payload offsets in the region, sample counts. */
+export interface BlockIndex {
+  id: number;
+  samples: number;
+  /** Offset in the region of each block's first sample, in block order. */
+  at: number[];
+  /** Samples in each block. */
+  counts: number[];
+}
+
+/** Indexes recording `id`'s blocks from 0 up to the first missing one (one scan, no audio kept). */
+export function indexRecording(store: ByteStore, id: number): BlockIndex {
+  const found = new Map<number, { at: number; count: number }>();
+  scanFrames(store, (_, payload, at) => {
+    if (payload[0] !== AUDIO || payload.length < AUDIO_HEAD) return;
+    const view = new DataView(payload.buffer, payload.byteOffset, payload.byteLength);
+    if (view.getUint32(1, true) !== id) return;
+    found.set(view.getUint32(5, true), { at: at + AUDIO_HEAD, count: (payload.length - AUDIO_HEAD) >> 1 });
+  });
+  const index: BlockIndex = { id, samples: 0, at: [], counts: [] };
+  for (let b = 0; ; b++) {
+    const block = found.get(b);
+    if (block === undefined) return index;
+    index.at.push(block.at);
+    index.counts.push(block.count);
+    index.samples += block.count;
+  }
+}
+
+/** Samples `from .. from+count` (clipped to the recording) of an indexed recording, read block by block. */
+export function readIndexedSamples(store: ByteStore, index: BlockIndex, from: number, count: number): Int16Array {
+  const start = Math.max(0, Math.min(from, index.samples));
+  const end = Math.max(start, Math.min(index.samples, start + count));
+  const out = new Int16Array(end - start);
+  let first = 0;
+  for (let b = 0; b < index.at.length && first < end; b++) {
+    const n = index.counts[b]!;
+    const lo = Math.max(start, first);
+    const hi = Math.min(end, first + n);
+    if (lo < hi) {
+      const bytes = store.read(index.at[b]! + 2 * (lo - first), 2 * (hi - lo));
+      const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+      for (let i = 0; i < hi - lo; i++) out[lo - start + i] = view.getInt16(2 * i, true);
+    }
+    first += n;
+  }
+  return out;
+}
+
 function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; view: DataView } {
   const bytes = new Uint8Array(5 + extra);
   const view = new DataView(bytes.buffer);
@@ -165,6 +214,8 @@ function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; vi
 export class FlashRecordings implements RecordingStore {
   private readonly log: RingLog;
   private nextId = 1;
+  /** The block index readRange keeps for the recording being read. */
+  private index: BlockIndex | undefined;
   /** Samples in one AUDIO frame: as many as fit a frame of the ring. */
   readonly blockSamples: number;
 
@@ -211,8 +262,27 @@ export class FlashRecordings implements RecordingStore {
     return readRecordingSamples(this.store, id);
   }
 
+  /**
+   * Samples `from .. from+count` of recording `id`, for a reader that takes one in pieces (the
+   * device link): its blocks are located once and kept until another recording is asked for or
+   * the store changes.
+   */
+  readRange(id: number, from: number, count: number): Int16Array {
+    if (this.index?.id !== id) this.index = indexRecording(this.store, id);
+    return readIndexedSamples(this.store, this.index, from, count);
+  }
+
+  /** Drops every recording named `name` (a DISCARD for each); false when there was none. */
+  remove(name: string): boolean {
+    const ids = [...scan(this.store).values()].filter((m) => m.name === name && !m.discarded).map((m) => m.id);
+    this.index = undefined;
+    for (const id of ids) this.log.append(frame(DISCARD, id, 0).bytes);
+    return ids.length > 0;
+  }
+
   open(name: string): RecordingWriter {
     const id = this.nextId++;
+    this.index = undefined;
     const open = frame(OPEN, id, name.length);
     for (let i = 0; i < name.length; i++) open.bytes[5 + i] = name.charCodeAt(i) & 0x7f;
     this.log.append(open.bytes);

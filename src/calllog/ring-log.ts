@@ -34,10 +34,13 @@ export interface LogRecord {
 }
 
 /**
- * Visits one sector's good frames in order: `visit(seq, payload)` gets a view of the payload that
- * is valid only during the call (copy what you keep), so a scan holds one sector at a time.
+ * Visits one sector's good frames in order: `visit(seq, payload, at)` gets a view of the payload
+ * that is valid only during the call (copy what you keep), so a scan holds one sector at a time,
+ * and where in the region the payload starts (to read it again later without a scan).
  */
-function scanSector(store: ByteStore, index: number, visit: (seq: number, payload: Uint8Array) => void): { end: number; blankTail: boolean; last: number | undefined } {
+type Visit = (seq: number, payload: Uint8Array, at: number) => void;
+
+function scanSector(store: ByteStore, index: number, visit: Visit): { end: number; blankTail: boolean; last: number | undefined } {
   const size = store.sectorSize;
   const bytes = store.read(index * size, size);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -48,7 +51,7 @@ function scanSector(store: ByteStore, index: number, visit: (seq: number, payloa
     const end = pos + HEADER + length;
     if (end + TRAILER > size || view.getUint32(end, true) !== crc32(bytes, pos, end)) break;
     last = view.getUint32(pos + 4, true);
-    visit(last, bytes.subarray(pos + HEADER, end));
+    visit(last, bytes.subarray(pos + HEADER, end), index * size + pos + HEADER);
     pos = end + TRAILER;
   }
   let blankTail = true;
@@ -57,12 +60,12 @@ function scanSector(store: ByteStore, index: number, visit: (seq: number, payloa
 }
 
 /** Visits the good frames of sector `index` in order (the payload view is valid during the call only). */
-export function scanSectorFrames(store: ByteStore, index: number, visit: (seq: number, payload: Uint8Array) => void): void {
+export function scanSectorFrames(store: ByteStore, index: number, visit: Visit): void {
   scanSector(store, index, visit);
 }
 
 /** Visits every good frame of a region, sector by sector (not in sequence order). */
-export function scanFrames(store: ByteStore, visit: (seq: number, payload: Uint8Array) => void): void {
+export function scanFrames(store: ByteStore, visit: Visit): void {
   const sectors = Math.floor(store.byteLength / store.sectorSize);
   for (let s = 0; s < sectors; s++) scanSector(store, s, visit);
 }

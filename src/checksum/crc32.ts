@@ -16,9 +16,13 @@ function crcTable(): Uint32Array {
   return table;
 }
 
-export function crc32(bytes: Uint8Array, from = 0, to = bytes.length): number {
+/**
+ * The CRC-32 of `bytes[from, to)`; with `previous` (the CRC-32 of the bytes before), the CRC-32
+ * of those bytes followed by these, so a stream can be checked piece by piece.
+ */
+export function crc32(bytes: Uint8Array, from = 0, to = bytes.length, previous = 0): number {
   const t = crcTable();
-  let c = 0xffffffff;
+  let c = (previous ^ 0xffffffff) >>> 0;
   for (let i = from; i < to; i++) c = t[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
   return (c ^ 0xffffffff) >>> 0;
 }

@@ -111,7 +111,7 @@ export class Phone {
   /** The menu for the ring that is ringing now. */
   private ringingMenu: Menu | undefined;
 
-  constructor(private readonly options: PhoneOptions) {
+  constructor(private options: PhoneOptions) {
     const { clock, audio, trace } = options;
     this.emit = (entry) => trace({ t: clock.now(), ...entry } as TraceEvent);
     this.pulseClock = {
@@ -199,6 +199,15 @@ export class Phone {
 
   get lineState(): PhoneState {
     return this.state;
+  }
+
+  /**
+   * Switches the menus and clips the next call runs (an uploaded menu, src/link): a call in
+   * progress goes on with the ones it started with.
+   */
+  useMenus(next: { menu: Menu; ringMenu?: Menu | undefined; clips: ClipLibrary }): void {
+    const { ringMenu: _old, ...rest } = this.options;
+    this.options = { ...rest, menu: next.menu, clips: next.clips, ...(next.ringMenu !== undefined ? { ringMenu: next.ringMenu } : {}) };
   }
 
   /**

@@ -43,7 +43,12 @@ import { readRecords } from './src/calllog/ring-log.js';
 import { asciiText } from './src/link/frame.js';
 import { MenuSlots } from './src/link/menu-slots.js';
 import { LinkServer, type LinkRecordings } from './src/link/server.js';
-import { loadUploadedMenu, UPLOADED_MENU, type UploadedMenu, type UploadedMenuContext } from './src/link/uploaded-menu.js';
+import {
+  loadUploadedMenu,
+  UPLOADED_MENU,
+  type UploadedMenu,
+  type UploadedMenuContext,
+} from './src/link/uploaded-menu.js';
 
 const MENU_RESOURCE = 'menu.xml';
 const CATALOG_RESOURCE = 'catalog.json';
@@ -92,10 +97,18 @@ function loadDeviceMenu(board: Board, path: string, log_: CallLog | undefined): 
   const limits = board.menuLimits ?? DEFAULT_LIMITS;
   const oversized = oversizedMenu(path, limits);
   const bytes = oversized === undefined ? readResource(path) : undefined;
-  if (path === MENU_RESOURCE) log(`ringdown: menu built-in ${path}, crc32 ${bytes !== undefined ? crcHex(crc32(bytes)) : oversized !== undefined ? 'not read (too large)' : 'none'}`);
+  if (path === MENU_RESOURCE)
+    log(
+      `ringdown: menu built-in ${path}, crc32 ${bytes !== undefined ? crcHex(crc32(bytes)) : oversized !== undefined ? 'not read (too large)' : 'none'}`,
+    );
   const choice =
     oversized ??
-    loadMenuOrFallback({ text: bytes === undefined ? undefined : utf8(bytes), file: path, outputs: board.outputs.names, limits });
+    loadMenuOrFallback({
+      text: bytes === undefined ? undefined : utf8(bytes),
+      file: path,
+      outputs: board.outputs.names,
+      limits,
+    });
   for (const d of choice.diagnostics) log(formatDiagnostic(path, d));
   if (choice.fault !== undefined) {
     log(`ringdown: ${choice.fault.message}; running the fallback menu`);
@@ -123,7 +136,10 @@ function loadCatalog(): ClipCatalog {
  * and the built-in menu runs.
  */
 function installedMod(board: Board, log_: CallLog | undefined): ModMenus | undefined {
-  const choice = loadMod({ read: readResource, exists: (path) => Resource.exists(path), decode: utf8 }, board.outputs.names);
+  const choice = loadMod(
+    { read: readResource, exists: (path) => Resource.exists(path), decode: utf8 },
+    board.outputs.names,
+  );
   if (choice.kind === 'none') return undefined;
   for (const note of choice.kind === 'mod' ? choice.mod.notes : choice.notes) log(note);
   if (choice.kind === 'mod') {
@@ -150,7 +166,12 @@ function openMenuSlots(board: Board): MenuSlots | undefined {
  * The menu uploaded over the link (src/link), when its slot is whole and it loads as the built
  * menu would; a refused one is traced and logged, and the built menu runs.
  */
-function uploadedMenu(slots: MenuSlots | undefined, context: UploadedMenuContext, board: Board, log_: CallLog | undefined): UploadedMenu | undefined {
+function uploadedMenu(
+  slots: MenuSlots | undefined,
+  context: UploadedMenuContext,
+  board: Board,
+  log_: CallLog | undefined,
+): UploadedMenu | undefined {
   let content: Uint8Array | undefined;
   try {
     content = slots?.read();
@@ -200,9 +221,16 @@ export function startPhone(board: Board): Phone {
     maskDigits: true,
   });
   const ringMenu =
-    mod !== undefined ? mod.ringMenu : Resource.exists(RING_MENU_RESOURCE) ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog) : undefined;
+    mod !== undefined
+      ? mod.ringMenu
+      : Resource.exists(RING_MENU_RESOURCE)
+        ? loadDeviceMenu(board, RING_MENU_RESOURCE, callLog)
+        : undefined;
   const builtMenu = mod !== undefined ? mod.menu : loadDeviceMenu(board, MENU_RESOURCE, callLog);
-  let running: { which: string; crc?: number } = uploaded !== undefined ? { which: 'uploaded', crc: uploaded.crc } : { which: mod !== undefined ? 'mod' : 'built-in' };
+  let running: { which: string; crc?: number } =
+    uploaded !== undefined
+      ? { which: 'uploaded', crc: uploaded.crc }
+      : { which: mod !== undefined ? 'mod' : 'built-in' };
   let link: LinkServer | undefined;
   const phone: Phone = new Phone({
     menu: uploaded?.menu ?? builtMenu,
@@ -265,7 +293,8 @@ export function startPhone(board: Board): Phone {
         if (what !== 'menu') return;
         // The switched menu runs from the next call on (the link is idle during calls).
         const next = uploadedMenu(slots, context, board, callLog);
-        running = next !== undefined ? { which: 'uploaded', crc: next.crc } : { which: mod !== undefined ? 'mod' : 'built-in' };
+        running =
+          next !== undefined ? { which: 'uploaded', crc: next.crc } : { which: mod !== undefined ? 'mod' : 'built-in' };
         if (next === undefined) log(`ringdown: menu built-in ${MENU_RESOURCE}`);
         phone.useMenus({
           menu: next?.menu ?? builtMenu,

@@ -23,7 +23,8 @@ export const MAX_CLIP_MS = 3_600_000;
  * a message for anything else: no sign, exponent, hex, white space or empty string.
  */
 export function parseSeconds(text: string): number | string {
-  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text)) return `${JSON.stringify(text)} is not a number of seconds (a plain decimal such as 7 or 7.5)`;
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text))
+    return `${JSON.stringify(text)} is not a number of seconds (a plain decimal such as 7 or 7.5)`;
   const seconds = Number(text);
   if (seconds > MAX_SIM_SECONDS) return `${text} s is later than the limit of ${MAX_SIM_SECONDS} s`;
   return Math.round(seconds * 1000);
@@ -75,7 +76,10 @@ function parseWhat(what: string, at: number): SimEvent | string {
  */
 export function parseEvents(text: string): SimEvent[] | string {
   const events: SimEvent[] = [];
-  const tokens = text.trim().split(/\s+/).filter((t) => t !== '');
+  const tokens = text
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t !== '');
   for (let i = 0; i < tokens.length; i++) {
     const token = tokens[i]!;
     const where = `event ${i + 1} '${token}'`;

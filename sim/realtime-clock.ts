@@ -75,10 +75,13 @@ export class RealTimeClock implements Clock {
     this.wake = undefined;
     const next = this.queue.nextAt();
     if (next === undefined || this.stopped) return;
-    this.wake = setTimeout(() => {
-      this.wake = undefined;
-      this.sync();
-      this.options.onFired?.();
-    }, Math.max(0, next - this.elapsed()));
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.sync();
+        this.options.onFired?.();
+      },
+      Math.max(0, next - this.elapsed()),
+    );
   }
 }

@@ -49,7 +49,8 @@ export function renderCallInto(options: RenderOptions, from: number, out: Int16A
       renderTone(segment.tone, rate, lo - start, out, lo - from, hi - lo);
     } else if (segment.kind === 'clip') {
       const samples = options.clip(segment.name);
-      if (samples !== undefined && lo - start < samples.length) out.set(samples.subarray(lo - start, Math.min(samples.length, hi - start)), lo - from);
+      if (samples !== undefined && lo - start < samples.length)
+        out.set(samples.subarray(lo - start, Math.min(samples.length, hi - start)), lo - from);
     }
   }
 }

@@ -75,6 +75,7 @@ export class SimAudioInput implements AudioInput {
     this.from = from + SIM_FRAME_MS;
     onFrame({ samples: this.samples(from, this.from), atMs: from });
     // Unless the frame's consumer stopped (or restarted) the input, the next frame follows.
-    if (this.onFrame === onFrame && this.timer === undefined) this.timer = this.clock.schedule(SIM_FRAME_MS, () => this.tick(onFrame));
+    if (this.onFrame === onFrame && this.timer === undefined)
+      this.timer = this.clock.schedule(SIM_FRAME_MS, () => this.tick(onFrame));
   }
 }

@@ -1,4 +1,11 @@
-import { clipName, clipSlug, estimateSpeechMs, type ClipCatalog, type ClipLibrary, type ClipRef } from '../src/clips/catalog.js';
+import {
+  clipName,
+  clipSlug,
+  estimateSpeechMs,
+  type ClipCatalog,
+  type ClipLibrary,
+  type ClipRef,
+} from '../src/clips/catalog.js';
 
 export interface SimClipOptions {
   /** The clip folder's catalog, when there is one. */

@@ -33,4 +33,3 @@ export class SoundingAudio implements AudioPlayer {
     this.speaker.stop();
   }
 }
-

@@ -32,7 +32,10 @@ const SDK_PROVIDERS: Record<string, string | undefined> = {
 };
 
 const BOARDS = ['lin', ...readdirSync('boards').filter((b) => b.startsWith('esp32-') || b.startsWith('pico-'))];
-const PLATFORM: Record<string, string> = { lin: 'lin', ...Object.fromEntries(BOARDS.filter((b) => b.startsWith('pico-')).map((b) => [b, 'pico'])) };
+const PLATFORM: Record<string, string> = {
+  lin: 'lin',
+  ...Object.fromEntries(BOARDS.filter((b) => b.startsWith('pico-')).map((b) => [b, 'pico'])),
+};
 
 /** Module name → file (repository path, no extension) and SDK includes, as mcconfig merges them. */
 function mapped(board: string): { modules: Map<string, string>; includes: Set<string>; wildcards: string[] } {
@@ -88,14 +91,20 @@ for (const board of BOARDS) {
       }
       const provider = SDK_PROVIDERS[spec];
       t.ok(provider !== undefined, `${spec} (imported by ${importer}) is a known SDK module`);
-      if (provider !== undefined && !provider.startsWith('examples/')) t.ok(includes.has(provider), `${spec} (imported by ${importer}) comes with $(MODDABLE)/${provider}`);
+      if (provider !== undefined && !provider.startsWith('examples/'))
+        t.ok(includes.has(provider), `${spec} (imported by ${importer}) comes with $(MODDABLE)/${provider}`);
     }
     t.end();
   });
 }
 
 t.test('the module graph sees what compiles and skips what tsc erases', (t) => {
-  t.same(runtimeImports("import type { A } from './a.js';\nimport B from 'b';\nexport { c } from './c.js';\nexport type { D } from './d.js';\n"), ['b', './c.js']);
+  t.same(
+    runtimeImports(
+      "import type { A } from './a.js';\nimport B from 'b';\nexport { c } from './c.js';\nexport type { D } from './d.js';\n",
+    ),
+    ['b', './c.js'],
+  );
   t.ok(existsSync(join('boards', 'lin', 'host-env.c')), 'the lin board has its native environment reader');
   t.end();
 });

@@ -29,7 +29,9 @@ function rows(csv: string): Row[] {
 
 for (const board of readdirSync('boards').filter((b) => b.startsWith('esp32-'))) {
   t.test(`${board}: partition table`, (t) => {
-    const manifest = JSON.parse(readFileSync(join('boards', board, 'manifest.json'), 'utf8')) as { build?: Record<string, string> };
+    const manifest = JSON.parse(readFileSync(join('boards', board, 'manifest.json'), 'utf8')) as {
+      build?: Record<string, string>;
+    };
     t.equal(manifest.build?.PARTITIONS_FILE, './partitions.csv', 'the manifest names its partitions.csv');
     const table = rows(readFileSync(join('boards', board, 'partitions.csv'), 'utf8'));
     let end = 0x9000;

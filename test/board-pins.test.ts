@@ -10,13 +10,40 @@ import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
 
 const RESERVED: Record<number, string> = {
-  0: 'strapping', 2: 'strapping', 5: 'strapping', 12: 'strapping', 15: 'strapping',
-  6: 'module flash', 7: 'module flash', 8: 'module flash', 9: 'module flash', 10: 'module flash', 11: 'module flash',
-  16: 'WROVER PSRAM', 17: 'WROVER PSRAM', 26: 'DAC2 (driven by the audio output)',
-  1: 'UART0 TX (console)', 3: 'UART0 RX (console)',
+  0: 'strapping',
+  2: 'strapping',
+  5: 'strapping',
+  12: 'strapping',
+  15: 'strapping',
+  6: 'module flash',
+  7: 'module flash',
+  8: 'module flash',
+  9: 'module flash',
+  10: 'module flash',
+  11: 'module flash',
+  16: 'WROVER PSRAM',
+  17: 'WROVER PSRAM',
+  26: 'DAC2 (driven by the audio output)',
+  1: 'UART0 TX (console)',
+  3: 'UART0 RX (console)',
 };
 /** Pins the board drives: never an input-only GPIO (34-39). */
-const OUTPUT_PINS = new Set(['rm', 'fr', 'door', 'led', 'dac', 'dacBck', 'dacLrck', 'dacData', 'adcMclk', 'adcBck', 'adcLrck', 'sdSck', 'sdMosi', 'sdCs']);
+const OUTPUT_PINS = new Set([
+  'rm',
+  'fr',
+  'door',
+  'led',
+  'dac',
+  'dacBck',
+  'dacLrck',
+  'dacData',
+  'adcMclk',
+  'adcBck',
+  'adcLrck',
+  'sdSck',
+  'sdMosi',
+  'sdCs',
+]);
 /**
  * The one strapping pin a board may use, and for what: the ESP32 puts an I2S master clock out on
  * GPIO0, 1 or 3 only (CLK_OUT1-3; 1 and 3 are the console), and an input there (a converter's
@@ -35,7 +62,8 @@ for (const board of boards) {
     const { PINS } = (await import(`../boards/${board}/pins.js`)) as { PINS: Record<string, number> };
     const seen = new Map<number, string>();
     const internalDac = PINS.dac !== undefined;
-    const defines = (JSON.parse(readFileSync(`boards/${board}/manifest.json`, 'utf8')) as { defines?: Defines }).defines ?? {};
+    const defines =
+      (JSON.parse(readFileSync(`boards/${board}/manifest.json`, 'utf8')) as { defines?: Defines }).defines ?? {};
     if (internalDac) t.equal(PINS.dac, 25, 'audio leaves on DAC1 (GPIO25)');
     else {
       t.equal(defines.audioOut?.i2s?.DAC, undefined, 'no internal DAC: audio leaves on I2S');
@@ -47,11 +75,20 @@ for (const board of boards) {
     }
     if (PINS.adcData !== undefined && defines.audioIn?.i2s?.adc === undefined) {
       t.same(
-        [defines.audioIn?.i2s?.mck_pin, defines.audioIn?.i2s?.bck_pin, defines.audioIn?.i2s?.lr_pin, defines.audioIn?.i2s?.datain],
+        [
+          defines.audioIn?.i2s?.mck_pin,
+          defines.audioIn?.i2s?.bck_pin,
+          defines.audioIn?.i2s?.lr_pin,
+          defines.audioIn?.i2s?.datain,
+        ],
         [PINS.adcMclk, PINS.adcBck, PINS.adcLrck, PINS.adcData],
         'the audioIn I2S defines name the ADC pins of pins.ts',
       );
-      t.not(defines.audioIn?.i2s?.num, defines.audioOut?.i2s?.num, 'input and output on the two I2S peripherals, each its own clock master');
+      t.not(
+        defines.audioIn?.i2s?.num,
+        defines.audioOut?.i2s?.num,
+        'input and output on the two I2S peripherals, each its own clock master',
+      );
     }
     for (const [name, pin] of Object.entries(PINS)) {
       const reserved = ALLOWED[name] === pin || (pin === 26 && !internalDac) ? undefined : RESERVED[pin];

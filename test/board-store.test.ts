@@ -17,7 +17,8 @@ const ringdown = (...args: string[]): { code: number | null; out: string; err: s
 t.test('the boards that record, their stores and defaults', async (t) => {
   t.same(boardStore('esp32-ag1171-i2s'), { stores: ['sdcard', 'flash'], default: 'sdcard', flashBytes: 0x80000 });
   t.same(boardStore('esp32-ag1171-sdtmf'), { stores: ['sdcard', 'flash'], default: 'flash', flashBytes: 0x80000 });
-  for (const board of ['esp32-ag1171-mt8870', 'esp32-ks0835f-mt8870', 'pico-ag1171-mt8870', 'sim', '../x']) t.equal(boardStore(board), undefined, `${board} keeps no recordings`);
+  for (const board of ['esp32-ag1171-mt8870', 'esp32-ks0835f-mt8870', 'pico-ag1171-mt8870', 'sim', '../x'])
+    t.equal(boardStore(board), undefined, `${board} keeps no recordings`);
   t.equal(partitionBytes('# c\nrecordings, data, 0x9a, 0x210000, 0x80000,\n', 'recordings'), 0x80000);
   t.equal(partitionBytes('calllog, data, 0x99, 0x290000, 0x10000,\n', 'recordings'), undefined);
 });
@@ -34,7 +35,10 @@ t.test("the flash store's size: (S - 2) sectors of floor(8000 / (ceil(8000 / B) 
 t.test('check --board: a Record Duration longer than the flash store is a warning; the card has none', async (t) => {
   const sdtmf = ringdown('check', '--board', 'esp32-ag1171-sdtmf', 'examples/guestbook.xml');
   t.equal(sdtmf.code, 0, 'a warning, not an error');
-  t.match(sdtmf.out, /examples\/guestbook\.xml:32:21: warning: Record Duration 60 s cannot fit esp32-ag1171-sdtmf's flash store: it holds 25\.2 s of recordings in all \(hint: build with --recordings sdcard, or lower Duration\)/);
+  t.match(
+    sdtmf.out,
+    /examples\/guestbook\.xml:32:21: warning: Record Duration 60 s cannot fit esp32-ag1171-sdtmf's flash store: it holds 25\.2 s of recordings in all \(hint: build with --recordings sdcard, or lower Duration\)/,
+  );
   t.match(sdtmf.out, /examples\/guestbook\.xml:58:3: warning: Record Duration 180 s/);
   const i2s = ringdown('check', '--board', 'esp32-ag1171-i2s', 'examples/guestbook.xml');
   t.equal(i2s.code, 0);

@@ -17,7 +17,11 @@ import { StudioServer } from '../tools/studio/server.js';
 async function ringdown(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
   let stdout = '';
   let stderr = '';
-  const status = await dispatch(args, (line) => void (stdout += `${line}\n`), (line) => void (stderr += `${line}\n`));
+  const status = await dispatch(
+    args,
+    (line) => void (stdout += `${line}\n`),
+    (line) => void (stderr += `${line}\n`),
+  );
   return { status, stdout, stderr };
 }
 
@@ -48,7 +52,11 @@ t.test('a missing input file: exit 2 and one line naming it, in every command', 
     ['build', ['build', '--board', 'esp32-ag1171-mt8870', '--menu', missing('m.xml')]],
   ];
   const covered = new Set(cases.map(([name]) => name.split(' ')[0]));
-  t.same(COMMAND_NAMES.filter((c) => !covered.has(c)).sort(), ['pull', 'push', 'status', 'studio', 'wiring'], 'every command that reads a file (a studio menu that does not exist yet is made by Save; wiring reads only its board; the link commands open a serial port first: test/link.test.ts)');
+  t.same(
+    COMMAND_NAMES.filter((c) => !covered.has(c)).sort(),
+    ['pull', 'push', 'status', 'studio', 'wiring'],
+    'every command that reads a file (a studio menu that does not exist yet is made by Save; wiring reads only its board; the link commands open a serial port first: test/link.test.ts)',
+  );
   for (const [name, args] of cases) {
     const r = await ringdown(args);
     t.equal(r.status, 2, `${name}: exit 2`);
@@ -56,7 +64,11 @@ t.test('a missing input file: exit 2 and one line naming it, in every command', 
     t.match(lines(r)[0], /missing\/\w+\.\w+.*cannot read the file \(ENOENT\)/, `${name}: names the file`);
   }
   const bin = spawnSync(process.execPath, ['bin/ringdown.js', 'sim', missing('m.xml')], { encoding: 'utf8' });
-  t.same([bin.status, bin.stdout, bin.stderr], [2, '', `${missing('m.xml')}:1:1: error: cannot read the file (ENOENT)\n`], 'the same from bin/ringdown.js');
+  t.same(
+    [bin.status, bin.stdout, bin.stderr],
+    [2, '', `${missing('m.xml')}:1:1: error: cannot read the file (ENOENT)\n`],
+    'the same from bin/ringdown.js',
+  );
 });
 
 t.test('a bad option: exit 2 and one line naming it, in every command', async (t) => {
@@ -65,7 +77,11 @@ t.test('a bad option: exit 2 and one line naming it, in every command', async (t
     const r = await ringdown(args);
     t.equal(r.status, 2, `${command}: exit 2`);
     t.equal(r.stdout, '', `${command}: nothing on stdout`);
-    t.equal(r.stderr, `ringdown ${args.slice(0, -1).join(' ')}: unknown option --no-such-option (see ringdown ${args.slice(0, -1).join(' ')} --help)\n`, `${command}: one line`);
+    t.equal(
+      r.stderr,
+      `ringdown ${args.slice(0, -1).join(' ')}: unknown option --no-such-option (see ringdown ${args.slice(0, -1).join(' ')} --help)\n`,
+      `${command}: one line`,
+    );
   }
 });
 
@@ -76,13 +92,28 @@ t.test('a missing argument, value or required option is named', async (t) => {
     return r.stderr;
   };
   t.equal(await said(['build']), 'ringdown build: missing required option --board (see ringdown build --help)\n');
-  t.equal(await said(['clips', 'examples/door-phone.xml']), 'ringdown clips: missing required option --out (see ringdown clips --help)\n');
-  t.equal(await said(['dtmf', 'encode', '123']), 'ringdown dtmf encode: missing required option --out (see ringdown dtmf encode --help)\n');
+  t.equal(
+    await said(['clips', 'examples/door-phone.xml']),
+    'ringdown clips: missing required option --out (see ringdown clips --help)\n',
+  );
+  t.equal(
+    await said(['dtmf', 'encode', '123']),
+    'ringdown dtmf encode: missing required option --out (see ringdown dtmf encode --help)\n',
+  );
   t.equal(await said(['sim']), 'ringdown sim: MENU.xml is missing (see ringdown sim --help)\n');
   t.equal(await said(['check']), 'ringdown check: MENU.xml is missing (see ringdown check --help)\n');
-  t.equal(await said(['graph', 'a.xml', 'b.xml']), "ringdown graph: unexpected argument 'b.xml' (see ringdown graph --help)\n");
-  t.equal(await said(['sim', 'examples/door-phone.xml', '--wav']), 'ringdown sim: option --wav needs a value (FILE) (see ringdown sim --help)\n');
-  t.equal(await said(['check', 'examples/door-phone.xml', '--json=yes']), 'ringdown check: option --json takes no value (see ringdown check --help)\n');
+  t.equal(
+    await said(['graph', 'a.xml', 'b.xml']),
+    "ringdown graph: unexpected argument 'b.xml' (see ringdown graph --help)\n",
+  );
+  t.equal(
+    await said(['sim', 'examples/door-phone.xml', '--wav']),
+    'ringdown sim: option --wav needs a value (FILE) (see ringdown sim --help)\n',
+  );
+  t.equal(
+    await said(['check', 'examples/door-phone.xml', '--json=yes']),
+    'ringdown check: option --json takes no value (see ringdown check --help)\n',
+  );
   t.equal(await said(['dtmf']), 'ringdown dtmf: decode or encode is missing (see ringdown dtmf --help)\n');
   const negative = await ringdown(['dtmf', 'encode', '1', '--out', join(dir, 'one.wav'), '--level-dbfs', '-20']);
   t.equal(negative.status, 0, 'a negative number is a value, not an option');
@@ -113,12 +144,17 @@ t.test('studio on a port in use says it is taken and that --port 0 picks a free 
   await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
   t.teardown(() => busy.close());
   const port = (busy.address() as AddressInfo).port;
-  const child = spawn(process.execPath, ['bin/ringdown.js', 'studio', '--port', String(port)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/ringdown.js', 'studio', '--port', String(port)], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stderr = '';
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
   const killer = setTimeout(() => child.kill(), 30_000);
   const code = await new Promise<number | null>((resolve) => child.on('close', resolve));
   clearTimeout(killer);
   t.equal(code, 2);
-  t.equal(stderr, `ringdown studio: port ${port} is taken (another program listens on it); --port 0 picks a free one\n`);
+  t.equal(
+    stderr,
+    `ringdown studio: port ${port} is taken (another program listens on it); --port 0 picks a free one\n`,
+  );
 });

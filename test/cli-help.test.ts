@@ -7,7 +7,24 @@ import { synopsis } from '../tools/command.js';
 const run = (...args: string[]) => spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8' });
 
 t.test('every command has help with its usage, options, exit status and an example', async (t) => {
-  t.same(COMMAND_NAMES.sort(), ['build', 'check', 'clips', 'device', 'dtmf', 'graph', 'log', 'mod', 'pull', 'push', 'recordings', 'sim', 'status', 'studio', 'tui', 'wiring']);
+  t.same(COMMAND_NAMES.sort(), [
+    'build',
+    'check',
+    'clips',
+    'device',
+    'dtmf',
+    'graph',
+    'log',
+    'mod',
+    'pull',
+    'push',
+    'recordings',
+    'sim',
+    'status',
+    'studio',
+    'tui',
+    'wiring',
+  ]);
   for (const command of COMMAND_NAMES) {
     const help = helpFor(command) ?? '';
     t.match(help, `usage: ringdown ${command}`, `${command}: usage`);
@@ -17,15 +34,18 @@ t.test('every command has help with its usage, options, exit status and an examp
   }
 });
 
-t.test('COMMAND --help and help COMMAND print it and exit 0, before the command parses anything; --version', async (t) => {
-  const sim = run('sim', '--events', 'bad', '--help');
-  t.equal(sim.status, 0);
-  t.equal(sim.stdout, `${helpFor('sim')}\n`);
-  t.equal(run('help', 'clips').stdout, `${helpFor('clips')}\n`);
-  t.match(run('--version').stdout, /^\d+\.\d+\.\d+\n$/);
-  t.equal(run('help', 'nope').status, 2);
-  t.equal(run('nope').status, 2);
-});
+t.test(
+  'COMMAND --help and help COMMAND print it and exit 0, before the command parses anything; --version',
+  async (t) => {
+    const sim = run('sim', '--events', 'bad', '--help');
+    t.equal(sim.status, 0);
+    t.equal(sim.stdout, `${helpFor('sim')}\n`);
+    t.equal(run('help', 'clips').stdout, `${helpFor('clips')}\n`);
+    t.match(run('--version').stdout, /^\d+\.\d+\.\d+\n$/);
+    t.equal(run('help', 'nope').status, 2);
+    t.equal(run('nope').status, 2);
+  },
+);
 
 /** The options an `options:` block of a help lists, by long name (with `help`). */
 function helpOptions(help: string): string[] {
@@ -43,13 +63,20 @@ t.test("every command's help lists exactly the options its parser accepts, each 
     t.same([...new Set(listed)].sort(), [...new Set(accepted)].sort(), `${command}: help and parser agree`);
     for (const parser of parsers) {
       // A value for each argument the form needs, then one option: the parser must not call it unknown.
-      const needed = [...parser.spec.positionals.filter((p) => p.optional !== true).map(() => 'x'), ...parser.spec.options.filter((o) => o.required === true).flatMap((o) => [`--${o.name}`, 'x'])];
+      const needed = [
+        ...parser.spec.positionals.filter((p) => p.optional !== true).map(() => 'x'),
+        ...parser.spec.options.filter((o) => o.required === true).flatMap((o) => [`--${o.name}`, 'x']),
+      ];
       for (const o of parser.spec.options) {
         const parsed = parser.parse([...needed, `--${o.name}`, ...(o.type === 'string' ? ['1'] : [])]);
         t.type(parsed, 'object', `${parser.name} accepts --${o.name}`);
         t.match(help.split('\n\n')[0], `--${o.name}`, `${parser.name}: --${o.name} in the usage line`);
       }
-      t.match(parser.parse([...needed, '--no-such-option']), /: unknown option --no-such-option /, `${parser.name} refuses an option its help does not list`);
+      t.match(
+        parser.parse([...needed, '--no-such-option']),
+        /: unknown option --no-such-option /,
+        `${parser.name} refuses an option its help does not list`,
+      );
     }
   }
 });
@@ -69,7 +96,11 @@ t.test("docs/cli.md's synopses are the commands' usage lines", async (t) => {
   const reference = readFileSync('docs/cli.md', 'utf8');
   const block = /## Synopsis\n\n```sh\n([\s\S]*?)```/.exec(reference)?.[1] ?? '';
   // A synopsis may go on over indented lines.
-  const synopses = block.replace(/\n\s+/g, ' ').trim().split('\n').map((l) => l.replace(/^npx /, ''));
+  const synopses = block
+    .replace(/\n\s+/g, ' ')
+    .trim()
+    .split('\n')
+    .map((l) => l.replace(/^npx /, ''));
   const expected = COMMAND_NAMES.flatMap((c) => parsersFor(c).map((p) => synopsis(p.spec)));
   t.same(synopses.sort(), expected.sort());
 });

@@ -25,7 +25,10 @@ t.test('check: Ozeki examples; the unquoted CallId is reported at its line and c
 t.test('check: unreadable file and invalid UTF-8 are positioned errors', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-'));
   const bad = join(dir, 'bad.xml');
-  writeFileSync(bad, Buffer.concat([Buffer.from('<Response>\n  <Speak>caf'), Buffer.from([0xe9]), Buffer.from('</Speak>\n</Response>')]));
+  writeFileSync(
+    bad,
+    Buffer.concat([Buffer.from('<Response>\n  <Speak>caf'), Buffer.from([0xe9]), Buffer.from('</Speak>\n</Response>')]),
+  );
   const r = ringdown('check', bad, join(dir, 'missing.xml'));
   t.equal(r.code, 2, 'a file that cannot be read is an input error (it outweighs the findings)');
   t.equal(
@@ -38,9 +41,15 @@ t.test('check --clips: a missing clip is an error naming the Speak', async (t) =
   const top = mkdtempSync(join(tmpdir(), 'ringdown-clips-'));
   const dir = join(top, 'clips');
   mkdirSync(dir);
-  writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: { 'Your call will be hanged up in 5 seconds.': 'bye5' } }));
+  writeFileSync(
+    join(dir, 'catalog.json'),
+    JSON.stringify({ clips: { 'Your call will be hanged up in 5 seconds.': 'bye5' } }),
+  );
   const menu = join(top, 'm.xml');
-  writeFileSync(menu, '<Response>\n  <Speak>Your call will be hanged up in 5 seconds.</Speak>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n');
+  writeFileSync(
+    menu,
+    '<Response>\n  <Speak>Your call will be hanged up in 5 seconds.</Speak>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n',
+  );
   const missing = ringdown('check', menu, '--clips', dir);
   t.equal(missing.code, 1);
   t.equal(
@@ -54,7 +63,10 @@ t.test('check --clips: a missing clip is an error naming the Speak', async (t) =
   const sim = ringdown('sim', menu, '--jsonl');
   t.equal(sim.code, 0, 'clips beside the menu are found without --clips');
   t.same(
-    sim.out.trim().split('\n').map((l) => JSON.parse(l) as unknown),
+    sim.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as unknown),
     [
       { t: 0, type: 'offhook' },
       { t: 0, type: 'play', text: 'Your call will be hanged up in 5 seconds.', clip: 'bye5', ms: 2999 },
@@ -69,13 +81,44 @@ t.test('check --clips: a missing clip is an error naming the Speak', async (t) =
 });
 
 t.test('sim --jsonl: the two pinned figures of the issue', async (t) => {
-  const simple = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', 'offhook@0', '--clip-ms', '2000', '--jsonl');
-  const events = simple.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string });
-  t.same(events.find((e) => e.type === 'hangup'), { t: 8000, type: 'hangup', reason: 'command' });
-  const detailed = ringdown('sim', 'examples/ozeki/hangup-detailed.xml', '--events', 'offhook@0 2@7', '--clip-ms', '2000', '--jsonl');
-  const d = detailed.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string; clip?: string });
-  t.same(d.find((e) => e.type === 'play-cut'), { t: 7000, type: 'play-cut', clip: 'to-subscribe-to-the-silver-package-press-1', reason: 'barge-in' });
-  t.same(d.find((e) => e.type === 'hangup'), { t: 9000, type: 'hangup', reason: 'command' });
+  const simple = ringdown(
+    'sim',
+    'examples/ozeki/hangup-simple.xml',
+    '--events',
+    'offhook@0',
+    '--clip-ms',
+    '2000',
+    '--jsonl',
+  );
+  const events = simple.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { t: number; type: string });
+  t.same(
+    events.find((e) => e.type === 'hangup'),
+    { t: 8000, type: 'hangup', reason: 'command' },
+  );
+  const detailed = ringdown(
+    'sim',
+    'examples/ozeki/hangup-detailed.xml',
+    '--events',
+    'offhook@0 2@7',
+    '--clip-ms',
+    '2000',
+    '--jsonl',
+  );
+  const d = detailed.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { t: number; type: string; clip?: string });
+  t.same(
+    d.find((e) => e.type === 'play-cut'),
+    { t: 7000, type: 'play-cut', clip: 'to-subscribe-to-the-silver-package-press-1', reason: 'barge-in' },
+  );
+  t.same(
+    d.find((e) => e.type === 'hangup'),
+    { t: 9000, type: 'hangup', reason: 'command' },
+  );
 });
 
 t.test('sim: without --clip-ms and clips, lengths are estimated with a warning', async (t) => {
@@ -94,9 +137,15 @@ t.test('sim: without --clip-ms and clips, lengths are estimated with a warning',
 t.test('sim: bad arguments and bad menus', async (t) => {
   const bad = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', 'offhook@0 lift@2');
   t.equal(bad.code, 2);
-  t.equal(bad.err, "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring, ring:NAME or say:FILE\n");
+  t.equal(
+    bad.err,
+    "ringdown sim: --events: event 2 'lift@2': 'lift' is not offhook, onhook, flash, a key 0-9 * # A-D, dial:N, break:MS, ring, ring:NAME or say:FILE\n",
+  );
   const time = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--events', '1@soon');
-  t.equal(time.err, 'ringdown sim: --events: event 1 \'1@soon\': "soon" is not a number of seconds (a plain decimal such as 7 or 7.5)\n');
+  t.equal(
+    time.err,
+    'ringdown sim: --events: event 1 \'1@soon\': "soon" is not a number of seconds (a plain decimal such as 7 or 7.5)\n',
+  );
   const malformed = ringdown('sim', 'examples/ozeki/third-party-detailed.xml');
   t.equal(malformed.code, 1);
   t.match(malformed.err, /third-party-detailed\.xml:4:29: error: value of attribute 'CallId' must be quoted/);
@@ -119,21 +168,39 @@ t.test('check --board: output names come from the board file', async (t) => {
   t.match(unknown.err, /^ringdown check: --board: no board 'toaster' \(known: .*sim.*\)/);
 });
 
-t.test('check --board: <Record> on a board without an audio input is an error naming the boards that can', async (t) => {
-  const mt8870 = ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/guestbook.xml');
-  t.equal(mt8870.code, 1, 'exit 1: findings');
-  const lines = mt8870.out.trim().split('\n');
-  t.same(
-    lines.map((l) => l.split(': error: ')[0]),
-    ['examples/guestbook.xml:34:21', 'examples/guestbook.xml:57:3'],
-    'one error at each <Record>',
-  );
-  t.match(lines[0], /board 'esp32-ag1171-mt8870' has no audio input: <Record> cannot record on it \(hint: boards that can record: esp32-ag1171-i2s, esp32-ag1171-sdtmf\)$/);
-  t.equal(ringdown('check', '--board', 'pico-ag1171-mt8870', 'examples/guestbook.xml').code, 1, 'nor on the Pico board');
-  t.equal(ringdown('check', '--board', 'esp32-ag1171-sdtmf', 'examples/guestbook.xml').code, 0, 'the board whose manifest opens a recordings store records');
-  t.equal(ringdown('check', 'examples/guestbook.xml').code, 0, 'so does the simulator, the default board');
-  t.equal(ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/door-pin.xml').code, 0, 'a menu without <Record> is fine anywhere');
-});
+t.test(
+  'check --board: <Record> on a board without an audio input is an error naming the boards that can',
+  async (t) => {
+    const mt8870 = ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/guestbook.xml');
+    t.equal(mt8870.code, 1, 'exit 1: findings');
+    const lines = mt8870.out.trim().split('\n');
+    t.same(
+      lines.map((l) => l.split(': error: ')[0]),
+      ['examples/guestbook.xml:34:21', 'examples/guestbook.xml:57:3'],
+      'one error at each <Record>',
+    );
+    t.match(
+      lines[0],
+      /board 'esp32-ag1171-mt8870' has no audio input: <Record> cannot record on it \(hint: boards that can record: esp32-ag1171-i2s, esp32-ag1171-sdtmf\)$/,
+    );
+    t.equal(
+      ringdown('check', '--board', 'pico-ag1171-mt8870', 'examples/guestbook.xml').code,
+      1,
+      'nor on the Pico board',
+    );
+    t.equal(
+      ringdown('check', '--board', 'esp32-ag1171-sdtmf', 'examples/guestbook.xml').code,
+      0,
+      'the board whose manifest opens a recordings store records',
+    );
+    t.equal(ringdown('check', 'examples/guestbook.xml').code, 0, 'so does the simulator, the default board');
+    t.equal(
+      ringdown('check', '--board', 'esp32-ag1171-mt8870', 'examples/door-pin.xml').code,
+      0,
+      'a menu without <Record> is fine anywhere',
+    );
+  },
+);
 
 t.test('check --phone rotary: a warning at each Input only a keypad reaches; the guestbook has none', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-rotary-'));
@@ -168,9 +235,17 @@ t.test('check --phone rotary: a warning at each Input only a keypad reaches; the
     'at the Input, digits and the hook flash pass',
   );
   t.equal(ringdown('check', menu).out.trim(), `${menu}: ok`, 'no warning without --phone');
-  t.equal(ringdown('check', '--phone', 'rotary', 'examples/guestbook.xml').out.trim(), 'examples/guestbook.xml: ok', 'the guestbook works from a rotary dial');
+  t.equal(
+    ringdown('check', '--phone', 'rotary', 'examples/guestbook.xml').out.trim(),
+    'examples/guestbook.xml: ok',
+    'the guestbook works from a rotary dial',
+  );
   const unknown = ringdown('check', '--phone', 'candlestick', menu);
-  t.same([unknown.code, unknown.err.trim()], [2, "ringdown check: --phone: no phone 'candlestick' (known: rotary)"], 'an unknown phone is a usage error, on stderr');
+  t.same(
+    [unknown.code, unknown.err.trim()],
+    [2, "ringdown check: --phone: no phone 'candlestick' (known: rotary)"],
+    'an unknown phone is a usage error, on stderr',
+  );
 });
 
 t.test('check --board: a board with less memory has lower menu limits; its firmware loads with the same', async (t) => {
@@ -182,23 +257,42 @@ t.test('check --board: a board with less memory has lower menu limits; its firmw
     copyFileSync(`examples/${example}.xml`, join(dir, `${example}.xml`)); // away from any clip folder
     const r = ringdown('check', '--board', 'pico-ag1171-mt8870', join(dir, `${example}.xml`));
     t.notMatch(r.out, /the limit of/, `${example} fits`);
-    t.equal(r.code, example === 'guestbook' ? 1 : 0, example === 'guestbook' ? 'the guestbook fits but cannot record there' : 'and is valid');
+    t.equal(
+      r.code,
+      example === 'guestbook' ? 1 : 0,
+      example === 'guestbook' ? 'the guestbook fits but cannot record there' : 'and is valid',
+    );
   }
   const menu = join(dir, 'big.xml');
   const speaks = Array.from({ length: MENU_LIMITS.maxCommands }, (_, i) => `  <Speak>Line ${i}.</Speak>`).join('\n');
   writeFileSync(menu, `<Response>\n${speaks}\n  <Hangup/>\n</Response>\n`);
-  t.equal(ringdown('check', '--board', 'esp32-ag1171-mt8870', menu).code, 0, 'fits the ESP32 board (the default limits)');
+  t.equal(
+    ringdown('check', '--board', 'esp32-ag1171-mt8870', menu).code,
+    0,
+    'fits the ESP32 board (the default limits)',
+  );
   const pico = ringdown('check', '--board', 'pico-ag1171-mt8870', menu);
   t.equal(pico.code, 1);
-  t.match(pico.out, new RegExp(`^${menu.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: the menu has more than the limit of ${MENU_LIMITS.maxCommands} commands`));
+  t.match(
+    pico.out,
+    new RegExp(
+      `^${menu.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: the menu has more than the limit of ${MENU_LIMITS.maxCommands} commands`,
+    ),
+  );
 });
 
 t.test('sim and tui: numbers in options are plain bounded decimals, as --events are', async (t) => {
   const menu = 'examples/ozeki/hangup-simple.xml';
   const cases: [string[], string][] = [
-    [['--until', '0x10'], 'ringdown sim: --until: "0x10" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [
+      ['--until', '0x10'],
+      'ringdown sim: --until: "0x10" is not a number of seconds (a plain decimal such as 7 or 7.5)',
+    ],
     [['--until', ''], 'ringdown sim: --until: "" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
-    [['--until', '1e300'], 'ringdown sim: --until: "1e300" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
+    [
+      ['--until', '1e300'],
+      'ringdown sim: --until: "1e300" is not a number of seconds (a plain decimal such as 7 or 7.5)',
+    ],
     [['--until', ' 5'], 'ringdown sim: --until: " 5" is not a number of seconds (a plain decimal such as 7 or 7.5)'],
     [['--until', '1000001'], 'ringdown sim: --until: 1000001 s is later than the limit of 1000000 s'],
     [['--clip-ms', '0x10'], 'ringdown sim: --clip-ms: "0x10" is not a whole number of ms'],
@@ -231,7 +325,10 @@ t.test('check: a menu file with a doubled byte order mark is not well formed; on
   const single = join(dir, 'single.xml');
   writeFileSync(single, Buffer.concat([bom, Buffer.from('<Response x=1/>\n')]));
   const bad = join(dir, 'bad.xml');
-  writeFileSync(bad, Buffer.concat([bom, Buffer.from('<Response>\xff'), Buffer.from([0xff]), Buffer.from('</Response>')]));
+  writeFileSync(
+    bad,
+    Buffer.concat([bom, Buffer.from('<Response>\xff'), Buffer.from([0xff]), Buffer.from('</Response>')]),
+  );
   const r = ringdown('check', doubled, single);
   t.equal(r.code, 1);
   t.equal(
@@ -248,43 +345,56 @@ function bounded(...args: string[]): { code: number | null; out: string; err: st
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
-t.test('check and sim read only regular files: a FIFO, a device, a folder named *.wav in the clip folder, /dev/urandom as a menu', async (t) => {
-  const top = mkdtempSync(join(tmpdir(), 'ringdown-special-'));
-  const dir = join(top, 'clips');
-  mkdirSync(dir);
-  writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: {} }));
-  writeFileSync(join(dir, 'ding.wav'), encodeWav(new Int16Array(4000)));
-  t.equal(spawnSync('mkfifo', [join(dir, 'fifo.wav')]).status, 0);
-  symlinkSync('/dev/zero', join(dir, 'zero.wav'));
-  mkdirSync(join(dir, 'sub.wav'));
-  const menu = join(top, 'm.xml');
-  writeFileSync(menu, '<Response>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n');
+t.test(
+  'check and sim read only regular files: a FIFO, a device, a folder named *.wav in the clip folder, /dev/urandom as a menu',
+  async (t) => {
+    const top = mkdtempSync(join(tmpdir(), 'ringdown-special-'));
+    const dir = join(top, 'clips');
+    mkdirSync(dir);
+    writeFileSync(join(dir, 'catalog.json'), JSON.stringify({ clips: {} }));
+    writeFileSync(join(dir, 'ding.wav'), encodeWav(new Int16Array(4000)));
+    t.equal(spawnSync('mkfifo', [join(dir, 'fifo.wav')]).status, 0);
+    symlinkSync('/dev/zero', join(dir, 'zero.wav'));
+    mkdirSync(join(dir, 'sub.wav'));
+    const menu = join(top, 'm.xml');
+    writeFileSync(menu, '<Response>\n  <Speak clip="ding">Ding.</Speak>\n</Response>\n');
 
-  const check = bounded('check', menu, '--clips', dir);
-  t.equal(check.code, 1, 'check ends, with errors');
-  for (const [name, kind] of [['fifo', 'a FIFO'], ['zero', 'a device'], ['sub', 'a directory']]) {
-    t.match(check.out, `${join(dir, `${name}.wav`)}:1:1: error: cannot read the file: it is ${kind}, not a regular file`);
-  }
-  const sim = bounded('sim', menu, '--clips', dir, '--jsonl');
-  t.equal(sim.code, 0, 'sim ends');
-  t.match(sim.err, `${join(dir, 'zero.wav')}:1:1: warning: cannot read the file: it is a device`);
-  t.match(sim.out, '"clip":"ding","ms":500');
+    const check = bounded('check', menu, '--clips', dir);
+    t.equal(check.code, 1, 'check ends, with errors');
+    for (const [name, kind] of [
+      ['fifo', 'a FIFO'],
+      ['zero', 'a device'],
+      ['sub', 'a directory'],
+    ]) {
+      t.match(
+        check.out,
+        `${join(dir, `${name}.wav`)}:1:1: error: cannot read the file: it is ${kind}, not a regular file`,
+      );
+    }
+    const sim = bounded('sim', menu, '--clips', dir, '--jsonl');
+    t.equal(sim.code, 0, 'sim ends');
+    t.match(sim.err, `${join(dir, 'zero.wav')}:1:1: warning: cannot read the file: it is a device`);
+    t.match(sim.out, '"clip":"ding","ms":500');
 
-  const random = bounded('check', '/dev/urandom');
-  t.equal(random.code, 2);
-  t.equal(random.out, '/dev/urandom:1:1: error: cannot read the file: it is a device, not a regular file\n');
-  const fifoMenu = join(top, 'menu-fifo.xml');
-  t.equal(spawnSync('mkfifo', [fifoMenu]).status, 0);
-  t.equal(bounded('sim', fifoMenu).err, `${fifoMenu}:1:1: error: cannot read the file: it is a FIFO, not a regular file\n`);
+    const random = bounded('check', '/dev/urandom');
+    t.equal(random.code, 2);
+    t.equal(random.out, '/dev/urandom:1:1: error: cannot read the file: it is a device, not a regular file\n');
+    const fifoMenu = join(top, 'menu-fifo.xml');
+    t.equal(spawnSync('mkfifo', [fifoMenu]).status, 0);
+    t.equal(
+      bounded('sim', fifoMenu).err,
+      `${fifoMenu}:1:1: error: cannot read the file: it is a FIFO, not a regular file\n`,
+    );
 
-  // A huge (sparse) menu: refused after reading at most the limit, not loaded whole.
-  const huge = join(top, 'huge.xml');
-  writeFileSync(huge, '<Response>');
-  truncateSync(huge, 4 * 1024 * 1024 * 1024);
-  const big = bounded('check', huge);
-  t.equal(big.code, 1);
-  t.equal(big.out, `${huge}:1:1: error: the file is larger than 192 KiB, the limit for a menu (65536 characters)\n`);
-});
+    // A huge (sparse) menu: refused after reading at most the limit, not loaded whole.
+    const huge = join(top, 'huge.xml');
+    writeFileSync(huge, '<Response>');
+    truncateSync(huge, 4 * 1024 * 1024 * 1024);
+    const big = bounded('check', huge);
+    t.equal(big.code, 1);
+    t.equal(big.out, `${huge}:1:1: error: the file is larger than 192 KiB, the limit for a menu (65536 characters)\n`);
+  },
+);
 
 t.test('check --clips: a clip the menu records is a warning when missing, not an error', async (t) => {
   const top = mkdtempSync(join(tmpdir(), 'ringdown-recorded-'));
@@ -293,14 +403,20 @@ t.test('check --clips: a clip the menu records is a warning when missing, not an
   writeFileSync(join(dir, 'thanks.wav'), encodeWav(new Int16Array(4000)));
   writeFileSync(join(dir, 'sorry-the-message-box-is-full.wav'), encodeWav(new Int16Array(4000))); // Record's storage-full clip
   const menu = join(top, 'm.xml');
-  writeFileSync(menu, '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="greeting" Duration="10"/>\n  <Speak clip="thanks">Thanks.</Speak>\n</Response>\n');
+  writeFileSync(
+    menu,
+    '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="greeting" Duration="10"/>\n  <Speak clip="thanks">Thanks.</Speak>\n</Response>\n',
+  );
   const checked = ringdown('check', menu, '--clips', dir);
   t.equal(checked.code, 0, 'only a warning');
   t.equal(
     checked.out,
     `${menu}:2:3: warning: clip 'greeting' is missing from ${dir}; the menu records it (<Record clip="greeting">), and until a recording exists this Speak plays nothing (hint: give the first version as ${dir}/greeting.wav (8 kHz mono 16-bit) or run: ringdown clips MENU --out ${dir})\n${menu}: ok\n`,
   );
-  writeFileSync(menu, '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="other" Duration="10"/>\n</Response>\n');
+  writeFileSync(
+    menu,
+    '<Response>\n  <Speak clip="greeting">Hello.</Speak>\n  <Record clip="other" Duration="10"/>\n</Response>\n',
+  );
   t.equal(ringdown('check', menu, '--clips', dir).code, 1, 'recording another clip does not excuse it');
 });
 
@@ -320,6 +436,16 @@ t.test('check --clips and sim: clip names like constructor are looked up as plai
     'constructor.wav is missing; the catalog entry "__proto__" names proto.wav',
   );
   const sim = ringdown('sim', menu, '--clips', dir, '--jsonl');
-  const plays = sim.out.split('\n').filter((l) => l.includes('"play"')).map((l) => JSON.parse(l) as { clip: string; ms: number });
-  t.same(plays.map((p) => [p.clip, p.ms]), [['constructor', 500], ['proto', 1000]], 'no file: an estimate; the catalog entry __proto__: its file');
+  const plays = sim.out
+    .split('\n')
+    .filter((l) => l.includes('"play"'))
+    .map((l) => JSON.parse(l) as { clip: string; ms: number });
+  t.same(
+    plays.map((p) => [p.clip, p.ms]),
+    [
+      ['constructor', 500],
+      ['proto', 1000],
+    ],
+    'no file: an estimate; the catalog entry __proto__: its file',
+  );
 });

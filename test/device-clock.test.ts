@@ -35,7 +35,12 @@ let loads = 0;
 
 /** A fresh copy of the clock module and its stand-ins (each load is its own module instance). */
 async function loadClock(): Promise<{
-  ModdableClock: new () => { now(): number; ticks(): number; schedule(ms: number, cb: () => void): object; cancel(h: object): void };
+  ModdableClock: new () => {
+    now(): number;
+    ticks(): number;
+    schedule(ms: number, cb: () => void): object;
+    cancel(h: object): void;
+  };
   host: { ticks: number; lateMs: number };
   runUntil: (limit: number) => void;
 }> {
@@ -55,7 +60,10 @@ async function loadClock(): Promise<{
         setup(b) {
           b.onResolve({ filter: /^(time|timer|stand-ins)$/ }, (args) => ({ path: args.path, namespace: 'stand-ins' }));
           b.onLoad({ filter: /.*/, namespace: 'stand-ins' }, (args) => ({
-            contents: args.path === 'stand-ins' ? STAND_INS : `import { ${args.path === 'time' ? 'Time' : 'Timer'} as X } from 'stand-ins'; export default X;`,
+            contents:
+              args.path === 'stand-ins'
+                ? STAND_INS
+                : `import { ${args.path === 'time' ? 'Time' : 'Timer'} as X } from 'stand-ins'; export default X;`,
             loader: 'js',
           }));
         },
@@ -119,18 +127,25 @@ t.test('ticks() reads the counter itself: in a late timer now() is its due time,
   t.same(seen, [0, 1200]);
 });
 
-t.test('waits due in the same millisecond fire in scheduling order, whatever order the host fires its timers', async (t) => {
-  const { ModdableClock, host, runUntil } = await loadClock();
-  const clock = new ModdableClock();
-  const fired: [string, number][] = [];
-  host.lateMs = 1; // the first wait's host timer would fire a millisecond later than the second's
-  clock.schedule(300, () => fired.push(['door off', clock.now()]));
-  host.lateMs = 0;
-  clock.schedule(300, () => fired.push(['hangup', clock.now()]));
-  clock.schedule(299, () => fired.push(['earlier', clock.now()]));
-  runUntil(1000);
-  t.same(fired, [['earlier', 299], ['door off', 300], ['hangup', 300]]);
-});
+t.test(
+  'waits due in the same millisecond fire in scheduling order, whatever order the host fires its timers',
+  async (t) => {
+    const { ModdableClock, host, runUntil } = await loadClock();
+    const clock = new ModdableClock();
+    const fired: [string, number][] = [];
+    host.lateMs = 1; // the first wait's host timer would fire a millisecond later than the second's
+    clock.schedule(300, () => fired.push(['door off', clock.now()]));
+    host.lateMs = 0;
+    clock.schedule(300, () => fired.push(['hangup', clock.now()]));
+    clock.schedule(299, () => fired.push(['earlier', clock.now()]));
+    runUntil(1000);
+    t.same(fired, [
+      ['earlier', 299],
+      ['door off', 300],
+      ['hangup', 300],
+    ]);
+  },
+);
 
 t.test('a cancelled wait never runs; the next one still fires on time, and nothing is left armed', async (t) => {
   const { ModdableClock, host, runUntil } = await loadClock();
@@ -174,4 +189,3 @@ t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t
   t.same(idles, [due], 'the next timer to finish with nothing else pending calls it');
   t.end();
 });
-

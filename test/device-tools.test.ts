@@ -13,7 +13,10 @@ import { stage } from '../tools/device/stage.js';
 import { deviceEvents } from '../tools/device.js';
 
 function ringdown(env: NodeJS.ProcessEnv, ...args: string[]): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -39,7 +42,7 @@ t.test('stage: another menu, even an older file, replaces the staged one; unchan
   t.end();
 });
 
-t.test('stage: clips are the folder\'s regular WAVs, copied into the stage; the ring menu comes and goes', (t) => {
+t.test("stage: clips are the folder's regular WAVs, copied into the stage; the ring menu comes and goes", (t) => {
   const top = mkdtempSync(join(tmpdir(), 'ringdown-stage-'));
   const clips = join(top, 'clips');
   mkdirSync(clips);
@@ -52,7 +55,10 @@ t.test('stage: clips are the folder\'s regular WAVs, copied into the stage; the 
   const dir = join(top, 'stage');
   const staged = stage({ menu, ringMenu: menu, clips }, dir);
   t.same(staged.clipNames, ['welcome']);
-  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as { resources: { '*': string[] }; data?: { ring: string } };
+  const manifest = JSON.parse(readFileSync(join(dir, 'manifest.json'), 'utf8')) as {
+    resources: { '*': string[] };
+    data?: { ring: string };
+  };
   t.same(manifest.resources['*'], [join(dir, 'clips', 'welcome')]);
   t.equal(readFileSync(join(dir, 'clips', 'welcome.wav'), 'utf8'), 'RIFF');
   t.equal(manifest.data?.ring, join(dir, 'ring'));
@@ -62,30 +68,33 @@ t.test('stage: clips are the folder\'s regular WAVs, copied into the stage; the 
   t.end();
 });
 
-t.test('stage: another folder\'s clip of the same name, even an older file, replaces the staged one; a clip no longer given goes', (t) => {
-  const top = mkdtempSync(join(tmpdir(), 'ringdown-stage-'));
-  const menu = join(top, 'm.xml');
-  writeFileSync(menu, '<Response/>');
-  const [a, b] = [join(top, 'a'), join(top, 'b')];
-  mkdirSync(a);
-  mkdirSync(b);
-  writeFileSync(join(a, 'chime.wav'), 'RIFF one second');
-  writeFileSync(join(a, 'extra.wav'), 'RIFF');
-  writeFileSync(join(b, 'chime.wav'), 'RIFF 300 ms');
-  utimesSync(join(b, 'chime.wav'), new Date(2000, 0, 1), new Date(2000, 0, 1)); // older than the build's MAUD would be
-  const dir = join(top, 'stage');
-  stage({ menu, clips: a }, dir);
-  const staged = join(dir, 'clips', 'chime.wav');
-  const stagedAt = statSync(staged).mtimeMs;
-  stage({ menu, clips: a }, dir);
-  t.equal(statSync(staged).mtimeMs, stagedAt, 'the same clip again: not rewritten (no reconversion)');
-  const second = stage({ menu, clips: b }, dir);
-  t.equal(readFileSync(staged, 'utf8'), 'RIFF 300 ms', 'the other folder\'s clip is staged');
-  t.ok(statSync(staged).mtimeMs >= stagedAt, 'newer than a MAUD made from the first');
-  t.same(second.clipNames, ['chime']);
-  t.notOk(existsSync(join(dir, 'clips', 'extra.wav')), 'a clip the new folder lacks is not left staged');
-  t.end();
-});
+t.test(
+  "stage: another folder's clip of the same name, even an older file, replaces the staged one; a clip no longer given goes",
+  (t) => {
+    const top = mkdtempSync(join(tmpdir(), 'ringdown-stage-'));
+    const menu = join(top, 'm.xml');
+    writeFileSync(menu, '<Response/>');
+    const [a, b] = [join(top, 'a'), join(top, 'b')];
+    mkdirSync(a);
+    mkdirSync(b);
+    writeFileSync(join(a, 'chime.wav'), 'RIFF one second');
+    writeFileSync(join(a, 'extra.wav'), 'RIFF');
+    writeFileSync(join(b, 'chime.wav'), 'RIFF 300 ms');
+    utimesSync(join(b, 'chime.wav'), new Date(2000, 0, 1), new Date(2000, 0, 1)); // older than the build's MAUD would be
+    const dir = join(top, 'stage');
+    stage({ menu, clips: a }, dir);
+    const staged = join(dir, 'clips', 'chime.wav');
+    const stagedAt = statSync(staged).mtimeMs;
+    stage({ menu, clips: a }, dir);
+    t.equal(statSync(staged).mtimeMs, stagedAt, 'the same clip again: not rewritten (no reconversion)');
+    const second = stage({ menu, clips: b }, dir);
+    t.equal(readFileSync(staged, 'utf8'), 'RIFF 300 ms', "the other folder's clip is staged");
+    t.ok(statSync(staged).mtimeMs >= stagedAt, 'newer than a MAUD made from the first');
+    t.same(second.clipNames, ['chime']);
+    t.notOk(existsSync(join(dir, 'clips', 'extra.wav')), 'a clip the new folder lacks is not left staged');
+    t.end();
+  },
+);
 
 function mkfifoSync(path: string): void {
   spawnSync('mkfifo', [path]);
@@ -94,7 +103,10 @@ function mkfifoSync(path: string): void {
 t.test('ringdown device / build without the SDK: exit 2 naming what is missing; a bad menu first', (t) => {
   const device = ringdown(NO_SDK, 'device', 'examples/door-phone.xml', '--events', 'offhook@0', '--clip-ms', '1000');
   t.equal(device.code, 2);
-  t.match(device.err, /ringdown device: the Moddable SDK was not found \(MODDABLE=\/nonexistent-moddable is not an SDK checkout\)/);
+  t.match(
+    device.err,
+    /ringdown device: the Moddable SDK was not found \(MODDABLE=\/nonexistent-moddable is not an SDK checkout\)/,
+  );
   const top = mkdtempSync(join(tmpdir(), 'ringdown-device-'));
   const bad = join(top, 'bad.xml');
   writeFileSync(bad, '<Response>\n  <Delay>soon</Delay>\n</Response>\n');
@@ -114,21 +126,50 @@ t.test('ringdown device / build without the SDK: exit 2 naming what is missing; 
   t.end();
 });
 
-t.test('sim --levels plays offhook/onhook as hook levels: debounce, onhook after 15 ms, idle when the flash window closes', (t) => {
-  const run = ringdown({}, 'sim', 'examples/door-phone.xml', '--events', 'offhook@0 2@1 onhook@4.5', '--clip-ms', '1000', '--levels', '--jsonl');
-  t.equal(run.code, 0);
-  const events = run.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string });
-  t.same(events.find((e) => e.type === 'offhook'), { t: 10, type: 'offhook' });
-  t.same(events.find((e) => e.type === 'onhook'), { t: 4515, type: 'onhook' });
-  t.same(events.find((e) => e.type === 'idle'), { t: 5751, type: 'idle' });
-  t.end();
-});
+t.test(
+  'sim --levels plays offhook/onhook as hook levels: debounce, onhook after 15 ms, idle when the flash window closes',
+  (t) => {
+    const run = ringdown(
+      {},
+      'sim',
+      'examples/door-phone.xml',
+      '--events',
+      'offhook@0 2@1 onhook@4.5',
+      '--clip-ms',
+      '1000',
+      '--levels',
+      '--jsonl',
+    );
+    t.equal(run.code, 0);
+    const events = run.out
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { t: number; type: string });
+    t.same(
+      events.find((e) => e.type === 'offhook'),
+      { t: 10, type: 'offhook' },
+    );
+    t.same(
+      events.find((e) => e.type === 'onhook'),
+      { t: 4515, type: 'onhook' },
+    );
+    t.same(
+      events.find((e) => e.type === 'idle'),
+      { t: 5751, type: 'idle' },
+    );
+    t.end();
+  },
+);
 
 t.test('ringdown device say:FILE: the WAV is checked before the SDK, and the firmware gets its absolute path', (t) => {
   const missing = ringdown(NO_SDK, 'device', 'examples/guestbook.xml', '--events', 'offhook@0 say:no-such.wav@6');
   t.equal(missing.code, 2, 'a caller WAV that cannot be used stops the run first');
   t.match(missing.err, /no-such\.wav: error: cannot read the file/);
   t.equal(deviceEvents('offhook@0  say:caller.wav@6 2@7'), `offhook@0 say:${resolve('caller.wav')}@6 2@7`);
-  t.equal(deviceEvents('say:/tmp/a@b.wav@1'), 'say:/tmp/a@b.wav@1', 'an absolute path stays; the time is after the last @');
+  t.equal(
+    deviceEvents('say:/tmp/a@b.wav@1'),
+    'say:/tmp/a@b.wav@1',
+    'an absolute path stays; the time is after the last @',
+  );
   t.end();
 });

@@ -9,7 +9,10 @@ import type { DtmfEvent } from '../hal/dtmf.js';
 import { renderDtmf } from '../src/dsp/dtmf-signal.js';
 
 /** A fake AudioIn that offers `source` in DMA blocks of 256 samples, one every 32 ms of clock time. */
-function fakeAudioIn(clock: VirtualClock, source: Int16Array): { io: AudioInClass; opened: { started: boolean; closed: boolean; rate: number }[] } {
+function fakeAudioIn(
+  clock: VirtualClock,
+  source: Int16Array,
+): { io: AudioInClass; opened: { started: boolean; closed: boolean; rate: number }[] } {
   const opened: { started: boolean; closed: boolean; rate: number }[] = [];
   class FakeAudioIn implements AudioInPort {
     private at = 0;
@@ -62,8 +65,14 @@ t.test('keys from ADC blocks, at their Clock times (within 5 ms)', async (t) => 
   const events: DtmfEvent[] = [];
   rx.onKey = (e) => events.push(e);
   while (clock.step()) {}
-  t.same(opened.map((o) => [o.started, o.rate]), [[true, 8000]]);
-  t.same(events.map((e) => `${e.key}${e.down ? 'v' : '^'}`), ['4v', '4^', '2v', '2^', '#v', '#^']);
+  t.same(
+    opened.map((o) => [o.started, o.rate]),
+    [[true, 8000]],
+  );
+  t.same(
+    events.map((e) => `${e.key}${e.down ? 'v' : '^'}`),
+    ['4v', '4^', '2v', '2^', '#v', '#^'],
+  );
   // Sample n arrives in the block that ends at 32 ms * ceil((n + 1) / 256); its time is n / 8 ms.
   events.forEach((e, i) => {
     const tone = tones[i >> 1]!;
@@ -101,7 +110,9 @@ t.test('the same port is the audio input for Record: conditioned blocks, timed, 
   const { io } = fakeAudioIn(clock, source);
   const rx = new AudioInDtmfReceiver({ clock, io, gain: 16 });
   const frames: { atMs: number; first: number; length: number }[] = [];
-  clock.schedule(100, () => rx.input.start((f) => frames.push({ atMs: f.atMs, first: f.samples[0]!, length: f.samples.length })));
+  clock.schedule(100, () =>
+    rx.input.start((f) => frames.push({ atMs: f.atMs, first: f.samples[0]!, length: f.samples.length })),
+  );
   clock.schedule(200, () => rx.input.stop());
   while (clock.step()) {}
   // Blocks end every 32 ms; those arriving from 100 ms to 200 ms: at 128, 160 and 192 ms.

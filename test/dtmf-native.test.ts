@@ -14,7 +14,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import t from 'tap';
 import { battery } from './dtmf/battery.js';
-import { DtmfDetector, TS_DTMF_FILTERS, type DtmfFilters, type DtmfKeyEvent, type DtmfTaperWork } from '../src/dsp/dtmf-detector.js';
+import {
+  DtmfDetector,
+  TS_DTMF_FILTERS,
+  type DtmfFilters,
+  type DtmfKeyEvent,
+  type DtmfTaperWork,
+} from '../src/dsp/dtmf-detector.js';
 import { REPO_ROOT } from './xs/bundle.js';
 import { needs } from './outside-tool.js';
 
@@ -23,7 +29,20 @@ function compile(flags: string[]): { path: string } | { error: string } {
   const dir = join(REPO_ROOT, 'build', 'native-dtmf');
   mkdirSync(dir, { recursive: true });
   const path = join(dir, `harness${flags.join('').replace(/[^a-z0-9]/gi, '-')}`);
-  const run = spawnSync('gcc', [...flags, '-std=c11', '-Wall', '-Wextra', '-Werror', '-o', path, join(REPO_ROOT, 'test', 'native-dtmf', 'harness.c')], { encoding: 'utf8' });
+  const run = spawnSync(
+    'gcc',
+    [
+      ...flags,
+      '-std=c11',
+      '-Wall',
+      '-Wextra',
+      '-Werror',
+      '-o',
+      path,
+      join(REPO_ROOT, 'test', 'native-dtmf', 'harness.c'),
+    ],
+    { encoding: 'utf8' },
+  );
   return run.status === 0 ? { path } : { error: `${run.stdout}${run.stderr}` };
 }
 
@@ -71,13 +90,25 @@ class Recorder implements DtmfFilters {
     this.log.double(e);
     return e;
   }
-  goertzel(src: Int16Array, at: number, count: number, coef: Float32Array, cos: Float32Array, sin: Float32Array, re: Float32Array, im: Float32Array, stride: number, slot: number): void {
+  goertzel(
+    src: Int16Array,
+    at: number,
+    count: number,
+    coef: Float32Array,
+    cos: Float32Array,
+    sin: Float32Array,
+    re: Float32Array,
+    im: Float32Array,
+    stride: number,
+    slot: number,
+  ): void {
     TS_DTMF_FILTERS.goertzel(src, at, count, coef, cos, sin, re, im, stride, slot);
     this.constants = [coef, cos, sin];
     this.log.tag('G');
     this.log.int(count);
     this.log.view(src.subarray(at, at + count));
-    for (const values of [re, im]) this.log.view(Float32Array.from({ length: coef.length }, (_, k) => values[k * stride + slot]!));
+    for (const values of [re, im])
+      this.log.view(Float32Array.from({ length: coef.length }, (_, k) => values[k * stride + slot]!));
   }
   taper(work: DtmfTaperWork, first: number): void {
     const { re, im, tapRe, tapIm, taps, scale, power, lastRe, lastIm, rotRe, rotIm, advRe, advIm, advanced } = work;
@@ -100,7 +131,8 @@ class Recorder implements DtmfFilters {
     const head = new Log();
     head.int(bins);
     head.int(this.taps);
-    for (const v of this.constants.length > 0 ? this.constants : [0, 1, 2].map(() => new Float32Array(bins))) head.view(v);
+    for (const v of this.constants.length > 0 ? this.constants : [0, 1, 2].map(() => new Float32Array(bins)))
+      head.view(v);
     for (const v of this.tap.length > 0 ? this.tap : [0, 1].map(() => new Float32Array(bins * this.taps))) head.view(v);
     for (const v of this.rot.length > 0 ? this.rot : [0, 1].map(() => new Float32Array(bins))) head.view(v);
     return Buffer.concat([head.buffer.subarray(0, head.length), this.log.buffer.subarray(0, this.log.length)]);
@@ -116,24 +148,34 @@ function keys(samples: Int16Array, filters?: DtmfFilters): string[] {
   return events.map((e) => `${e.key}${e.down ? 'v' : '^'}@${e.sample}`);
 }
 
-t.test('native filters (C by gcc) give every result of every call the receiver makes on every battery file, bit for bit', needs('gcc', 'espeak-ng', 'sox'), async (t) => {
-  const conditions = battery(tmpdir());
-  for (const flags of [['-O2'], ['-O3', '-march=native', '-ffp-contract=fast']]) {
-    const harness = compile(flags);
-    if ('error' in harness) {
-      t.fail(`gcc ${flags.join(' ')}: ${harness.error}`);
-      continue;
+t.test(
+  'native filters (C by gcc) give every result of every call the receiver makes on every battery file, bit for bit',
+  needs('gcc', 'espeak-ng', 'sox'),
+  async (t) => {
+    const conditions = battery(tmpdir());
+    for (const flags of [['-O2'], ['-O3', '-march=native', '-ffp-contract=fast']]) {
+      const harness = compile(flags);
+      if ('error' in harness) {
+        t.fail(`gcc ${flags.join(' ')}: ${harness.error}`);
+        continue;
+      }
+      const calls = [0, 0, 0];
+      for (const c of conditions) {
+        const recorder = new Recorder();
+        const found = keys(c.samples, recorder);
+        t.same(found, keys(c.samples), `${c.name}: the recording receiver finds what the receiver finds`);
+        const run = spawnSync(harness.path, [], { input: recorder.bytes(), encoding: 'utf8', maxBuffer: 1 << 20 });
+        const m = /calls (\d+) (\d+) (\d+), mismatches (\d+)/.exec(run.stdout ?? '');
+        t.ok(
+          run.status === 0 && m !== null && m[4] === '0',
+          `${c.name}: ${(run.stdout ?? '').trim().replace(/\n/g, '; ')} (${found.length / 2} keys; gcc ${flags.join(' ')})`,
+        );
+        if (m !== null) for (let i = 0; i < 3; i++) calls[i]! += Number(m[i + 1]);
+      }
+      t.ok(
+        calls.every((n) => n > 100_000),
+        `calls checked: ${calls[0]} energy, ${calls[1]} Goertzel, ${calls[2]} window (gcc ${flags.join(' ')})`,
+      );
     }
-    const calls = [0, 0, 0];
-    for (const c of conditions) {
-      const recorder = new Recorder();
-      const found = keys(c.samples, recorder);
-      t.same(found, keys(c.samples), `${c.name}: the recording receiver finds what the receiver finds`);
-      const run = spawnSync(harness.path, [], { input: recorder.bytes(), encoding: 'utf8', maxBuffer: 1 << 20 });
-      const m = /calls (\d+) (\d+) (\d+), mismatches (\d+)/.exec(run.stdout ?? '');
-      t.ok(run.status === 0 && m !== null && m[4] === '0', `${c.name}: ${(run.stdout ?? '').trim().replace(/\n/g, '; ')} (${found.length / 2} keys; gcc ${flags.join(' ')})`);
-      if (m !== null) for (let i = 0; i < 3; i++) calls[i]! += Number(m[i + 1]);
-    }
-    t.ok(calls.every((n) => n > 100_000), `calls checked: ${calls[0]} energy, ${calls[1]} Goertzel, ${calls[2]} window (gcc ${flags.join(' ')})`);
-  }
-});
+  },
+);

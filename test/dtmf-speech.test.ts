@@ -17,21 +17,25 @@ import { hasTool, needs } from './outside-tool.js';
 const speechTools = ['espeak-ng', 'sox'];
 const speech = speechTools.every(hasTool) ? syntheticSpeech(tmpdir(), 600) : new Int16Array(0);
 
-t.test('talk-off: no key in ten minutes of synthetic speech, at active levels of -10, -20, -30 dBm0', needs(...speechTools), async (t) => {
-  t.ok(speech.length >= 600 * 8000, `${(speech.length / 8000).toFixed(0)} s of speech`);
-  const active = activeRms(speech);
-  for (const level of [-10, -20, -30]) {
-    const gain = dbm0ToAmplitude(level) / Math.SQRT2 / active;
-    const scaled = new Int16Array(speech.length);
-    mixInto(scaled, speech, 0, gain);
-    const keys = decodeDtmf(scaled);
-    t.same(
-      keys.map((k) => `${k.key}@${(k.start / 8000).toFixed(2)}s`),
-      [],
-      `${level} dBm0`,
-    );
-  }
-});
+t.test(
+  'talk-off: no key in ten minutes of synthetic speech, at active levels of -10, -20, -30 dBm0',
+  needs(...speechTools),
+  async (t) => {
+    t.ok(speech.length >= 600 * 8000, `${(speech.length / 8000).toFixed(0)} s of speech`);
+    const active = activeRms(speech);
+    for (const level of [-10, -20, -30]) {
+      const gain = dbm0ToAmplitude(level) / Math.SQRT2 / active;
+      const scaled = new Int16Array(speech.length);
+      mixInto(scaled, speech, 0, gain);
+      const keys = decodeDtmf(scaled);
+      t.same(
+        keys.map((k) => `${k.key}@${(k.start / 8000).toFixed(2)}s`),
+        [],
+        `${level} dBm0`,
+      );
+    }
+  },
+);
 
 /** Keys heard and invented in 30 runs of all 16 keys, each under a different 20 s of the speech 10 dB below them. */
 function bargeIn(toneMs: number, gapMs: number): { heard: number; invented: number } {
@@ -49,21 +53,29 @@ function bargeIn(toneMs: number, gapMs: number): { heard: number; invented: numb
   return { heard, invented };
 }
 
-t.test('barge-in: keys of 100 ms under speech 10 dB below them, at 30 places in the speech', needs(...speechTools), async (t) => {
-  // Every key: the receiver's barge-in path (src/dsp/dtmf-detector.ts) hears keys whose row has a
-  // speech harmonic 4-7 dB below it in a neighbouring row (471 of 480 before it; docs/dtmf.md).
-  const { heard, invented } = bargeIn(100, 50.125);
-  t.equal(heard, 480, `${heard} of 480 keys heard`);
-  t.equal(invented, 0, 'no key that was not sent');
-});
+t.test(
+  'barge-in: keys of 100 ms under speech 10 dB below them, at 30 places in the speech',
+  needs(...speechTools),
+  async (t) => {
+    // Every key: the receiver's barge-in path (src/dsp/dtmf-detector.ts) hears keys whose row has a
+    // speech harmonic 4-7 dB below it in a neighbouring row (471 of 480 before it; docs/dtmf.md).
+    const { heard, invented } = bargeIn(100, 50.125);
+    t.equal(heard, 480, `${heard} of 480 keys heard`);
+    t.equal(invented, 0, 'no key that was not sent');
+  },
+);
 
-t.test('barge-in: keys of 40 ms (Q.24 shortest) with 40 ms pauses under speech 10 dB below them', needs(...speechTools), async (t) => {
-  // Not yet every key at this length (docs/dtmf.md): pinned at what the receiver achieves (444 of 480
-  // before the barge-in path) so it does not get worse.
-  const { heard, invented } = bargeIn(40, 40.125);
-  t.ok(heard >= 469, `${heard} of 480 keys heard`);
-  t.equal(invented, 0, 'no key that was not sent');
-});
+t.test(
+  'barge-in: keys of 40 ms (Q.24 shortest) with 40 ms pauses under speech 10 dB below them',
+  needs(...speechTools),
+  async (t) => {
+    // Not yet every key at this length (docs/dtmf.md): pinned at what the receiver achieves (444 of 480
+    // before the barge-in path) so it does not get worse.
+    const { heard, invented } = bargeIn(40, 40.125);
+    t.ok(heard >= 469, `${heard} of 480 keys heard`);
+    t.equal(invented, 0, 'no key that was not sent');
+  },
+);
 
 t.test('talk-off: no key in 20 minutes of synthetic music (chords on an equal-tempered scale, 4 seeds)', async (t) => {
   // Notes 0.2 % off a row and a column, steady: what the barge-in path's purity check must reject.

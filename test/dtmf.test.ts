@@ -7,7 +7,14 @@ import { dbm0ToAmplitude, renderTone } from '../src/tones/synth.js';
 import { decodeDtmf } from '../src/dsp/dtmf-decode.js';
 import { DTMF_KEYS, keyFrequencies } from '../src/dsp/dtmf-keys.js';
 import { DtmfDetector, type DtmfKeyEvent } from '../src/dsp/dtmf-detector.js';
-import { dropOut, dtmfPairRms, mixInto, renderDtmf, whiteNoise, type DtmfSignalOptions } from '../src/dsp/dtmf-signal.js';
+import {
+  dropOut,
+  dtmfPairRms,
+  mixInto,
+  renderDtmf,
+  whiteNoise,
+  type DtmfSignalOptions,
+} from '../src/dsp/dtmf-signal.js';
 
 /** Keys found in a signal of all 16 keys rendered with `options` (and `mix` applied). */
 function found(options: DtmfSignalOptions, mix?: (samples: Int16Array) => void): string {
@@ -19,7 +26,8 @@ function found(options: DtmfSignalOptions, mix?: (samples: Int16Array) => void):
 }
 
 function noise(levelDbm0: number, twistDb: number, snrDb: number, seed: number): (s: Int16Array) => void {
-  return (s) => mixInto(s, whiteNoise(s.length, dtmfPairRms(levelDbm0, twistDb) / Math.pow(10, snrDb / 20), seed), 0, 1);
+  return (s) =>
+    mixInto(s, whiteNoise(s.length, dtmfPairRms(levelDbm0, twistDb) / Math.pow(10, snrDb / 20), seed), 0, 1);
 }
 
 t.test('all 16 keys, with their start and end within 3 ms', async (t) => {
@@ -27,8 +35,14 @@ t.test('all 16 keys, with their start and end within 3 ms', async (t) => {
   const keys = decodeDtmf(signal.samples);
   t.equal(keys.map((k) => k.key).join(''), DTMF_KEYS);
   for (let i = 0; i < keys.length; i++) {
-    t.ok(Math.abs(keys[i]!.start - signal.tones[i]!.start) <= 24, `${keys[i]!.key} starts at ${keys[i]!.start}, tone at ${signal.tones[i]!.start}`);
-    t.ok(Math.abs(keys[i]!.end - signal.tones[i]!.end) <= 24, `${keys[i]!.key} ends at ${keys[i]!.end}, tone at ${signal.tones[i]!.end}`);
+    t.ok(
+      Math.abs(keys[i]!.start - signal.tones[i]!.start) <= 24,
+      `${keys[i]!.key} starts at ${keys[i]!.start}, tone at ${signal.tones[i]!.start}`,
+    );
+    t.ok(
+      Math.abs(keys[i]!.end - signal.tones[i]!.end) <= 24,
+      `${keys[i]!.key} ends at ${keys[i]!.end}, tone at ${signal.tones[i]!.end}`,
+    );
   }
 });
 
@@ -37,7 +51,8 @@ t.test('events do not depend on how the audio is cut into blocks', async (t) => 
   const run = (block: number): DtmfKeyEvent[] => {
     const events: DtmfKeyEvent[] = [];
     const d = new DtmfDetector({ onKey: (e) => events.push(e) });
-    for (let at = 0; at < signal.samples.length; at += block) d.push(signal.samples, at, Math.min(block, signal.samples.length - at));
+    for (let at = 0; at < signal.samples.length; at += block)
+      d.push(signal.samples, at, Math.min(block, signal.samples.length - at));
     d.flush();
     return events;
   };
@@ -54,8 +69,15 @@ t.test('events do not depend on how the audio is cut into blocks', async (t) => 
 
 t.test('frequency: +/-1.5 % accepted, +/-3.5 % rejected, on the row, the column and both', async (t) => {
   for (const sign of [1, -1]) {
-    for (const [name, row, column] of [['row', 1, 0], ['column', 0, 1], ['both', 1, 1]] as const) {
-      const at = (pct: number): DtmfSignalOptions => ({ rowOffset: (row * sign * pct) / 100, columnOffset: (column * sign * pct) / 100 });
+    for (const [name, row, column] of [
+      ['row', 1, 0],
+      ['column', 0, 1],
+      ['both', 1, 1],
+    ] as const) {
+      const at = (pct: number): DtmfSignalOptions => ({
+        rowOffset: (row * sign * pct) / 100,
+        columnOffset: (column * sign * pct) / 100,
+      });
       t.equal(found(at(1.5)), DTMF_KEYS, `${name} ${sign * 1.5} %`);
       t.equal(found(at(3.5)), '', `${name} ${sign * 3.5} %`);
     }
@@ -66,7 +88,12 @@ t.test('duration: 40 ms tones with 40 ms pauses accepted, 22 ms tones rejected',
   // 40.125 ms pauses move each tone 1 sample against the receiver's 8 ms windows, over 64 tones.
   const four = DTMF_KEYS.repeat(4);
   const accept = renderDtmf(four, { toneMs: 40, gapMs: 40.125 });
-  t.equal(decodeDtmf(accept.samples).map((k) => k.key).join(''), four);
+  t.equal(
+    decodeDtmf(accept.samples)
+      .map((k) => k.key)
+      .join(''),
+    four,
+  );
   const reject = renderDtmf(four, { toneMs: 22, gapMs: 40.125 });
   t.same(decodeDtmf(reject.samples), []);
 });
@@ -89,16 +116,32 @@ t.test('white noise at 15 dB SNR (seeded), at -10 and -25 dBm0', async (t) => {
   t.equal(found({}, noise(-10, 0, 15, 1)), DTMF_KEYS);
   t.equal(found({ levelDbm0: -25 }, noise(-25, 0, 15, 2)), DTMF_KEYS);
   t.equal(found({ toneMs: 40, gapMs: 40 }, noise(-10, 0, 15, 3)), DTMF_KEYS, '40 ms tones');
-  t.same(decodeDtmf(whiteNoise(8000 * 20, dtmfPairRms(-10), 4).reduce((s, v, i) => ((s[i] = v), s), new Int16Array(8000 * 20))), [], 'noise alone: no key');
+  t.same(
+    decodeDtmf(
+      whiteNoise(8000 * 20, dtmfPairRms(-10), 4).reduce((s, v, i) => ((s[i] = v), s), new Int16Array(8000 * 20)),
+    ),
+    [],
+    'noise alone: no key',
+  );
 });
 
 t.test('a 10 ms dropout does not split a key; a 40 ms gap does', async (t) => {
   const short = renderDtmf(DTMF_KEYS, { toneMs: 100 });
   dropOut(short, 10);
-  t.equal(decodeDtmf(short.samples).map((k) => k.key).join(''), DTMF_KEYS);
+  t.equal(
+    decodeDtmf(short.samples)
+      .map((k) => k.key)
+      .join(''),
+    DTMF_KEYS,
+  );
   const long = renderDtmf(DTMF_KEYS, { toneMs: 120 });
   dropOut(long, 40);
-  t.equal(decodeDtmf(long.samples).map((k) => k.key).join(''), [...DTMF_KEYS].map((k) => k + k).join(''));
+  t.equal(
+    decodeDtmf(long.samples)
+      .map((k) => k.key)
+      .join(''),
+    [...DTMF_KEYS].map((k) => k + k).join(''),
+  );
 });
 
 t.test('dial tone (350 + 440 Hz) at the keys level does not mask them, nor is a key', async (t) => {
@@ -118,9 +161,15 @@ t.test('disabled, the receiver reports nothing; a key down when disabled goes up
   const events: DtmfKeyEvent[] = [];
   const d = new DtmfDetector({ onKey: (e) => events.push(e) });
   d.push(signal.samples, 0, 1600);
-  t.same(events.map((e) => e.down), [true]);
+  t.same(
+    events.map((e) => e.down),
+    [true],
+  );
   d.setEnabled(false);
-  t.same(events.map((e) => e.down), [true, false]);
+  t.same(
+    events.map((e) => e.down),
+    [true, false],
+  );
   d.push(signal.samples, 1600);
   t.equal(events.length, 2);
   t.equal(d.sample, signal.samples.length);
@@ -138,7 +187,13 @@ t.test('the generator: key frequencies, levels, and a clear error for a non-key'
 });
 
 /** Two tones of a level each following its own envelope (dB against -10 dBm0, over the tone's length), with 100 ms of silence either side. */
-function twoTones(rowHz: number, columnHz: number, ms: number, rowDb: (f: number) => number, columnDb: (f: number) => number): Int16Array {
+function twoTones(
+  rowHz: number,
+  columnHz: number,
+  ms: number,
+  rowDb: (f: number) => number,
+  columnDb: (f: number) => number,
+): Int16Array {
   const n = Math.round(ms * 8);
   const out = new Int16Array(n + 1600);
   const a = dbm0ToAmplitude(-10);
@@ -159,11 +214,21 @@ const keysOf = (samples: Int16Array, options = {}): string =>
 t.test('talk-off: two notes on # whose levels cross (one swells as the other fades) are no key', async (t) => {
   // Music on real recordings (docs/dtmf.md): a melody note on 1477 Hz fading into one on 941 Hz
   // held the pair inside the twist limits for three windows. A key's tones start, hold and stop together.
-  const cross = twoTones(941, 1477, 160, (f) => -30 + 40 * f, (f) => 10 - 40 * f);
+  const cross = twoTones(
+    941,
+    1477,
+    160,
+    (f) => -30 + 40 * f,
+    (f) => 10 - 40 * f,
+  );
   t.equal(keysOf(cross), '');
   // The 1477 Hz note sounds before the 941 Hz one: the onset check alone rejects it too.
   t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100 }), '', 'the onset check alone');
-  t.equal(keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100, onsetDb: 100 }), '#', 'a key without the twist-steadiness and onset checks');
+  t.equal(
+    keysOf(cross, { twistSpreadDb: 100, bargeTwistSpreadDb: 100, onsetDb: 100 }),
+    '#',
+    'a key without the twist-steadiness and onset checks',
+  );
 });
 
 /** Tones, each `[hz, dB against -10 dBm0, from ms, to ms]`, summed, with 100 ms of silence after the last. */
@@ -194,22 +259,36 @@ t.test('talk-off: a pair whose row has a third harmonic (an instrument, not a ke
   const note = tones([697, 0, 100, 300], [3 * 697, -10, 100, 300], [1477, 0, 100, 300]);
   t.equal(keysOf(note), '');
   t.equal(keysOf(note, { harmonicDb: 100 }), '3', 'a key without the harmonic check');
-  t.equal(keysOf(tones([697, 0, 100, 300], [3 * 697, -20, 100, 300], [1477, 0, 100, 300])), '3', 'a harmonic 20 dB down passes');
+  t.equal(
+    keysOf(tones([697, 0, 100, 300], [3 * 697, -20, 100, 300], [1477, 0, 100, 300])),
+    '3',
+    'a harmonic 20 dB down passes',
+  );
 });
 
 t.test('the onset check keeps repeated keys: the same key, and keys sharing a row, 40 ms on / 40 ms off', async (t) => {
-  for (const keys of ['5555', '123A3', '741*']) t.equal(keysOf(renderDtmf(keys, { toneMs: 40, gapMs: 40 }).samples), keys);
+  for (const keys of ['5555', '123A3', '741*'])
+    t.equal(keysOf(renderDtmf(keys, { toneMs: 40, gapMs: 40 }).samples), keys);
 });
 
-t.test('talk-off: a note and (within 0.5 %) its octave on C\'s row and column are no key', async (t) => {
+t.test("talk-off: a note and (within 0.5 %) its octave on C's row and column are no key", async (t) => {
   // 835.8 Hz and 1664.8 Hz: each within the 2 % tolerance of 852 and 1633 Hz.
-  const octave = twoTones(835.8, 1664.8, 200, () => 0, () => 0);
+  const octave = twoTones(
+    835.8,
+    1664.8,
+    200,
+    () => 0,
+    () => 0,
+  );
   t.equal(keysOf(octave), '');
   t.equal(keysOf(octave, { octave: 0 }), 'C', 'a key without the octave check');
 });
 
-t.test("a real key's cadence: held 1 s, or pressed 60 ms on / 60 ms off, with 8 dB twist and the tones 1.5 % apart, under 20 dB noise", async (t) => {
-  const off = { twistDb: 8, rowOffset: -0.015, columnOffset: 0.015 };
-  t.equal(found({ ...off, toneMs: 1000, gapMs: 100 }, noise(-10, 8, 20, 11)), DTMF_KEYS, 'held 1 s');
-  t.equal(found({ ...off, toneMs: 60, gapMs: 60 }, noise(-10, 8, 20, 12)), DTMF_KEYS, '60 / 60 ms');
-});
+t.test(
+  "a real key's cadence: held 1 s, or pressed 60 ms on / 60 ms off, with 8 dB twist and the tones 1.5 % apart, under 20 dB noise",
+  async (t) => {
+    const off = { twistDb: 8, rowOffset: -0.015, columnOffset: 0.015 };
+    t.equal(found({ ...off, toneMs: 1000, gapMs: 100 }, noise(-10, 8, 20, 11)), DTMF_KEYS, 'held 1 s');
+    t.equal(found({ ...off, toneMs: 60, gapMs: 60 }, noise(-10, 8, 20, 12)), DTMF_KEYS, '60 / 60 ms');
+  },
+);

@@ -11,7 +11,10 @@ import { FlashRecordings } from '../src/calllog/flash-recordings.js';
 function fakeFiles(files: Map<string, Uint8Array>): new (path: string, write?: boolean) => StorageFile {
   return class FakeFile implements StorageFile {
     position = 0;
-    constructor(private readonly path: string, write?: boolean) {
+    constructor(
+      private readonly path: string,
+      write?: boolean,
+    ) {
       if (!files.has(path)) {
         if (write !== true) throw new Error('file not found');
         files.set(path, new Uint8Array(0));

@@ -64,7 +64,12 @@ interface Seen {
 
 /** What the region reads as: each listed recording with its samples (ids are 1 + the script's rec). */
 function seen(store: MemoryStore): Seen[] {
-  return readStoredRecordings(store).map((r) => ({ name: r.name, rec: r.id - 1, complete: r.complete, samples: readRecordingSamples(store, r.id) }));
+  return readStoredRecordings(store).map((r) => ({
+    name: r.name,
+    rec: r.id - 1,
+    complete: r.complete,
+    samples: readRecordingSamples(store, r.id),
+  }));
 }
 
 const SECTOR = 64;
@@ -90,65 +95,74 @@ t.test('recordings round trip: names, the newest complete greeting wins, discard
   t.equal(reopened.blockSamples, 21);
 });
 
-t.test('a power cut at every byte of every write and erase: the region reads as before or after the write', async (t) => {
-  // The region's state after each op of the script, with power on.
-  const states: Seen[][] = [seen(new MemoryStore(SECTOR, SECTORS))];
-  const healthy = new MemoryStore(SECTOR, SECTORS);
-  run(healthy, () => states.push(seen(healthy)));
-  const spent = new FailingStore(SECTOR, SECTORS);
-  run(spent);
-  const total = spent.operations;
-  let cuts = 0;
-  let bad = 0;
-  const fail = (message: string): void => {
-    if (++bad <= 5) t.fail(message);
-  };
-  for (const torn of [false, true]) {
-    for (const backward of [false, true]) {
-      for (let k = 0; k < total; k++) {
-        const store = new FailingStore(SECTOR, SECTORS, k, torn, backward);
-        const i = run(store);
-        if (i === SCRIPT.length) throw new Error(`no power cut after ${k} of ${total} operations`);
-        cuts++;
-        const rebooted = new MemoryStore(SECTOR, store.bytes);
-        const got = seen(rebooted);
-        const before = states[i]!;
-        const after = states[i + 1]!;
-        const where = `torn=${torn} backward=${backward} cut ${k} in op ${i} (${SCRIPT[i]!.act} ${SCRIPT[i]!.rec})`;
-        // Each name shows the recording it showed before or after the op, as it was or in between.
-        const names = new Set([...before, ...after, ...got].map((r) => r.name));
-        for (const name of names) {
-          const g = got.find((r) => r.name === name);
-          const b = before.find((r) => r.name === name);
-          const a = after.find((r) => r.name === name);
-          if (g === undefined) {
-            if (b !== undefined && a !== undefined) fail(`${where}: ${name} vanished`);
-            continue;
+t.test(
+  'a power cut at every byte of every write and erase: the region reads as before or after the write',
+  async (t) => {
+    // The region's state after each op of the script, with power on.
+    const states: Seen[][] = [seen(new MemoryStore(SECTOR, SECTORS))];
+    const healthy = new MemoryStore(SECTOR, SECTORS);
+    run(healthy, () => states.push(seen(healthy)));
+    const spent = new FailingStore(SECTOR, SECTORS);
+    run(spent);
+    const total = spent.operations;
+    let cuts = 0;
+    let bad = 0;
+    const fail = (message: string): void => {
+      if (++bad <= 5) t.fail(message);
+    };
+    for (const torn of [false, true]) {
+      for (const backward of [false, true]) {
+        for (let k = 0; k < total; k++) {
+          const store = new FailingStore(SECTOR, SECTORS, k, torn, backward);
+          const i = run(store);
+          if (i === SCRIPT.length) throw new Error(`no power cut after ${k} of ${total} operations`);
+          cuts++;
+          const rebooted = new MemoryStore(SECTOR, store.bytes);
+          const got = seen(rebooted);
+          const before = states[i]!;
+          const after = states[i + 1]!;
+          const where = `torn=${torn} backward=${backward} cut ${k} in op ${i} (${SCRIPT[i]!.act} ${SCRIPT[i]!.rec})`;
+          // Each name shows the recording it showed before or after the op, as it was or in between.
+          const names = new Set([...before, ...after, ...got].map((r) => r.name));
+          for (const name of names) {
+            const g = got.find((r) => r.name === name);
+            const b = before.find((r) => r.name === name);
+            const a = after.find((r) => r.name === name);
+            if (g === undefined) {
+              if (b !== undefined && a !== undefined) fail(`${where}: ${name} vanished`);
+              continue;
+            }
+            const full = data(g.rec, g.samples.length);
+            if (!g.samples.every((v, j) => v === full[j])) fail(`${where}: ${name} holds samples it was never given`);
+            const from = [b, a].filter((r) => r?.rec === g.rec);
+            if (from.length === 0) {
+              fail(`${where}: ${name} is recording ${g.rec}, neither the one before nor after`);
+              continue;
+            }
+            const lo = Math.min(...from.map((r) => r!.samples.length));
+            const hi = Math.max(...from.map((r) => r!.samples.length));
+            if (g.samples.length < lo || g.samples.length > hi)
+              fail(`${where}: ${name} has ${g.samples.length} samples, not ${lo} to ${hi}`);
+            if (!from.some((r) => r!.complete === g.complete)) fail(`${where}: ${name} complete=${g.complete}`);
           }
-          const full = data(g.rec, g.samples.length);
-          if (!g.samples.every((v, j) => v === full[j])) fail(`${where}: ${name} holds samples it was never given`);
-          const from = [b, a].filter((r) => r?.rec === g.rec);
-          if (from.length === 0) {
-            fail(`${where}: ${name} is recording ${g.rec}, neither the one before nor after`);
-            continue;
+          // And the store goes on after the reboot: a new recording is whole and numbered after the rest.
+          const next = new FlashRecordings(rebooted);
+          const w = next.open('after');
+          w.append(data(9, 50));
+          w.close();
+          const last = next.recordings().at(-1)!;
+          if (
+            last.name !== 'after' ||
+            !last.complete ||
+            last.samples !== 50 ||
+            last.id <= Math.max(0, ...got.map((r) => r.rec + 1))
+          ) {
+            fail(`${where}: after the reboot a new recording reads ${JSON.stringify(last)}`);
           }
-          const lo = Math.min(...from.map((r) => r!.samples.length));
-          const hi = Math.max(...from.map((r) => r!.samples.length));
-          if (g.samples.length < lo || g.samples.length > hi) fail(`${where}: ${name} has ${g.samples.length} samples, not ${lo} to ${hi}`);
-          if (!from.some((r) => r!.complete === g.complete)) fail(`${where}: ${name} complete=${g.complete}`);
-        }
-        // And the store goes on after the reboot: a new recording is whole and numbered after the rest.
-        const next = new FlashRecordings(rebooted);
-        const w = next.open('after');
-        w.append(data(9, 50));
-        w.close();
-        const last = next.recordings().at(-1)!;
-        if (last.name !== 'after' || !last.complete || last.samples !== 50 || last.id <= Math.max(0, ...got.map((r) => r.rec + 1))) {
-          fail(`${where}: after the reboot a new recording reads ${JSON.stringify(last)}`);
         }
       }
     }
-  }
-  t.equal(bad, 0, `${cuts} power cuts, every one read as before, after or between`);
-  t.ok(cuts > 4000);
-});
+    t.equal(bad, 0, `${cuts} power cuts, every one read as before, after or between`);
+    t.ok(cuts > 4000);
+  },
+);

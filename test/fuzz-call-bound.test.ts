@@ -18,8 +18,13 @@ import { holds } from './fuzz-support.js';
 /** Runs a call with no caller input; returns the trace. */
 function unanswered(text: string, clipMs: number): { trace: TraceEvent[]; limitMs: number } {
   const loaded = loadMenu(text, undefined, SIM_OUTPUT_NAMES);
-  if (loaded.menu === undefined) throw new Error(`menu does not load: ${JSON.stringify(loaded.diagnostics[0])}\n${text}`);
-  const { trace } = simulate({ menu: loaded.menu, events: [{ at: 0, what: 'offhook' }], clips: new SimClipLibrary({ fixedMs: clipMs }) });
+  if (loaded.menu === undefined)
+    throw new Error(`menu does not load: ${JSON.stringify(loaded.diagnostics[0])}\n${text}`);
+  const { trace } = simulate({
+    menu: loaded.menu,
+    events: [{ at: 0, what: 'offhook' }],
+    clips: new SimClipLibrary({ fixedMs: clipMs }),
+  });
   return { trace, limitMs: loaded.menu.timeLimitMs ?? DEFAULT_TIME_LIMIT_MS };
 }
 
@@ -30,9 +35,12 @@ function boundBreach(trace: readonly TraceEvent[], limitMs: number): string | un
   const hangup = hangups[0]!;
   if (hangup.t > limitMs) return `hung up at ${hangup.t} ms, after the bound of ${limitMs} ms`;
   // The bound's timer is the call's first, so at the bound it goes first.
-  if ((hangup.reason === 'limit') !== (hangup.t === limitMs)) return `hangup reason ${hangup.reason} at ${hangup.t} ms (bound ${limitMs} ms)`;
+  if ((hangup.reason === 'limit') !== (hangup.t === limitMs))
+    return `hangup reason ${hangup.reason} at ${hangup.t} ms (bound ${limitMs} ms)`;
   // An output pulse belongs to the board and may end after the call: it is the only thing that may.
-  const after = trace.slice(trace.indexOf(hangup) + 1).filter((e) => e.type !== 'tone' && e.type !== 'end' && !(e.type === 'output' && !e.on));
+  const after = trace
+    .slice(trace.indexOf(hangup) + 1)
+    .filter((e) => e.type !== 'tone' && e.type !== 'end' && !(e.type === 'output' && !e.on));
   if (after.length > 0) return `after the hangup: ${JSON.stringify(after[0])}`;
   const end = trace.at(-1)!;
   const lastOff = Math.max(0, ...trace.filter((e) => e.type === 'output').map((e) => e.t));
@@ -52,10 +60,18 @@ t.test('eleven nested repeating prompts, nobody answering: hung up at the defaul
   ]);
 });
 
-const seconds = fc.oneof(fc.constantFrom('0', '0.5', '1', '5', '60', '3600'), fc.integer({ min: 1, max: 3600 }).map(String));
+const seconds = fc.oneof(
+  fc.constantFrom('0', '0.5', '1', '5', '60', '3600'),
+  fc.integer({ min: 1, max: 3600 }).map(String),
+);
 const leaf: fc.Arbitrary<string> = fc.oneof(
   seconds.map((s) => `<Delay>${s}</Delay>`),
-  fc.constantFrom('<Speak>Press 1.</Speak>', '<Speak BargeIn="false">Listen.</Speak>', '<Play Repeat="3">chime.wav</Play>', '<Output name="door" pulse="2"/>'),
+  fc.constantFrom(
+    '<Speak>Press 1.</Speak>',
+    '<Speak BargeIn="false">Listen.</Speak>',
+    '<Play Repeat="3">chime.wav</Play>',
+    '<Output name="door" pulse="2"/>',
+  ),
 );
 
 /** A UserInput whose prompt may hold another `depth` levels of UserInput. */
@@ -78,14 +94,18 @@ function userInput(depth: number): fc.Arbitrary<string> {
 }
 
 function commands(depth: number): fc.Arbitrary<string[]> {
-  const item = depth === 0 ? leaf : fc.oneof({ weight: 1, arbitrary: leaf }, { weight: 3, arbitrary: userInput(depth - 1) });
+  const item =
+    depth === 0 ? leaf : fc.oneof({ weight: 1, arbitrary: leaf }, { weight: 3, arbitrary: userInput(depth - 1) });
   return fc.array(item, { minLength: 1, maxLength: 2 });
 }
 
 const menu = fc
   .record({
     depth: fc.integer({ min: 0, max: 7 }),
-    limit: fc.option(fc.oneof(fc.constantFrom('1', '7.5', '600', '3600'), fc.integer({ min: 1, max: 1200 }).map(String)), { nil: undefined }),
+    limit: fc.option(
+      fc.oneof(fc.constantFrom('1', '7.5', '600', '3600'), fc.integer({ min: 1, max: 1200 }).map(String)),
+      { nil: undefined },
+    ),
     seed: fc.nat(),
   })
   .chain(({ depth, limit }) =>

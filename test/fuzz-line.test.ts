@@ -30,26 +30,36 @@ const hook = (offHook: boolean): LineEvent => ({ what: 'hook', offHook });
 const bouncy = (offHook: boolean): fc.Arbitrary<Burst> =>
   fc.tuple(fc.integer({ min: 0, max: 3 }), fc.integer({ min: 1, max: 3 })).map(([bounces, gap]) => {
     const burst: Burst = [];
-    for (let i = 0; i < bounces; i++) burst.push({ dt: 2 * i * gap, event: hook(offHook) }, { dt: (2 * i + 1) * gap, event: hook(!offHook) });
+    for (let i = 0; i < bounces; i++)
+      burst.push({ dt: 2 * i * gap, event: hook(offHook) }, { dt: (2 * i + 1) * gap, event: hook(!offHook) });
     burst.push({ dt: 2 * bounces * gap, event: hook(offHook) });
     return burst;
   });
 
 /** A dialed digit at 7-20 pulses a second with a break ratio of 50-70 %. */
 const dial = fc
-  .tuple(fc.integer({ min: 1, max: 11 }), fc.integer({ min: 7, max: 20 }), fc.double({ min: 0.5, max: 0.7, noNaN: true }))
-  .map(([pulses, pulsesPerSecond, breakRatio]): Burst =>
-    Object.assign(
-      pulseTrain(pulses, { pulsesPerSecond, breakRatio }).map((c) => ({ dt: c.atMs, event: hook(c.offHook) })),
-      { dial: true },
-    ),
+  .tuple(
+    fc.integer({ min: 1, max: 11 }),
+    fc.integer({ min: 7, max: 20 }),
+    fc.double({ min: 0.5, max: 0.7, noNaN: true }),
+  )
+  .map(
+    ([pulses, pulsesPerSecond, breakRatio]): Burst =>
+      Object.assign(
+        pulseTrain(pulses, { pulsesPerSecond, breakRatio }).map((c) => ({ dt: c.atMs, event: hook(c.offHook) })),
+        { dial: true },
+      ),
   );
 
 /** The loop opened for 1 ms to 2.5 s: noise, a pulse, a flash, or a hang-up, and closed again. */
-const openFor = fc.oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 30, max: 1400 }), fc.integer({ min: 1200, max: 2500 })).map((ms): Burst => [
-  { dt: 0, event: hook(false) },
-  { dt: ms, event: hook(true) },
-]);
+const openFor = fc
+  .oneof(fc.integer({ min: 1, max: 30 }), fc.integer({ min: 30, max: 1400 }), fc.integer({ min: 1200, max: 2500 }))
+  .map(
+    (ms): Burst => [
+      { dt: 0, event: hook(false) },
+      { dt: ms, event: hook(true) },
+    ],
+  );
 
 const KEY = fc.constantFrom('1', '2', '0', '#', '*', '3', '9', 'A');
 const dtmfStorm = fc
@@ -66,7 +76,12 @@ const burst: fc.Arbitrary<Burst> = fc.oneof(
   { weight: 2, arbitrary: fc.constant<Burst>([{ dt: 0, event: { what: 'ring' } }]) },
 );
 
-const gap = fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 300 }), fc.integer({ min: 300, max: 5000 }), fc.integer({ min: 5000, max: 40_000 }));
+const gap = fc.oneof(
+  fc.constant(0),
+  fc.integer({ min: 1, max: 300 }),
+  fc.integer({ min: 300, max: 5000 }),
+  fc.integer({ min: 5000, max: 40_000 }),
+);
 
 const scenario = fc.record({
   which: fc.nat({ max: MENUS.length - 1 }),
@@ -103,7 +118,11 @@ function run(which: number, clipMs: number, steps: readonly [number, Burst][], a
   }
   // Come to rest, hang up, wait out the flash window; then a fresh call must start the menu.
   rig.settle();
-  for (const [offHook, wait] of [[false, 3000], [true, 100], [false, 3000]] as const) {
+  for (const [offHook, wait] of [
+    [false, 3000],
+    [true, 100],
+    [false, 3000],
+  ] as const) {
     rig.deliver(hook(offHook));
     rig.advanceTo(rig.clock.now() + wait);
     if (offHook) rig.settle();
@@ -113,7 +132,8 @@ function run(which: number, clipMs: number, steps: readonly [number, Burst][], a
   if (rig.violations.length > 0) {
     throw new Error(`${file}: ${rig.violations.join('\n')}\n--- trace tail:\n${describeTrace(rig.trace.slice(-30))}`);
   }
-  if (rig.phone.lineState !== 'idle' || rig.audio.busy || rig.clock.pending !== 0) throw new Error(`${file}: not at rest at the end`);
+  if (rig.phone.lineState !== 'idle' || rig.audio.busy || rig.clock.pending !== 0)
+    throw new Error(`${file}: not at rest at the end`);
   return true;
 }
 
@@ -125,11 +145,16 @@ function run(which: number, clipMs: number, steps: readonly [number, Burst][], a
  *   ringdown sim examples/door-phone.xml --clip-ms 3000 --events "offhook@0 dial:1@2 break:1000@2.14 onhook@20"
  */
 
-t.test('a dialled digit then a flash: the Input\'s clip plays to its end', async (t) => {
+t.test("a dialled digit then a flash: the Input's clip plays to its end", async (t) => {
   const menu = MENUS.find((m) => m.file === 'examples/door-phone.xml')!.menu;
   const r = simulate({
     menu,
-    events: [{ at: 0, what: 'offhook' }, { at: 2000, what: 'dial', key: '1' }, { at: 2140, what: 'break', ms: 1000 }, { at: 20_000, what: 'onhook' }],
+    events: [
+      { at: 0, what: 'offhook' },
+      { at: 2000, what: 'dial', key: '1' },
+      { at: 2140, what: 'break', ms: 1000 },
+      { at: 20_000, what: 'onhook' },
+    ],
     clips: new SimClipLibrary({ fixedMs: 3000 }),
   });
   const plays = r.trace.filter((e) => e.type === 'play').map((e) => [e.t, e.type === 'play' ? e.clip : '']);
@@ -140,13 +165,39 @@ t.test('a dialled digit then a flash: the Input\'s clip plays to its end', async
 });
 
 t.test('raw hook levels, dial pulses, DTMF and rings: every sequence', async (t) => {
-  holds(t, 'random raw line events', fc.property(scenario, ({ which, clipMs, steps }) => run(which, clipMs, steps)), 500);
+  holds(
+    t,
+    'random raw line events',
+    fc.property(scenario, ({ which, clipMs, steps }) => run(which, clipMs, steps)),
+    500,
+  );
 });
 
 t.test('raw hook levels, dial pulses, DTMF and rings keep the line invariants on every menu', async (t) => {
-  holds(t, 'random raw line events, dialled digits decided before the next break', fc.property(scenario, ({ which, clipMs, steps }) => run(which, clipMs, steps, true)), 500);
-  t.comment([...seen].sort().map(([k, n]) => `${k}=${n}`).join(' '));
-  for (const type of ['offhook', 'onhook', 'idle', 'key', 'flash', 'match', 'ring', 'ring-stop', 'play-cut', 'hangup']) {
+  holds(
+    t,
+    'random raw line events, dialled digits decided before the next break',
+    fc.property(scenario, ({ which, clipMs, steps }) => run(which, clipMs, steps, true)),
+    500,
+  );
+  t.comment(
+    [...seen]
+      .sort()
+      .map(([k, n]) => `${k}=${n}`)
+      .join(' '),
+  );
+  for (const type of [
+    'offhook',
+    'onhook',
+    'idle',
+    'key',
+    'flash',
+    'match',
+    'ring',
+    'ring-stop',
+    'play-cut',
+    'hangup',
+  ]) {
     t.ok((seen.get(type) ?? 0) > 0, `the random runs reached ${type}`);
   }
 });

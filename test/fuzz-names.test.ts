@@ -25,14 +25,25 @@ import { holds } from './fuzz-support.js';
 const PROTO_NAMES = [...Object.getOwnPropertyNames(Object.prototype), 'prototype', 'Constructor', 'TOSTRING'];
 const name = fc.constantFrom(...PROTO_NAMES);
 
-function run(f: (argv: string[], out: (l: string) => void, err: (l: string) => void) => number | Promise<number>, argv: string[]) {
+function run(
+  f: (argv: string[], out: (l: string) => void, err: (l: string) => void) => number | Promise<number>,
+  argv: string[],
+) {
   const out: string[] = [];
   const err: string[] = [];
-  return Promise.resolve(f(argv, (l) => void out.push(l), (l) => void err.push(l))).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
+  return Promise.resolve(
+    f(
+      argv,
+      (l) => void out.push(l),
+      (l) => void err.push(l),
+    ),
+  ).then((code) => ({ code, out: out.join('\n'), err: err.join('\n') }));
 }
 
 const errors = (text: string): string[] =>
-  loadMenu(text, undefined, SIM_OUTPUT_NAMES).diagnostics.filter((d) => d.severity === 'error').map((d) => d.message);
+  loadMenu(text, undefined, SIM_OUTPUT_NAMES)
+    .diagnostics.filter((d) => d.severity === 'error')
+    .map((d) => d.message);
 
 t.test('property: in a menu, such names are unknown commands, elements, entities, outputs and keys', async (t) => {
   holds(
@@ -46,12 +57,16 @@ t.test('property: in a menu, such names are unknown commands, elements, entities
       };
       if (xmlName) {
         expect(`<Response><${n}/></Response>`, /^unknown command </);
-        expect(`<Response><UserInput><${n}/><Inputs><Input key="1"/></Inputs></UserInput></Response>`, /is not allowed inside <UserInput>/);
+        expect(
+          `<Response><UserInput><${n}/><Inputs><Input key="1"/></Inputs></UserInput></Response>`,
+          /is not allowed inside <UserInput>/,
+        );
         expect(`<Response><Speak>a &${n}; b</Speak></Response>`, /unknown entity|must start an entity reference/);
         // An unknown attribute is a warning and changes nothing.
         const plain = loadMenu('<Response><Speak>Hi</Speak></Response>').menu;
         const withAttribute = loadMenu(`<Response ${n}="1"><Speak ${n}="x">Hi</Speak></Response>`).menu;
-        const semantics = (m: unknown): string => JSON.stringify(m, (k, v: unknown) => (k === 'line' || k === 'col' ? undefined : v));
+        const semantics = (m: unknown): string =>
+          JSON.stringify(m, (k, v: unknown) => (k === 'line' || k === 'col' ? undefined : v));
         if (semantics(withAttribute) !== semantics(plain)) throw new Error(`attribute ${n} changed the menu`);
       }
       expect(`<Response><Output name="${n}" pulse="1"/></Response>`, /^unknown output /);
@@ -71,13 +86,17 @@ t.test('property: the Phone rings for such a trigger name with its default menu,
     fc.property(name, (n) => {
       const { trace } = simulate({
         menu,
-        events: [{ at: 0, what: 'ring', trigger: n }, { at: 1000, what: 'offhook' }],
+        events: [
+          { at: 0, what: 'ring', trigger: n },
+          { at: 1000, what: 'offhook' },
+        ],
         clips: new SimClipLibrary({ fixedMs: 500 }),
         triggers: {},
       });
       const fault = trace.find((e) => e.type === 'error');
       if (fault !== undefined) throw new Error(JSON.stringify(fault));
-      if (!trace.some((e) => e.type === 'play' && e.clip === 'ding')) throw new Error(`the default menu did not run: ${JSON.stringify(trace)}`);
+      if (!trace.some((e) => e.type === 'play' && e.clip === 'ding'))
+        throw new Error(`the default menu did not run: ${JSON.stringify(trace)}`);
       return true;
     }),
     PROTO_NAMES.length,
@@ -99,28 +118,38 @@ t.test('property: check --clips, sim and tui take such names as absent', async (
         writeFileSync(menuFile, `<Response>\n<Speak clip="${n}">Hello.</Speak>\n<Play>${n}.wav</Play>\n</Response>\n`);
         const check = await run((a, out) => runCheck(a, out), [menuFile, '--clips', clips]);
         const missing = `error: clip '${n}' is missing from ${clips}`;
-        if (check.code !== 1 || check.out.split(missing).length !== 3) throw new Error(`check --clips accepted clip ${n}: ${check.out}`);
+        if (check.code !== 1 || check.out.split(missing).length !== 3)
+          throw new Error(`check --clips accepted clip ${n}: ${check.out}`);
       }
       const profile = await run(runSim, ['examples/ozeki/hangup-simple.xml', '--profile', n]);
-      if (profile.code !== 2 || !profile.err.startsWith('ringdown sim: --profile must be one of us, uk, cept')) throw new Error(`sim --profile ${n}: ${profile.err}`);
+      if (profile.code !== 2 || !profile.err.startsWith('ringdown sim: --profile must be one of us, uk, cept'))
+        throw new Error(`sim --profile ${n}: ${profile.err}`);
       const tui = await run(runTui, ['examples/ozeki/hangup-simple.xml', '--profile', n, '--demo']);
-      if (tui.code !== 2 || !tui.err.startsWith('ringdown tui: --profile must be one of us, uk, cept')) throw new Error(`tui --profile ${n}: ${tui.err}`);
+      if (tui.code !== 2 || !tui.err.startsWith('ringdown tui: --profile must be one of us, uk, cept'))
+        throw new Error(`tui --profile ${n}: ${tui.err}`);
       const trigger = /^[A-Za-z][A-Za-z0-9_-]*$/.test(n);
       const sim = await run(runSim, [
         'examples/ozeki/hangup-simple.xml',
-        '--clip-ms', '100',
-        '--events', `ring${trigger ? `:${n}` : ''}@0 offhook@1`,
+        '--clip-ms',
+        '100',
+        '--events',
+        `ring${trigger ? `:${n}` : ''}@0 offhook@1`,
         ...(trigger ? ['--trigger', `${n}=examples/door-pin.xml`] : []),
       ]);
-      if (sim.code !== 0 || /internal fault|error/.test(sim.out)) throw new Error(`sim ring:${n}: ${sim.code} ${sim.out} ${sim.err}`);
+      if (sim.code !== 0 || /internal fault|error/.test(sim.out))
+        throw new Error(`sim ring:${n}: ${sim.code} ${sim.out} ${sim.err}`);
       // The trigger's own menu (the door PIN) runs, not the plain one.
-      if (trigger && !sim.out.includes('please-enter-your-door-code')) throw new Error(`sim --trigger ${n}: its menu did not run:\n${sim.out}`);
+      if (trigger && !sim.out.includes('please-enter-your-door-code'))
+        throw new Error(`sim --trigger ${n}: its menu did not run:\n${sim.out}`);
       results.push(n);
       return true;
     }),
     { seed: 20261123, numRuns: PROTO_NAMES.length },
   );
-  t.ok(results.length > 0, `${new Set(results).size} names through check --clips, sim --profile, tui --profile, sim --trigger/ring`);
+  t.ok(
+    results.length > 0,
+    `${new Set(results).size} names through check --clips, sim --profile, tui --profile, sim --trigger/ring`,
+  );
 });
 
 t.test('ringdown NAME: an unknown command, for such names too', async (t) => {

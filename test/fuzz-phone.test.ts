@@ -26,7 +26,10 @@ const MENUS: { file: string; menu: Menu }[] = exampleMenus().flatMap(({ file, te
 type Step = { gap: number; event: LineEvent } | { gap: number; storm: string[]; spacing: number };
 
 /** Keys, the ones the example menus listen for more often than the rest. */
-const KEY = fc.oneof({ weight: 3, arbitrary: fc.constantFrom('1', '2', '0', '#', '*') }, { weight: 1, arbitrary: fc.constantFrom(...'0123456789*#ABCD') });
+const KEY = fc.oneof(
+  { weight: 3, arbitrary: fc.constantFrom('1', '2', '0', '#', '*') },
+  { weight: 1, arbitrary: fc.constantFrom(...'0123456789*#ABCD') },
+);
 
 /** Gaps from simultaneous to a minute: barge-in at the first instant, timeouts, abandoned calls. */
 const gap = fc.oneof(
@@ -45,7 +48,11 @@ const step: fc.Arbitrary<Step> = fc.oneof(
     // A caller typing a code (the door PIN among them) at a human pace.
     weight: 2,
     arbitrary: fc
-      .tuple(gap, fc.constantFrom('1234#', '1234', '12#', '4321#', '12345678', '1#', '21', '1*1*', '12'), fc.integer({ min: 80, max: 1500 }))
+      .tuple(
+        gap,
+        fc.constantFrom('1234#', '1234', '12#', '4321#', '12345678', '1#', '21', '1*1*', '12'),
+        fc.integer({ min: 80, max: 1500 }),
+      )
       .map(([g, code, spacing]): Step => ({ gap: g, storm: [...code], spacing })),
   },
   {
@@ -102,15 +109,39 @@ function invariantsHold(which: number, clipMs: number | undefined, steps: readon
   if (rig.violations.length > 0) {
     throw new Error(`${file}: ${rig.violations.join('\n')}\n--- trace tail:\n${describeTrace(rig.trace.slice(-30))}`);
   }
-  if (rig.phone.lineState !== 'idle' || rig.clock.pending !== 0 || rig.audio.busy) throw new Error(`${file}: not at rest at the end`);
+  if (rig.phone.lineState !== 'idle' || rig.clock.pending !== 0 || rig.audio.busy)
+    throw new Error(`${file}: not at rest at the end`);
   return true;
 }
 
 t.test('random calls on every example menu keep the line invariants', async (t) => {
   t.ok(MENUS.length >= 8, `${MENUS.length} menus: ${MENUS.map((m) => m.file).join(', ')}`);
-  holds(t, 'random event sequences', fc.property(scenario, ({ which, clipMs, steps }) => invariantsHold(which, clipMs, steps)), 1000);
-  t.comment([...seen].sort().map(([k, n]) => `${k}=${n}`).join(' '));
-  for (const kind of ['play-cut:barge-in', 'play-cut:onhook', 'hangup:command', 'hangup:end', 'match', 'nomatch', 'timeout', 'held', 'digits', 'tone-stop', 'output', 'failed']) {
+  holds(
+    t,
+    'random event sequences',
+    fc.property(scenario, ({ which, clipMs, steps }) => invariantsHold(which, clipMs, steps)),
+    1000,
+  );
+  t.comment(
+    [...seen]
+      .sort()
+      .map(([k, n]) => `${k}=${n}`)
+      .join(' '),
+  );
+  for (const kind of [
+    'play-cut:barge-in',
+    'play-cut:onhook',
+    'hangup:command',
+    'hangup:end',
+    'match',
+    'nomatch',
+    'timeout',
+    'held',
+    'digits',
+    'tone-stop',
+    'output',
+    'failed',
+  ]) {
     t.ok((seen.get(kind) ?? 0) > 0, `the random calls reached ${kind}`);
   }
 });
@@ -126,7 +157,11 @@ t.test('key storms of hundreds of keys a second in every phase of a call', async
       fc.array(KEY, { minLength: 100, maxLength: 600 }),
       fc.integer({ min: 1, max: 5 }),
       (which, start, storm, spacing) =>
-        invariantsHold(which, 1500, [{ gap: 0, event: { what: 'offhook' } }, { gap: start, storm, spacing }, { gap: 100, event: { what: 'onhook' } }]),
+        invariantsHold(which, 1500, [
+          { gap: 0, event: { what: 'offhook' } },
+          { gap: start, storm, spacing },
+          { gap: 100, event: { what: 'onhook' } },
+        ]),
     ),
     150,
   );

@@ -72,7 +72,8 @@ function contractBreach(text: string, limits: MenuLimits = DEFAULT_LIMITS): stri
   slowestMs = Math.max(slowestMs, ms);
   if (ms > MAX_LOAD_MS) return `loadMenu took ${ms.toFixed(0)} ms`;
   const errors = result.diagnostics.filter((d) => d.severity === 'error');
-  if ((result.menu === undefined) !== (errors.length > 0)) return `menu ${result.menu === undefined ? 'missing' : 'present'} with ${errors.length} errors`;
+  if ((result.menu === undefined) !== errors.length > 0)
+    return `menu ${result.menu === undefined ? 'missing' : 'present'} with ${errors.length} errors`;
   for (const d of result.diagnostics) {
     const bad = insideDocument(text, d);
     if (bad !== undefined) return `${bad}: ${JSON.stringify(d)}`;
@@ -97,9 +98,24 @@ function obeysContract(text: string, limits?: MenuLimits): boolean {
 }
 
 t.test('any string: loads, or positioned errors inside the document; never throws', async (t) => {
-  holds(t, 'arbitrary unicode strings', fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => obeysContract(s)), 400);
-  holds(t, 'XML-like token soup', fc.property(xmlish, (s) => obeysContract(s)), 1500);
-  holds(t, 'token soup under small limits', fc.property(xmlish, smallLimits, (s, l) => obeysContract(s, l)), 800);
+  holds(
+    t,
+    'arbitrary unicode strings',
+    fc.property(fc.string({ unit: 'binary', maxLength: 300 }), (s) => obeysContract(s)),
+    400,
+  );
+  holds(
+    t,
+    'XML-like token soup',
+    fc.property(xmlish, (s) => obeysContract(s)),
+    1500,
+  );
+  holds(
+    t,
+    'token soup under small limits',
+    fc.property(xmlish, smallLimits, (s, l) => obeysContract(s, l)),
+    800,
+  );
   holds(
     t,
     'token soup inside a Response root',
@@ -117,17 +133,27 @@ t.test('random well-formed menus: the checker answers with positions inside the 
   );
 });
 
-t.test('mutated example menus: truncations, swapped tags, bad entities, huge attributes, deep nesting, unknown commands', async (t) => {
-  t.ok(EXAMPLES.length >= 8, `${EXAMPLES.length} example menus`);
-  for (const { file, text } of EXAMPLES) t.equal(contractBreach(text), undefined, `${file} as shipped`);
-  holds(t, 'one mutation', fc.property(example, mutation, (e, m) => obeysContract(m(e.text))), 1500);
-  holds(
-    t,
-    'three mutations in a row',
-    fc.property(example, fc.array(mutation, { minLength: 3, maxLength: 3 }), (e, ms) => obeysContract(ms.reduce((s, m) => m(s), e.text))),
-    600,
-  );
-});
+t.test(
+  'mutated example menus: truncations, swapped tags, bad entities, huge attributes, deep nesting, unknown commands',
+  async (t) => {
+    t.ok(EXAMPLES.length >= 8, `${EXAMPLES.length} example menus`);
+    for (const { file, text } of EXAMPLES) t.equal(contractBreach(text), undefined, `${file} as shipped`);
+    holds(
+      t,
+      'one mutation',
+      fc.property(example, mutation, (e, m) => obeysContract(m(e.text))),
+      1500,
+    );
+    holds(
+      t,
+      'three mutations in a row',
+      fc.property(example, fc.array(mutation, { minLength: 3, maxLength: 3 }), (e, ms) =>
+        obeysContract(ms.reduce((s, m) => m(s), e.text)),
+      ),
+      600,
+    );
+  },
+);
 
 /** Characters XML 1.0 forbids (C0 controls other than tab, LF, CR; U+FFFE, U+FFFF). */
 const forbidden = fc.oneof(
@@ -159,7 +185,8 @@ t.test('a forbidden character anywhere in a valid menu is reported exactly where
       const r = loadMenu(text);
       const first = r.diagnostics[0];
       if (r.menu !== undefined || first === undefined) throw new Error('accepted a forbidden character');
-      if (errorOffset(text, first) !== at) throw new Error(`reported at ${first.line}:${first.col} (${first.message}), inserted at offset ${at}`);
+      if (errorOffset(text, first) !== at)
+        throw new Error(`reported at ${first.line}:${first.col} (${first.message}), inserted at offset ${at}`);
       return true;
     }),
     600,
@@ -167,7 +194,20 @@ t.test('a forbidden character anywhere in a valid menu is reported exactly where
 });
 
 /** Byte sequences that are not UTF-8: lone continuation, overlong, surrogate, above U+10FFFF, truncated. */
-const BAD_UTF8: readonly number[][] = [[0x80], [0xbf], [0xc0, 0x80], [0xc1, 0xbf], [0xe0, 0x80, 0x80], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xf5], [0xff], [0xfe], [0xe2, 0x82], [0xf0, 0x9f, 0x98]];
+const BAD_UTF8: readonly number[][] = [
+  [0x80],
+  [0xbf],
+  [0xc0, 0x80],
+  [0xc1, 0xbf],
+  [0xe0, 0x80, 0x80],
+  [0xed, 0xa0, 0x80],
+  [0xf4, 0x90, 0x80, 0x80],
+  [0xf5],
+  [0xff],
+  [0xfe],
+  [0xe2, 0x82],
+  [0xf0, 0x9f, 0x98],
+];
 
 t.test('invalid UTF-8 bytes in a menu file are reported at their line and column', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-fuzz-'));
@@ -177,22 +217,29 @@ t.test('invalid UTF-8 bytes in a menu file are reported at their line and column
   holds(
     t,
     'bad bytes after valid text through readMenuFile',
-    fc.property(example, fraction, fc.string({ unit: 'grapheme', maxLength: 8 }), fc.constantFrom(...BAD_UTF8), (e, f, before, bad) => {
-      const at = Math.floor(f * (e.text.length + 1));
-      const head = e.text.slice(0, at) + before;
-      const bytes = new Uint8Array([...encoder.encode(head), ...bad, ...encoder.encode(e.text.slice(at))]);
-      writeFileSync(file, bytes);
-      const r = readMenuFile(file);
-      const lines = head.split('\n');
-      const want = { line: lines.length, col: lines.at(-1)!.length + 1 }; // UTF-16 units, as the parser counts
-      const d = r.diagnostics[0];
-      if (r.menu !== undefined || r.diagnostics.length !== 1 || d === undefined) throw new Error(`expected one error, got ${JSON.stringify(r.diagnostics)}`);
-      const hex = bad[0]!.toString(16).toUpperCase();
-      if (d.message !== `invalid UTF-8 byte 0x${hex}` || d.line !== want.line || d.col !== want.col) {
-        throw new Error(`got ${d.line}:${d.col} ${d.message}, want ${want.line}:${want.col} 0x${hex}`);
-      }
-      return true;
-    }),
+    fc.property(
+      example,
+      fraction,
+      fc.string({ unit: 'grapheme', maxLength: 8 }),
+      fc.constantFrom(...BAD_UTF8),
+      (e, f, before, bad) => {
+        const at = Math.floor(f * (e.text.length + 1));
+        const head = e.text.slice(0, at) + before;
+        const bytes = new Uint8Array([...encoder.encode(head), ...bad, ...encoder.encode(e.text.slice(at))]);
+        writeFileSync(file, bytes);
+        const r = readMenuFile(file);
+        const lines = head.split('\n');
+        const want = { line: lines.length, col: lines.at(-1)!.length + 1 }; // UTF-16 units, as the parser counts
+        const d = r.diagnostics[0];
+        if (r.menu !== undefined || r.diagnostics.length !== 1 || d === undefined)
+          throw new Error(`expected one error, got ${JSON.stringify(r.diagnostics)}`);
+        const hex = bad[0]!.toString(16).toUpperCase();
+        if (d.message !== `invalid UTF-8 byte 0x${hex}` || d.line !== want.line || d.col !== want.col) {
+          throw new Error(`got ${d.line}:${d.col} ${d.message}, want ${want.line}:${want.col} 0x${hex}`);
+        }
+        return true;
+      },
+    ),
     300,
   );
 });
@@ -228,18 +275,38 @@ t.test('billion laughs: entity declarations are refused, in bounded time', async
     200,
   );
   // Without a DOCTYPE the entity is simply unknown; inside the root a DOCTYPE is unexpected markup.
-  t.match(loadMenu('<Response>&lol9;</Response>').diagnostics, [{ line: 1, col: 11, message: "unknown entity '&lol9;'" }]);
-  t.match(loadMenu('<Response><!DOCTYPE x [<!ENTITY a "b">]></Response>').diagnostics, [{ line: 1, col: 11, message: /^unexpected markup/ }]);
+  t.match(loadMenu('<Response>&lol9;</Response>').diagnostics, [
+    { line: 1, col: 11, message: "unknown entity '&lol9;'" },
+  ]);
+  t.match(loadMenu('<Response><!DOCTYPE x [<!ENTITY a "b">]></Response>').diagnostics, [
+    { line: 1, col: 11, message: /^unexpected markup/ },
+  ]);
 });
 
 t.test('documents at and past the limits are rejected with the limit named, quickly', async (t) => {
   const L = DEFAULT_LIMITS;
   const cases: [string, string, RegExp][] = [
     ['too long', `<Response>${' '.repeat(L.maxChars)}</Response>`, /longer than the limit of 65536 characters/],
-    ['too deep', `<Response>${'<a>'.repeat(L.maxDepth)}${'</a>'.repeat(L.maxDepth)}</Response>`, /nested deeper than the limit of 24/],
-    ['too many elements', `<Response>${'<a/>'.repeat(L.maxElements)}</Response>`, /more than the limit of 2000 elements/],
-    ['text too long', `<Response><Speak>${'a'.repeat(L.maxTextChars + 1)}</Speak></Response>`, /longer than the limit of 2000 characters/],
-    ['attribute too long', `<Response x="${'a'.repeat(L.maxTextChars + 1)}"/>`, /longer than the limit of 2000 characters/],
+    [
+      'too deep',
+      `<Response>${'<a>'.repeat(L.maxDepth)}${'</a>'.repeat(L.maxDepth)}</Response>`,
+      /nested deeper than the limit of 24/,
+    ],
+    [
+      'too many elements',
+      `<Response>${'<a/>'.repeat(L.maxElements)}</Response>`,
+      /more than the limit of 2000 elements/,
+    ],
+    [
+      'text too long',
+      `<Response><Speak>${'a'.repeat(L.maxTextChars + 1)}</Speak></Response>`,
+      /longer than the limit of 2000 characters/,
+    ],
+    [
+      'attribute too long',
+      `<Response x="${'a'.repeat(L.maxTextChars + 1)}"/>`,
+      /longer than the limit of 2000 characters/,
+    ],
     ['too many commands', `<Response>${'<Hangup/>'.repeat(L.maxCommands + 1)}</Response>`, /limit of 500 commands/],
   ];
   for (const [name, text, message] of cases) {
@@ -254,21 +321,19 @@ t.test('documents at and past the limits are rejected with the limit named, quic
     `<Response>${'<?p ?>'.repeat(Math.floor((L.maxChars - 30) / 6))}</Response>`,
     `<Response>${'\n'.repeat(L.maxChars - 30)}</Response>`,
   ];
-  for (const text of worst) t.equal(contractBreach(text), undefined, `worst case ${text.slice(10, 26)}… (${text.length} chars)`);
+  for (const text of worst)
+    t.equal(contractBreach(text), undefined, `worst case ${text.slice(10, 26)}… (${text.length} chars)`);
   t.comment(`slowest single load in this file so far: ${slowestMs.toFixed(1)} ms`);
 });
 
-t.test(
-  'columns count the same unit in the parser and in the UTF-8 check',
-  async (t) => {
-    // Minimal case: '<Response>😀' then a bad character. The parser puts U+0001 at 1:13, the file
-    // check puts byte 0xFF at 1:12; an editor (code points) shows 1:12 for both.
-    const dir = mkdtempSync(join(tmpdir(), 'ringdown-col-'));
-    t.teardown(() => rmSync(dir, { recursive: true, force: true }));
-    const file = join(dir, 'menu.xml');
-    writeFileSync(file, Buffer.concat([Buffer.from('<Response>😀'), Buffer.from([0xff]), Buffer.from('</Response>')]));
-    const fromFile = readMenuFile(file).diagnostics[0];
-    const fromText = loadMenu('<Response>😀\u0001</Response>').diagnostics[0];
-    t.equal(fromText?.col, fromFile?.col);
-  },
-);
+t.test('columns count the same unit in the parser and in the UTF-8 check', async (t) => {
+  // Minimal case: '<Response>😀' then a bad character. The parser puts U+0001 at 1:13, the file
+  // check puts byte 0xFF at 1:12; an editor (code points) shows 1:12 for both.
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-col-'));
+  t.teardown(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'menu.xml');
+  writeFileSync(file, Buffer.concat([Buffer.from('<Response>😀'), Buffer.from([0xff]), Buffer.from('</Response>')]));
+  const fromFile = readMenuFile(file).diagnostics[0];
+  const fromText = loadMenu('<Response>😀\u0001</Response>').diagnostics[0];
+  t.equal(fromText?.col, fromFile?.col);
+});

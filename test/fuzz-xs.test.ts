@@ -18,18 +18,23 @@ t.test('600 fuzz documents load on XS exactly as on Node', needsXs(), async (t) 
     fc.oneof(
       xmlish,
       ozmlDocument,
-      fc.tuple(example, fc.array(mutation, { minLength: 1, maxLength: 3 })).map(([e, ms]) => ms.reduce((s, m) => m(s), e.text)),
+      fc
+        .tuple(example, fc.array(mutation, { minLength: 1, maxLength: 3 }))
+        .map(([e, ms]) => ms.reduce((s, m) => m(s), e.text)),
     ),
     { seed: SEED, numRuns: 600 },
   );
   const results = new Map<number, Message>();
-  const xs = await runXs(defineGlobal('RINGDOWN_DOCS', documents) + (await bundleForXs({ entry: 'test/xs/load-entry.ts' })), {
-    onCommand: (bytes) => {
-      const message = JSON.parse(new TextDecoder().decode(bytes)) as Message;
-      results.set(message.index, message);
-      return new Uint8Array(0);
+  const xs = await runXs(
+    defineGlobal('RINGDOWN_DOCS', documents) + (await bundleForXs({ entry: 'test/xs/load-entry.ts' })),
+    {
+      onCommand: (bytes) => {
+        const message = JSON.parse(new TextDecoder().decode(bytes)) as Message;
+        results.set(message.index, message);
+        return new Uint8Array(0);
+      },
     },
-  });
+  );
   t.equal(xs.ok, true, xs.error ?? 'the XS run ended normally');
   let same = 0;
   let accepted = 0;
@@ -41,10 +46,16 @@ t.test('600 fuzz documents load on XS exactly as on Node', needsXs(), async (t) 
       same++;
       if (node.startsWith('{"menu"')) accepted++;
     } else if (differences.length < 3) {
-      differences.push(`document ${index} ${JSON.stringify(doc.slice(0, 80))}: XS ${JSON.stringify(got).slice(0, 200)}, Node ${node.slice(0, 200)}`);
+      differences.push(
+        `document ${index} ${JSON.stringify(doc.slice(0, 80))}: XS ${JSON.stringify(got).slice(0, 200)}, Node ${node.slice(0, 200)}`,
+      );
     }
   });
   t.same(differences, [], 'no document differs');
-  t.equal(same, documents.length, `${same} of ${documents.length} identical (${accepted} accepted, ${documents.length - accepted} rejected)`);
+  t.equal(
+    same,
+    documents.length,
+    `${same} of ${documents.length} identical (${accepted} accepted, ${documents.length - accepted} rejected)`,
+  );
   t.comment(`XS: ${documents.length} loads in ${xs.meters.compute} compute units`);
 });

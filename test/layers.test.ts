@@ -34,7 +34,9 @@ export function breach(from: string, to: string): string | undefined {
   const a = layerOf(from);
   const b = layerOf(to);
   if (a === undefined || b === undefined || a === b) return undefined;
-  return LAYERS[a]!.includes(b) ? undefined : `${from} imports ${to}: ${a} may import only ${[a, ...LAYERS[a]!].join(', ')}`;
+  return LAYERS[a]!.includes(b)
+    ? undefined
+    : `${from} imports ${to}: ${a} may import only ${[a, ...LAYERS[a]!].join(', ')}`;
 }
 
 /** The node an import edge is counted under for the cycle check: a second-level folder, or a file. */
@@ -83,7 +85,9 @@ function sources(dir: string): string[] {
 
 /** The repository files a source file imports (relative specifiers that name an existing file). */
 function importsOf(file: string): string[] {
-  const text = readFileSync(file, 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
+  const text = readFileSync(file, 'utf8')
+    .replace(/\/\*[\s\S]*?\*\//g, '')
+    .replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
   const found: string[] = [];
   for (const m of text.matchAll(/(?:\bfrom\s+|\bimport\s*\(\s*|\bimport\s+)(['"])(\.\.?\/[^'"]+)\1/g)) {
     const base = normalize(join(dirname(file), m[2]!));
@@ -109,7 +113,15 @@ t.test('the rules catch the arrows that ran the wrong way', async (t) => {
     ['src/calllog', new Set(['src/engine'])],
   ]);
   t.same(findCycle(cycle), ['src/engine', 'src/calllog', 'src/engine'], 'engine and calllog importing each other');
-  t.equal(findCycle(new Map([['a', new Set(['b'])], ['b', new Set<string>()]])), undefined);
+  t.equal(
+    findCycle(
+      new Map([
+        ['a', new Set(['b'])],
+        ['b', new Set<string>()],
+      ]),
+    ),
+    undefined,
+  );
 });
 
 t.test('every import in the repository points down the layers', async (t) => {

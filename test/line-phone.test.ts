@@ -31,7 +31,9 @@ const SIMPLE = 'examples/ozeki/hangup-simple.xml';
 const DETAILED = 'examples/ozeki/hangup-detailed.xml';
 
 /** A phone on simulated hardware; `at(ms, fn)` scripts, `run()` returns "T type detail" lines. */
-function rig(options: { menu?: string; ringMenu?: string; triggers?: Record<string, RingTrigger>; ringLagMs?: number } = {}) {
+function rig(
+  options: { menu?: string; ringMenu?: string; triggers?: Record<string, RingTrigger>; ringLagMs?: number } = {},
+) {
   const clock = new VirtualClock();
   const clips = new SimClipLibrary({ fixedMs: 2000 });
   const audio = new SimAudio(clock, (c) => clips.lengthOf(c));
@@ -41,13 +43,26 @@ function rig(options: { menu?: string; ringMenu?: string; triggers?: Record<stri
   const trace: TraceEvent[] = [];
   const phone = new Phone({
     menu: menu(options.menu ?? FLASH),
-    clock, audio, clips, profile: NORTH_AMERICA, line: new SimLineFeed(clock), trace: (e) => trace.push(e),
-    hook, dtmf, ringer,
+    clock,
+    audio,
+    clips,
+    profile: NORTH_AMERICA,
+    line: new SimLineFeed(clock),
+    trace: (e) => trace.push(e),
+    hook,
+    dtmf,
+    ringer,
     ...(options.ringMenu !== undefined ? { ringMenu: menu(options.ringMenu) } : {}),
     ...(options.triggers !== undefined ? { triggers: options.triggers } : {}),
   });
   return {
-    clock, audio, hook, dtmf, ringer, phone, trace,
+    clock,
+    audio,
+    hook,
+    dtmf,
+    ringer,
+    phone,
+    trace,
     at(ms: number, fn: () => void): void {
       clock.schedule(ms - clock.now(), fn);
     },
@@ -87,8 +102,14 @@ t.test('a phone already off-hook at power-up gets its call', async (t) => {
   const trace: TraceEvent[] = [];
   const clips = new SimClipLibrary({ fixedMs: 2000 });
   new Phone({
-    menu: menu(FLASH), clock, audio: new SimAudio(clock, () => 2000), clips, profile: NORTH_AMERICA,
-    line: new SimLineFeed(clock), trace: (e) => trace.push(e), hook,
+    menu: menu(FLASH),
+    clock,
+    audio: new SimAudio(clock, () => 2000),
+    clips,
+    profile: NORTH_AMERICA,
+    line: new SimLineFeed(clock),
+    trace: (e) => trace.push(e),
+    hook,
   });
   clock.step();
   t.same(trace.slice(0, 1), [{ t: 10, type: 'offhook' }]);
@@ -110,7 +131,11 @@ t.test('a dialed digit reaches UserInput like a DTMF key; the prompt is silenced
     '3310 hangup command',
     '3310 tone reorder',
   ]);
-  t.same(r.audio.segments.slice(0, 1).map((s) => [s.name, s.start, s.end]), [['main-menu-press-1-for-news', 10, 1015]], 'the clip stopped at the onhook');
+  t.same(
+    r.audio.segments.slice(0, 1).map((s) => [s.name, s.start, s.end]),
+    [['main-menu-press-1-for-news', 10, 1015]],
+    'the clip stopped at the onhook',
+  );
 });
 
 t.test('a dialed digit that matches nothing: the silenced clip counts as ended and the prompt goes on', async (t) => {
@@ -181,7 +206,10 @@ t.test('hanging up for good: audio stops at once, nothing of the call runs after
     '2751 play-cut your-call-will-be-hanged-up-in-5-seconds onhook',
     '2751 idle',
   ]);
-  t.same(r.audio.segments.map((s) => [s.start, s.end]), [[1010, 1515]]);
+  t.same(
+    r.audio.segments.map((s) => [s.start, s.end]),
+    [[1010, 1515]],
+  );
   t.equal(r.clock.pending, 0);
   t.equal(r.phone.lineState, 'idle');
 });
@@ -193,10 +221,17 @@ t.test('the reorder tone stops on the onhook and plays again if it was only a fl
   r.lift(1500);
   r.hangUp(3000);
   t.same(r.run(), [
-    '10 offhook', '10 hangup command', '10 tone reorder',
-    '1015 onhook', '1015 tone-stop reorder',
-    '1510 tone reorder', '1510 flash', '1510 ignored F',
-    '3015 onhook', '3015 tone-stop reorder', '4251 idle',
+    '10 offhook',
+    '10 hangup command',
+    '10 tone reorder',
+    '1015 onhook',
+    '1015 tone-stop reorder',
+    '1510 tone reorder',
+    '1510 flash',
+    '1510 ignored F',
+    '3015 onhook',
+    '3015 tone-stop reorder',
+    '4251 idle',
   ]);
 });
 
@@ -207,14 +242,26 @@ t.test('DTMF keys count on key down, and not while the loop is open', async (t) 
   r.at(600, () => r.dtmf.press('1'));
   r.at(800, () => r.hook.set(true)); // a 300 ms break: a flash
   r.at(1000, () => r.dtmf.press('1'));
-  t.same(r.run(1500).slice(3), ['515 onhook', '810 flash', '810 play-cut main-menu-press-1-for-news barge-in', '810 match F', '810 play back-to-the-top 2000', '1000 key 1', '1000 ignored 1']);
+  t.same(r.run(1500).slice(3), [
+    '515 onhook',
+    '810 flash',
+    '810 play-cut main-menu-press-1-for-news barge-in',
+    '810 match F',
+    '810 play back-to-the-top 2000',
+    '1000 key 1',
+    '1000 ignored 1',
+  ]);
 });
 
 t.test('eleven pulses are reported and change nothing', async (t) => {
   const r = rig();
   r.lift(0);
   r.dial(500, 11);
-  t.same(r.run(2500).slice(3), ['515 onhook', '1810 error dialed 11 pulses: not a digit; ignored', '1810 wait 3000'], 'the silenced prompt counts as ended');
+  t.same(
+    r.run(2500).slice(3),
+    ['515 onhook', '1810 error dialed 11 pulses: not a digit; ignored', '1810 wait 3000'],
+    'the silenced prompt counts as ended',
+  );
 });
 
 t.test('ringing: the cadence from the profile, DTMF gated, tripped mid-burst, ring menu runs', async (t) => {
@@ -222,7 +269,13 @@ t.test('ringing: the cadence from the profile, DTMF gated, tripped mid-burst, ri
   r.at(0, () => r.phone.ring());
   r.at(500, () => r.dtmf.press('5')); // ring residue that looks like a key: gated
   r.at(6800, () => r.hook.set(true)); // lifted in the second burst (6 s to 8 s); SHK lags 100 ms
-  t.same(r.run(8000), ['0 ring ring', '6950 offhook', '6950 ring-stop answer', '6950 delay 1000', '7950 play your-call-will-be-hanged-up-in-5-seconds 2000']);
+  t.same(r.run(8000), [
+    '0 ring ring',
+    '6950 offhook',
+    '6950 ring-stop answer',
+    '6950 delay 1000',
+    '7950 play your-call-will-be-hanged-up-in-5-seconds 2000',
+  ]);
   t.same(r.ringer.log, [{ at: 0, start: NORTH_AMERICA.ring }, { at: 6950 }]);
   t.equal(r.dtmf.isEnabled, true, 'DTMF back on after the answer');
 });
@@ -253,11 +306,26 @@ t.test('a ring trigger brings its own menu, cadence and bound; lifting from idle
   r.at(3000, () => r.phone.ring('doorbell'));
   r.at(9000, () => r.phone.offHook());
   t.same(r.run(9001), [
-    '0 ring doorbell', '1000 offhook', '1000 ring-stop answer', '1000 delay 1000', '2000 onhook',
-    '3000 ring doorbell', '8000 ring-stop bound',
-    '9000 offhook', '9000 input 1 3000 false', '9000 play main-menu-press-1-for-news 2000',
+    '0 ring doorbell',
+    '1000 offhook',
+    '1000 ring-stop answer',
+    '1000 delay 1000',
+    '2000 onhook',
+    '3000 ring doorbell',
+    '8000 ring-stop bound',
+    '9000 offhook',
+    '9000 input 1 3000 false',
+    '9000 play main-menu-press-1-for-news 2000',
   ]);
-  t.same(r.ringer.log.map((e) => [e.at, e.start?.cadenceMs]), [[0, [400, 200, 400, 2000]], [1000, undefined], [3000, [400, 200, 400, 2000]], [8000, undefined]]);
+  t.same(
+    r.ringer.log.map((e) => [e.at, e.start?.cadenceMs]),
+    [
+      [0, [400, 200, 400, 2000]],
+      [1000, undefined],
+      [3000, [400, 200, 400, 2000]],
+      [8000, undefined],
+    ],
+  );
 });
 
 t.test('a ring while a call is in progress is busy', async (t) => {
@@ -284,10 +352,20 @@ t.test('simulate: dial:N, break:MS and ring tokens drive the same machinery', as
   ];
   const r = simulate({ menu: menu(FLASH), events, clips: new SimClipLibrary({ fixedMs: 2000 }), untilMs: 11000 });
   t.same(r.trace.map(brief), [
-    '0 ring ring', '7000 offhook', '7000 ring-stop answer',
-    '7000 input 1 3000 false', '7000 play main-menu-press-1-for-news 2000',
-    '8015 onhook', '9210 key 0', '9210 nomatch 0',
-    '9210 wait 3000', '10015 onhook', '10610 flash', '10610 match F', '10610 play back-to-the-top 2000', '11000 end',
+    '0 ring ring',
+    '7000 offhook',
+    '7000 ring-stop answer',
+    '7000 input 1 3000 false',
+    '7000 play main-menu-press-1-for-news 2000',
+    '8015 onhook',
+    '9210 key 0',
+    '9210 nomatch 0',
+    '9210 wait 3000',
+    '10015 onhook',
+    '10610 flash',
+    '10610 match F',
+    '10610 play back-to-the-top 2000',
+    '11000 end',
   ]);
   t.same(r.rings, [{ at: 0, start: NORTH_AMERICA.ring }, { at: 7000 }]);
 });

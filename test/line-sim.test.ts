@@ -13,7 +13,10 @@ function types(out: string): string[] {
     .trim()
     .split('\n')
     .map((l) => JSON.parse(l) as { t: number; type: string; key?: string; trigger?: string; reason?: string })
-    .map((e) => `${e.t} ${e.type}${e.key !== undefined ? ` ${e.key}` : ''}${e.trigger !== undefined ? ` ${e.trigger}` : ''}${e.reason !== undefined ? ` ${e.reason}` : ''}`);
+    .map(
+      (e) =>
+        `${e.t} ${e.type}${e.key !== undefined ? ` ${e.key}` : ''}${e.trigger !== undefined ? ` ${e.trigger}` : ''}${e.reason !== undefined ? ` ${e.reason}` : ''}`,
+    );
 }
 
 t.test('the new tokens parse, in time order', async (t) => {
@@ -30,24 +33,70 @@ t.test('the new tokens parse, in time order', async (t) => {
 });
 
 t.test('sim: a menu dialed with a rotary dial', async (t) => {
-  const r = ringdown('sim', 'examples/door-phone.xml', '--events', 'offhook@0 dial:2@1 dial:1@3', '--clip-ms', '1000', '--jsonl');
+  const r = ringdown(
+    'sim',
+    'examples/door-phone.xml',
+    '--events',
+    'offhook@0 dial:2@1 dial:1@3',
+    '--clip-ms',
+    '1000',
+    '--jsonl',
+  );
   t.equal(r.code, 0);
-  t.same(types(r.out).filter((x) => / (onhook|key|match|hangup)/.test(x)), [
-    '1015 onhook', '1410 key 2', '1410 match 2', '3015 onhook', '3310 key 1', '3310 match 1', '5310 hangup command',
-  ]);
+  t.same(
+    types(r.out).filter((x) => / (onhook|key|match|hangup)/.test(x)),
+    ['1015 onhook', '1410 key 2', '1410 match 2', '3015 onhook', '3310 key 1', '3310 match 1', '5310 hangup command'],
+  );
 });
 
 t.test('sim: a ring answered on the second burst runs the --ring-menu; a trigger runs its own', async (t) => {
-  const ring = ringdown('sim', 'examples/door-phone.xml', '--ring-menu', 'examples/ozeki/hangup-simple.xml', '--events', 'ring@0 offhook@7', '--clip-ms', '2000', '--jsonl');
+  const ring = ringdown(
+    'sim',
+    'examples/door-phone.xml',
+    '--ring-menu',
+    'examples/ozeki/hangup-simple.xml',
+    '--events',
+    'ring@0 offhook@7',
+    '--clip-ms',
+    '2000',
+    '--jsonl',
+  );
   t.equal(ring.code, 0);
   t.same(types(ring.out).slice(0, 4), ['0 ring ring', '7000 offhook', '7000 ring-stop answer', '7000 delay']);
   const door = ringdown(
-    'sim', 'examples/ozeki/hangup-simple.xml', '--trigger', 'doorbell=examples/door-phone.xml:uk',
-    '--events', 'ring:doorbell@0 offhook@1', '--clip-ms', '1000', '--until', '2', '--jsonl',
+    'sim',
+    'examples/ozeki/hangup-simple.xml',
+    '--trigger',
+    'doorbell=examples/door-phone.xml:uk',
+    '--events',
+    'ring:doorbell@0 offhook@1',
+    '--clip-ms',
+    '1000',
+    '--until',
+    '2',
+    '--jsonl',
   );
   t.equal(door.code, 0);
-  t.same(types(door.out).slice(0, 5), ['0 ring doorbell', '1000 offhook', '1000 ring-stop answer', '1000 delay', '1500 input']);
-  const lift = ringdown('sim', 'examples/ozeki/hangup-simple.xml', '--trigger', 'doorbell=examples/door-phone.xml', '--events', 'offhook@0', '--clip-ms', '1000', '--until', '1', '--jsonl');
+  t.same(types(door.out).slice(0, 5), [
+    '0 ring doorbell',
+    '1000 offhook',
+    '1000 ring-stop answer',
+    '1000 delay',
+    '1500 input',
+  ]);
+  const lift = ringdown(
+    'sim',
+    'examples/ozeki/hangup-simple.xml',
+    '--trigger',
+    'doorbell=examples/door-phone.xml',
+    '--events',
+    'offhook@0',
+    '--clip-ms',
+    '1000',
+    '--until',
+    '1',
+    '--jsonl',
+  );
   t.same(types(lift.out).slice(0, 2), ['0 offhook', '0 delay'], 'lifting from idle runs the off-hook menu');
 });
 

@@ -109,7 +109,11 @@ t.test('rotary pulse trains at 8, 10 and 12 pps with 55 % and 70 % break are cou
         const train = pulseTrain(digitPulses(digit)!, { pulsesPerSecond, breakRatio });
         l.changes(1000, train);
         const lastMake = 1000 + train[train.length - 1]!.atMs;
-        t.same(l.run(), ['1015 loop-open', `${lastMake + 250} digit ${digit}`], `${digit} at ${pulsesPerSecond} pps, ${breakRatio * 100} % break`);
+        t.same(
+          l.run(),
+          ['1015 loop-open', `${lastMake + 250} digit ${digit}`],
+          `${digit} at ${pulsesPerSecond} pps, ${breakRatio * 100} % break`,
+        );
       }
     }
   }

@@ -29,15 +29,28 @@ export interface DeviceStores {
 }
 
 export function blankStores(menus?: ByteStore): DeviceStores {
-  return { recordings: new MemoryStore(SECTOR, 256), log: new MemoryStore(SECTOR, 4), menus: menus ?? new MemoryStore(SECTOR, 8) };
+  return {
+    recordings: new MemoryStore(SECTOR, 256),
+    log: new MemoryStore(SECTOR, 4),
+    menus: menus ?? new MemoryStore(SECTOR, 8),
+  };
 }
 
 /** The device's menu at boot: the uploaded one when its slot is whole and it loads, else the built one. */
-export function bootMenu(stores: DeviceStores, builtPath: string, limits: Readonly<MenuLimits> = DEFAULT_LIMITS): { menu: Menu; which: 'built' | 'uploaded'; choice?: UploadedChoice } {
+export function bootMenu(
+  stores: DeviceStores,
+  builtPath: string,
+  limits: Readonly<MenuLimits> = DEFAULT_LIMITS,
+): { menu: Menu; which: 'built' | 'uploaded'; choice?: UploadedChoice } {
   const content = new MenuSlots(stores.menus).read();
   const recordings = new FlashRecordings(stores.recordings);
   if (content !== undefined && content.length > 0) {
-    const choice = loadUploadedMenu(content, { limits, outputs: SIM_OUTPUT_NAMES, builtCatalog: { clips: {} }, clipExists: (n) => recordings.list().includes(n) || n === 'ringdown-out-of-order' });
+    const choice = loadUploadedMenu(content, {
+      limits,
+      outputs: SIM_OUTPUT_NAMES,
+      builtCatalog: { clips: {} },
+      clipExists: (n) => recordings.list().includes(n) || n === 'ringdown-out-of-order',
+    });
     if (choice.kind === 'menu') return { menu: choice.uploaded.menu, which: 'uploaded', choice };
   }
   const built = loadMenu(readFileSync(builtPath, 'utf8'), limits, SIM_OUTPUT_NAMES);
@@ -80,10 +93,21 @@ export class TestDevice {
       logRecords: () => readRecords(stores.log),
       menus: this.menus,
       checkPackage: (content) => {
-        const choice = loadUploadedMenu(content, { limits, outputs: SIM_OUTPUT_NAMES, builtCatalog: { clips: {} }, clipExists: (n) => recordings.list().includes(n) });
+        const choice = loadUploadedMenu(content, {
+          limits,
+          outputs: SIM_OUTPUT_NAMES,
+          builtCatalog: { clips: {} },
+          clipExists: (n) => recordings.list().includes(n),
+        });
         return choice.kind === 'menu' ? undefined : choice.fault.message;
       },
-      status: () => ({ board: 'test', menu: 'built', limits, outputs: SIM_OUTPUT_NAMES, recordings: recordings.list().length }),
+      status: () => ({
+        board: 'test',
+        menu: 'built',
+        limits,
+        outputs: SIM_OUTPUT_NAMES,
+        recordings: recordings.list().length,
+      }),
       changed: (what) => void this.changes.push(what),
     });
   }

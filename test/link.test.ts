@@ -31,9 +31,16 @@ function lines(): { out: string[]; err: string[]; o: (l: string) => void; e: (l:
   return { out, err, o: (l) => void out.push(l), e: (l) => void err.push(l) };
 }
 
-function readAll(reader: (r: { frame(f: Frame): void; bad(r: string): void; text(l: Uint8Array): void }) => FrameReader, bytes: Uint8Array): { frames: Frame[]; bad: string[]; text: string[] } {
+function readAll(
+  reader: (r: { frame(f: Frame): void; bad(r: string): void; text(l: Uint8Array): void }) => FrameReader,
+  bytes: Uint8Array,
+): { frames: Frame[]; bad: string[]; text: string[] } {
   const got = { frames: [] as Frame[], bad: [] as string[], text: [] as string[] };
-  const r = reader({ frame: (f) => got.frames.push(f), bad: (b) => got.bad.push(b), text: (l) => got.text.push(new TextDecoder().decode(l)) });
+  const r = reader({
+    frame: (f) => got.frames.push(f),
+    bad: (b) => got.bad.push(b),
+    text: (l) => got.text.push(new TextDecoder().decode(l)),
+  });
   r.push(bytes);
   return got;
 }
@@ -64,10 +71,16 @@ t.test('frames share the line with trace text, and a damaged one is refused and 
   t.match(decodeFrameLine(line), /length says 5 payload bytes, the frame holds 4/);
   const huge = new Uint8Array(10);
   new DataView(huge.buffer).setUint32(2, MAX_PAYLOAD + 1, true);
-  t.match(decodeFrameLine(new Uint8Array([1, ...new TextEncoder().encode(Buffer.from(huge).toString('base64'))])), /exceeds the limit/);
+  t.match(
+    decodeFrameLine(new Uint8Array([1, ...new TextEncoder().encode(Buffer.from(huge).toString('base64'))])),
+    /exceeds the limit/,
+  );
   t.throws(() => encodeFrame({ kind: 1, tag: 1, payload: new Uint8Array(MAX_PAYLOAD + 1) }), RangeError);
   // A line without end never grows the reader past its bound, and the next line reads.
-  const flood = readAll((e) => new FrameReader(e), concat(new Uint8Array([1]), new Uint8Array(100_000).fill(0x41), new Uint8Array([10]), good));
+  const flood = readAll(
+    (e) => new FrameReader(e),
+    concat(new Uint8Array([1]), new Uint8Array(100_000).fill(0x41), new Uint8Array([10]), good),
+  );
   t.equal(flood.frames.length, 1);
   t.match(flood.bad[0], /longer than/);
 });
@@ -96,15 +109,33 @@ t.test('pull: every recording of a guestbook run, byte-identical to sim --record
   const voice = join(dir, 'caller.wav');
   writeFileSync(voice, encodeWav(callerVoice(20)));
   const events = EVENTS.replaceAll('VOICE', voice);
-  const sim = spawnSync(process.execPath, ['bin/ringdown.js', 'sim', GUESTBOOK, '--events', events, '--clip-ms', '4000', '--recordings', join(dir, 'sim')], { encoding: 'utf8' });
+  const sim = spawnSync(
+    process.execPath,
+    ['bin/ringdown.js', 'sim', GUESTBOOK, '--events', events, '--clip-ms', '4000', '--recordings', join(dir, 'sim')],
+    { encoding: 'utf8' },
+  );
   t.equal(sim.status, 0, sim.stderr);
 
   const device = new TestDevice(blankStores());
   const parsed = parseEvents(events);
   if (typeof parsed === 'string') throw new Error(parsed);
   const menu = loadMenu(readFileSync(GUESTBOOK, 'utf8')).menu!;
-  simulate({ menu, events: parsed, clips: new SimClipLibrary({ fixedMs: 4000 }), voices: () => callerVoice(20), recordings: new TeeRecordings(device.recordings) });
-  device.callLog.append({ kind: 'call', startMs: 0, answer: 'offhook', keys: '', path: '', end: 'caller', durationMs: 14000 } as never);
+  simulate({
+    menu,
+    events: parsed,
+    clips: new SimClipLibrary({ fixedMs: 4000 }),
+    voices: () => callerVoice(20),
+    recordings: new TeeRecordings(device.recordings),
+  });
+  device.callLog.append({
+    kind: 'call',
+    startMs: 0,
+    answer: 'offhook',
+    keys: '',
+    path: '',
+    end: 'caller',
+    durationMs: 14000,
+  } as never);
   device.callLog.append({ kind: 'fault', atMs: 9, message: 'menu.xml:3:4: error: x' } as never);
 
   const out = join(dir, 'pulled');
@@ -112,7 +143,8 @@ t.test('pull: every recording of a guestbook run, byte-identical to sim --record
   t.equal(await runPull([`dev`, '--out', out], a.o, a.e, () => device.port()), 0, a.err.join('\n'));
   const simFiles = readdirSync(join(dir, 'sim')).sort();
   t.same(simFiles, ['guest-1.wav', 'guest-2.wav']);
-  for (const f of simFiles) t.same(readFileSync(join(out, f)), readFileSync(join(dir, 'sim', f)), `${f} byte-identical`);
+  for (const f of simFiles)
+    t.same(readFileSync(join(out, f)), readFileSync(join(dir, 'sim', f)), `${f} byte-identical`);
   const log = readFileSync(join(out, 'calllog.txt'), 'utf8');
   t.match(log, /#1 call .*duration=14.0s\n#2 fault at=0.0s menu.xml:3:4: error: x\n/);
   t.match(a.out.join('\n'), /bytes of audio in .* bytes\/s/);
@@ -131,7 +163,11 @@ t.test('pull: every recording of a guestbook run, byte-identical to sim --record
   const c = lines();
   t.equal(await runPull(['dev', '--out', other, '--delete'], c.o, c.e, () => device.port()), 0);
   t.equal(readFileSync(join(other, 'guest-1.wav'), 'utf8'), 'not the same', 'a different file is never overwritten');
-  t.same(readFileSync(join(other, 'guest-1-1.wav')), readFileSync(join(dir, 'sim', 'guest-1.wav')), 'the recording goes beside it');
+  t.same(
+    readFileSync(join(other, 'guest-1-1.wav')),
+    readFileSync(join(dir, 'sim', 'guest-1.wav')),
+    'the recording goes beside it',
+  );
   t.equal(readFileSync(join(other, 'calllog.txt'), 'utf8'), 'an older log');
   t.match(readFileSync(join(other, 'calllog-1.txt'), 'utf8'), /#3 fault at=0.0s later/);
   t.same(device.recordings.list(), [], '--delete removed them from the device');
@@ -158,7 +194,11 @@ t.test('pull resumes a recording cut off part-way', async (t) => {
   const part = readdirSync(dir).find((f) => f.endsWith('.part'));
   t.ok(part, `a .part file in ${readdirSync(dir).join(' ')}; ${a.out.join(' ')}`);
   if (part === undefined) return;
-  t.equal(readFileSync(join(dir, part)).length, 3 * 1024 * 2, `three chunks kept (${readFileSync(join(dir, part)).length})`);
+  t.equal(
+    readFileSync(join(dir, part)).length,
+    3 * 1024 * 2,
+    `three chunks kept (${readFileSync(join(dir, part)).length})`,
+  );
   device.wire.toHost = undefined;
   const b = lines();
   t.equal(await runPull(['dev', '--out', dir], b.o, b.e, () => device.port()), 0, b.err.join('\n'));
@@ -212,12 +252,25 @@ t.test('push: a new menu and greeting; the next call runs them', async (t) => {
   }
   t.same(kept.recordings.get('greeting'), f.greeting, 'the greeting is the pushed one, sample for sample');
   const catalog = boot.choice?.kind === 'menu' ? boot.choice.uploaded.catalog : { clips: {} };
-  const run = simulate({ menu: boot.menu, events: parseEvents('offhook@0') as never, clips: new SimClipLibrary({ catalog, fixedMs: 500 }), recordings: kept });
+  const run = simulate({
+    menu: boot.menu,
+    events: parseEvents('offhook@0') as never,
+    clips: new SimClipLibrary({ catalog, fixedMs: 500 }),
+    recordings: kept,
+  });
   const plays = run.trace.filter((e) => e.type === 'play').map((e) => (e.type === 'play' ? `${e.clip} ${e.ms}` : ''));
   // The greeting is the pushed recording, at its length; the second Speak finds its clip by the uploaded catalog.
   t.same(plays, [`greeting ${Math.round(f.greeting.length / 8)}`, 'bye 500']);
-  const device_ = withRecordedClips({ resolve: () => undefined }, (n) => (kept.recordings.has(n) ? kept.recordings.get(n)!.length / 8 : undefined), catalog);
-  t.same(device_.resolve('Press nothing, goodbye.'), { clip: 'bye', ms: f.bye.length / 8 }, 'on the device, the uploaded clip plays by its catalog entry');
+  const device_ = withRecordedClips(
+    { resolve: () => undefined },
+    (n) => (kept.recordings.has(n) ? kept.recordings.get(n)!.length / 8 : undefined),
+    catalog,
+  );
+  t.same(
+    device_.resolve('Press nothing, goodbye.'),
+    { clip: 'bye', ms: f.bye.length / 8 },
+    'on the device, the uploaded clip plays by its catalog entry',
+  );
 
   const s = lines();
   t.equal(await runStatus(['dev', '--json'], s.o, s.e, () => device.port()), 0);
@@ -243,7 +296,10 @@ t.test('push: a menu over the device limits is refused on the host, and on the d
   const pkg = encodePackage({ menu: readFileSync(f.menu), catalog: new Uint8Array(0) });
   await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: crc32(pkg) });
   await client.json(Kind.MENU_DATA, u32s([0], pkg));
-  await t.rejects(client.json(Kind.MENU_END), { code: 'refused', message: /menu not switched: uploaded menu.xml:\d+:\d+: error: .*commands/ });
+  await t.rejects(client.json(Kind.MENU_END), {
+    code: 'refused',
+    message: /menu not switched: uploaded menu.xml:\d+:\d+: error: .*commands/,
+  });
   t.equal(device.menus.active(), undefined);
   // A package whose bytes do not match the CRC announced.
   await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: (crc32(pkg) ^ 1) >>> 0 });
@@ -270,7 +326,10 @@ t.test('bad frames on the way are resent; a refusal is a clear message', async (
   const client = new LinkClient(device.port(), { timeoutMs: 200 });
   await t.rejects(client.json(0x55), { code: 'unknown', message: /unknown request kind 0x55/ });
   await t.rejects(client.json(Kind.CLIP_DATA, u32s([0])), { code: 'state', message: /no clip upload in progress/ });
-  await t.rejects(client.json(Kind.CLIP_BEGIN, { name: '../etc/passwd', samples: 10, crc: 0 }), { code: 'refused', message: /clip name/ });
+  await t.rejects(client.json(Kind.CLIP_BEGIN, { name: '../etc/passwd', samples: 10, crc: 0 }), {
+    code: 'refused',
+    message: /clip name/,
+  });
   await t.rejects(client.data(Kind.READ, u32s([999, 0, 10])), { code: 'refused', message: /no recording with id 999/ });
   await t.rejects(client.json(Kind.READ, new Uint8Array(3)), { code: 'refused', message: /needs 12 bytes/ });
   client.close();
@@ -307,7 +366,7 @@ t.test('a disconnect or a call mid-upload cancels it; the old greeting stays', a
   await t.rejects(noticing.json(Kind.LIST), { code: 'busy', message: /call is in progress/ });
   t.match(await noticing.json(Kind.STATUS), { busy: true });
   device.server.observe({ type: 'idle' });
-  t.equal((await noticing.json(Kind.LIST)).recordings instanceof Array, true);
+  t.equal(Array.isArray((await noticing.json(Kind.LIST)).recordings), true);
   t.same(flash.samples(flash.recordings().find((r) => r.name === 'greeting')!.id), oldSamples);
   client.close();
   noticing.close();
@@ -319,61 +378,74 @@ t.test('clip CRC or count wrong: not kept', async (t) => {
   const s = callerVoice(1);
   const bytes = new Uint8Array(s.buffer);
   await client.json(Kind.CLIP_BEGIN, { name: 'greeting', samples: s.length, crc: crc32(bytes) ^ 7 });
-  for (let at = 0; at < s.length; at += 1024) await client.json(Kind.CLIP_DATA, u32s([at], bytes.subarray(2 * at, 2 * Math.min(s.length, at + 1024))));
-  await t.rejects(client.json(Kind.CLIP_END), { code: 'refused', message: /not kept: the samples do not match their CRC-32/ });
+  for (let at = 0; at < s.length; at += 1024)
+    await client.json(Kind.CLIP_DATA, u32s([at], bytes.subarray(2 * at, 2 * Math.min(s.length, at + 1024))));
+  await t.rejects(client.json(Kind.CLIP_END), {
+    code: 'refused',
+    message: /not kept: the samples do not match their CRC-32/,
+  });
   await client.json(Kind.CLIP_BEGIN, { name: 'greeting', samples: s.length, crc: crc32(bytes) });
   await client.json(Kind.CLIP_DATA, u32s([0], bytes.subarray(0, 2048)));
   await t.rejects(client.json(Kind.CLIP_END), { code: 'refused', message: /1024 of 8000 samples came/ });
-  await t.rejects(client.json(Kind.CLIP_BEGIN, { name: 'big', samples: 1e9, crc: 0 }), { code: 'refused', message: /room for/ });
+  await t.rejects(client.json(Kind.CLIP_BEGIN, { name: 'big', samples: 1e9, crc: 0 }), {
+    code: 'refused',
+    message: /room for/,
+  });
   t.same(device.recordings.list(), []);
   client.close();
 });
 
 /** The menu package of `text` with no catalog. */
-const pkgOf = (text: string): Uint8Array => encodePackage({ menu: new TextEncoder().encode(text), catalog: new Uint8Array(0) });
+const pkgOf = (text: string): Uint8Array =>
+  encodePackage({ menu: new TextEncoder().encode(text), catalog: new Uint8Array(0) });
 
-t.test('menu slots: a power cut at every write of an upload leaves the old menu or the new, never neither', async (t) => {
-  const oldPkg = pkgOf('<Response><Speak clip="a">Old.</Speak></Response>');
-  const newPkg = pkgOf(`<Response><Speak clip="b">New. ${'x'.repeat(6000)}</Speak></Response>`);
-  const upload = (slots: MenuSlots, pkg: Uint8Array): void => {
-    const staging = slots.begin(pkg.length, crc32(pkg));
-    for (let at = 0; at < pkg.length; at += 2048) staging.write(pkg.subarray(at, at + 2048));
-    const problem = staging.commit();
-    if (problem !== undefined) throw new Error(problem);
-  };
-  for (const history of [1, 2]) {
-    // history 1: one upload before (slot 0 in use); 2: two (slot 1 in use, slot 0 is reused).
-    const base = new MemoryStore(SECTOR, 8);
-    if (history === 2) upload(new MenuSlots(base), pkgOf('<Response><Hangup/></Response>'));
-    upload(new MenuSlots(base), oldPkg);
-    const counting = new FailingStore(SECTOR, base.bytes);
-    upload(new MenuSlots(counting), newPkg);
-    const total = counting.operations;
-    let olds = 0;
-    let news = 0;
-    for (let budget = 0; budget <= total; budget++) {
-      for (const torn of [false, true]) {
-        const store = new FailingStore(SECTOR, base.bytes, budget, torn);
-        try {
-          upload(new MenuSlots(store), newPkg);
-        } catch (e) {
-          if (!(e instanceof PowerCut)) throw e;
+t.test(
+  'menu slots: a power cut at every write of an upload leaves the old menu or the new, never neither',
+  async (t) => {
+    const oldPkg = pkgOf('<Response><Speak clip="a">Old.</Speak></Response>');
+    const newPkg = pkgOf(`<Response><Speak clip="b">New. ${'x'.repeat(6000)}</Speak></Response>`);
+    const upload = (slots: MenuSlots, pkg: Uint8Array): void => {
+      const staging = slots.begin(pkg.length, crc32(pkg));
+      for (let at = 0; at < pkg.length; at += 2048) staging.write(pkg.subarray(at, at + 2048));
+      const problem = staging.commit();
+      if (problem !== undefined) throw new Error(problem);
+    };
+    for (const history of [1, 2]) {
+      // history 1: one upload before (slot 0 in use); 2: two (slot 1 in use, slot 0 is reused).
+      const base = new MemoryStore(SECTOR, 8);
+      if (history === 2) upload(new MenuSlots(base), pkgOf('<Response><Hangup/></Response>'));
+      upload(new MenuSlots(base), oldPkg);
+      const counting = new FailingStore(SECTOR, base.bytes);
+      upload(new MenuSlots(counting), newPkg);
+      const total = counting.operations;
+      let olds = 0;
+      let news = 0;
+      for (let budget = 0; budget <= total; budget++) {
+        for (const torn of [false, true]) {
+          const store = new FailingStore(SECTOR, base.bytes, budget, torn);
+          try {
+            upload(new MenuSlots(store), newPkg);
+          } catch (e) {
+            if (!(e instanceof PowerCut)) throw e;
+          }
+          const after = new MenuSlots(new MemoryStore(SECTOR, store.bytes)).read();
+          const isOld = after !== undefined && Buffer.compare(after, oldPkg) === 0;
+          const isNew = after !== undefined && Buffer.compare(after, newPkg) === 0;
+          if (!isOld && !isNew) {
+            t.fail(
+              `history ${history}, cut after ${budget} of ${total} operations${torn ? ' (torn)' : ''}: neither menu`,
+            );
+            return;
+          }
+          if (isOld) olds++;
+          else news++;
         }
-        const after = new MenuSlots(new MemoryStore(SECTOR, store.bytes)).read();
-        const isOld = after !== undefined && Buffer.compare(after, oldPkg) === 0;
-        const isNew = after !== undefined && Buffer.compare(after, newPkg) === 0;
-        if (!isOld && !isNew) {
-          t.fail(`history ${history}, cut after ${budget} of ${total} operations${torn ? ' (torn)' : ''}: neither menu`);
-          return;
-        }
-        if (isOld) olds++;
-        else news++;
       }
+      t.ok(olds > 0 && news > 0, `history ${history}: ${total} cut points, old menu ${olds} times, new ${news}`);
+      t.equal(news, 2, 'only a push that wrote its last byte switches');
     }
-    t.ok(olds > 0 && news > 0, `history ${history}: ${total} cut points, old menu ${olds} times, new ${news}`);
-    t.equal(news, 2, 'only a push that wrote its last byte switches');
-  }
-});
+  },
+);
 
 t.test('a push through the link cut by a power cut: the device boots the old or the new menu', async (t) => {
   const f = pushFolder();

@@ -18,12 +18,28 @@ t.test('ringdown log prints the records of a dump, oldest first, skipping a torn
   t.teardown(() => rmSync(dir, { recursive: true, force: true }));
   const store = new MemoryStore(4096, 2);
   const log = new CallLog(store);
-  log.append({ kind: 'fault', atMs: 120, message: 'menu.xml:4:29: error: value of attribute \'CallId\' must be quoted' });
-  log.append({ kind: 'call', startMs: 1000, answer: 'offhook', keys: '921F', path: '2>1', end: 'hangup', durationMs: 39_000 });
+  log.append({ kind: 'fault', atMs: 120, message: "menu.xml:4:29: error: value of attribute 'CallId' must be quoted" });
+  log.append({
+    kind: 'call',
+    startMs: 1000,
+    answer: 'offhook',
+    keys: '921F',
+    path: '2>1',
+    end: 'hangup',
+    durationMs: 39_000,
+  });
   log.append({ kind: 'call', startMs: 60_000, answer: 'ring', keys: '', path: '', end: 'caller', durationMs: 1200 });
   // A power cut in the middle of a fourth record: its first 20 bytes only.
   const torn = new MemoryStore(4096, 2);
-  new CallLog(torn).append({ kind: 'call', startMs: 0, answer: 'offhook', keys: '1', path: '', end: 'caller', durationMs: 1 });
+  new CallLog(torn).append({
+    kind: 'call',
+    startMs: 0,
+    answer: 'offhook',
+    keys: '1',
+    path: '',
+    end: 'caller',
+    durationMs: 1,
+  });
   let used = store.bytes.length;
   while (used > 0 && store.bytes[used - 1] === 0xff) used--;
   store.bytes.set(torn.bytes.subarray(0, 20), used);
@@ -43,7 +59,16 @@ t.test('ringdown log prints the records of a dump, oldest first, skipping a torn
     ].join('\n'),
   );
   const json = ringdown('log', dump, '--jsonl');
-  t.same(JSON.parse(json.out.split('\n')[1]!), { seq: 2, kind: 'call', startMs: 1000, answer: 'offhook', keys: '921F', path: '2>1', end: 'hangup', durationMs: 39_000 });
+  t.same(JSON.parse(json.out.split('\n')[1]!), {
+    seq: 2,
+    kind: 'call',
+    startMs: 1000,
+    answer: 'offhook',
+    keys: '921F',
+    path: '2>1',
+    end: 'hangup',
+    durationMs: 39_000,
+  });
   const odd = join(dir, 'odd.bin');
   writeFileSync(odd, new Uint8Array(5000));
   t.match(ringdown('log', odd), { code: 1, err: /5000 bytes is not a whole number of 4096-byte sectors/ });
@@ -68,8 +93,15 @@ t.test('ringdown log: control characters in a record are escaped, in lines and i
   t.notOk(RAW.test(r.out.replace(/\n/g, '')), 'no raw control character reaches the terminal');
   const json = ringdown('log', dump, '--jsonl');
   t.notOk(RAW.test(json.out.replace(/\n/g, '')), 'none in --jsonl either');
-  t.same(JSON.parse(json.out.split('\n')[0]!), { seq: 1, kind: 'fault', atMs: 120, message }, 'and the JSON still reads back exactly');
-  const zero = spawnSync(process.execPath, ['bin/ringdown.js', 'log', '/dev/zero'], { encoding: 'utf8', timeout: 20000 });
+  t.same(
+    JSON.parse(json.out.split('\n')[0]!),
+    { seq: 1, kind: 'fault', atMs: 120, message },
+    'and the JSON still reads back exactly',
+  );
+  const zero = spawnSync(process.execPath, ['bin/ringdown.js', 'log', '/dev/zero'], {
+    encoding: 'utf8',
+    timeout: 20000,
+  });
   t.equal(zero.stderr, 'ringdown log: /dev/zero: cannot read the file: it is a device, not a regular file\n');
 });
 
@@ -83,7 +115,13 @@ t.test('ringdown log: property: no text in any field of any record reaches the o
       answer: fc.constantFrom('offhook' as const, 'ring' as const),
       keys: text,
       path: text,
-      end: fc.constantFrom('caller' as const, 'hangup' as const, 'menu-end' as const, 'error' as const, 'open' as const),
+      end: fc.constantFrom(
+        'caller' as const,
+        'hangup' as const,
+        'menu-end' as const,
+        'error' as const,
+        'open' as const,
+      ),
       durationMs: fc.nat(),
     }),
   );

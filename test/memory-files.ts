@@ -8,7 +8,10 @@ import type { FileModule, WavFile } from '../drivers/wav-file-recordings/wav-fil
  * many bytes: `freeBytes()` is what the files leave, and a write past it throws as a full card's
  * does, writing nothing.
  */
-export function memoryFiles(fat = false, capacity = Infinity): { files: Map<string, Uint8Array>; module: FileModule; freeBytes: () => number } {
+export function memoryFiles(
+  fat = false,
+  capacity = Infinity,
+): { files: Map<string, Uint8Array>; module: FileModule; freeBytes: () => number } {
   const files = new Map<string, Uint8Array>();
   const key = (path: string): string => (fat ? path.toLowerCase() : path);
   const freeBytes = (): number => capacity - [...files.values()].reduce((n, f) => n + f.length, 0);

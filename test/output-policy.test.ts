@@ -5,7 +5,20 @@
  * added to WRITERS.
  */
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, statSync, symlinkSync, writeFileSync, type Stats } from 'node:fs';
+import {
+  chmodSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  readlinkSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+  type Stats,
+} from 'node:fs';
 import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -25,7 +38,11 @@ const isRoot = process.getuid?.() === 0;
 t.setTimeout(600_000);
 
 function ringdown(args: string[], env: NodeJS.ProcessEnv = {}): { code: number | null; out: string; err: string } {
-  const r = spawnSync(process.execPath, [join(ROOT, 'bin/ringdown.js'), ...args], { encoding: 'utf8', env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/ringdown.js'), ...args], {
+    encoding: 'utf8',
+    env: { ...process.env, ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   return { code: r.status, out: r.stdout, err: r.stderr };
 }
 
@@ -39,13 +56,23 @@ function snapshot(path: string): unknown {
   }
   const mode = s.mode & 0o7777;
   if (s.isSymbolicLink()) return { link: readlinkSync(path) };
-  if (s.isDirectory()) return { dir: mode, entries: Object.fromEntries(readdirSync(path).sort().map((n) => [n, snapshot(join(path, n))])) };
+  if (s.isDirectory())
+    return {
+      dir: mode,
+      entries: Object.fromEntries(
+        readdirSync(path)
+          .sort()
+          .map((n) => [n, snapshot(join(path, n))]),
+      ),
+    };
   if (s.isFile()) return { file: mode, bytes: readFileSync(path).toString('base64') };
   return { special: s.isFIFO() ? 'fifo' : s.isCharacterDevice() ? `char ${s.rdev}` : 'other', mode };
 }
 
 /** A caller's voice for `say:`: 2 s of a 300 Hz tone at 8 kHz. */
-const VOICE = encodeWav(Int16Array.from({ length: 16000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / 8000))));
+const VOICE = encodeWav(
+  Int16Array.from({ length: 16000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 300 * i) / 8000))),
+);
 
 /** A dump of a recordings region holding msg-1..3 (1 s each). */
 function dumpBytes(names: readonly string[] = ['msg-1', 'msg-2', 'msg-3']): Uint8Array {
@@ -65,7 +92,8 @@ function fakeSdk(top: string): string {
   const bin = join(root, 'build', 'bin', 'lin', 'release');
   mkdirSync(join(root, 'xs', 'sources'), { recursive: true });
   mkdirSync(bin, { recursive: true });
-  for (const tool of ['mcconfig', 'xsc', 'xsl', 'mcrez']) writeFileSync(join(bin, tool), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
+  for (const tool of ['mcconfig', 'xsc', 'xsl', 'mcrez'])
+    writeFileSync(join(bin, tool), '#!/bin/sh\nexit 0\n', { mode: 0o755 });
   writeFileSync(
     join(bin, 'wav2maud'),
     '#!/bin/sh\nin="$1"; shift\nwhile [ "$#" -gt 0 ]; do if [ "$1" = -o ]; then out="$2"; fi; shift; done\ntouch "$out/$(basename "$in" .wav).maud"\n',
@@ -91,23 +119,63 @@ interface Writer {
   folderOnly?: string;
   /** Reports a bad file in its folder in its own positioned form (`PATH: error: ...`), not `cannot write`. */
   ownMessages?: true;
-  run(dest: string, work: string): { code: number | null; out: string; err: string } | Promise<{ code: number | null; out: string; err: string }>;
+  run(
+    dest: string,
+    work: string,
+  ): { code: number | null; out: string; err: string } | Promise<{ code: number | null; out: string; err: string }>;
 }
 
 /** Every command that writes a file. */
 const WRITERS: Writer[] = [
   { name: 'graph --out', shape: 'file', run: (dest) => ringdown(['graph', 'examples/door-phone.xml', '--out', dest]) },
   { name: 'clips --say --out', shape: 'file', run: (dest) => ringdown(['clips', '--say', 'Hello.', '--out', dest]) },
-  { name: 'wiring --out', shape: 'file', run: (dest) => ringdown(['wiring', '--board', 'esp32-ag1171-mt8870', '--out', dest]) },
-  { name: 'dtmf encode --out', shape: 'file', stream: true, run: (dest) => ringdown(['dtmf', 'encode', '159#', '--out', dest]) },
-  { name: 'sim --wav', shape: 'file', stream: true, run: (dest) => ringdown(['sim', 'examples/door-phone.xml', '--events', 'offhook@0 2@2 onhook@5', '--clip-ms', '500', '--wav', dest]) },
-  { name: 'tui --trace', shape: 'file', stream: true, run: (dest) => ringdown(['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--trace', dest]) },
-  { name: 'tui --wav', shape: 'file', stream: true, run: (dest) => ringdown(['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--wav', dest]) },
+  {
+    name: 'wiring --out',
+    shape: 'file',
+    run: (dest) => ringdown(['wiring', '--board', 'esp32-ag1171-mt8870', '--out', dest]),
+  },
+  {
+    name: 'dtmf encode --out',
+    shape: 'file',
+    stream: true,
+    run: (dest) => ringdown(['dtmf', 'encode', '159#', '--out', dest]),
+  },
+  {
+    name: 'sim --wav',
+    shape: 'file',
+    stream: true,
+    run: (dest) =>
+      ringdown([
+        'sim',
+        'examples/door-phone.xml',
+        '--events',
+        'offhook@0 2@2 onhook@5',
+        '--clip-ms',
+        '500',
+        '--wav',
+        dest,
+      ]),
+  },
+  {
+    name: 'tui --trace',
+    shape: 'file',
+    stream: true,
+    run: (dest) => ringdown(['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--trace', dest]),
+  },
+  {
+    name: 'tui --wav',
+    shape: 'file',
+    stream: true,
+    run: (dest) => ringdown(['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--wav', dest]),
+  },
   {
     name: 'mod --out',
     shape: 'file',
     run: (dest, work) =>
-      ringdown(['mod', join(work, 'clip-menu.xml'), '--clips', join(work, 'menu-clips'), '--out', dest], { MODDABLE: join(work, 'moddable'), FAKE_XSA_BYTES: '5000' }),
+      ringdown(['mod', join(work, 'clip-menu.xml'), '--clips', join(work, 'menu-clips'), '--out', dest], {
+        MODDABLE: join(work, 'moddable'),
+        FAKE_XSA_BYTES: '5000',
+      }),
   },
   {
     name: 'studio Save',
@@ -115,13 +183,26 @@ const WRITERS: Writer[] = [
     run: async (dest) => {
       const server = new StudioServer({ menuPath: dest, port: 0 });
       const url = new URL(await server.listen());
-      const call = (method: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> =>
+      const call = (
+        method: string,
+        headers: Record<string, string>,
+        body?: string,
+      ): Promise<{ status: number; body: string }> =>
         new Promise((resolve, reject) => {
-          const req = request({ host: url.hostname, port: url.port, path: '/api/menu', method, headers: { origin: url.origin, ...headers } }, (r) => {
-            let text = '';
-            r.on('data', (c: Buffer) => (text += c.toString()));
-            r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
-          });
+          const req = request(
+            {
+              host: url.hostname,
+              port: url.port,
+              path: '/api/menu',
+              method,
+              headers: { origin: url.origin, ...headers },
+            },
+            (r) => {
+              let text = '';
+              r.on('data', (c: Buffer) => (text += c.toString()));
+              r.on('end', () => resolve({ status: r.statusCode ?? 0, body: text }));
+            },
+          );
           req.on('error', reject);
           req.end(body);
         });
@@ -129,7 +210,11 @@ const WRITERS: Writer[] = [
         // Save as the page does: with the version of the file it read (none when it could not read one).
         const read = await call('GET', {});
         const version = read.status === 200 ? ((JSON.parse(read.body) as { version?: string }).version ?? '') : '';
-        const res = await call('PUT', { 'content-type': 'text/plain', 'x-menu-version': version }, '<Response><Hangup/></Response>\n');
+        const res = await call(
+          'PUT',
+          { 'content-type': 'text/plain', 'x-menu-version': version },
+          '<Response><Hangup/></Response>\n',
+        );
         const message = res.status === 200 ? '' : `${res.body.trim()}\n`;
         return { code: res.status === 200 ? 0 : 1, out: '', err: message };
       } finally {
@@ -141,15 +226,32 @@ const WRITERS: Writer[] = [
     name: 'sim --recordings',
     shape: 'folder',
     writes: 'guest-1.wav',
-    run: (dest, work) => ringdown(['sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${join(work, 'voice.wav')}@6`, '--clip-ms', '5000', '--recordings', dest]),
+    run: (dest, work) =>
+      ringdown([
+        'sim',
+        'examples/guestbook.xml',
+        '--events',
+        `offhook@0 say:${join(work, 'voice.wav')}@6`,
+        '--clip-ms',
+        '5000',
+        '--recordings',
+        dest,
+      ]),
   },
-  { name: 'recordings --out', shape: 'folder', writes: 'msg-2.wav', run: (dest, work) => ringdown(['recordings', join(work, 'dump.bin'), '--out', dest]) },
+  {
+    name: 'recordings --out',
+    shape: 'folder',
+    writes: 'msg-2.wav',
+    run: (dest, work) => ringdown(['recordings', join(work, 'dump.bin'), '--out', dest]),
+  },
   {
     name: 'device --recordings',
     shape: 'folder',
     writes: 'guest-1.wav',
-    folderOnly: 'writing its recordings needs the lin firmware built by a real Moddable SDK; they go through the same writeRecordings as sim --recordings',
-    run: (dest, work) => ringdown(['device', 'examples/guestbook.xml', '--recordings', dest], { MODDABLE: join(work, 'no-sdk') }),
+    folderOnly:
+      'writing its recordings needs the lin firmware built by a real Moddable SDK; they go through the same writeRecordings as sim --recordings',
+    run: (dest, work) =>
+      ringdown(['device', 'examples/guestbook.xml', '--recordings', dest], { MODDABLE: join(work, 'no-sdk') }),
   },
   {
     name: 'clips --out',
@@ -226,7 +328,7 @@ const CASES: Case[] = [
   },
   {
     name: 'FIFO as the destination',
-    applies: (w) => w.shape === 'file' ? w.stream !== true : w.folderOnly === undefined,
+    applies: (w) => (w.shape === 'file' ? w.stream !== true : w.folderOnly === undefined),
     make: (w, box) => {
       const dest = join(box, 'out');
       if (w.shape === 'folder') mkdirSync(dest);
@@ -281,7 +383,8 @@ t.test('every writing command, every hostile destination: refused, one line, not
         const { work, box, target } = workspace();
         const dest = c.make(w, box, target);
         // In a folder, the other files may be written (a run can be resumed): the hostile one must not change.
-        const watched = dest === '/dev/full' ? dest : c.named !== undefined && w.shape === 'folder' ? c.named(w, dest) : box;
+        const watched =
+          dest === '/dev/full' ? dest : c.named !== undefined && w.shape === 'folder' ? c.named(w, dest) : box;
         const before = [snapshot(watched), snapshot(target)];
         const r = await w.run(dest, work);
         const after = [snapshot(watched), snapshot(target)];
@@ -297,7 +400,11 @@ t.test('every writing command, every hostile destination: refused, one line, not
         if (w.ownMessages !== true || line.includes('cannot write')) t.match(line, c.why);
         t.notMatch(line, /\.tmp\b|ringdown-\d+-/, 'never the temporary file');
         t.same(after, before, 'the destination and the symlink target are unchanged');
-        t.same(readdirSync(box).filter((n) => n.startsWith('.')), [], 'no temporary file left');
+        t.same(
+          readdirSync(box).filter((n) => n.startsWith('.')),
+          [],
+          'no temporary file left',
+        );
         if (dest === '/dev/full') t.ok(statSync('/dev/full').isCharacterDevice(), '/dev/full is still the device');
       });
     }
@@ -308,7 +415,8 @@ t.test('a read-only folder: refused for root too, by the module’s own check', 
   t.equal(folderWritable(0o40555, 0), 'the folder is read-only (no write permission for anyone)');
   t.equal(folderWritable(0o40755, 0), undefined);
   t.equal(folderWritable(0o40555, 1000), undefined, 'other users: the system decides (ACLs, mounts)');
-  if (isRoot) t.comment('running as root: the read-only-folder rows above were refused by that check, not by the system');
+  if (isRoot)
+    t.comment('running as root: the read-only-folder rows above were refused by that check, not by the system');
 });
 
 t.test('a command that replaces its one file replaces it, atomically, keeping its mode', async (t) => {
@@ -338,7 +446,9 @@ t.test('a streaming output writes into a FIFO (its point); /dev/full is a clear 
       const done = new Promise((resolve) => reader.on('exit', resolve));
       // The command runs in another process: spawnSync would block this one, and the reader with it only if it were ours.
       const r = await new Promise<{ code: number | null; err: string }>((resolve) => {
-        const child = spawn(process.execPath, [join(ROOT, 'bin/ringdown.js'), ...argsOf(w, fifo)], { stdio: ['ignore', 'ignore', 'pipe'] });
+        const child = spawn(process.execPath, [join(ROOT, 'bin/ringdown.js'), ...argsOf(w, fifo)], {
+          stdio: ['ignore', 'ignore', 'pipe'],
+        });
         let err = '';
         child.stderr.on('data', (c: Buffer) => (err += c.toString()));
         child.on('exit', (code) => resolve({ code, err }));
@@ -349,7 +459,10 @@ t.test('a streaming output writes into a FIFO (its point); /dev/full is a clear 
       t.ok(lstatSync(fifo).isFIFO(), 'the FIFO is still a FIFO');
       const full = await w.run('/dev/full', work);
       t.equal(full.code, 1);
-      t.match(full.err, new RegExp(`^ringdown ${w.name.split(' -')[0]}: cannot write /dev/full: no space left on the device\\n$`));
+      t.match(
+        full.err,
+        new RegExp(`^ringdown ${w.name.split(' -')[0]}: cannot write /dev/full: no space left on the device\\n$`),
+      );
     });
   }
 });
@@ -357,7 +470,8 @@ t.test('a streaming output writes into a FIFO (its point); /dev/full is a clear 
 /** The arguments a streaming writer is run with (as in WRITERS), for an asynchronous run. */
 function argsOf(w: Writer, dest: string): string[] {
   if (w.name === 'dtmf encode --out') return ['dtmf', 'encode', '159#', '--out', dest];
-  if (w.name === 'sim --wav') return ['sim', 'examples/door-phone.xml', '--events', 'offhook@0 2@2 onhook@5', '--clip-ms', '500', '--wav', dest];
+  if (w.name === 'sim --wav')
+    return ['sim', 'examples/door-phone.xml', '--events', 'offhook@0 2@2 onhook@5', '--clip-ms', '500', '--wav', dest];
   if (w.name === 'tui --trace') return ['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--trace', dest];
   return ['tui', 'examples/door-phone.xml', '--clip-ms', '500', '--wav', dest];
 }
@@ -373,7 +487,10 @@ t.test('recordings into a folder: a second identical run is a no-op, a different
   writeFileSync(join(box, 'msg-2.wav'), 'mine');
   const r = ringdown(args);
   t.equal(r.code, 1);
-  t.equal(r.err, `ringdown recordings: cannot write ${join(box, 'msg-2.wav')}: a different file is already there (not replaced)\n`);
+  t.equal(
+    r.err,
+    `ringdown recordings: cannot write ${join(box, 'msg-2.wav')}: a different file is already there (not replaced)\n`,
+  );
   t.equal(readFileSync(join(box, 'msg-2.wav'), 'utf8'), 'mine');
 });
 
@@ -391,7 +508,16 @@ t.test('sim --recordings FILE fails before the call, not after it', async (t) =>
   const { work, box } = workspace();
   const file = join(box, 'file');
   writeFileSync(file, 'x');
-  const r = ringdown(['sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${join(work, 'voice.wav')}@6`, '--clip-ms', '5000', '--recordings', file]);
+  const r = ringdown([
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${join(work, 'voice.wav')}@6`,
+    '--clip-ms',
+    '5000',
+    '--recordings',
+    file,
+  ]);
   t.equal(r.code, 1);
   t.equal(r.out, '', 'no call ran (no trace)');
   t.equal(r.err, `ringdown sim: cannot write to ${file}: it is a regular file, not a folder\n`);
@@ -402,7 +528,10 @@ t.test('mod --out: a mod refused for its size leaves the previous .xsa as it was
   const dest = join(box, 'good.xsa');
   writeFileSync(dest, 'the previous good archive');
   const run = (bytes: number): ReturnType<typeof ringdown> =>
-    ringdown(['mod', join(work, 'clip-menu.xml'), '--clips', join(work, 'menu-clips'), '--out', dest], { MODDABLE: join(work, 'moddable'), FAKE_XSA_BYTES: String(bytes) });
+    ringdown(['mod', join(work, 'clip-menu.xml'), '--clips', join(work, 'menu-clips'), '--out', dest], {
+      MODDABLE: join(work, 'moddable'),
+      FAKE_XSA_BYTES: String(bytes),
+    });
   const tooLarge = run(1441792 + 1);
   t.equal(tooLarge.code, 1);
   t.match(tooLarge.err, /larger than|over|exceeds|refused/);
@@ -459,5 +588,8 @@ t.test('recordings --out reads the dump a fixed number of times, however many re
     t.same(files.get('msg-3'), readRecordingSamples(memory, stored[2]!.id), 'the same samples as one by one');
     reads.push((c.reads() - oneScan) / oneScan);
   }
-  t.ok(reads.every((r) => r <= 2), `at most two scans for the samples of all (${reads.join(', ')})`);
+  t.ok(
+    reads.every((r) => r <= 2),
+    `at most two scans for the samples of all (${reads.join(', ')})`,
+  );
 });

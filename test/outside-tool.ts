@@ -11,5 +11,7 @@ export { hasTool };
 /** Test options: `{ skip: 'TOOL is not installed' }` when one of the tools is missing, else none. */
 export function needs(...tools: string[]): { skip?: string } {
   const missing = tools.filter((tool) => !hasTool(tool));
-  return missing.length === 0 ? {} : { skip: `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed` };
+  return missing.length === 0
+    ? {}
+    : { skip: `${missing.join(' and ')} ${missing.length === 1 ? 'is' : 'are'} not installed` };
 }

@@ -22,7 +22,12 @@ function rig() {
   const faults: LineFault[] = [];
   const menu = loadMenu(readFileSync('examples/ozeki/hangup-detailed.xml', 'utf8')).menu!;
   const phone = new Phone({
-    menu, clock, clips, hook, dtmf, profile: NORTH_AMERICA,
+    menu,
+    clock,
+    clips,
+    hook,
+    dtmf,
+    profile: NORTH_AMERICA,
     audio: new SimAudio(clock, (c) => clips.lengthOf(c)),
     line: new SimLineFeed(clock),
     trace: (e) => trace.push(e),
@@ -43,17 +48,30 @@ t.test('a stuck DTMF strobe is reported once and its keys dropped until it clear
   r.runTo(500);
   r.key('5', true); // never released: StD stuck high
   r.runTo(12_000);
-  t.same(r.trace.filter((e) => e.type === 'line-fault'), [{ t: 10_500, type: 'line-fault', input: 'dtmf', fault: 'dtmf-stuck' }]);
+  t.same(
+    r.trace.filter((e) => e.type === 'line-fault'),
+    [{ t: 10_500, type: 'line-fault', input: 'dtmf', fault: 'dtmf-stuck' }],
+  );
   r.key('2', true); // would match Input 2, but the input is faulty
   r.runTo(12_500);
-  t.notOk(r.trace.some((e) => e.type === 'match'), 'no key reaches the menu while the strobe is stuck');
+  t.notOk(
+    r.trace.some((e) => e.type === 'match'),
+    'no key reaches the menu while the strobe is stuck',
+  );
   r.key('2', false);
   r.runTo(15_000);
-  t.same(r.faults.map((f) => f.kind), ['dtmf-stuck', 'recovered']);
+  t.same(
+    r.faults.map((f) => f.kind),
+    ['dtmf-stuck', 'recovered'],
+  );
   r.key('2', true);
   r.key('2', false);
   t.match(r.trace.at(-3), { type: 'key', key: '2' });
-  t.match(r.trace.filter((e) => e.type === 'match'), [{ key: '2' }], 'keys count again once it has recovered');
+  t.match(
+    r.trace.filter((e) => e.type === 'match'),
+    [{ key: '2' }],
+    'keys count again once it has recovered',
+  );
 });
 
 t.test('a chattering hook input is reported and does not become calls or digits', async (t) => {
@@ -66,10 +84,20 @@ t.test('a chattering hook input is reported and does not become calls or digits'
   r.hook.set(false);
   r.runTo(5000);
   const faults = r.trace.filter((e) => e.type === 'line-fault');
-  t.same(faults.map((e) => (e.type === 'line-fault' ? e.fault : '')), ['hook-chatter', 'recovered']);
-  t.notOk(r.trace.some((e) => e.type === 'play'), 'no menu ran');
+  t.same(
+    faults.map((e) => (e.type === 'line-fault' ? e.fault : '')),
+    ['hook-chatter', 'recovered'],
+  );
+  t.notOk(
+    r.trace.some((e) => e.type === 'play'),
+    'no menu ran',
+  );
   t.equal(r.phone.lineState, 'idle');
   r.hook.set(true);
   r.runTo(6000);
-  t.match(r.trace.filter((e) => e.type === 'play'), [{ clip: 'to-subscribe-to-the-silver-package-press-1' }], 'a real lift after recovery starts the menu');
+  t.match(
+    r.trace.filter((e) => e.type === 'play'),
+    [{ clip: 'to-subscribe-to-the-silver-package-press-1' }],
+    'a real lift after recovery starts the menu',
+  );
 });

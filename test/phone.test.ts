@@ -19,7 +19,11 @@ function menu(path: string): Menu {
 }
 
 t.test('a loop without time passing is stopped with an error and a hang-up', async (t) => {
-  const r = simulate({ menu: menu('test/menus/busy-loop.xml'), events: [{ at: 0, what: 'offhook' }], clips: new SimClipLibrary({ fixedMs: 1000 }) });
+  const r = simulate({
+    menu: menu('test/menus/busy-loop.xml'),
+    events: [{ at: 0, what: 'offhook' }],
+    clips: new SimClipLibrary({ fixedMs: 1000 }),
+  });
   const tail = r.trace.slice(-4);
   t.same(tail, [
     { t: 0, type: 'error', message: 'the menu ran 1000 commands without time passing; stopped' },
@@ -27,13 +31,24 @@ t.test('a loop without time passing is stopped with an error and a hang-up', asy
     { t: 0, type: 'tone', name: 'reorder' },
     { t: 0, type: 'end' },
   ]);
-  t.notOk(r.trace.some((e) => e.type === 'play'), 'the Speak after the loop never plays');
+  t.notOk(
+    r.trace.some((e) => e.type === 'play'),
+    'the Speak after the loop never plays',
+  );
 });
 
 t.test('the reorder tone comes from the profile', async (t) => {
   const hangup = menu('examples/ozeki/third-party-simple.xml');
   for (const profile of [NORTH_AMERICA, UNITED_KINGDOM]) {
-    const r = simulate({ menu: hangup, events: [{ at: 0, what: 'offhook' }, { at: 2000, what: 'onhook' }], clips: new SimClipLibrary(), profile });
+    const r = simulate({
+      menu: hangup,
+      events: [
+        { at: 0, what: 'offhook' },
+        { at: 2000, what: 'onhook' },
+      ],
+      clips: new SimClipLibrary(),
+      profile,
+    });
     t.same(
       r.audio.map((s) => [s.kind, s.start, s.end, s.tone?.frequencies, s.tone?.cadenceMs]),
       [['tone', 0, 2000, profile.tones.reorder.frequencies, profile.tones.reorder.cadenceMs]],
@@ -49,7 +64,12 @@ t.test('on-hook leaves nothing pending; a second off-hook while off-hook is igno
   const trace: TraceEvent[] = [];
   const phone = new Phone({
     menu: menu('examples/ozeki/hangup-detailed.xml'),
-    clock, audio, clips, profile: NORTH_AMERICA, line: new SimLineFeed(clock), trace: (e) => trace.push(e),
+    clock,
+    audio,
+    clips,
+    profile: NORTH_AMERICA,
+    line: new SimLineFeed(clock),
+    trace: (e) => trace.push(e),
   });
   phone.offHook();
   phone.offHook();
@@ -78,13 +98,24 @@ t.test('a fault inside an event handler is traced and leaves the line safe', asy
   const line = new SimLineFeed(clock);
   const phone = new Phone({
     menu: menu('examples/ozeki/hangup-simple.xml'),
-    clock, audio: broken, clips: new SimClipLibrary({ fixedMs: 10 }), profile: NORTH_AMERICA, line, trace: (e) => trace.push(e),
+    clock,
+    audio: broken,
+    clips: new SimClipLibrary({ fixedMs: 10 }),
+    profile: NORTH_AMERICA,
+    line,
+    trace: (e) => trace.push(e),
   });
   phone.offHook();
   t.doesNotThrow(() => clock.step());
-  t.same(trace.slice(-5).map((e) => e.type), ['play', 'error', 'play-cut', 'hangup', 'tone']);
+  t.same(
+    trace.slice(-5).map((e) => e.type),
+    ['play', 'error', 'play-cut', 'hangup', 'tone'],
+  );
   t.match(trace.at(-3), { type: 'play-cut', reason: 'fault' });
-  t.match(trace.find((e) => e.type === 'error'), { message: 'internal fault: DMA underrun' });
+  t.match(
+    trace.find((e) => e.type === 'error'),
+    { message: 'internal fault: DMA underrun' },
+  );
   t.equal(phone.lineState, 'disconnected');
   t.equal(tones, 1);
   t.same(line.disconnects, [1000]);

@@ -16,9 +16,18 @@ t.test('the scenarios whose menus do not record run; the others are left out wit
   const { runs, left } = picoScenarioRuns(mkdtempSync(join(tmpdir(), 'ringdown-pico-')));
   t.equal(runs.length + left.length, SCENARIOS.length);
   t.ok(runs.length >= 40, `${runs.length} runs`);
-  t.ok(left.every((l) => /audio input/.test(l)), 'every one left out for want of an audio input');
-  t.notOk(runs.some((r) => /record|guestbook/.test(r.menu)), 'no recording menu among the runs');
-  t.ok(runs.some((r) => r.name.includes('rotary')) && runs.some((r) => r.name.includes('ring answered')), 'rotary and ringing scenarios among them');
+  t.ok(
+    left.every((l) => /audio input/.test(l)),
+    'every one left out for want of an audio input',
+  );
+  t.notOk(
+    runs.some((r) => /record|guestbook/.test(r.menu)),
+    'no recording menu among the runs',
+  );
+  t.ok(
+    runs.some((r) => r.name.includes('rotary')) && runs.some((r) => r.name.includes('ring answered')),
+    'rotary and ringing scenarios among them',
+  );
   t.end();
 });
 
@@ -34,7 +43,7 @@ t.test('a scenario folder holds a tone clip of the stand-in length for every cli
   ]);
   const info = readWavInfo(new Uint8Array(readFileSync(join(detailed.clips, files[0]!))));
   if (typeof info === 'string') return void t.fail(info);
-  t.equal(info.ms, 2000, 'the scenario\'s clipMs');
+  t.equal(info.ms, 2000, "the scenario's clipMs");
   t.equal(devicePlayMs(info), 2000, 'and as long on the device (whole ADPCM blocks)');
   const samples = new Int16Array(readFileSync(join(detailed.clips, files[0]!)).buffer.slice(44));
   t.ok(Math.max(...samples.subarray(0, 400)) > 5000, 'a tone, loud enough to see on the I2S line');
@@ -44,8 +53,11 @@ t.test('a scenario folder holds a tone clip of the stand-in length for every cli
 t.test('each allowance names a scenario the lane runs', (t) => {
   const { runs } = picoScenarioRuns(mkdtempSync(join(tmpdir(), 'ringdown-pico-')));
   for (const [name, allowance] of Object.entries(PICO_ALLOWANCES)) {
-    t.ok(runs.some((r) => r.name === `scenario: ${name}` && r.allowance === allowance), name);
-    t.ok(allowance.ms > 20 && allowance.why.length > 40, 'wider than the lane\'s 20 ms, with its reason');
+    t.ok(
+      runs.some((r) => r.name === `scenario: ${name}` && r.allowance === allowance),
+      name,
+    );
+    t.ok(allowance.ms > 20 && allowance.why.length > 40, "wider than the lane's 20 ms, with its reason");
   }
   t.end();
 });

@@ -6,7 +6,7 @@ import { spawnSync } from 'node:child_process';
 import t from 'tap';
 import { parseEvents } from '../sim/events.js';
 import { PINS } from '../boards/pico-ag1171-mt8870/pins.js';
-import { SerialLog, } from '../drivers/serial-log/serial-log.js';
+import { SerialLog } from '../drivers/serial-log/serial-log.js';
 import { pinChanges } from '../tools/device/pico-run.js';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { loadBootrom } from '../tools/device/rp2040.js';
@@ -14,7 +14,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
-t.test('pico pins: each GPIO once, none of the Pico\'s own but its LED, UART0 and I2S where the SDK needs them', (t) => {
+t.test("pico pins: each GPIO once, none of the Pico's own but its LED, UART0 and I2S where the SDK needs them", (t) => {
   const seen = new Map<number, string>();
   for (const [name, pin] of Object.entries(PINS)) {
     t.ok(Number.isInteger(pin) && pin >= 0 && pin <= 28, `${name} on GP${pin} exists on a Pico header`);
@@ -22,7 +22,7 @@ t.test('pico pins: each GPIO once, none of the Pico\'s own but its LED, UART0 an
     if (name !== 'led') t.notOk([23, 24, 25, 29].includes(pin), `${name} is not on GP23-25/29 (the Pico's own)`);
     seen.set(pin, name);
   }
-  t.equal(PINS.led, 25, 'led is the Pico\'s own LED');
+  t.equal(PINS.led, 25, "led is the Pico's own LED");
   t.same([PINS.tx, PINS.rx], [0, 1], 'the trace on UART0 (GP0 TX, GP1 RX)');
   t.equal(PINS.i2sLrck, PINS.i2sBck + 1, 'pico_audio_i2s drives LRCK on the pin after BCK');
   t.end();
@@ -39,12 +39,22 @@ t.test('a script becomes pin changes at exact times', (t) => {
     [
       '0 shk=1',
       // key 2 is MT8870 code 2 (Q2), StD a moment later, for 40 ms
-      '1500 q1=0', '1500 q2=1', '1500 q3=0', '1500 q4=0', '1500.01 std=1', '1540 std=0',
-      '3000 shk=0', '3300 shk=1',
+      '1500 q1=0',
+      '1500 q2=1',
+      '1500 q3=0',
+      '1500 q4=0',
+      '1500.01 std=1',
+      '1540 std=0',
+      '3000 shk=0',
+      '3300 shk=1',
       // two 10 pps pulses: 60 ms break, 40 ms make
-      '5000 shk=0', '5060 shk=1', '5100 shk=0', '5160 shk=1',
+      '5000 shk=0',
+      '5060 shk=1',
+      '5100 shk=0',
+      '5160 shk=1',
       // the doorbell button held from its 20 ms debounce before the ring
-      '8980 bell=0', '9100 bell=1',
+      '8980 bell=0',
+      '9100 bell=1',
       '12000 shk=0',
     ],
   );
@@ -121,7 +131,11 @@ t.test('serial log: a full port is retried on the next tick, nothing lost', (t) 
   const log = new SerialLog({ io: Serial, clock, transmit: 0, receive: 1, chunk: 32 });
   log.write('x'.repeat(64));
   runTo(clock, 40);
-  t.same(state.written.map((w) => `${w.t}:${w.text.length}`), ['0:32', '24:32'], 'the second chunk waits until 32 bytes have left');
+  t.same(
+    state.written.map((w) => `${w.t}:${w.text.length}`),
+    ['0:32', '24:32'],
+    'the second chunk waits until 32 bytes have left',
+  );
   t.end();
 });
 
@@ -139,16 +153,26 @@ t.test('serial log: over its limit it drops whole lines and says how many', (t) 
   t.end();
 });
 
-t.test('ringdown device and build: a board the emulator cannot play, and --clip-ms on the Pico, are usage errors', (t) => {
-  const run = (...args: string[]) => spawnSync(process.execPath, ['bin/ringdown.js', ...args], { encoding: 'utf8', env: { ...process.env, MODDABLE: '/nonexistent' } });
-  const other = run('device', '--board', 'esp32-ag1171-mt8870', 'examples/door-phone.xml');
-  t.equal(other.status, 2);
-  t.match(other.stderr, /--board: 'esp32-ag1171-mt8870' cannot be run here \(lin, pico-ag1171-mt8870\)/);
-  const clipMs = run('device', '--board', 'pico-ag1171-mt8870', '--clip-ms', '500', 'examples/door-phone.xml');
-  t.equal(clipMs.status, 2);
-  t.match(clipMs.stderr, /plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board/);
-  const build = run('build', '--board', 'pico-nope');
-  t.equal(build.status, 2);
-  t.match(build.stderr, /--board/);
-  t.end();
-});
+t.test(
+  'ringdown device and build: a board the emulator cannot play, and --clip-ms on the Pico, are usage errors',
+  (t) => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['bin/ringdown.js', ...args], {
+        encoding: 'utf8',
+        env: { ...process.env, MODDABLE: '/nonexistent' },
+      });
+    const other = run('device', '--board', 'esp32-ag1171-mt8870', 'examples/door-phone.xml');
+    t.equal(other.status, 2);
+    t.match(other.stderr, /--board: 'esp32-ag1171-mt8870' cannot be run here \(lin, pico-ag1171-mt8870\)/);
+    const clipMs = run('device', '--board', 'pico-ag1171-mt8870', '--clip-ms', '500', 'examples/door-phone.xml');
+    t.equal(clipMs.status, 2);
+    t.match(
+      clipMs.stderr,
+      /plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board/,
+    );
+    const build = run('build', '--board', 'pico-nope');
+    t.equal(build.status, 2);
+    t.match(build.stderr, /--board/);
+    t.end();
+  },
+);

@@ -39,4 +39,3 @@ export class FailingStore extends MemoryStore {
     super.clear(at);
   }
 }
-

@@ -36,7 +36,9 @@ t.test('src/, sim and hal interfaces use nothing from Node or the host', async (
 });
 
 t.test('the check itself catches a violation', async (t) => {
-  const bad = code("import { readFileSync } from 'node:fs';\nsetTimeout(() => {}, 1); // fine in a comment: setTimeout(\n");
+  const bad = code(
+    "import { readFileSync } from 'node:fs';\nsetTimeout(() => {}, 1); // fine in a comment: setTimeout(\n",
+  );
   t.match(bad, FORBIDDEN[0]![0]);
   t.match(bad, FORBIDDEN[2 + 1]![0]);
 });

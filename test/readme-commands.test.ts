@@ -69,7 +69,12 @@ export function docCommands(file: string, text: string): DocCommand[] {
     const { words, comment } = shellWords(command);
     if (words.some((w) => w.startsWith('[') || w === 'MENU.xml' || w.endsWith('...'))) continue;
     const stated = /^exit (\d)\b/.exec(comment);
-    out.push({ file, line: first + 1, args: words.slice(words[0] === 'npx' ? 2 : 1), exit: stated === null ? 0 : Number(stated[1]) });
+    out.push({
+      file,
+      line: first + 1,
+      args: words.slice(words[0] === 'npx' ? 2 : 1),
+      exit: stated === null ? 0 : Number(stated[1]),
+    });
   }
   return out;
 }
@@ -79,27 +84,48 @@ t.test('shellWords and docCommands: quotes, comments, synopsis lines', async (t)
     words: ['npx', 'ringdown', 'sim', 'a.xml', '--events', 'offhook@0 #@3.5'],
     comment: 'exit 1: why',
   });
-  const md = ['```sh', 'npx ringdown check MENU.xml... [--board NAME]', 'npx ringdown check a.xml \\', '  --board b   # exit 1', 'npx ringdown tui a.xml', '```', 'npx ringdown sim outside.xml'].join('\n');
+  const md = [
+    '```sh',
+    'npx ringdown check MENU.xml... [--board NAME]',
+    'npx ringdown check a.xml \\',
+    '  --board b   # exit 1',
+    'npx ringdown tui a.xml',
+    '```',
+    'npx ringdown sim outside.xml',
+  ].join('\n');
   t.same(docCommands('X.md', md), [{ file: 'X.md', line: 3, args: ['check', 'a.xml', '--board', 'b'], exit: 1 }]);
 });
 
 t.test('every check, sim, graph and clips command in README.md and docs/*.md runs as written', async (t) => {
-  const docs = ['README.md', ...readdirSync('docs').filter((f) => f.endsWith('.md')).map((f) => join('docs', f))];
+  const docs = [
+    'README.md',
+    ...readdirSync('docs')
+      .filter((f) => f.endsWith('.md'))
+      .map((f) => join('docs', f)),
+  ];
   const commands = docs.flatMap((file) => docCommands(file, readFileSync(file, 'utf8')));
   t.ok(commands.length >= 15, `${commands.length} commands found`);
-  for (const verb of ['check', 'sim', 'graph', 'clips']) t.ok(commands.some((c) => c.args[0] === verb), `a ${verb} command among them`);
+  for (const verb of ['check', 'sim', 'graph', 'clips'])
+    t.ok(
+      commands.some((c) => c.args[0] === verb),
+      `a ${verb} command among them`,
+    );
 
   // A fresh clone's examples: the clip folders and the caller recording are made, not shipped.
   const work = mkdtempSync(join(tmpdir(), 'ringdown-doc-commands-'));
   t.teardown(() => rmSync(work, { recursive: true, force: true }));
-  cpSync('examples', join(work, 'examples'), { recursive: true, filter: (src) => !/[/\\]clips$|caller\.wav$/.test(src) });
+  cpSync('examples', join(work, 'examples'), {
+    recursive: true,
+    filter: (src) => !/[/\\]clips$|caller\.wav$/.test(src),
+  });
   mkdirSync(join(work, 'docs'));
   const run = (args: readonly string[]): { status: number | null; output: string } => {
     const r = spawnSync(process.execPath, [CLI, ...args], { cwd: work, encoding: 'utf8', timeout: 120_000 });
     return { status: r.status, output: `${r.stdout}${r.stderr}`.trim().split('\n').slice(-6).join('\n') };
   };
 
-  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts['clips']!;
+  const script = (JSON.parse(readFileSync('package.json', 'utf8')) as { scripts: Record<string, string> }).scripts
+    .clips!;
   for (const step of script.split('&&')) {
     const { words } = shellWords(step.trim());
     t.same(words.slice(0, 2), ['node', 'bin/ringdown.js'], `npm run clips runs ringdown: ${step.trim().slice(0, 60)}`);

@@ -78,7 +78,11 @@ export function linksOf(markdown: string): string[] {
 }
 
 /** What is wrong with one link from `from` (a repository path), or undefined when it resolves. */
-export function brokenLink(from: string, target: string, read: (path: string) => string | undefined): string | undefined {
+export function brokenLink(
+  from: string,
+  target: string,
+  read: (path: string) => string | undefined,
+): string | undefined {
   const hash = target.indexOf('#');
   const path = hash < 0 ? target : target.slice(0, hash);
   const anchor = hash < 0 ? undefined : decodeURIComponent(target.slice(hash + 1));
@@ -95,14 +99,21 @@ const readRepo = (path: string): string | undefined =>
 
 t.test('anchors are named as GitHub names them', async (t) => {
   t.equal(slug('Wiring: ESP32 + Ag1171 + MT8870'), 'wiring-esp32--ag1171--mt8870');
-  t.equal(slug('Run a menu on the real firmware: `ringdown device`'), 'run-a-menu-on-the-real-firmware-ringdown-device');
+  t.equal(
+    slug('Run a menu on the real firmware: `ringdown device`'),
+    'run-a-menu-on-the-real-firmware-ringdown-device',
+  );
   t.equal(slug("The device lane's last run"), 'the-device-lanes-last-run');
   t.equal(slug('Drivers (`drivers/`)'), 'drivers-drivers');
   t.same([...anchorsOf('# A\n## B\n```sh\n# not a heading\n```\n## B\n')], ['a', 'b', 'b-1']);
 });
 
 t.test('links are found outside code, and checked for file and heading', async (t) => {
-  t.same(linksOf('[a](x.md) ![i](p.png) [w](https://e.org) `[c](no.md)`\n```\n[d](no.md)\n```\n[s](#here)'), ['x.md', 'p.png', '#here']);
+  t.same(linksOf('[a](x.md) ![i](p.png) [w](https://e.org) `[c](no.md)`\n```\n[d](no.md)\n```\n[s](#here)'), [
+    'x.md',
+    'p.png',
+    '#here',
+  ]);
   const files: Record<string, string> = { 'README.md': '# Top\n', 'docs/a.md': '# A page\n## Part two\n' };
   const read = (p: string): string | undefined => files[p];
   t.equal(brokenLink('README.md', 'docs/a.md#part-two', read), undefined);
@@ -118,7 +129,12 @@ t.test(`README.md is at most ${README_LIMIT} bytes`, async (t) => {
   t.ok(size <= README_LIMIT, `README.md is ${size} bytes`);
 });
 
-const pages = ['README.md', ...readdirSync('docs').filter((n) => n.endsWith('.md')).map((n) => `docs/${n}`)];
+const pages = [
+  'README.md',
+  ...readdirSync('docs')
+    .filter((n) => n.endsWith('.md'))
+    .map((n) => `docs/${n}`),
+];
 
 t.test('every relative link in README.md and docs/*.md resolves', async (t) => {
   const broken: string[] = [];
@@ -149,7 +165,11 @@ t.test('every docs page is reachable from README.md', async (t) => {
       }
     }
   }
-  t.same(pages.filter((p) => !reached.has(p)), [], 'no orphan page');
+  t.same(
+    pages.filter((p) => !reached.has(p)),
+    [],
+    'no orphan page',
+  );
 });
 
 t.test("the README's command table lists every ringdown command, each with a link", async (t) => {
@@ -158,6 +178,14 @@ t.test("the README's command table lists every ringdown command, each with a lin
     .map((line) => /^\| \[`([a-z]+)[^`]*`[^\]]*\]\(([^)]+)\)/.exec(line))
     .filter((m): m is RegExpExecArray => m !== null);
   const listed = new Set(rows.map((m) => m[1]!));
-  t.same(COMMAND_NAMES.filter((name) => !listed.has(name)), [], 'no command missing from the table');
-  t.same([...listed].filter((name) => !COMMAND_NAMES.includes(name)), [], 'no row for a command that does not exist');
+  t.same(
+    COMMAND_NAMES.filter((name) => !listed.has(name)),
+    [],
+    'no command missing from the table',
+  );
+  t.same(
+    [...listed].filter((name) => !COMMAND_NAMES.includes(name)),
+    [],
+    'no row for a command that does not exist',
+  );
 });

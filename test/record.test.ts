@@ -25,7 +25,6 @@ function samplesOf(path: string): Int16Array {
   return wav.samples;
 }
 
-
 t.test('guestbook: the recording is the caller audio after the beep, sample-exact', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
   const voice = callerVoice(20);
@@ -33,9 +32,22 @@ t.test('guestbook: the recording is the caller audio after the beep, sample-exac
   writeFileSync(wav, encodeWav(voice));
   const out = join(dir, 'recordings');
   // The greeting plays 0-4 s, the beep 4-4.5 s; the caller starts talking at 3 s (over the beep).
-  const r = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@3`, '--clip-ms', '4000', '--recordings', out, '--jsonl');
+  const r = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${wav}@3`,
+    '--clip-ms',
+    '4000',
+    '--recordings',
+    out,
+    '--jsonl',
+  );
   t.equal(r.code, 0, r.err);
-  const trace = r.out.trim().split('\n').map((l) => JSON.parse(l) as { t: number; type: string; reason?: string; ms?: number; file?: string });
+  const trace = r.out
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { t: number; type: string; reason?: string; ms?: number; file?: string });
   const start = trace.find((e) => e.type === 'record-start')!;
   const end = trace.find((e) => e.type === 'record-end')!;
   t.match(start, { t: 4500, file: 'guest-1' });
@@ -64,18 +76,45 @@ t.test('guestbook: hanging up mid-word keeps the recording up to the on-hook; # 
   const wav = join(dir, 'caller.wav');
   writeFileSync(wav, encodeWav(voice));
   const out = join(dir, 'rec');
-  const a = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 onhook@12.25`, '--clip-ms', '4000', '--recordings', out);
+  const a = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${wav}@4.5 onhook@12.25`,
+    '--clip-ms',
+    '4000',
+    '--recordings',
+    out,
+  );
   t.equal(a.code, 0, a.err);
   t.match(a.out, /record-end +file="guest-1" reason="onhook" ms=7750/);
   t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 7750 * 8));
   // Each sim run starts with an empty store, so a second call names its message guest-1 again: into
   // the same folder it is refused (nothing kept is overwritten), into a new one it is written.
-  const again = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out);
+  const again = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${wav}@4.5 #@10`,
+    '--clip-ms',
+    '4000',
+    '--recordings',
+    out,
+  );
   t.equal(again.code, 1);
   t.match(again.err, /guest-1\.wav: a different file is already there \(not replaced\)/);
   t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 7750 * 8), 'the first message is kept');
   const out2 = join(dir, 'rec2');
-  const b = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@4.5 #@10`, '--clip-ms', '4000', '--recordings', out2);
+  const b = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${wav}@4.5 #@10`,
+    '--clip-ms',
+    '4000',
+    '--recordings',
+    out2,
+  );
   t.equal(b.code, 0, b.err);
   t.match(b.out, /record-end +file="guest-1" reason="digit" ms=5400/);
   t.same(samplesOf(join(out2, 'guest-1.wav')), voice.subarray(0, 5400 * 8));
@@ -93,9 +132,24 @@ t.test('sim: say:FILE must be a readable recording; one not 8 kHz mono is conver
   t.match(bad.err, /notes\.wav: error: not a recording this tool reads \(WAV, MP3, Ogg Vorbis or FLAC\)/);
   // A 1 kHz tone for 2 s at 16 kHz: recorded as 8 kHz, the same length and the same tone.
   const wide = join(dir, 'wide.wav');
-  writeFileSync(wide, encodeWav(Int16Array.from({ length: 32000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16000))), 16000));
+  writeFileSync(
+    wide,
+    encodeWav(
+      Int16Array.from({ length: 32000 }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 1000 * i) / 16000))),
+      16000,
+    ),
+  );
   const rec = join(dir, 'wide-out');
-  const converted = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wide}@2 onhook@4`, '--clip-ms', '1000', '--recordings', rec);
+  const converted = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    `offhook@0 say:${wide}@2 onhook@4`,
+    '--clip-ms',
+    '1000',
+    '--recordings',
+    rec,
+  );
   t.equal(converted.code, 0, converted.err);
   const kept = readWavSamples(readFileSync(join(rec, 'guest-1.wav')));
   if (typeof kept === 'string') throw new Error(kept);
@@ -107,15 +161,34 @@ t.test('sim: say:FILE must be a readable recording; one not 8 kHz mono is conver
   t.ok(Math.abs(crossings - 2000) <= 4, `a 1 kHz tone: ${crossings} zero crossings in a second`);
   const peak = Math.max(...second);
   t.ok(peak > 7600 && peak < 8400, `at its own level: peak ${peak} (the WAV's 8000)`);
-  t.ok(kept.samples.subarray(0, 3900).every((v) => Math.abs(v) < 100), 'silence before the voice starts at 2 s');
-  const mp3 = ringdown('sim', 'examples/guestbook.xml', '--events', 'offhook@0 say:test/fixtures/greeting-44k-stereo.mp3@2 onhook@6', '--clip-ms', '1000');
+  t.ok(
+    kept.samples.subarray(0, 3900).every((v) => Math.abs(v) < 100),
+    'silence before the voice starts at 2 s',
+  );
+  const mp3 = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    'offhook@0 say:test/fixtures/greeting-44k-stereo.mp3@2 onhook@6',
+    '--clip-ms',
+    '1000',
+  );
   t.equal(mp3.code, 0, mp3.err);
   t.match(mp3.out, /record-end +file="guest-1" reason="onhook"/, 'an MP3 is a caller too');
   t.match(parseEvents('say:@1'), /names no file/);
   t.match(parseEvents('say:a.wav@1.5'), [{ at: 1500, what: 'say', file: 'a.wav' }]);
   // Silence only: nothing is written.
   const out = join(dir, 'none');
-  const quiet = ringdown('sim', 'examples/guestbook.xml', '--events', 'offhook@0', '--clip-ms', '1000', '--recordings', out);
+  const quiet = ringdown(
+    'sim',
+    'examples/guestbook.xml',
+    '--events',
+    'offhook@0',
+    '--clip-ms',
+    '1000',
+    '--recordings',
+    out,
+  );
   t.equal(quiet.code, 0, quiet.err);
   t.match(quiet.out, /record-discard +file="guest-1"/);
   t.same(readdirSync(out), []);
@@ -182,7 +255,10 @@ t.test('ringdown recordings: a flash dump (complete and cut-short recordings) an
   const out = join(dir, 'out');
   const r = ringdown('recordings', dump, '--out', out);
   t.equal(r.code, 0, r.err);
-  t.equal(r.out, 'msg-1  1.500 s  complete\nmsg-2  0.625 s  unfinished (cut short: its flushed blocks)\n2 recordings in 16 sectors of 4096 bytes\n');
+  t.equal(
+    r.out,
+    'msg-1  1.500 s  complete\nmsg-2  0.625 s  unfinished (cut short: its flushed blocks)\n2 recordings in 16 sectors of 4096 bytes\n',
+  );
   t.same(samplesOf(join(out, 'msg-1.wav')), message);
   t.same(samplesOf(join(out, 'msg-2.wav')), message.subarray(0, 5000));
   const listed = ringdown('recordings', out);
@@ -196,46 +272,74 @@ t.test('ringdown recordings: a flash dump (complete and cut-short recordings) an
   t.equal(ringdown('recordings').code, 2);
 });
 
-t.test('storage full: Record stops at the room (reason full), then plays its full text and the menu goes on; nothing older is overwritten', async (t) => {
-  const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
-  const voice = callerVoice(20);
-  const wav = join(dir, 'caller.wav');
-  writeFileSync(wav, encodeWav(voice));
-  const out = join(dir, 'rec');
-  // A store of 3 s: the first guest talks without a pause and fills it; the second finds it full.
-  const r = ringdown('sim', 'examples/guestbook.xml', '--events', `offhook@0 say:${wav}@1.5 onhook@12 offhook@14 say:${wav}@15 onhook@25`, '--clip-ms', '1000', '--recordings', out, '--recordings-room', '3');
-  t.equal(r.code, 0, r.err);
-  const lines = r.out.split('\n').map((l) => l.trim().replace(/ +/g, ' '));
-  t.same(lines.slice(7, 10), ['1.500 record-start file="guest-1"', '4.500 record-end file="guest-1" reason="full" ms=3000', '4.500 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000']);
-  t.same(lines.slice(14), [
-    '14.000 offhook',
-    '14.000 input pass=1 timeout=0 repeat=false',
-    '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and hang up when you are done." clip="greeting" ms=1000',
-    '15.000 wait ms=0',
-    '15.000 timeout pass=1',
-    '15.000 record-full file="guest-2"',
-    '15.000 play text="Sorry, the message box is full." clip="sorry-the-message-box-is-full" ms=1000',
-    '16.000 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000',
-    '17.000 hangup reason="command"',
-    '17.000 tone name="reorder"',
-    '25.000 onhook',
-    '25.000 tone-stop name="reorder"',
-    '25.000 end',
-    '',
-  ]);
-  t.same(readdirSync(out), ['guest-1.wav']);
-  t.same(samplesOf(join(out, 'guest-1.wav')), voice.subarray(0, 3000 * 8), 'the first message is whole: the caller from the end of the beep, 3 s');
-  const bad = ringdown('sim', 'examples/guestbook.xml', '--recordings-room', 'lots');
-  t.equal(bad.code, 2);
-  t.match(bad.err, /--recordings-room lots: expected the seconds of audio/);
-});
+t.test(
+  'storage full: Record stops at the room (reason full), then plays its full text and the menu goes on; nothing older is overwritten',
+  async (t) => {
+    const dir = mkdtempSync(join(tmpdir(), 'ringdown-record-'));
+    const voice = callerVoice(20);
+    const wav = join(dir, 'caller.wav');
+    writeFileSync(wav, encodeWav(voice));
+    const out = join(dir, 'rec');
+    // A store of 3 s: the first guest talks without a pause and fills it; the second finds it full.
+    const r = ringdown(
+      'sim',
+      'examples/guestbook.xml',
+      '--events',
+      `offhook@0 say:${wav}@1.5 onhook@12 offhook@14 say:${wav}@15 onhook@25`,
+      '--clip-ms',
+      '1000',
+      '--recordings',
+      out,
+      '--recordings-room',
+      '3',
+    );
+    t.equal(r.code, 0, r.err);
+    const lines = r.out.split('\n').map((l) => l.trim().replace(/ +/g, ' '));
+    t.same(lines.slice(7, 10), [
+      '1.500 record-start file="guest-1"',
+      '4.500 record-end file="guest-1" reason="full" ms=3000',
+      '4.500 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000',
+    ]);
+    t.same(lines.slice(14), [
+      '14.000 offhook',
+      '14.000 input pass=1 timeout=0 repeat=false',
+      '14.000 play text="Welcome to our guestbook. Leave us a message after the beep, and hang up when you are done." clip="greeting" ms=1000',
+      '15.000 wait ms=0',
+      '15.000 timeout pass=1',
+      '15.000 record-full file="guest-2"',
+      '15.000 play text="Sorry, the message box is full." clip="sorry-the-message-box-is-full" ms=1000',
+      '16.000 play text="Thank you for your message. Goodbye!" clip="thank-you-for-your-message-goodbye" ms=1000',
+      '17.000 hangup reason="command"',
+      '17.000 tone name="reorder"',
+      '25.000 onhook',
+      '25.000 tone-stop name="reorder"',
+      '25.000 end',
+      '',
+    ]);
+    t.same(readdirSync(out), ['guest-1.wav']);
+    t.same(
+      samplesOf(join(out, 'guest-1.wav')),
+      voice.subarray(0, 3000 * 8),
+      'the first message is whole: the caller from the end of the beep, 3 s',
+    );
+    const bad = ringdown('sim', 'examples/guestbook.xml', '--recordings-room', 'lots');
+    t.equal(bad.code, 2);
+    t.match(bad.err, /--recordings-room lots: expected the seconds of audio/);
+  },
+);
 
 t.test('storage full: a Record full="..." text, and less than a second of room is full', async (t) => {
   const menu = join(mkdtempSync(join(tmpdir(), 'ringdown-record-')), 'full.xml');
-  writeFileSync(menu, '<Response>\n  <Record file="memo-{n}" beep="true" full="No room, sorry."/>\n  <Speak>Bye.</Speak>\n</Response>\n');
+  writeFileSync(
+    menu,
+    '<Response>\n  <Record file="memo-{n}" beep="true" full="No room, sorry."/>\n  <Speak>Bye.</Speak>\n</Response>\n',
+  );
   const r = ringdown('sim', menu, '--clip-ms', '1000', '--recordings-room', '0.99');
   t.equal(r.code, 0, r.err);
-  t.match(r.out, /0\.000 +record-full file="memo-1"\n +0\.000 +play +text="No room, sorry\." clip="no-room-sorry" ms=1000\n +1\.000 +play +text="Bye\."/);
+  t.match(
+    r.out,
+    /0\.000 +record-full file="memo-1"\n +0\.000 +play +text="No room, sorry\." clip="no-room-sorry" ms=1000\n +1\.000 +play +text="Bye\."/,
+  );
   const loaded = loadMenu('<Response>\n  <Record full=" "/>\n</Response>');
   t.match(loaded.diagnostics, [{ severity: 'error', line: 2, message: /full must say something/ }]);
 });
@@ -248,7 +352,9 @@ t.test('Speak clip="guest-{n}": the newest recording of the pattern, else the te
   t.match(ok.menu!.commands[0], { kind: 'speak', newest: 'guest-{n}', text: 'No messages.' });
   t.notOk('clip' in ok.menu!.commands[0]!, 'the text names the fallback clip');
   const empty = loadMenu('<Response>\n  <Speak clip="guest-{n}"/>\n</Response>');
-  t.match(empty.diagnostics, [{ severity: 'error', line: 2, col: 10, message: /needs a text to say when there is none/ }]);
+  t.match(empty.diagnostics, [
+    { severity: 'error', line: 2, col: 10, message: /needs a text to say when there is none/ },
+  ]);
   const two = loadMenu('<Response>\n  <Speak clip="a-{n}-{n}">x</Speak>\n</Response>');
   t.match(two.diagnostics, [{ severity: 'error', line: 2, message: /at most one \{n\}/ }]);
 });
@@ -256,7 +362,11 @@ t.test('Speak clip="guest-{n}": the newest recording of the pattern, else the te
 t.test('flash recordings: room() is never more than fits without erasing a kept recording', async (t) => {
   const store = new MemoryStore(4096, 48);
   const flash = new FlashRecordings(store);
-  t.equal(flash.room(), 46 * 1600, 'an empty region: every sector but the one written and one kept back, each at its fewest samples');
+  t.equal(
+    flash.room(),
+    46 * 1600,
+    'an empty region: every sector but the one written and one kept back, each at its fewest samples',
+  );
   const kept: Array<{ name: string; samples: Int16Array }> = [];
   let n = 0;
   // Messages of 1.5 s (or what room is left), each written as the recorder writes: 20 ms frames through a session.
@@ -275,7 +385,11 @@ t.test('flash recordings: room() is never more than fits without erasing a kept 
   }
   t.ok(n >= 6, `${n} messages`);
   const stored = readStoredRecordings(store);
-  t.same(stored.map((r) => [r.name, r.complete]), kept.map((k) => [k.name, true]), 'every message kept, none overwritten');
+  t.same(
+    stored.map((r) => [r.name, r.complete]),
+    kept.map((k) => [k.name, true]),
+    'every message kept, none overwritten',
+  );
   for (const [i, r] of stored.entries()) t.same(readRecordingSamples(store, r.id), kept[i]!.samples);
   const total = kept.reduce((s, k) => s + k.samples.length, 0);
   t.ok(total >= 0.7 * ((48 * 4096) / 2), `${total} samples kept in ${48 * 4096} bytes`);

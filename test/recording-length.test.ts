@@ -138,7 +138,10 @@ t.test('a long FLAC whose STREAMINFO states no length: decoding stops at the lim
   t.ok(flac.length < 250_000, `${flac.length} bytes for two hours`);
   const rss = process.memoryUsage().rss;
   const started = Date.now();
-  t.equal(await decodeRecording(flac), `the recording is too long: more than ${formatLength(MAX_RECORDING_SECONDS)}, ${LIMIT}`);
+  t.equal(
+    await decodeRecording(flac),
+    `the recording is too long: more than ${formatLength(MAX_RECORDING_SECONDS)}, ${LIMIT}`,
+  );
   const grew = (process.memoryUsage().rss - rss) / 2 ** 20;
   t.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);
   // Two hours at 8 kHz decode to 230 MB of samples: the limit's worth is 8 MB.
@@ -150,25 +153,40 @@ t.test('fed a piece at a time, each decoder gives what it gives for the whole fi
   const { OggVorbisDecoder } = await import('@wasm-audio-decoders/ogg-vorbis');
   const { MPEGDecoder } = await import('mpg123-decoder');
   const cases: Array<[string, Uint8Array, () => Promise<{ channelData: Float32Array[]; samplesDecoded: number }>]> = [];
-  for (const [name, bytes] of [['silent.flac', silentFlac(3, 0)], ['tone-48k-stereo.flac', readFileSync('test/fixtures/tone-48k-stereo.flac')]] as const) {
-    cases.push([name, bytes, async () => {
-      const d = new FLACDecoder();
-      await d.ready;
-      return d.decodeFile(bytes);
-    }]);
+  for (const [name, bytes] of [
+    ['silent.flac', silentFlac(3, 0)],
+    ['tone-48k-stereo.flac', readFileSync('test/fixtures/tone-48k-stereo.flac')],
+  ] as const) {
+    cases.push([
+      name,
+      bytes,
+      async () => {
+        const d = new FLACDecoder();
+        await d.ready;
+        return d.decodeFile(bytes);
+      },
+    ]);
   }
   const ogg = readFileSync('test/fixtures/tone-22k.ogg');
-  cases.push(['tone-22k.ogg', ogg, async () => {
-    const d = new OggVorbisDecoder();
-    await d.ready;
-    return d.decodeFile(ogg);
-  }]);
+  cases.push([
+    'tone-22k.ogg',
+    ogg,
+    async () => {
+      const d = new OggVorbisDecoder();
+      await d.ready;
+      return d.decodeFile(ogg);
+    },
+  ]);
   const mp3 = readFileSync('test/fixtures/greeting-44k-stereo.mp3');
-  cases.push(['greeting-44k-stereo.mp3', mp3, async () => {
-    const d = new MPEGDecoder();
-    await d.ready;
-    return d.decode(mp3);
-  }]);
+  cases.push([
+    'greeting-44k-stereo.mp3',
+    mp3,
+    async () => {
+      const d = new MPEGDecoder();
+      await d.ready;
+      return d.decode(mp3);
+    },
+  ]);
   for (const [name, bytes, whole] of cases) {
     const pcm = await decodeRecording(bytes);
     const expected = await whole();
@@ -177,17 +195,36 @@ t.test('fed a piece at a time, each decoder gives what it gives for the whole fi
       continue;
     }
     t.ok(expected.samplesDecoded > 0, `${name}: ${expected.samplesDecoded} samples`);
-    t.same(pcm.channels, expected.channelData.map((c) => c.subarray(0, expected.samplesDecoded)), name);
+    t.same(
+      pcm.channels,
+      expected.channelData.map((c) => c.subarray(0, expected.samplesDecoded)),
+      name,
+    );
   }
 });
 
 t.test('the length a header states is refused before anything is decoded', async (t) => {
   const started = Date.now();
-  t.equal(await decodeRecording(silentFlac(20, 7200 * 8000)), `the recording is too long: 2:00:00.0, ${LIMIT}`, 'FLAC STREAMINFO');
+  t.equal(
+    await decodeRecording(silentFlac(20, 7200 * 8000)),
+    `the recording is too long: 2:00:00.0, ${LIMIT}`,
+    'FLAC STREAMINFO',
+  );
   t.equal(await decodeRecording(longWav(7200)), `the recording is too long: 2:00:00.0, ${LIMIT}`, 'WAV data size');
-  t.equal(await decodeRecording(mp3WithInfo((7200 * 44100) / 1152)), `the recording is too long: 2:00:00.0, ${LIMIT}`, 'MP3 Info frame count');
-  t.equal(await decodeRecording(oggEndingAt(7200 * 22050)), `the recording is too long: 2:00:00.0, ${LIMIT}`, 'Ogg last granule position');
-  t.equal(await decodeRecording(longWav(MAX_RECORDING_SECONDS + 1)), `the recording is too long: ${formatLength(MAX_RECORDING_SECONDS + 1)}, ${LIMIT}`);
+  t.equal(
+    await decodeRecording(mp3WithInfo((7200 * 44100) / 1152)),
+    `the recording is too long: 2:00:00.0, ${LIMIT}`,
+    'MP3 Info frame count',
+  );
+  t.equal(
+    await decodeRecording(oggEndingAt(7200 * 22050)),
+    `the recording is too long: 2:00:00.0, ${LIMIT}`,
+    'Ogg last granule position',
+  );
+  t.equal(
+    await decodeRecording(longWav(MAX_RECORDING_SECONDS + 1)),
+    `the recording is too long: ${formatLength(MAX_RECORDING_SECONDS + 1)}, ${LIMIT}`,
+  );
   t.ok(Date.now() - started < 10_000, `${Date.now() - started} ms`);
   t.match(await decodeRecording(longWav(MAX_RECORDING_SECONDS)), { sampleRate: 1000 }, 'at the limit: decoded');
   const mp3 = await decodeRecording(mp3WithInfo(211));
@@ -204,9 +241,15 @@ t.test('ringdown clips: a two-hour recording is refused with its length; nothing
   writeFileSync(flac, silentFlac(7200, 7200 * 8000));
   const dir = join(top, 'clips');
   const started = Date.now();
-  const r = spawnSync(process.execPath, ['bin/ringdown.js', 'clips', menu, '--out', dir], { encoding: 'utf8', timeout: 60_000 });
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', 'clips', menu, '--out', dir], {
+    encoding: 'utf8',
+    timeout: 60_000,
+  });
   t.equal(r.status, 1, r.stderr);
-  t.match(r.stderr, `${flac}: error: the recording is too long: 2:00:00.0, ${LIMIT} (the recording for clip 'greeting'`);
+  t.match(
+    r.stderr,
+    `${flac}: error: the recording is too long: 2:00:00.0, ${LIMIT} (the recording for clip 'greeting'`,
+  );
   t.match(r.stderr, `${dir}: nothing changed`);
   t.same(readdirSync(top).sort(), ['m.xml', 'recordings']);
   t.ok(Date.now() - started < 30_000, `${Date.now() - started} ms`);

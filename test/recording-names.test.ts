@@ -21,7 +21,8 @@ const LONG = 'msg-123456789012345678901234567890';
 const OLD = ['msg-999999999', 'msg-1000000000', LONG];
 const NEXT = ['msg-123456789012345678901234567891', 'msg-123456789012345678901234567892'];
 
-const sound = (seed: number, n = 400): Int16Array => Int16Array.from({ length: n }, (_, i) => ((i * 41 + seed * 997) % 6000) - 3000);
+const sound = (seed: number, n = 400): Int16Array =>
+  Int16Array.from({ length: n }, (_, i) => ((i * 41 + seed * 997) % 6000) - 3000);
 
 /** Writes a whole recording named `name`. */
 function keep(store: RecordingStore, name: string, samples: Int16Array): void {
@@ -56,33 +57,40 @@ t.test('recording names: a FAT card lists names in capitals; they are the same f
   t.equal(newestRecording('msg-{n}', ['MSG-7', 'msg-7']), 'msg-7', "the pattern's own case first");
 });
 
-t.test('the simulator: Record file="msg-{n}" keeps every message, Speak clip="msg-{n}" plays the new one', async (t) => {
-  const recordings = new MemoryRecordings();
-  for (const [i, name] of OLD.entries()) keep(recordings, name, sound(i));
-  const menu = loadMenu('<Response>\n  <Record file="msg-{n}" Duration="1"/>\n  <Speak clip="msg-{n}">No messages.</Speak>\n  <Hangup/>\n</Response>\n');
-  t.same(menu.diagnostics, []);
-  const voice = sound(9, 16_000);
-  const r = simulate({
-    menu: menu.menu!,
-    events: [
-      { at: 0, what: 'offhook' },
-      { at: 0, what: 'say', file: 'v' },
-      { at: 5000, what: 'onhook' },
-      { at: 6000, what: 'offhook' },
-      { at: 6000, what: 'say', file: 'v' },
-      { at: 11_000, what: 'onhook' },
-    ],
-    clips: new SimClipLibrary({ fixedMs: 1000 }),
-    recordings,
-    voices: () => voice,
-  });
-  const started = r.trace.filter((e) => e.type === 'record-start').map((e) => (e.type === 'record-start' ? e.file : ''));
-  const played = r.trace.filter((e) => e.type === 'play').map((e) => (e.type === 'play' ? e.clip : ''));
-  t.same(started, NEXT);
-  t.same(played, NEXT, 'each call plays back the message it just left');
-  t.same([...recordings.recordings.keys()].sort(), [...OLD, ...NEXT].sort());
-  for (const [i, name] of OLD.entries()) t.same(recordings.recordings.get(name), sound(i), `${name} untouched`);
-});
+t.test(
+  'the simulator: Record file="msg-{n}" keeps every message, Speak clip="msg-{n}" plays the new one',
+  async (t) => {
+    const recordings = new MemoryRecordings();
+    for (const [i, name] of OLD.entries()) keep(recordings, name, sound(i));
+    const menu = loadMenu(
+      '<Response>\n  <Record file="msg-{n}" Duration="1"/>\n  <Speak clip="msg-{n}">No messages.</Speak>\n  <Hangup/>\n</Response>\n',
+    );
+    t.same(menu.diagnostics, []);
+    const voice = sound(9, 16_000);
+    const r = simulate({
+      menu: menu.menu!,
+      events: [
+        { at: 0, what: 'offhook' },
+        { at: 0, what: 'say', file: 'v' },
+        { at: 5000, what: 'onhook' },
+        { at: 6000, what: 'offhook' },
+        { at: 6000, what: 'say', file: 'v' },
+        { at: 11_000, what: 'onhook' },
+      ],
+      clips: new SimClipLibrary({ fixedMs: 1000 }),
+      recordings,
+      voices: () => voice,
+    });
+    const started = r.trace
+      .filter((e) => e.type === 'record-start')
+      .map((e) => (e.type === 'record-start' ? e.file : ''));
+    const played = r.trace.filter((e) => e.type === 'play').map((e) => (e.type === 'play' ? e.clip : ''));
+    t.same(started, NEXT);
+    t.same(played, NEXT, 'each call plays back the message it just left');
+    t.same([...recordings.recordings.keys()].sort(), [...OLD, ...NEXT].sort());
+    for (const [i, name] of OLD.entries()) t.same(recordings.recordings.get(name), sound(i), `${name} untouched`);
+  },
+);
 
 t.test('the flash store: a new message never replaces a kept one, whatever its number', async (t) => {
   const bytes = new MemoryStore(4096, 32);

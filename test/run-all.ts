@@ -15,15 +15,33 @@ interface Lane {
 }
 
 const LANES: Lane[] = [
-  { name: 'core has no Node or timer globals (tsc without Node types)', command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'] },
-  { name: 'device: main.ts, drivers and boards against @moddable/typings', command: ['npx', 'tsc', '-p', 'tsconfig.device.json'] },
+  {
+    name: 'core has no Node or timer globals (tsc without Node types)',
+    command: ['npx', 'tsc', '-p', 'tsconfig.json', '--noEmit'],
+  },
+  {
+    name: 'device: main.ts, drivers and boards against @moddable/typings',
+    command: ['npx', 'tsc', '-p', 'tsconfig.device.json'],
+  },
   { name: 'lint: biome lint and format check (line width 120)', command: ['npx', 'biome', 'check', '.'] },
   { name: 'node: tap', command: ['npx', 'tap', '--reporter=tap'] },
   { name: 'xs: every scenario on the XS engine (xsnap-worker)', command: ['node', 'dist/test/lanes/xs-lane.js'] },
-  { name: 'device: the same code against the Moddable SDK\'s own typings', command: ['node', 'dist/test/lanes/typings-lane.js'] },
-  { name: 'device: every scenario on the lin firmware built by the Moddable SDK (mcconfig, mcsim)', command: ['node', 'dist/test/lanes/lin-lane.js'] },
-  { name: 'device: the DTMF receiver with native filters (drivers/dtmf-native/dtmf-native.c) on the lin build, same keys on every battery file', command: ['node', 'dist/test/lanes/native-dtmf-lane.js'] },
-  { name: 'device: the Raspberry Pi Pico firmware (arm-none-eabi-gcc, pico-sdk) in rp2040js, played at its pins', command: ['node', 'dist/test/lanes/pico-lane.js'] },
+  {
+    name: "device: the same code against the Moddable SDK's own typings",
+    command: ['node', 'dist/test/lanes/typings-lane.js'],
+  },
+  {
+    name: 'device: every scenario on the lin firmware built by the Moddable SDK (mcconfig, mcsim)',
+    command: ['node', 'dist/test/lanes/lin-lane.js'],
+  },
+  {
+    name: 'device: the DTMF receiver with native filters (drivers/dtmf-native/dtmf-native.c) on the lin build, same keys on every battery file',
+    command: ['node', 'dist/test/lanes/native-dtmf-lane.js'],
+  },
+  {
+    name: 'device: the Raspberry Pi Pico firmware (arm-none-eabi-gcc, pico-sdk) in rp2040js, played at its pins',
+    command: ['node', 'dist/test/lanes/pico-lane.js'],
+  },
 ];
 
 let passed = 0;
@@ -49,7 +67,8 @@ for (const lane of LANES) {
   const laneSummary = /^# lane: (\d+) passed, (\d+) failed/m.exec(output);
   let lanePassed: number;
   let laneFailed: number;
-  for (const m of output.matchAll(/^\s*(?:not )?ok \d+ - (.*?)(?: # time=[\d.]+m?s)? # SKIP (.*)$/gm)) skippedTests.push(`# SKIP ${m[1]}: ${m[2]}`);
+  for (const m of output.matchAll(/^\s*(?:not )?ok \d+ - (.*?)(?: # time=[\d.]+m?s)? # SKIP (.*)$/gm))
+    skippedTests.push(`# SKIP ${m[1]}: ${m[2]}`);
   if (tapSummary !== null) {
     // Todo and skipped tests count in tap's total but neither pass nor fail: only `fail` fails.
     lanePassed = Number(tapSummary[2]);
@@ -71,8 +90,12 @@ for (const line of skippedTests) process.stdout.write(`${line}\n`);
 for (const line of skipped) process.stdout.write(`skipped (not counted): ${line}\n`);
 if (skippedTests.length > 0 || skipped.length > 0) {
   const why = [...new Set(skippedTests.map((l) => l.replace(/^.*: /, '')))];
-  process.stdout.write(`${skippedTests.length} tests skipped, not counted as passed${why.length > 0 ? ` (${why.join('; ')})` : ''}\n`);
-  process.stdout.write(`${skipped.length} lanes skipped${skipped.length > 0 ? ` (${[...new Set(skippedWhy)].join('; ')})` : ''}\n`);
+  process.stdout.write(
+    `${skippedTests.length} tests skipped, not counted as passed${why.length > 0 ? ` (${why.join('; ')})` : ''}\n`,
+  );
+  process.stdout.write(
+    `${skipped.length} lanes skipped${skipped.length > 0 ? ` (${[...new Set(skippedWhy)].join('; ')})` : ''}\n`,
+  );
 }
 process.stdout.write(`${passed} passed, ${failed} failed\n`);
 process.exitCode = failed > 0 ? 1 : 0;

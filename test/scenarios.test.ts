@@ -24,7 +24,11 @@ const update = process.env.UPDATE_TRACES === '1';
 
 t.test('every scenario has its own trace file and every trace file a scenario', (t) => {
   const files = SCENARIOS.map((s) => traceFile(s.name));
-  t.same(files.filter((f, i) => files.indexOf(f) !== i), [], 'no two scenario names make the same file name');
+  t.same(
+    files.filter((f, i) => files.indexOf(f) !== i),
+    [],
+    'no two scenario names make the same file name',
+  );
   if (update) for (const file of strayTraceFiles(SCENARIOS.map((s) => s.name))) removeTraceFile(file);
   const stray = strayTraceFiles(SCENARIOS.map((s) => s.name));
   t.same(stray, [], 'no trace file without its scenario (UPDATE_TRACES=1 deletes them)');

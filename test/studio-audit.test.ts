@@ -27,7 +27,9 @@ function deepMenu(depth: number): string {
 }
 
 function longMenu(commands: number): string {
-  const lines = Array.from({ length: commands }, (_, i) => (i % 2 === 0 ? `<Speak>Line ${i}.</Speak>` : '<Delay>0.1</Delay>'));
+  const lines = Array.from({ length: commands }, (_, i) =>
+    i % 2 === 0 ? `<Speak>Line ${i}.</Speak>` : '<Delay>0.1</Delay>',
+  );
   return `<Response>\n${lines.join('\n')}\n</Response>\n`;
 }
 
@@ -60,11 +62,14 @@ t.test('audit and readable diagram at both sizes', { skip: skipBrowser, timeout:
       t.ok((await smallestText(page)) >= 11, `${at}: the diagram's text is at least 11 px`);
       if (axe !== undefined) {
         await page.addScriptTag({ path: axe });
-        const found = (await page.evaluate(`axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`)) as string[];
+        const found = (await page.evaluate(
+          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
+        )) as string[];
         t.same(found, [], `${at}: axe finds nothing serious`);
       }
       const shots = process.env.STUDIO_SCREENSHOTS;
-      if (shots !== undefined && !['deep', 'long'].includes(name)) await page.screenshot({ path: join(shots, `studio-${name}-${size.width}.png`) });
+      if (shots !== undefined && !['deep', 'long'].includes(name))
+        await page.screenshot({ path: join(shots, `studio-${name}-${size.width}.png`) });
       t.same(errors, [], `${at}: no error in the page`);
       await page.close();
     }
@@ -75,7 +80,8 @@ t.test('audit and readable diagram at both sizes', { skip: skipBrowser, timeout:
 t.test('zoom, fit, and the lit node in view', { skip: skipBrowser, timeout: 120_000 }, async (t) => {
   const studio = await studioFor(t, deepMenu(7), { clips: false, name: 'deep.xml' });
   const { page } = await studio.open();
-  const width = (): Promise<number> => page.evaluate(`document.querySelector('#flow svg').getBoundingClientRect().width`) as Promise<number>;
+  const width = (): Promise<number> =>
+    page.evaluate(`document.querySelector('#flow svg').getBoundingClientRect().width`) as Promise<number>;
   const own = await width();
   await page.click('#zoom-in');
   t.ok((await width()) > own, 'zoom in draws it larger');
@@ -84,7 +90,9 @@ t.test('zoom, fit, and the lit node in view', { skip: skipBrowser, timeout: 120_
   await page.keyboard.press('-');
   t.ok((await width()) < own, '- from the keyboard zooms out');
   await page.click('#zoom-fit');
-  const fits = (await page.evaluate(`(() => { const s = document.querySelector('#flow svg').getBoundingClientRect(); const p = document.getElementById('flow').getBoundingClientRect(); return s.width <= p.width && s.height <= p.height; })()`)) as boolean;
+  const fits = (await page.evaluate(
+    `(() => { const s = document.querySelector('#flow svg').getBoundingClientRect(); const p = document.getElementById('flow').getBoundingClientRect(); return s.width <= p.width && s.height <= p.height; })()`,
+  )) as boolean;
   t.ok(fits, 'Fit shows it whole');
   await page.click('#zoom-reset');
   t.equal(await width(), own, '100 % is its own size again');
@@ -97,6 +105,8 @@ t.test('zoom, fit, and the lit node in view', { skip: skipBrowser, timeout: 120_
     await page.keyboard.press('1');
   }
   await page.waitForFunction(`window.__studio.trace.some((l) => l.includes('Level 7, press 1.'))`);
-  const inView = (await page.evaluate(`(() => { const n = document.querySelector('#flow .node.lit').getBoundingClientRect(); const p = document.getElementById('flow').getBoundingClientRect(); return n.top >= p.top && n.bottom <= p.bottom && n.left >= p.left && n.right <= p.right; })()`)) as boolean;
+  const inView = (await page.evaluate(
+    `(() => { const n = document.querySelector('#flow .node.lit').getBoundingClientRect(); const p = document.getElementById('flow').getBoundingClientRect(); return n.top >= p.top && n.bottom <= p.bottom && n.left >= p.left && n.right <= p.right; })()`,
+  )) as boolean;
   t.ok(inView, 'the lit node at level 7 is in view');
 });

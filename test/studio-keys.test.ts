@@ -8,96 +8,118 @@ import { readFileSync } from 'node:fs';
 import t from 'tap';
 import { focused, hook, skipBrowser, studioFor } from './studio/kit.js';
 
-t.test('keyboard: leave the editor, buttons, nodes, diagnostics, focus ring', { skip: skipBrowser, timeout: 120_000 }, async (t) => {
-  const studio = await studioFor(t, 'examples/door-phone.xml');
-  const { menu } = studio;
-  const { page, errors } = await studio.open();
-  const text = readFileSync(menu, 'utf8');
+t.test(
+  'keyboard: leave the editor, buttons, nodes, diagnostics, focus ring',
+  { skip: skipBrowser, timeout: 120_000 },
+  async (t) => {
+    const studio = await studioFor(t, 'examples/door-phone.xml');
+    const { menu } = studio;
+    const { page, errors } = await studio.open();
+    const text = readFileSync(menu, 'utf8');
 
-  // Tab indents in the editor; Escape then Tab moves on, the text untouched.
-  await page.focus('#source');
-  await page.keyboard.press('Tab');
-  t.equal((await page.inputValue('#source')).length, text.length + 2, 'Tab indents in the editor');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.press('Backspace');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Tab');
-  t.not(await focused(page), 'source', 'Escape then Tab leaves the editor');
-  t.equal(await page.inputValue('#source'), text, 'and types nothing into it');
-  await page.focus('#source');
-  await page.keyboard.press('Escape');
-  await page.keyboard.press('Shift+Tab');
-  t.not(await focused(page), 'source', 'Escape then Shift-Tab leaves it backwards');
+    // Tab indents in the editor; Escape then Tab moves on, the text untouched.
+    await page.focus('#source');
+    await page.keyboard.press('Tab');
+    t.equal((await page.inputValue('#source')).length, text.length + 2, 'Tab indents in the editor');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Tab');
+    t.not(await focused(page), 'source', 'Escape then Tab leaves the editor');
+    t.equal(await page.inputValue('#source'), text, 'and types nothing into it');
+    await page.focus('#source');
+    await page.keyboard.press('Escape');
+    await page.keyboard.press('Shift+Tab');
+    t.not(await focused(page), 'source', 'Escape then Shift-Tab leaves it backwards');
 
-  // Space on the focused Save button saves; it does not lift the handset.
-  await page.fill('#source', text.replace('<Delay>0.5</Delay>', '<Delay>0.25</Delay>'));
-  await page.waitForSelector('#diagnostics li.ok');
-  await page.focus('#save');
-  await page.keyboard.press('Space');
-  await page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
-  t.match(readFileSync(menu, 'utf8'), /<Delay>0\.25<\/Delay>/, 'Space on Save saves');
-  t.same(await hook<string[]>(page, 'trace'), [], 'and does not lift the handset');
-  // A focused select keeps its keys.
-  await page.focus('#profile');
-  await page.keyboard.press('Space');
-  t.same(await hook<string[]>(page, 'trace'), [], 'Space on the tones select does not lift the handset');
-  await page.keyboard.press('Escape');
+    // Space on the focused Save button saves; it does not lift the handset.
+    await page.fill('#source', text.replace('<Delay>0.5</Delay>', '<Delay>0.25</Delay>'));
+    await page.waitForSelector('#diagnostics li.ok');
+    await page.focus('#save');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
+    t.match(readFileSync(menu, 'utf8'), /<Delay>0\.25<\/Delay>/, 'Space on Save saves');
+    t.same(await hook<string[]>(page, 'trace'), [], 'and does not lift the handset');
+    // A focused select keeps its keys.
+    await page.focus('#profile');
+    await page.keyboard.press('Space');
+    t.same(await hook<string[]>(page, 'trace'), [], 'Space on the tones select does not lift the handset');
+    await page.keyboard.press('Escape');
 
-  // Enter on the hook button lifts; Enter on a keypad key sends that key, not a hook change.
-  await page.focus('#hook');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(`window.__studio.trace.some((l) => / play /.test(l))`);
-  await page.focus('#keypad button[data-key="2"]');
-  await page.keyboard.press('Enter');
-  await page.waitForFunction(`window.__studio.trace.some((l) => /match\\s+key="2"/.test(l))`);
-  t.notOk((await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)), 'Enter on key 2 sent 2 and kept the handset up');
+    // Enter on the hook button lifts; Enter on a keypad key sends that key, not a hook change.
+    await page.focus('#hook');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`window.__studio.trace.some((l) => / play /.test(l))`);
+    await page.focus('#keypad button[data-key="2"]');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(`window.__studio.trace.some((l) => /match\\s+key="2"/.test(l))`);
+    t.notOk(
+      (await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)),
+      'Enter on key 2 sent 2 and kept the handset up',
+    );
 
-  // A click on a node during the call: its details show, focus is not in the editor, the next
-  // digit goes to the call and the menu is unchanged.
-  const before = await page.inputValue('#source');
-  await page.click('#flow #n-22-15');
-  t.not(await focused(page), 'source', 'a click on the diagram does not focus the editor');
-  t.match(await page.locator('#source-line').textContent(), /Speak: “.+”\nline 22: <Speak>/, 'the node details show its whole text and line');
-  await page.keyboard.press('1');
-  await page.waitForFunction(`window.__studio.lit === 'n-22-15'`);
-  t.equal(await page.inputValue('#source'), before, 'the digit went to the call, not into the menu');
+    // A click on a node during the call: its details show, focus is not in the editor, the next
+    // digit goes to the call and the menu is unchanged.
+    const before = await page.inputValue('#source');
+    await page.click('#flow #n-22-15');
+    t.not(await focused(page), 'source', 'a click on the diagram does not focus the editor');
+    t.match(
+      await page.locator('#source-line').textContent(),
+      /Speak: “.+”\nline 22: <Speak>/,
+      'the node details show its whole text and line',
+    );
+    await page.keyboard.press('1');
+    await page.waitForFunction(`window.__studio.lit === 'n-22-15'`);
+    t.equal(await page.inputValue('#source'), before, 'the digit went to the call, not into the menu');
 
-  // Nodes are focusable and operable: Enter shows a node's details.
-  await page.focus('#flow #n-13-9');
-  await page.keyboard.press('Enter');
-  t.match(await page.locator('#source-line').textContent(), /line 13/, 'Enter on a focused node shows its details');
-  t.equal(await focused(page), 'n-13-9', 'focus stays on the node');
-  const ring = (await page.evaluate(`getComputedStyle(document.querySelector('#n-13-9 rect')).strokeWidth`)) as string;
-  t.equal(ring, '4px', 'the focused node has a visible ring');
-  await page.keyboard.press('Space');
-  t.notOk((await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)), 'Space on a node does not replace the handset');
+    // Nodes are focusable and operable: Enter shows a node's details.
+    await page.focus('#flow #n-13-9');
+    await page.keyboard.press('Enter');
+    t.match(await page.locator('#source-line').textContent(), /line 13/, 'Enter on a focused node shows its details');
+    t.equal(await focused(page), 'n-13-9', 'focus stays on the node');
+    const ring = (await page.evaluate(
+      `getComputedStyle(document.querySelector('#n-13-9 rect')).strokeWidth`,
+    )) as string;
+    t.equal(ring, '4px', 'the focused node has a visible ring');
+    await page.keyboard.press('Space');
+    t.notOk(
+      (await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)),
+      'Space on a node does not replace the handset',
+    );
 
-  // Focus on no control: Space replaces the handset.
-  await page.evaluate('document.activeElement.blur()');
-  await page.keyboard.press('Space');
-  await page.waitForFunction(`window.__studio.trace.some((l) => / onhook/.test(l))`);
-  t.pass('Space with focus on no control replaces the handset');
+    // Focus on no control: Space replaces the handset.
+    await page.evaluate('document.activeElement.blur()');
+    await page.keyboard.press('Space');
+    await page.waitForFunction(`window.__studio.trace.some((l) => / onhook/.test(l))`);
+    t.pass('Space with focus on no control replaces the handset');
 
-  // Focus is visible on buttons; the line state is announced, the trace is not.
-  await page.focus('#save');
-  await page.keyboard.press('Shift+Tab');
-  await page.keyboard.press('Tab');
-  t.not((await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`)) as string, 'none', 'a focused button has an outline');
-  t.equal(await page.getAttribute('#line-state', 'aria-live'), 'polite', 'the line state is a live region');
-  t.equal(await page.getAttribute('#trace', 'aria-live'), null, 'the trace is not read line by line');
+    // Focus is visible on buttons; the line state is announced, the trace is not.
+    await page.focus('#save');
+    await page.keyboard.press('Shift+Tab');
+    await page.keyboard.press('Tab');
+    t.not(
+      (await page.evaluate(`getComputedStyle(document.activeElement).outlineStyle`)) as string,
+      'none',
+      'a focused button has an outline',
+    );
+    t.equal(await page.getAttribute('#line-state', 'aria-live'), 'polite', 'the line state is a live region');
+    t.equal(await page.getAttribute('#trace', 'aria-live'), null, 'the trace is not read line by line');
 
-  // Diagnostics are buttons: Enter on one puts the caret at its line.
-  await page.fill('#source', text.replace('<Delay>0.5</Delay>', '<Delay>soon</Delay>'));
-  await page.waitForSelector('#diagnostics li.error button');
-  await page.focus('#diagnostics li.error button');
-  await page.keyboard.press('Enter');
-  t.equal(await focused(page), 'source', 'Enter on a diagnostic goes to the editor');
-  const caret = (await page.evaluate(`(() => { const s = document.getElementById('source'); return s.value.slice(0, s.selectionStart).split('\\n').length; })()`)) as number;
-  t.equal(caret, 4, 'at the diagnostic\'s line');
-  t.same(errors, [], 'no error in the page');
-});
+    // Diagnostics are buttons: Enter on one puts the caret at its line.
+    await page.fill('#source', text.replace('<Delay>0.5</Delay>', '<Delay>soon</Delay>'));
+    await page.waitForSelector('#diagnostics li.error button');
+    await page.focus('#diagnostics li.error button');
+    await page.keyboard.press('Enter');
+    t.equal(await focused(page), 'source', 'Enter on a diagnostic goes to the editor');
+    const caret = (await page.evaluate(
+      `(() => { const s = document.getElementById('source'); return s.value.slice(0, s.selectionStart).split('\\n').length; })()`,
+    )) as number;
+    t.equal(caret, 4, "at the diagnostic's line");
+    t.same(errors, [], 'no error in the page');
+  },
+);
 
-t.test('calls run exactly the editor\'s text', { skip: skipBrowser, timeout: 120_000 }, async (t) => {
+t.test("calls run exactly the editor's text", { skip: skipBrowser, timeout: 120_000 }, async (t) => {
   const studio = await studioFor(t, 'examples/door-phone.xml');
   const { menu } = studio;
   const { page, errors } = await studio.open();
@@ -114,7 +136,10 @@ t.test('calls run exactly the editor\'s text', { skip: skipBrowser, timeout: 120
   // New wording without a clip: a warning, and the browser speaks it in the call.
   await page.fill('#source', text.replace('Welcome. For the office, press 1.', 'Hello. For the office, press 1.'));
   await page.waitForSelector('#diagnostics li.warning');
-  t.notOk((await hook<string[]>(page, 'diagnostics')).some((l) => / error: /.test(l)), 'a missing clip is no error in the studio');
+  t.notOk(
+    (await hook<string[]>(page, 'diagnostics')).some((l) => / error: /.test(l)),
+    'a missing clip is no error in the studio',
+  );
   await page.click('#hook');
   await page.waitForFunction(`window.__studio.trace.some((l) => /play\\s+text="Hello\\. For the office/.test(l))`);
   await page.waitForFunction('window.__studio.speechStarted > 0');

@@ -17,7 +17,7 @@ async function box(page: Page, selector: string): Promise<{ x: number; y: number
   return found;
 }
 
-t.test('a phone\'s screen: panes stacked, no sideways scroll', { skip: skipBrowser, timeout: 120_000 }, async (t) => {
+t.test("a phone's screen: panes stacked, no sideways scroll", { skip: skipBrowser, timeout: 120_000 }, async (t) => {
   for (const example of ['examples/door-phone.xml', 'examples/door-pin.xml', 'examples/guestbook.xml']) {
     const studio = await studioFor(t, example);
     const { page, errors } = await studio.open(PHONE);
@@ -26,7 +26,10 @@ t.test('a phone\'s screen: panes stacked, no sideways scroll', { skip: skipBrows
     const editor = await box(page, '#editor-pane');
     const flow = await box(page, '#flow-pane');
     const phone = await box(page, '#phone-pane');
-    t.ok(flow.y >= editor.y + editor.height && phone.y >= flow.y + flow.height, `${example}: editor, flow and phone one under another`);
+    t.ok(
+      flow.y >= editor.y + editor.height && phone.y >= flow.y + flow.height,
+      `${example}: editor, flow and phone one under another`,
+    );
     t.ok(phone.x >= 0 && phone.x + phone.width <= PHONE.width, `${example}: the phone is on screen`);
     t.same(errors, [], `${example}: no error in the page`);
     await page.close();
@@ -34,8 +37,11 @@ t.test('a phone\'s screen: panes stacked, no sideways scroll', { skip: skipBrows
 });
 
 t.test('the keypad does not move during a call', { skip: skipBrowser, timeout: 120_000 }, async (t) => {
-  const long = 'Welcome to the very long greeting of this building, which goes on and on about the entrance, the stairs, the lift and the letter boxes.';
-  const studio = await studioFor(t, `<Response><Speak>${long}</Speak><Speak>Short.</Speak><Hangup/></Response>\n`, { clips: false });
+  const long =
+    'Welcome to the very long greeting of this building, which goes on and on about the entrance, the stairs, the lift and the letter boxes.';
+  const studio = await studioFor(t, `<Response><Speak>${long}</Speak><Speak>Short.</Speak><Hangup/></Response>\n`, {
+    clips: false,
+  });
   for (const size of [PHONE, { width: 1280, height: 800 }]) {
     const { page } = await studio.open(size);
     // On a phone the keypad is down the page: bring it into view as a user would, then measure.
@@ -53,7 +59,9 @@ t.test('the keypad does not move during a call', { skip: skipBrowser, timeout: 1
 t.test('unsaved edits: leaving the page asks first', { skip: skipBrowser, timeout: 60_000 }, async (t) => {
   const studio = await studioFor(t, 'examples/door-phone.xml');
   const { page } = await studio.open();
-  const asked = new Promise<string>((resolve) => page.once('dialog', (d) => void d.accept().then(() => resolve(d.type()))));
+  const asked = new Promise<string>((resolve) =>
+    page.once('dialog', (d) => void d.accept().then(() => resolve(d.type()))),
+  );
   await page.click('#source');
   await page.keyboard.type('x');
   await page.close({ runBeforeUnload: true });
@@ -88,9 +96,9 @@ t.test('a Save never replaces a change made elsewhere', { skip: skipBrowser, tim
   await second.page.fill('#source', theirs);
   await second.page.click('#save');
   await second.page.waitForSelector('#conflict:not([hidden])');
-  t.equal(readFileSync(menu, 'utf8'), mine, 'the second tab did not overwrite the first\'s Save');
+  t.equal(readFileSync(menu, 'utf8'), mine, "the second tab did not overwrite the first's Save");
   t.match(await second.page.locator('#status').textContent(), /changed since the page read it/, 'it says why');
-  t.equal(await second.page.locator('#theirs').textContent(), mine, 'and shows the file\'s version');
+  t.equal(await second.page.locator('#theirs').textContent(), mine, "and shows the file's version");
   t.equal(await second.page.inputValue('#source'), theirs, 'its own text still in the editor');
   await second.page.click('#keep-mine');
   await second.page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
@@ -104,25 +112,33 @@ t.test('a Save never replaces a change made elsewhere', { skip: skipBrowser, tim
   await first.page.waitForSelector('#conflict:not([hidden])');
   t.equal(readFileSync(menu, 'utf8'), outside, 'a change made by another editor is not overwritten');
   await first.page.click('#load-theirs');
-  t.equal(await first.page.inputValue('#source'), outside, 'Load the file\'s version puts it in the editor');
+  t.equal(await first.page.inputValue('#source'), outside, "Load the file's version puts it in the editor");
   await first.page.fill('#source', outside.replace('<Delay>1</Delay>', '<Delay>2</Delay>'));
   await first.page.click('#save');
   await first.page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
   t.match(readFileSync(menu, 'utf8'), /<Delay>2<\/Delay>/, 'and a Save after it goes through');
 });
 
-t.test('a file that is not UTF-8 is refused, not decoded lossily', { skip: skipBrowser, timeout: 60_000 }, async (t) => {
-  const studio = await studioFor(t, '<Response><Speak>Caf\u00e9.</Speak></Response>\n', { clips: false });
-  const latin1 = Buffer.from('<Response><Speak>Caf\u00e9.</Speak></Response>\n', 'latin1');
-  writeFileSync(studio.menu, latin1);
-  const page = await studio.browser.newPage();
-  await page.goto(studio.url);
-  await page.waitForFunction(`document.body.textContent.includes('not UTF-8')`);
-  t.match(await page.locator('body').textContent(), /menu\.xml: not UTF-8 \(byte 22 is not valid UTF-8\)/, 'the page says which file and byte');
-  t.same(readFileSync(studio.menu), latin1, 'the file is untouched');
-});
+t.test(
+  'a file that is not UTF-8 is refused, not decoded lossily',
+  { skip: skipBrowser, timeout: 60_000 },
+  async (t) => {
+    const studio = await studioFor(t, '<Response><Speak>Caf\u00e9.</Speak></Response>\n', { clips: false });
+    const latin1 = Buffer.from('<Response><Speak>Caf\u00e9.</Speak></Response>\n', 'latin1');
+    writeFileSync(studio.menu, latin1);
+    const page = await studio.browser.newPage();
+    await page.goto(studio.url);
+    await page.waitForFunction(`document.body.textContent.includes('not UTF-8')`);
+    t.match(
+      await page.locator('body').textContent(),
+      /menu\.xml: not UTF-8 \(byte 22 is not valid UTF-8\)/,
+      'the page says which file and byte',
+    );
+    t.same(readFileSync(studio.menu), latin1, 'the file is untouched');
+  },
+);
 
-t.test('an export ends at the call\'s last event', { skip: skipBrowser, timeout: 60_000 }, async (t) => {
+t.test("an export ends at the call's last event", { skip: skipBrowser, timeout: 60_000 }, async (t) => {
   const studio = await studioFor(t, 'examples/door-phone.xml', { downloads: true });
   const { page } = await studio.open();
   await page.click('#hook');
@@ -137,8 +153,14 @@ t.test('an export ends at the call\'s last event', { skip: skipBrowser, timeout:
   await page.click('#export');
   while (downloads.length < 2) await new Promise((resolve) => setTimeout(resolve, 50));
   const byName = new Map(downloads.map((d) => [d.suggestedFilename(), d]));
-  const exported = readFileSync(await byName.get('door-phone-call.txt')!.path(), 'utf8').trimEnd().split('\n');
-  t.match(exported.at(-1), new RegExp(`^\\s+${last.toFixed(3).replace('.', '\\.')} {2}end$`), `the trace ends at the last event (${last} s), not at the click`);
+  const exported = readFileSync(await byName.get('door-phone-call.txt')!.path(), 'utf8')
+    .trimEnd()
+    .split('\n');
+  t.match(
+    exported.at(-1),
+    new RegExp(`^\\s+${last.toFixed(3).replace('.', '\\.')} {2}end$`),
+    `the trace ends at the last event (${last} s), not at the click`,
+  );
   const wav = readFileSync(await byName.get('door-phone-call.wav')!.path());
   t.equal(wav.length, 44 + 2 * Math.round(8 * last * 1000), 'and so does the audio');
 });

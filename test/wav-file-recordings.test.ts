@@ -17,7 +17,8 @@ import { loadMenu } from '../src/ozml/load.js';
 import type { TraceEvent } from '../src/engine/trace.js';
 import { memoryFiles } from './memory-files.js';
 
-const ramp = (n: number, from = 0): Int16Array => Int16Array.from({ length: n }, (_, i) => ((from + i) * 37) % 30000 - 15000);
+const ramp = (n: number, from = 0): Int16Array =>
+  Int16Array.from({ length: n }, (_, i) => (((from + i) * 37) % 30000) - 15000);
 
 function samples(files: Map<string, Uint8Array>, path: string): Int16Array {
   const wav = readWavSamples(files.get(path)!);
@@ -114,9 +115,18 @@ t.test('a full card: Record stops at the room and plays its full text, as on a s
   const card = guestbook(new CardRecordings(module, freeBytes));
   const flash = guestbook(new MemoryRecordings(3 * 8000));
   t.same(card, flash, 'the same trace, event for event');
-  t.ok(card.some((e) => e.type === 'record-end' && e.file === 'guest-1' && e.reason === 'full' && e.ms === 3000), 'guest 1 is cut at the room, reason full');
-  t.ok(card.some((e) => e.type === 'record-full' && e.file === 'guest-2'), 'guest 2 hears the box is full');
-  t.notOk(card.some((e) => e.type === 'error'), 'no write failed');
+  t.ok(
+    card.some((e) => e.type === 'record-end' && e.file === 'guest-1' && e.reason === 'full' && e.ms === 3000),
+    'guest 1 is cut at the room, reason full',
+  );
+  t.ok(
+    card.some((e) => e.type === 'record-full' && e.file === 'guest-2'),
+    'guest 2 hears the box is full',
+  );
+  t.notOk(
+    card.some((e) => e.type === 'error'),
+    'no write failed',
+  );
   t.same([...files.keys()], ['/sd/guest-1.wav']);
   t.equal(samples(files, '/sd/guest-1.wav').length, 3 * 8000, 'every sample the room held, none lost');
   t.equal(freeBytes(), 0);

@@ -60,9 +60,13 @@ export function boardStore(board: string): BoardStore | undefined {
   const card = (manifest.include ?? []).some((inc) => inc.endsWith('drivers/sdcard/manifest.json'));
   // A partition alone does not make a recording board: only one whose firmware takes audio in
   // opens a store (its board.ts passes `recordings`).
-  const records = existsSync(join(dir, 'board.ts')) && /\brecordings:/.test(readFileSync(join(dir, 'board.ts'), 'utf8'));
+  const records =
+    existsSync(join(dir, 'board.ts')) && /\brecordings:/.test(readFileSync(join(dir, 'board.ts'), 'utf8'));
   if (!records) return undefined;
-  const stores: StoreKind[] = [...(card ? (['sdcard'] as const) : []), ...(flashBytes !== undefined ? (['flash'] as const) : [])];
+  const stores: StoreKind[] = [
+    ...(card ? (['sdcard'] as const) : []),
+    ...(flashBytes !== undefined ? (['flash'] as const) : []),
+  ];
   if (stores.length === 0) return undefined;
   const given = manifest.config?.recordings;
   const fallback = stores.includes('flash') ? 'flash' : stores[0]!;
@@ -104,7 +108,9 @@ export function recordFitWarnings(menu: Menu, board: string, where?: StoreKind):
       line: c.line,
       col: c.col,
       message: `Record Duration ${c.maxMs / 1000} s cannot fit ${board}'s flash store: it holds ${(roomMs / 1000).toFixed(1)} s of recordings in all`,
-      hint: store.stores.includes('sdcard') ? 'build with --recordings sdcard, or lower Duration' : 'lower Duration (docs/boards.md: the boards that record to a microSD card)',
+      hint: store.stores.includes('sdcard')
+        ? 'build with --recordings sdcard, or lower Duration'
+        : 'lower Duration (docs/boards.md: the boards that record to a microSD card)',
     });
   });
   return out;

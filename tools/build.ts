@@ -40,7 +40,12 @@ pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash
     },
     { name: 'menu', type: 'string', value: 'FILE', description: 'the menu (without it: examples/door-phone.xml)' },
     { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
-    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+    {
+      name: 'clips',
+      type: 'string',
+      value: 'DIR',
+      description: 'the clip folder (without it: clips/ beside the menu)',
+    },
     {
       name: 'recordings',
       type: 'string',
@@ -67,8 +72,14 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   const board = values.board!;
   const outputs = boardOutputs(board);
   const isPico = board.startsWith('pico-');
-  if (typeof outputs === 'string' || !(board.startsWith('esp32-') || isPico) || !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))) {
-    err(`ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not a board folder (boards/esp32-*, boards/pico-*)`}`);
+  if (
+    typeof outputs === 'string' ||
+    !(board.startsWith('esp32-') || isPico) ||
+    !existsSync(join(REPO_ROOT, 'boards', board, 'manifest.json'))
+  ) {
+    err(
+      `ringdown build: --board: ${typeof outputs === 'string' ? outputs : `'${board}' is not a board folder (boards/esp32-*, boards/pico-*)`}`,
+    );
     return 2;
   }
   const recordings = values.recordings;
@@ -86,7 +97,8 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   for (const path of [menu, ...(values['ring-menu'] !== undefined ? [values['ring-menu']] : [])]) {
     const loaded = readMenuFile(path, outputs, boardMenuLimits(board));
     const diagnostics = [...loaded.diagnostics];
-    if (loaded.menu !== undefined) diagnostics.push(...recordFitWarnings(loaded.menu, board, recordings as Recordings | undefined));
+    if (loaded.menu !== undefined)
+      diagnostics.push(...recordFitWarnings(loaded.menu, board, recordings as Recordings | undefined));
     if (loaded.menu !== undefined && clipDir !== undefined) {
       const folder = readClipFolder(clipDir);
       for (const p of folder.problems) err(`${p.file}:1:1: error: ${p.message}`);
@@ -99,20 +111,34 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   }
   if (unreadable) return 2;
   if (failed) return 1;
-  if (clipDir === undefined) err(`ringdown build: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped on the device`);
+  if (clipDir === undefined)
+    err(
+      `ringdown build: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped on the device`,
+    );
   const sdk = findSdk();
   if (typeof sdk === 'string') {
     err(`ringdown build: ${sdk}`);
     return 2;
   }
   const staged = stage(
-    { menu, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    {
+      menu,
+      ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}),
+      ...(clipDir !== undefined ? { clips: clipDir } : {}),
+    },
     join(REPO_ROOT, 'build', 'ringdown', isPico ? 'pico' : 'esp32', board, 'stage'),
   );
   if (isPico) return buildForPico(sdk, board, staged, out, err);
   const release = values.release === true;
-  err(`ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`);
-  const build = buildEsp32(sdk, staged, { board, release, flash: values.flash === true, ...(recordings !== undefined ? { recordings: recordings as Recordings } : {}) });
+  err(
+    `ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`,
+  );
+  const build = buildEsp32(sdk, staged, {
+    board,
+    release,
+    flash: values.flash === true,
+    ...(recordings !== undefined ? { recordings: recordings as Recordings } : {}),
+  });
   if (!build.ok) {
     err(build.log.trimEnd());
     err('ringdown build: the build failed');
@@ -120,13 +146,21 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   }
   for (const w of build.warnings) err(`warning: ${w.trim()}`);
   const sizes = esp32Sizes(build);
-  out(`${board}: ${sizes.modules} modules, ${sizes.bytecodeBytes} bytes of bytecode; linked XS image ${sizes.linkedSourceBytes} bytes of C (mc.xs.c)${sizes.xsl !== undefined ? `: ${sizes.xsl}` : ''}`);
-  out(`${board}: resources ${sizes.resourceBytes !== undefined ? `${sizes.resourceBytes} bytes (menu, catalog, ${staged.clipNames.length} clips as IMA ADPCM)` : 'unchanged since the last build'}`);
+  out(
+    `${board}: ${sizes.modules} modules, ${sizes.bytecodeBytes} bytes of bytecode; linked XS image ${sizes.linkedSourceBytes} bytes of C (mc.xs.c)${sizes.xsl !== undefined ? `: ${sizes.xsl}` : ''}`,
+  );
+  out(
+    `${board}: resources ${sizes.resourceBytes !== undefined ? `${sizes.resourceBytes} bytes (menu, catalog, ${staged.clipNames.length} clips as IMA ADPCM)` : 'unchanged since the last build'}`,
+  );
   out(`${board}: build folder ${build.tmpDir}`);
   if (!build.compiled) {
-    out('Every step before the C compiler ran (tsc, xsc, xsid, wav2maud, mcrez, xsl). Compiling and flashing need ESP-IDF:');
-    out('  set it up as the Moddable SDK\'s ESP32 guide says (documentation/devices/esp32.md), then');
-    out(`  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${values.clips !== undefined ? ` --clips ${values.clips}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`);
+    out(
+      'Every step before the C compiler ran (tsc, xsc, xsid, wav2maud, mcrez, xsl). Compiling and flashing need ESP-IDF:',
+    );
+    out("  set it up as the Moddable SDK's ESP32 guide says (documentation/devices/esp32.md), then");
+    out(
+      `  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${values.clips !== undefined ? ` --clips ${values.clips}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`,
+    );
   } else {
     out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
   }
@@ -146,13 +180,21 @@ function recordingsProblem(board: string, where: string): string | undefined {
 }
 
 /** A Pico board: compile and link with the pico toolchain, print flash and RAM use. */
-function buildForPico(sdk: Sdk, board: string, staged: Staged, out: (line: string) => void, err: (line: string) => void): number {
+function buildForPico(
+  sdk: Sdk,
+  board: string,
+  staged: Staged,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
   const pico = findPicoToolchain();
   if (typeof pico === 'string') {
     err(`ringdown build: ${pico}`);
     return 2;
   }
-  err(`ringdown build: ${board}, release, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root} and pico-sdk ${pico.version ?? ''} at ${pico.env.PICO_SDK_DIR}`);
+  err(
+    `ringdown build: ${board}, release, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root} and pico-sdk ${pico.version ?? ''} at ${pico.env.PICO_SDK_DIR}`,
+  );
   const build = buildPico(sdk, pico, staged, { board });
   if (!build.ok) {
     err(build.log.trimEnd());
@@ -166,7 +208,11 @@ function buildForPico(sdk: Sdk, board: string, staged: Staged, out: (line: strin
     return 1;
   }
   out(`${board}: linked ${build.elf}`);
-  out(`${board}: flash ${sizes.flashBytes} bytes of the Pico's 2 MB (code, XS image, resources: menu, catalog, ${staged.clipNames.length} clips); RAM ${sizes.ramBytes} bytes of 264 KB placed by the linker (data, bss); XS takes its pool (creation.static, 128 KB on the pico platform) from the heap at boot`);
-  out(`${board}: ${build.uf2} (${sizes.uf2Bytes} bytes): hold BOOTSEL, plug the Pico in, copy the file to the RPI-RP2 drive`);
+  out(
+    `${board}: flash ${sizes.flashBytes} bytes of the Pico's 2 MB (code, XS image, resources: menu, catalog, ${staged.clipNames.length} clips); RAM ${sizes.ramBytes} bytes of 264 KB placed by the linker (data, bss); XS takes its pool (creation.static, 128 KB on the pico platform) from the heap at boot`,
+  );
+  out(
+    `${board}: ${build.uf2} (${sizes.uf2Bytes} bytes): hold BOOTSEL, plug the Pico in, copy the file to the RPI-RP2 drive`,
+  );
   return build.warnings.length > 0 ? 1 : 0;
 }

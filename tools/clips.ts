@@ -17,7 +17,14 @@ import type { Menu } from '../src/ozml/menu.js';
 import { convertToClip, describeConversion, type ConvertReport } from '../src/audio/convert.js';
 import { encodeWav } from '../src/audio/wav.js';
 import { Command } from './command.js';
-import { catalogText, inspectClip, manifestText, MAX_CATALOG_BYTES, readFolderState, type SynthRecord } from './clips/folder.js';
+import {
+  catalogText,
+  inspectClip,
+  manifestText,
+  MAX_CATALOG_BYTES,
+  readFolderState,
+  type SynthRecord,
+} from './clips/folder.js';
 import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
@@ -43,15 +50,41 @@ With --say TEXT and no menu, speaks TEXT the same way to the one WAV file --out 
 voice for sim's and device's say:FILE (npm run clips makes examples/caller.wav so).`,
   positionals: [{ name: 'MENU.xml', repeat: true, optional: true }],
   options: [
-    { name: 'out', type: 'string', short: 'o', value: 'DIR', required: true, description: 'the clip folder to make or update' },
+    {
+      name: 'out',
+      type: 'string',
+      short: 'o',
+      value: 'DIR',
+      required: true,
+      description: 'the clip folder to make or update',
+    },
     { name: 'voice', type: 'string', value: 'NAME', default: DEFAULT_VOICE.voice, description: 'espeak-ng voice' },
-    { name: 'speed', type: 'string', value: 'WPM', default: String(DEFAULT_VOICE.speed), description: 'words a minute, 80 to 450' },
-    { name: 'recordings', type: 'string', value: 'DIR', description: 'where recordings are (without it: recordings/ beside each menu)' },
-    { name: 'say', type: 'string', value: 'TEXT', description: 'speak TEXT to the WAV file --out names, instead of making clips' },
+    {
+      name: 'speed',
+      type: 'string',
+      value: 'WPM',
+      default: String(DEFAULT_VOICE.speed),
+      description: 'words a minute, 80 to 450',
+    },
+    {
+      name: 'recordings',
+      type: 'string',
+      value: 'DIR',
+      description: 'where recordings are (without it: recordings/ beside each menu)',
+    },
+    {
+      name: 'say',
+      type: 'string',
+      value: 'TEXT',
+      description: 'speak TEXT to the WAV file --out names, instead of making clips',
+    },
     { name: 'json', type: 'boolean', description: 'print what was done as one JSON object' },
   ],
   exit: '0 done or up to date, 1 a problem in the menus, recordings or folder (nothing changed), 2 usage or input error (a menu that cannot be read)',
-  examples: ['ringdown clips examples/door-phone.xml --out examples/clips', 'ringdown clips --say "Hello, this is a test message." --out caller.wav'],
+  examples: [
+    'ringdown clips examples/door-phone.xml --out examples/clips',
+    'ringdown clips --say "Hello, this is a test message." --out caller.wav',
+  ],
 });
 
 /** The largest recording read: an hour of 16-bit stereo at 44.1 kHz is 635 MB; clips are seconds. */
@@ -120,7 +153,10 @@ function recordingDirs(need: ClipNeed, given: string | undefined): string[] {
 }
 
 /** The user's recording for a clip, if there is one: its path and bytes, or a problem. */
-function findRecording(need: ClipNeed, given: string | undefined): { path: string; bytes: Uint8Array } | { path: string; problem: string } | undefined {
+function findRecording(
+  need: ClipNeed,
+  given: string | undefined,
+): { path: string; bytes: Uint8Array } | { path: string; problem: string } | undefined {
   for (const folder of recordingDirs(need, given)) {
     for (const ext of RECORDING_EXTENSIONS) {
       const path = join(folder, `${need.name}.${ext}`);
@@ -134,18 +170,37 @@ function findRecording(need: ClipNeed, given: string | undefined): { path: strin
 
 function recordingKey(bytes: Uint8Array): string {
   const sha = createHash('sha256').update(bytes).digest('hex');
-  return createHash('sha256').update(JSON.stringify(['recording', sha, RECORDING_CONVERSION])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(['recording', sha, RECORDING_CONVERSION]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 /** Sorts each needed clip into recorded, already made, to convert or to synthesize; bad files are problems. */
-function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: ReadonlyMap<string, SynthRecord>, voice: VoiceOptions, recordings: string | undefined): Work {
-  const work: Work = { recorded: [], upToDate: new Map(), toMake: [], toConvert: [], convertedUpToDate: 0, replaces: new Map(), problems: [] };
+function sortWork(
+  dir: string,
+  needs: readonly ClipNeed[],
+  synthesized: ReadonlyMap<string, SynthRecord>,
+  voice: VoiceOptions,
+  recordings: string | undefined,
+): Work {
+  const work: Work = {
+    recorded: [],
+    upToDate: new Map(),
+    toMake: [],
+    toConvert: [],
+    convertedUpToDate: 0,
+    replaces: new Map(),
+    problems: [],
+  };
   for (const need of needs) {
     const path = join(dir, `${need.name}.wav`);
     const file = inspectClip(path);
     const mine = synthesized.get(need.name);
     if (file.kind === 'other') {
-      work.problems.push(`${path}: error: ${file.problem}; clip '${need.name}' (used by ${need.where}) goes there (hint: move it out of ${dir})`);
+      work.problems.push(
+        `${path}: error: ${file.problem}; clip '${need.name}' (used by ${need.where}) goes there (hint: move it out of ${dir})`,
+      );
       continue;
     }
     // A file this tool made is ours while its bytes are what it wrote; any other file is a recording.
@@ -155,13 +210,19 @@ function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: Readonly
       continue;
     } else if (file.kind === 'bad' && !ours) {
       const where = join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`);
-      const fix = file.convertible ? `move it to ${where} and it is converted` : `export the recording again (WAV, MP3, Ogg or FLAC) to ${where}`;
-      work.problems.push(`${path}: error: ${file.problem}; the device plays 8 kHz mono 16-bit PCM WAV (used by ${need.where}) (hint: ${fix}, or delete it to have the text synthesized)`);
+      const fix = file.convertible
+        ? `move it to ${where} and it is converted`
+        : `export the recording again (WAV, MP3, Ogg or FLAC) to ${where}`;
+      work.problems.push(
+        `${path}: error: ${file.problem}; the device plays 8 kHz mono 16-bit PCM WAV (used by ${need.where}) (hint: ${fix}, or delete it to have the text synthesized)`,
+      );
       continue;
     }
     const recording = findRecording(need, recordings);
     if (recording !== undefined && 'problem' in recording) {
-      work.problems.push(`${recording.path}: error: ${recording.problem} (the recording for clip '${need.name}', used by ${need.where})`);
+      work.problems.push(
+        `${recording.path}: error: ${recording.problem} (the recording for clip '${need.name}', used by ${need.where})`,
+      );
     } else if (recording !== undefined) {
       const key = recordingKey(recording.bytes);
       if (file.kind === 'ok' && mine?.from === key) {
@@ -174,7 +235,9 @@ function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: Readonly
     } else if (file.kind === 'ok' && mine?.from === synthKey(need.text, voice) && need.speakable) {
       work.upToDate.set(need.name, mine);
     } else if (!need.speakable) {
-      work.problems.push(`${need.where}: error: <Play> names clip '${need.name}', which is not in ${dir} (hint: put the recording in ${join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`)} (or .mp3, .ogg, .flac); a Play has no text to synthesize)`);
+      work.problems.push(
+        `${need.where}: error: <Play> names clip '${need.name}', which is not in ${dir} (hint: put the recording in ${join(recordingDirs(need, recordings)[0]!, `${need.name}.wav`)} (or .mp3, .ogg, .flac); a Play has no text to synthesize)`,
+      );
     } else {
       work.toMake.push(need);
       work.replaces.set(need.name, file.kind === 'missing' ? undefined : mine?.sha256);
@@ -187,7 +250,11 @@ function sortWork(dir: string, needs: readonly ClipNeed[], synthesized: Readonly
  * The clips this tool made that no menu plays now: those still as it wrote them are removed; any
  * other file of that name (a recording put in its place, a folder) is kept and reported.
  */
-function sortStale(dir: string, synthesized: ReadonlyMap<string, SynthRecord>, needed: ReadonlySet<string>): { remove: Map<string, string>; kept: string[] } {
+function sortStale(
+  dir: string,
+  synthesized: ReadonlyMap<string, SynthRecord>,
+  needed: ReadonlySet<string>,
+): { remove: Map<string, string>; kept: string[] } {
   const remove = new Map<string, string>();
   const kept: string[] = [];
   for (const [name, record] of synthesized) {
@@ -206,7 +273,12 @@ function sortStale(dir: string, synthesized: ReadonlyMap<string, SynthRecord>, n
  * this tool made (same hash) and that catalog.json and manifest.json can be replaced (absent or a
  * regular file). Returns the problems; none means every move can go ahead.
  */
-function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | undefined>, remove: ReadonlyMap<string, string>, texts: readonly string[]): string[] {
+function checkDestinations(
+  dir: string,
+  replaces: ReadonlyMap<string, string | undefined>,
+  remove: ReadonlyMap<string, string>,
+  texts: readonly string[],
+): string[] {
   const problems: string[] = [];
   const expect = (name: string, sha256: string | undefined): void => {
     const path = join(dir, `${name}.wav`);
@@ -217,7 +289,9 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
     }
     const disk = hashOnDisk(path);
     if (sha256 === undefined ? disk.missing !== true : disk.sha256 !== sha256) {
-      problems.push(`${path}: error: ${disk.problem ?? 'changed while clips ran (not made by ringdown clips)'}; left as it is`);
+      problems.push(
+        `${path}: error: ${disk.problem ?? 'changed while clips ran (not made by ringdown clips)'}; left as it is`,
+      );
     }
   };
   for (const [name, sha256] of replaces) expect(name, sha256);
@@ -225,7 +299,8 @@ function checkDestinations(dir: string, replaces: ReadonlyMap<string, string | u
   for (const name of texts) {
     const path = join(dir, name);
     const kind = notRegular(path);
-    if (kind !== undefined) problems.push(`${path}: error: it is ${kind}, not a file this tool can replace (hint: move it out of ${dir})`);
+    if (kind !== undefined)
+      problems.push(`${path}: error: it is ${kind}, not a file this tool can replace (hint: move it out of ${dir})`);
   }
   return problems;
 }
@@ -249,11 +324,21 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   const { values, positionals } = args;
   const dir = values.out!;
   const speaking = values.say !== undefined;
-  if ((positionals.length === 0) !== speaking || (speaking && (values.recordings !== undefined || values.json === true))) {
-    err(speaking ? 'ringdown clips: --say takes no menu, --recordings or --json' : 'ringdown clips: MENU.xml is missing (or give --say TEXT)');
+  if (
+    (positionals.length === 0) !== speaking ||
+    (speaking && (values.recordings !== undefined || values.json === true))
+  ) {
+    err(
+      speaking
+        ? 'ringdown clips: --say takes no menu, --recordings or --json'
+        : 'ringdown clips: MENU.xml is missing (or give --say TEXT)',
+    );
     return 2;
   }
-  for (const [name, value] of [['--out', dir], ['--recordings', values.recordings]] as const) {
+  for (const [name, value] of [
+    ['--out', dir],
+    ['--recordings', values.recordings],
+  ] as const) {
     if (value === '') {
       err(`ringdown clips: ${name} is empty: it takes a folder (see ringdown clips --help)`);
       return 2;
@@ -309,14 +394,20 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   // The catalog: the user's entries, minus those of clips this tool made and now removes.
   const clips = new Map<string, string>();
   for (const [text, name] of Object.entries(state.catalog.clips)) {
-    if (!stale.remove.has(name) && (needed.has(name) || !state.synthesized.has(name) || existsSync(join(dir, `${name}.wav`)))) clips.set(text, name);
+    if (
+      !stale.remove.has(name) &&
+      (needed.has(name) || !state.synthesized.has(name) || existsSync(join(dir, `${name}.wav`)))
+    )
+      clips.set(text, name);
   }
   for (const need of plan.needs) if (need.catalogText !== undefined) clips.set(need.catalogText, need.name);
 
   const engine = work.toMake.length > 0 ? speechEngine() : undefined;
   if (engine !== undefined && typeof engine !== 'string') {
     err(`ringdown clips: ${engine.problem}`);
-    err(`${dir}: nothing changed (${work.toMake.length} clips to synthesize, e.g. ${work.toMake[0]!.name} for ${work.toMake[0]!.where})`);
+    err(
+      `${dir}: nothing changed (${work.toMake.length} clips to synthesize, e.g. ${work.toMake[0]!.name} for ${work.toMake[0]!.where})`,
+    );
     return 1;
   }
   // Recordings are decoded and converted before anything is written: a bad one changes nothing.
@@ -324,7 +415,9 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   for (const recording of work.toConvert) {
     const pcm = await decodeRecording(recording.bytes);
     if (typeof pcm === 'string') {
-      err(`${recording.path}: error: ${pcm} (the recording for clip '${recording.need.name}', used by ${recording.need.where})`);
+      err(
+        `${recording.path}: error: ${pcm} (the recording for clip '${recording.need.name}', used by ${recording.need.where})`,
+      );
       err(`${dir}: nothing changed`);
       return 1;
     }
@@ -340,7 +433,12 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   if (engine !== undefined) {
     const speechScratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
     try {
-      spoken = speak(engine, work.toMake.map((n) => n.text), voice, join(speechScratch, 'espeak.wav'));
+      spoken = speak(
+        engine,
+        work.toMake.map((n) => n.text),
+        voice,
+        join(speechScratch, 'espeak.wav'),
+      );
     } finally {
       rmSync(speechScratch, { recursive: true, force: true });
     }
@@ -364,7 +462,9 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
       writeFileSync(target, bytes);
       const file = inspectClip(target);
       if (file.kind !== 'ok') {
-        err(`${what}: error: cannot make clip '${name}': ${file.kind === 'bad' || file.kind === 'other' ? file.problem : 'no output'}`);
+        err(
+          `${what}: error: cannot make clip '${name}': ${file.kind === 'bad' || file.kind === 'other' ? file.problem : 'no output'}`,
+        );
         err(`${dir}: nothing changed`);
         return false;
       }
@@ -412,7 +512,12 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     }
     for (const [name, text] of changed) writeFileSync(join(scratch, name), text);
     // Every input was good; before anything moves, every destination must be what it was.
-    const blocked = checkDestinations(dir, work.replaces, stale.remove, changed.map(([n]) => n));
+    const blocked = checkDestinations(
+      dir,
+      work.replaces,
+      stale.remove,
+      changed.map(([n]) => n),
+    );
     if (blocked.length > 0) {
       for (const p of blocked) err(p);
       err(`${dir}: nothing changed`);
@@ -480,6 +585,8 @@ function speakToFile(text: string, file: string, voice: VoiceOptions, out: Out, 
     err(problem);
     return 1;
   }
-  out(`${file}: ${text.length} characters spoken by ${engine} (${voice.voice}, ${voice.speed} wpm), ${((wav.length - 44) / 16).toFixed(0)} ms`);
+  out(
+    `${file}: ${text.length} characters spoken by ${engine} (${voice.voice}, ${voice.speed} wpm), ${((wav.length - 44) / 16).toFixed(0)} ms`,
+  );
   return 0;
 }

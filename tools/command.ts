@@ -45,7 +45,11 @@ export interface CommandSpec<Os extends readonly OptionDef[]> {
   readonly examples: readonly string[];
 }
 
-type OptionValue<O extends OptionDef> = O['type'] extends 'boolean' ? boolean : O extends { readonly multiple: true } ? string[] : string;
+type OptionValue<O extends OptionDef> = O['type'] extends 'boolean'
+  ? boolean
+  : O extends { readonly multiple: true }
+    ? string[]
+    : string;
 
 /** The parsed options of a table, by long name. */
 export type Values<Os extends readonly OptionDef[]> = { [O in Os[number] as O['name']]?: OptionValue<O> | undefined };
@@ -88,7 +92,9 @@ function synopsisWords(spec: CommandSpec<readonly OptionDef[]>): string[] {
   return [
     spec.name,
     ...spec.positionals.map(positionalWord),
-    ...spec.options.map((o) => (o.required === true ? optionWord(o) : `[${optionWord(o)}]${o.multiple === true ? '...' : ''}`)),
+    ...spec.options.map((o) =>
+      o.required === true ? optionWord(o) : `[${optionWord(o)}]${o.multiple === true ? '...' : ''}`,
+    ),
   ];
 }
 
@@ -101,7 +107,9 @@ export function synopsis(spec: CommandSpec<readonly OptionDef[]>): string {
 function usageLines(spec: CommandSpec<readonly OptionDef[]>, lead: string): string[] {
   const head = `${lead}ringdown ${spec.name} `;
   // A word such as `[--clips DIR]` is never broken: its spaces are held as U+0001 while wrapping.
-  const words = synopsisWords(spec).slice(1).map((w) => w.replaceAll(' ', '\u0001'));
+  const words = synopsisWords(spec)
+    .slice(1)
+    .map((w) => w.replaceAll(' ', '\u0001'));
   const lines = wrap(words.join(' '), WIDTH - head.length);
   const indent = ' '.repeat(head.length);
   return lines.map((l, i) => `${i === 0 ? head : indent}${l.replaceAll('\u0001', ' ')}`.trimEnd());
@@ -116,7 +124,10 @@ function optionLines(options: readonly OptionDef[], heading: string, withHelp: b
   all.forEach((o, i) => {
     const extra = o.required === true ? ' (required)' : o.default !== undefined ? ` (default ${o.default})` : '';
     const text = wrap(`${o.description}${extra}${o.multiple === true ? '; repeatable' : ''}`, WIDTH - column);
-    lines.push(`  ${labels[i]!.padEnd(column - 2)}${text[0] ?? ''}`, ...text.slice(1).map((t) => `${' '.repeat(column)}${t}`));
+    lines.push(
+      `  ${labels[i]!.padEnd(column - 2)}${text[0] ?? ''}`,
+      ...text.slice(1).map((t) => `${' '.repeat(column)}${t}`),
+    );
   });
   return lines;
 }
@@ -143,7 +154,15 @@ export class Command<const Os extends readonly OptionDef[]> {
 
   /** The whole `--help` text. */
   get help(): string {
-    return [this.usage, '', this.spec.description, '', ...optionLines(this.spec.options, 'options:', true), '', ...footer(this.spec.exit, this.spec.examples)].join('\n');
+    return [
+      this.usage,
+      '',
+      this.spec.description,
+      '',
+      ...optionLines(this.spec.options, 'options:', true),
+      '',
+      ...footer(this.spec.exit, this.spec.examples),
+    ].join('\n');
   }
 
   /** Every long option name the parser accepts (with `help`). */
@@ -157,11 +176,27 @@ export class Command<const Os extends readonly OptionDef[]> {
    * starting with `-` is taken for a forgotten value.
    */
   parse(argv: readonly string[]): Parsed<Os> | string {
-    const fail = (what: string): string => `ringdown ${this.spec.name}: ${what} (see ringdown ${this.spec.name} --help)`;
+    const fail = (what: string): string =>
+      `ringdown ${this.spec.name}: ${what} (see ringdown ${this.spec.name} --help)`;
     const defs = [...this.spec.options, HELP_OPTION];
     const byName = new Map(defs.map((o) => [o.name, o]));
-    const config = Object.fromEntries(defs.map((o) => [o.name, { type: o.type, ...(o.short !== undefined ? { short: o.short } : {}), ...(o.multiple === true ? { multiple: true } : {}) }]));
-    const { tokens } = parseArgs({ args: joinNegativeValues([...argv], byName), options: config, allowPositionals: true, strict: false, tokens: true });
+    const config = Object.fromEntries(
+      defs.map((o) => [
+        o.name,
+        {
+          type: o.type,
+          ...(o.short !== undefined ? { short: o.short } : {}),
+          ...(o.multiple === true ? { multiple: true } : {}),
+        },
+      ]),
+    );
+    const { tokens } = parseArgs({
+      args: joinNegativeValues([...argv], byName),
+      options: config,
+      allowPositionals: true,
+      strict: false,
+      tokens: true,
+    });
     const values: Record<string, string | boolean | string[]> = {};
     const positionals: string[] = [];
     for (const token of tokens) {
@@ -187,9 +222,12 @@ export class Command<const Os extends readonly OptionDef[]> {
       if (def.default !== undefined) values[def.name] = def.default;
     }
     const wanted = this.spec.positionals;
-    for (let i = positionals.length; i < wanted.length; i++) if (wanted[i]!.optional !== true) return fail(`${wanted[i]!.name} is missing`);
+    for (let i = positionals.length; i < wanted.length; i++)
+      if (wanted[i]!.optional !== true) return fail(`${wanted[i]!.name} is missing`);
     if (positionals.length > wanted.length && wanted.at(-1)?.repeat !== true) {
-      return fail(`unexpected argument '${positionals[wanted.length]!}'${wanted.length === 0 ? ' (this command takes none)' : ''}`);
+      return fail(
+        `unexpected argument '${positionals[wanted.length]!}'${wanted.length === 0 ? ' (this command takes none)' : ''}`,
+      );
     }
     return { values: values as Values<Os>, positionals };
   }
@@ -209,7 +247,12 @@ function joinNegativeValues(argv: string[], options: ReadonlyMap<string, OptionD
     const a = argv[i]!;
     const next = argv[i + 1];
     if (a === '--') return [...joined, ...argv.slice(i)];
-    if (a.startsWith('--') && options.get(a.slice(2))?.type === 'string' && next !== undefined && isNegativeNumber(next)) {
+    if (
+      a.startsWith('--') &&
+      options.get(a.slice(2))?.type === 'string' &&
+      next !== undefined &&
+      isNegativeNumber(next)
+    ) {
       joined.push(`${a}=${next}`);
       i++;
     } else joined.push(a);
@@ -243,7 +286,11 @@ export class CommandGroup {
 
   get help(): string {
     const blocks = this.subcommands.flatMap((c, i) =>
-      optionLines(c.spec.options, `options (${c.name.slice(this.name.length + 1)}):`, i === this.subcommands.length - 1),
+      optionLines(
+        c.spec.options,
+        `options (${c.name.slice(this.name.length + 1)}):`,
+        i === this.subcommands.length - 1,
+      ),
     );
     return [this.usage, '', this.description, '', ...blocks, '', ...footer(this.exit, this.examples)].join('\n');
   }
@@ -254,7 +301,8 @@ export class CommandGroup {
     const names = this.subcommands.map((c) => c.name.slice(this.name.length + 1));
     const at = sub === undefined ? -1 : names.indexOf(sub);
     if (at < 0) {
-      const what = sub === undefined ? `${names.join(' or ')} is missing` : `unknown subcommand '${sub}' (${names.join(', ')})`;
+      const what =
+        sub === undefined ? `${names.join(' or ')} is missing` : `unknown subcommand '${sub}' (${names.join(', ')})`;
       return `ringdown ${this.name}: ${what} (see ringdown ${this.name} --help)`;
     }
     return { command: this.subcommands[at]!, rest };

@@ -42,14 +42,30 @@ The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.`,
   positionals: [{ name: 'MENU.xml' }],
   options: [
     CALL_OPTIONS.events,
-    { name: 'board', type: 'string', value: `lin|${PICO_BOARDS.join('|')}`, default: 'lin', description: 'the firmware to build and run' },
+    {
+      name: 'board',
+      type: 'string',
+      value: `lin|${PICO_BOARDS.join('|')}`,
+      default: 'lin',
+      description: 'the firmware to build and run',
+    },
     CALL_OPTIONS.clipMs,
     CALL_OPTIONS.clips,
     CALL_OPTIONS.until,
     CALL_OPTIONS.profile,
     CALL_OPTIONS.ringMenu,
-    { name: 'mod', type: 'string', value: 'FILE.xsa', description: 'a mod (ringdown mod --board lin) the firmware opens for the run (lin)' },
-    { name: 'recordings', type: 'string', value: 'DIR', description: "write each recording the firmware kept on its (file-backed) flash as DIR/NAME.wav (lin)" },
+    {
+      name: 'mod',
+      type: 'string',
+      value: 'FILE.xsa',
+      description: 'a mod (ringdown mod --board lin) the firmware opens for the run (lin)',
+    },
+    {
+      name: 'recordings',
+      type: 'string',
+      value: 'DIR',
+      description: 'write each recording the firmware kept on its (file-backed) flash as DIR/NAME.wav (lin)',
+    },
     CALL_OPTIONS.jsonl,
   ],
   exit: '0 ok, 1 the menu has errors or the run failed, 2 usage or input error (a file that cannot be read or used) or no Moddable SDK',
@@ -79,7 +95,11 @@ export function deviceEvents(text: string, files: ReadonlyMap<string, string> = 
 /** Where `ringdown device` stages what it builds (gitignored). */
 export const DEVICE_STAGE = join(REPO_ROOT, 'build', 'ringdown', 'lin');
 
-export async function runDevice(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runDevice(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const args = DEVICE.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -119,8 +139,13 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
     err(`ringdown device: --board: '${board}' cannot be run here (lin, ${PICO_BOARDS.join(', ')})`);
     return 2;
   }
-  if (board !== 'lin' && (values['clip-ms'] !== undefined || values.mod !== undefined || values.recordings !== undefined)) {
-    err(`ringdown device: --board ${board} plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board`);
+  if (
+    board !== 'lin' &&
+    (values['clip-ms'] !== undefined || values.mod !== undefined || values.recordings !== undefined)
+  ) {
+    err(
+      `ringdown device: --board ${board} plays the build's real clips and has no recording store: --clip-ms, --mod and --recordings are for the lin board`,
+    );
     return 2;
   }
   // The recordings' folder is checked before the build and the call, so a bad one costs neither.
@@ -137,17 +162,29 @@ export async function runDevice(argv: string[], out: (line: string) => void, err
   if (board !== 'lin') return runOnPico(sdk, board, file, values, untilMs, out, err);
   const clipDir = values['clip-ms'] !== undefined ? undefined : findClipFolder(file, values.clips);
   const staged = stage(
-    { menu: file, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    {
+      menu: file,
+      ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}),
+      ...(clipDir !== undefined ? { clips: clipDir } : {}),
+    },
     DEVICE_STAGE,
   );
-  err(`ringdown device: building the lin firmware with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`.replace('  ', ' '));
+  err(
+    `ringdown device: building the lin firmware with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`.replace(
+      '  ',
+      ' ',
+    ),
+  );
   const build = buildLin(sdk, staged, { profile });
   if (!build.ok) {
     err(build.log.trimEnd());
     err('ringdown device: the build failed');
     return 1;
   }
-  const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const print =
+    values.jsonl === true
+      ? (e: object) => out(JSON.stringify(e))
+      : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
   const imageDir = mkdtempSync(join(tmpdir(), 'ringdown-device-'));
   const image = join(imageDir, 'recordings.bin');
   const voiceFiles = new Map<string, string>();
@@ -183,7 +220,10 @@ function extractRecordings(image: string, dir: string, err: (line: string) => vo
     const dump = readDump('device', image, '4096', err);
     if (typeof dump === 'number') return false;
     const complete = readStoredRecordings(dump.store).filter((r) => r.complete);
-    const samples = readRecordingsSamples(dump.store, complete.map((r) => r.id));
+    const samples = readRecordingsSamples(
+      dump.store,
+      complete.map((r) => r.id),
+    );
     for (const r of complete) files.set(r.name, samples.get(r.id) ?? new Int16Array(0));
   }
   return writeRecordings(dir, files, 'device', err);
@@ -194,7 +234,12 @@ function runOnPico(
   sdk: Sdk,
   board: string,
   file: string,
-  values: { events?: string | undefined; clips?: string | undefined; 'ring-menu'?: string | undefined; jsonl?: boolean | undefined },
+  values: {
+    events?: string | undefined;
+    clips?: string | undefined;
+    'ring-menu'?: string | undefined;
+    jsonl?: boolean | undefined;
+  },
   untilMs: number | undefined,
   out: (line: string) => void,
   err: (line: string) => void,
@@ -210,26 +255,44 @@ function runOnPico(
     return 2;
   }
   const clipDir = findClipFolder(file, values.clips);
-  if (clipDir === undefined) err('ringdown device: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped');
+  if (clipDir === undefined)
+    err('ringdown device: warning: no clip folder (give --clips, or run ringdown clips): every Speak is skipped');
   const staged = stage(
-    { menu: file, ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}), ...(clipDir !== undefined ? { clips: clipDir } : {}) },
+    {
+      menu: file,
+      ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}),
+      ...(clipDir !== undefined ? { clips: clipDir } : {}),
+    },
     join(REPO_ROOT, 'build', 'ringdown', 'pico', board, 'stage'),
   );
-  err(`ringdown device: building the ${board} firmware (Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''})`);
+  err(
+    `ringdown device: building the ${board} firmware (Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''})`,
+  );
   const build = buildPicoFirmware(sdk, setup, staged, board);
   if (!build.ok) {
     err(build.log.trimEnd());
     err('ringdown device: the build failed');
     return 1;
   }
-  const print = values.jsonl === true ? (e: object) => out(JSON.stringify(e)) : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const print =
+    values.jsonl === true
+      ? (e: object) => out(JSON.stringify(e))
+      : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
   const started = Date.now();
   const run = playPico(setup, build, { events, ...(untilMs !== undefined ? { untilMs } : {}), onTrace: print });
   for (const note of run.notes) err(note);
-  if (run.readyCycles !== undefined) err(`ringdown device: ready after ${run.readyCycles} cycles (${(run.readyCycles / 125e3).toFixed(1)} ms at 125 MHz); ${run.memory ?? ''}`);
-  err(`ringdown device: sound at the I2S data pin (script ms): ${run.sound.map(([a, b]) => `${a}-${b}`).join(', ') || 'none'}`);
-  if (run.rm.length > 0) err(`ringdown device: RM (ringing) changes: ${run.rm.map(([t, l]) => `${l ? 'on' : 'off'}@${t}`).join(' ')}`);
-  err(`ringdown device: ${Math.round(run.emulatedMs)} ms emulated in ${Date.now() - started} ms (${Math.round(run.skippedMs)} ms of idle spin skipped); trace lines at most ${run.lagMs} ms behind their events`);
+  if (run.readyCycles !== undefined)
+    err(
+      `ringdown device: ready after ${run.readyCycles} cycles (${(run.readyCycles / 125e3).toFixed(1)} ms at 125 MHz); ${run.memory ?? ''}`,
+    );
+  err(
+    `ringdown device: sound at the I2S data pin (script ms): ${run.sound.map(([a, b]) => `${a}-${b}`).join(', ') || 'none'}`,
+  );
+  if (run.rm.length > 0)
+    err(`ringdown device: RM (ringing) changes: ${run.rm.map(([t, l]) => `${l ? 'on' : 'off'}@${t}`).join(' ')}`);
+  err(
+    `ringdown device: ${Math.round(run.emulatedMs)} ms emulated in ${Date.now() - started} ms (${Math.round(run.skippedMs)} ms of idle spin skipped); trace lines at most ${run.lagMs} ms behind their events`,
+  );
   if (run.problem !== undefined) {
     err(`ringdown device: ${run.problem}`);
     return 1;

@@ -80,7 +80,9 @@ function decode(argv: string[], out: Out, err: Out): number {
   const info = readWavInfo(bytes);
   const problem = typeof info === 'string' ? info : deviceFormatProblem(info);
   if (problem !== undefined) {
-    err(`${file}: ${problem}${typeof info === 'string' ? '' : ` (convert with: sox ${file} -r 8000 -c 1 -b 16 out.wav)`}`);
+    err(
+      `${file}: ${problem}${typeof info === 'string' ? '' : ` (convert with: sox ${file} -r 8000 -c 1 -b 16 out.wav)`}`,
+    );
     return 2;
   }
   const read = readWavSamples(bytes);
@@ -90,14 +92,25 @@ function decode(argv: string[], out: Out, err: Out): number {
   }
   const keys = decodeDtmf(read.samples);
   if (values.json === true) {
-    for (const k of keys) out(JSON.stringify({ key: k.key, startMs: Math.round((k.start * 1000) / 8000), endMs: Math.round((k.end * 1000) / 8000) }));
+    for (const k of keys)
+      out(
+        JSON.stringify({
+          key: k.key,
+          startMs: Math.round((k.start * 1000) / 8000),
+          endMs: Math.round((k.end * 1000) / 8000),
+        }),
+      );
     return 0;
   }
   for (const k of keys) {
     const ms = Math.round(((k.end - k.start) * 1000) / 8000);
-    out(`${(k.start / 8000).toFixed(3).padStart(8)} s  ${(k.end / 8000).toFixed(3).padStart(8)} s  ${k.key}  (${ms} ms)`);
+    out(
+      `${(k.start / 8000).toFixed(3).padStart(8)} s  ${(k.end / 8000).toFixed(3).padStart(8)} s  ${k.key}  (${ms} ms)`,
+    );
   }
-  out(`${keys.length} key${keys.length === 1 ? '' : 's'}${keys.length > 0 ? `: ${keys.map((k) => k.key).join('')}` : ''}`);
+  out(
+    `${keys.length} key${keys.length === 1 ? '' : 's'}${keys.length > 0 ? `: ${keys.map((k) => k.key).join('')}` : ''}`,
+  );
   return 0;
 }
 
@@ -153,7 +166,9 @@ function encode(argv: string[], out: Out, err: Out): number {
     err(problem);
     return 1;
   }
-  out(`${file}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`);
+  out(
+    `${file}: ${keys.length} keys, ${toneMs} ms on, ${gapMs} ms off, ${level} dBFS per tone, ${(total / 8000).toFixed(3)} s`,
+  );
   return 0;
 }
 
@@ -161,7 +176,9 @@ function encode(argv: string[], out: Out, err: Out): number {
 function number(text: string | undefined, name: string, min: number, max: number, err: Out): number | undefined {
   const v = Number(text);
   if (text === undefined || text.trim() === '' || !Number.isFinite(v) || v < min || v > max) {
-    err(`ringdown dtmf encode: ${name} must be a number from ${min} to ${max}${name === '--level-dbfs' ? ' (two tones above -6 dBFS each would clip)' : ''}; got '${text}'`);
+    err(
+      `ringdown dtmf encode: ${name} must be a number from ${min} to ${max}${name === '--level-dbfs' ? ' (two tones above -6 dBFS each would clip)' : ''}; got '${text}'`,
+    );
     return undefined;
   }
   return v;

@@ -11,7 +11,9 @@ export const GRAPH = new Command({
   summary: 'draw the menu as a flow diagram (SVG)',
   description: 'Draws the menu as a flow diagram (SVG), the same the studio shows.',
   positionals: [{ name: 'MENU.xml' }],
-  options: [{ name: 'out', type: 'string', value: 'FILE.svg', description: 'write it there (without it: standard output)' }],
+  options: [
+    { name: 'out', type: 'string', value: 'FILE.svg', description: 'write it there (without it: standard output)' },
+  ],
   exit: '0 written, 1 the menu has errors or FILE.svg could not be written (nothing changed), 2 usage or input error (a menu that cannot be read)',
   examples: ['ringdown graph examples/door-phone.xml --out door-phone.svg'],
 });

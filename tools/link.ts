@@ -11,7 +11,16 @@ import { decodeEntry } from '../src/calllog/record.js';
 import { crc32 } from '../src/checksum/crc32.js';
 import { clipName, clipSlug, plainRecord, type ClipCatalog } from '../src/clips/catalog.js';
 import { encodePackage } from '../src/link/menu-slots.js';
-import { CHUNK_BYTES, CHUNK_SAMPLES, Kind, bytesSamples, decodeRecords, sampleBytes, u32s, type LinkRecord } from '../src/link/protocol.js';
+import {
+  CHUNK_BYTES,
+  CHUNK_SAMPLES,
+  Kind,
+  bytesSamples,
+  decodeRecords,
+  sampleBytes,
+  u32s,
+  type LinkRecord,
+} from '../src/link/protocol.js';
 import type { LinkRecordingInfo } from '../src/link/server.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
@@ -37,7 +46,11 @@ const PORT_NOTE = `PORT is the board's serial port: /dev/ttyACM0 or /dev/ttyUSB0
 for the lin firmware's pseudo-terminal (RINGDOWN_LINK). It is set to raw mode at 115200 baud.`;
 
 const PORT = { name: 'PORT' };
-const TRACE = { name: 'trace', type: 'boolean', description: "print the firmware's trace lines that arrive meanwhile" } as const;
+const TRACE = {
+  name: 'trace',
+  type: 'boolean',
+  description: "print the firmware's trace lines that arrive meanwhile",
+} as const;
 
 export const PULL = new Command({
   name: 'pull',
@@ -93,7 +106,15 @@ ${PORT_NOTE}`,
   examples: ['ringdown status /dev/ttyACM0'],
 });
 
-async function withClient(path: string, trace: boolean, out: Out, err: Out, open: PortOpener, timing: Timing, work: (client: LinkClient) => Promise<number>): Promise<number> {
+async function withClient(
+  path: string,
+  trace: boolean,
+  out: Out,
+  err: Out,
+  open: PortOpener,
+  timing: Timing,
+  work: (client: LinkClient) => Promise<number>,
+): Promise<number> {
   const port = open(path);
   if (typeof port === 'string') {
     err(port);
@@ -119,13 +140,24 @@ async function withClient(path: string, trace: boolean, out: Out, err: Out, open
 
 function statusLines(status: Record<string, unknown>): string[] {
   const lines = [`board ${String(status.board ?? 'unknown')}, link version ${String(status.link)}`];
-  lines.push(`menu ${String(status.menu ?? 'unknown')}${status.menuCrc !== undefined ? `, crc32 ${String(status.menuCrc)}` : ''}`);
-  if (typeof status.recordings === 'number') lines.push(`${status.recordings} recordings, room for ${typeof status.room === 'number' ? (status.room / 8000).toFixed(1) : '?'} s more`);
+  lines.push(
+    `menu ${String(status.menu ?? 'unknown')}${status.menuCrc !== undefined ? `, crc32 ${String(status.menuCrc)}` : ''}`,
+  );
+  if (typeof status.recordings === 'number')
+    lines.push(
+      `${status.recordings} recordings, room for ${typeof status.room === 'number' ? (status.room / 8000).toFixed(1) : '?'} s more`,
+    );
   lines.push(status.busy === true ? 'a call is in progress' : 'idle');
   return lines;
 }
 
-export async function runStatus(argv: string[], out: Out, err: Out, open: PortOpener = openSerialPort, timing: Timing = {}): Promise<number> {
+export async function runStatus(
+  argv: string[],
+  out: Out,
+  err: Out,
+  open: PortOpener = openSerialPort,
+  timing: Timing = {},
+): Promise<number> {
   const args = STATUS.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -145,7 +177,12 @@ function recordingList(json: Record<string, unknown>): LinkRecordingInfo[] {
   if (!Array.isArray(list)) throw new LinkError('failed', 'the device sent no recordings list');
   return list.filter(
     (r): r is LinkRecordingInfo =>
-      typeof r === 'object' && r !== null && typeof r.name === 'string' && typeof r.id === 'number' && typeof r.samples === 'number' && typeof r.complete === 'boolean',
+      typeof r === 'object' &&
+      r !== null &&
+      typeof r.name === 'string' &&
+      typeof r.id === 'number' &&
+      typeof r.samples === 'number' &&
+      typeof r.complete === 'boolean',
   );
 }
 
@@ -156,14 +193,21 @@ function readPulled(dir: string): Record<string, string> {
   try {
     const value: unknown = JSON.parse(readFileSync(join(dir, PULLED), 'utf8'));
     const out = plainRecord<string>();
-    if (typeof value === 'object' && value !== null) for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
+    if (typeof value === 'object' && value !== null)
+      for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
     return out;
   } catch {
     return plainRecord<string>();
   }
 }
 
-export async function runPull(argv: string[], out: Out, err: Out, open: PortOpener = openSerialPort, timing: Timing = {}): Promise<number> {
+export async function runPull(
+  argv: string[],
+  out: Out,
+  err: Out,
+  open: PortOpener = openSerialPort,
+  timing: Timing = {},
+): Promise<number> {
   const args = PULL.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -205,7 +249,8 @@ export async function runPull(argv: string[], out: Out, err: Out, open: PortOpen
       }
       while (have < r.samples) {
         const chunk = await client.data(Kind.READ, u32s([r.id, have, Math.min(CHUNK_SAMPLES, r.samples - have)]));
-        if (chunk.length === 0) throw new LinkError('failed', `${r.name}: the device sent no samples from ${have} of ${r.samples}`);
+        if (chunk.length === 0)
+          throw new LinkError('failed', `${r.name}: the device sent no samples from ${have} of ${r.samples}`);
         appendFileSync(part, chunk);
         have += chunk.length >> 1;
         bytes += chunk.length;
@@ -221,14 +266,19 @@ export async function runPull(argv: string[], out: Out, err: Out, open: PortOpen
       const file = written.path.slice(dir.length + 1);
       pulled[key] = file;
       writeFileSync(join(dir, PULLED), `${JSON.stringify(pulled, null, 1)}\n`);
-      out(`${r.name}: ${(r.samples / 8000).toFixed(3)} s${r.complete ? '' : ' (unfinished: cut short on the device)'} ${written.kind === 'same' ? 'already in' : '->'} ${file}`);
+      out(
+        `${r.name}: ${(r.samples / 8000).toFixed(3)} s${r.complete ? '' : ' (unfinished: cut short on the device)'} ${written.kind === 'same' ? 'already in' : '->'} ${file}`,
+      );
       if (values.delete === true) {
         const removed = await client.json(Kind.DELETE, { name: r.name });
         if (removed.removed === true) out(`${r.name}: removed from the device`);
       }
     }
     const seconds = (Date.now() - started) / 1000;
-    if (bytes > 0) out(`${bytes} bytes of audio in ${seconds.toFixed(1)} s (${Math.round(bytes / Math.max(seconds, 0.001))} bytes/s)`);
+    if (bytes > 0)
+      out(
+        `${bytes} bytes of audio in ${seconds.toFixed(1)} s (${Math.round(bytes / Math.max(seconds, 0.001))} bytes/s)`,
+      );
     const records: LinkRecord[] = [];
     for (let from = 0; ; ) {
       const page = decodeRecords(await client.data(Kind.LOG, u32s([from])));
@@ -242,7 +292,10 @@ export async function runPull(argv: string[], out: Out, err: Out, open: PortOpen
     if (log.kind === 'failed') {
       err(`${log.path}: ${log.message}`);
       failed = true;
-    } else out(`call log: ${records.length} records ${log.kind === 'same' ? 'already in' : '->'} ${log.path.slice(dir.length + 1)}`);
+    } else
+      out(
+        `call log: ${records.length} records ${log.kind === 'same' ? 'already in' : '->'} ${log.path.slice(dir.length + 1)}`,
+      );
     out(`${recordings.length} recordings on the device`);
     return failed ? 1 : 0;
   });
@@ -250,9 +303,11 @@ export async function runPull(argv: string[], out: Out, err: Out, open: PortOpen
 
 /** The device's limits from its status (the loader's defaults for what it does not say). */
 function statusLimits(status: Record<string, unknown>): Readonly<MenuLimits> {
-  const given = typeof status.limits === 'object' && status.limits !== null ? (status.limits as Record<string, unknown>) : {};
+  const given =
+    typeof status.limits === 'object' && status.limits !== null ? (status.limits as Record<string, unknown>) : {};
   const limits = { ...DEFAULT_LIMITS };
-  for (const key of Object.keys(limits) as (keyof MenuLimits)[]) if (typeof given[key] === 'number') limits[key] = given[key];
+  for (const key of Object.keys(limits) as (keyof MenuLimits)[])
+    if (typeof given[key] === 'number') limits[key] = given[key];
   return limits;
 }
 
@@ -268,7 +323,10 @@ function neededClips(menu: Menu, catalog: ClipCatalog): Map<string, string | und
 }
 
 /** A clip file's samples at 8 kHz: a device-format WAV as it is, anything else converted. */
-async function clipSamples(dir: string, name: string): Promise<{ path: string; samples: Int16Array } | { path: string; problem: string } | undefined> {
+async function clipSamples(
+  dir: string,
+  name: string,
+): Promise<{ path: string; samples: Int16Array } | { path: string; problem: string } | undefined> {
   for (const ext of RECORDING_EXTENSIONS) {
     const path = join(dir, `${name}.${ext}`);
     if (!existsSync(path)) continue;
@@ -283,7 +341,13 @@ async function clipSamples(dir: string, name: string): Promise<{ path: string; s
   return undefined;
 }
 
-export async function runPush(argv: string[], out: Out, err: Out, open: PortOpener = openSerialPort, timing: Timing = {}): Promise<number> {
+export async function runPush(
+  argv: string[],
+  out: Out,
+  err: Out,
+  open: PortOpener = openSerialPort,
+  timing: Timing = {},
+): Promise<number> {
   const args = PUSH.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -292,7 +356,11 @@ export async function runPush(argv: string[], out: Out, err: Out, open: PortOpen
   const { values, positionals } = args;
   const builtIn = values['built-in'] === true;
   if (builtIn ? positionals.length !== 1 || values.clips !== undefined : positionals.length !== 2) {
-    err(builtIn ? 'ringdown push: --built-in takes no MENU.xml and no --clips' : 'ringdown push: MENU.xml is missing (or give --built-in)');
+    err(
+      builtIn
+        ? 'ringdown push: --built-in takes no MENU.xml and no --clips'
+        : 'ringdown push: MENU.xml is missing (or give --built-in)',
+    );
     return 2;
   }
   const [port, menuPath] = positionals as [string, string | undefined];
@@ -307,11 +375,15 @@ export async function runPush(argv: string[], out: Out, err: Out, open: PortOpen
       err(`${port}: a call is in progress; try again when the line is idle`);
       return 1;
     }
-    const outputs = Array.isArray(status.outputs) ? status.outputs.filter((o): o is string => typeof o === 'string') : undefined;
+    const outputs = Array.isArray(status.outputs)
+      ? status.outputs.filter((o): o is string => typeof o === 'string')
+      : undefined;
     const loaded = readMenuFile(menuPath!, outputs, statusLimits(status));
     for (const d of loaded.diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(menuPath!, d));
     if (loaded.menu === undefined || hasErrors(loaded.diagnostics)) {
-      err(`${menuPath}: not sent: it does not load with the device's limits and outputs (board ${String(status.board ?? 'unknown')})`);
+      err(
+        `${menuPath}: not sent: it does not load with the device's limits and outputs (board ${String(status.board ?? 'unknown')})`,
+      );
       return 1;
     }
     const clipDir = values.clips ?? join(menuPath!, '..', 'clips');
@@ -330,7 +402,10 @@ export async function runPush(argv: string[], out: Out, err: Out, open: PortOpen
       const bytes = sampleBytes(clip.samples);
       await client.json(Kind.CLIP_BEGIN, { name, samples: clip.samples.length, crc: crc32(bytes) });
       for (let at = 0; at < clip.samples.length; at += CHUNK_SAMPLES) {
-        await client.json(Kind.CLIP_DATA, u32s([at], bytes.subarray(2 * at, 2 * Math.min(clip.samples.length, at + CHUNK_SAMPLES))));
+        await client.json(
+          Kind.CLIP_DATA,
+          u32s([at], bytes.subarray(2 * at, 2 * Math.min(clip.samples.length, at + CHUNK_SAMPLES))),
+        );
       }
       await client.json(Kind.CLIP_END);
       out(`${name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
@@ -340,13 +415,18 @@ export async function runPush(argv: string[], out: Out, err: Out, open: PortOpen
       err(`${menuPath}: not sent: ${problems} clips could not be read`);
       return 1;
     }
-    const pkg = encodePackage({ menu: readFileSync(menuPath!), catalog: new TextEncoder().encode(Object.keys(sent).length > 0 ? JSON.stringify({ clips: sent }) : '') });
+    const pkg = encodePackage({
+      menu: readFileSync(menuPath!),
+      catalog: new TextEncoder().encode(Object.keys(sent).length > 0 ? JSON.stringify({ clips: sent }) : ''),
+    });
     await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: crc32(pkg) });
     for (let at = 0; at < pkg.length; at += CHUNK_BYTES) {
       await client.json(Kind.MENU_DATA, u32s([at], pkg.subarray(at, Math.min(pkg.length, at + CHUNK_BYTES))));
     }
     const done = await client.json(Kind.MENU_END);
-    out(`${menuPath}: accepted by the device (crc32 ${Number(done.crc).toString(16).padStart(8, '0')}); it runs from the next call on`);
+    out(
+      `${menuPath}: accepted by the device (crc32 ${Number(done.crc).toString(16).padStart(8, '0')}); it runs from the next call on`,
+    );
     return 0;
   });
 }

@@ -31,7 +31,13 @@ export function jsonEntry({ seq, entry }: StoredEntry): string {
 }
 
 /** `--sector`, as `log` and `recordings` take it. */
-export const SECTOR_OPTION = { name: 'sector', type: 'string', value: 'BYTES', default: '4096', description: 'the flash sector size of the dump' } as const;
+export const SECTOR_OPTION = {
+  name: 'sector',
+  type: 'string',
+  value: 'BYTES',
+  default: '4096',
+  description: 'the flash sector size of the dump',
+} as const;
 
 export const LOG = new Command({
   name: 'log',
@@ -64,7 +70,12 @@ function entryLine({ seq, entry }: StoredEntry): string {
  * Reads a dump of a flash region of `sectorText`-byte sectors for `ringdown COMMAND`; the exit
  * code (2: a bad option or a file that cannot be read, 1: not whole sectors) after saying why, when it cannot.
  */
-export function readDump(command: string, file: string, sectorText: string | undefined, err: (line: string) => void): { store: MemoryStore; bytes: Uint8Array; sector: number } | number {
+export function readDump(
+  command: string,
+  file: string,
+  sectorText: string | undefined,
+  err: (line: string) => void,
+): { store: MemoryStore; bytes: Uint8Array; sector: number } | number {
   const sector = Number(sectorText);
   if (!Number.isInteger(sector) || sector < 64) {
     err(`ringdown ${command}: --sector ${sectorText}: expected the flash erase size in bytes, e.g. 4096`);
@@ -76,7 +87,9 @@ export function readDump(command: string, file: string, sectorText: string | und
     return 2;
   }
   if (bytes.length === 0 || bytes.length % sector !== 0) {
-    err(`ringdown ${command}: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`);
+    err(
+      `ringdown ${command}: ${escapeControls(file)}: ${bytes.length} bytes is not a whole number of ${sector}-byte sectors`,
+    );
     return 1;
   }
   return { store: new MemoryStore(sector, bytes), bytes, sector };

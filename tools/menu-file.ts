@@ -29,11 +29,18 @@ export const MAX_MENU_BYTES = DEFAULT_LIMITS.maxChars * 3;
  * Reads and loads a menu; `outputs` are the board's output names (see boardOutputs). Only a
  * regular file is read (a FIFO or a device is refused), and no more than MAX_MENU_BYTES of it.
  */
-export function readMenuFile(path: string, outputs?: readonly string[], limits: Readonly<MenuLimits> = DEFAULT_LIMITS): MenuFile {
+export function readMenuFile(
+  path: string,
+  outputs?: readonly string[],
+  limits: Readonly<MenuLimits> = DEFAULT_LIMITS,
+): MenuFile {
   const bytes = readRegularFile(path, MAX_MENU_BYTES, `a menu (${DEFAULT_LIMITS.maxChars} characters)`);
   if (!(bytes instanceof Uint8Array)) {
     // Too large is the menu's problem (as too many characters is), not a file that cannot be read.
-    return { diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }], ...(bytes.tooLarge === true ? {} : { unreadable: true as const }) };
+    return {
+      diagnostics: [{ severity: 'error', line: 1, col: 1, message: bytes.problem }],
+      ...(bytes.tooLarge === true ? {} : { unreadable: true as const }),
+    };
   }
   const bad = invalidUtf8Offset(bytes);
   if (bad >= 0) {
@@ -59,7 +66,12 @@ export function menuFailure(loaded: MenuFile): 1 | 2 | undefined {
  * Reads and loads a menu, printing each diagnostic with `say`: the menu, or the exit status when
  * it cannot be used (2 unreadable, 1 errors).
  */
-export function loadMenuFile(path: string, say: (line: string) => void, outputs?: readonly string[], limits: Readonly<MenuLimits> = DEFAULT_LIMITS): Menu | 1 | 2 {
+export function loadMenuFile(
+  path: string,
+  say: (line: string) => void,
+  outputs?: readonly string[],
+  limits: Readonly<MenuLimits> = DEFAULT_LIMITS,
+): Menu | 1 | 2 {
   const loaded = readMenuFile(path, outputs, limits);
   for (const d of loaded.diagnostics) say(formatDiagnostic(path, d));
   return menuFailure(loaded) ?? loaded.menu ?? 1;
@@ -168,7 +180,8 @@ export function boardOutputs(board: string): readonly string[] | string {
   const path = join(boardFolder(board), 'outputs.json');
   if (!existsSync(path)) return `no board '${board}' (known: ${knownBoards().join(', ')})`;
   const outputs = readJsonObject(path).outputs;
-  if (!Array.isArray(outputs) || !outputs.every((o): o is string => typeof o === 'string')) return `${path}: "outputs" must be a list of names`;
+  if (!Array.isArray(outputs) || !outputs.every((o): o is string => typeof o === 'string'))
+    return `${path}: "outputs" must be a list of names`;
   return outputs;
 }
 
@@ -183,7 +196,8 @@ export function boardRecords(board: string): boolean {
   const folder = boardFolder(board);
   if (readJsonObject(join(folder, 'outputs.json')).records === true) return true;
   const config = readJsonObject(join(folder, 'manifest.json')).config;
-  const store = typeof config === 'object' && config !== null ? (config as Record<string, unknown>).recordings : undefined;
+  const store =
+    typeof config === 'object' && config !== null ? (config as Record<string, unknown>).recordings : undefined;
   return typeof store === 'string' && store !== '';
 }
 
@@ -199,7 +213,8 @@ export function boardMenuLimits(board: string): Readonly<MenuLimits> {
   const limits: MenuLimits = { ...DEFAULT_LIMITS };
   for (const key of Object.keys(limits) as (keyof MenuLimits)[]) {
     const value = given[key];
-    if (typeof value === 'number' && Number.isInteger(value) && value > 0) limits[key] = Math.min(value, DEFAULT_LIMITS[key]);
+    if (typeof value === 'number' && Number.isInteger(value) && value > 0)
+      limits[key] = Math.min(value, DEFAULT_LIMITS[key]);
   }
   return limits;
 }

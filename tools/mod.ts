@@ -32,10 +32,25 @@ export const MOD = new Command({
   positionals: [{ name: 'MENU.xml' }],
   options: [
     { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
-    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu); every Speak needs its clip' },
-    { name: 'board', type: 'string', value: 'NAME', default: DEFAULT_BOARD, description: 'the ESP32 board folder whose mod partition it must fit (lin: the desktop firmware)' },
+    {
+      name: 'clips',
+      type: 'string',
+      value: 'DIR',
+      description: 'the clip folder (without it: clips/ beside the menu); every Speak needs its clip',
+    },
+    {
+      name: 'board',
+      type: 'string',
+      value: 'NAME',
+      default: DEFAULT_BOARD,
+      description: 'the ESP32 board folder whose mod partition it must fit (lin: the desktop firmware)',
+    },
     { name: 'out', type: 'string', value: 'FILE.xsa', description: 'where to write the mod' },
-    { name: 'install', type: 'boolean', description: "send it to the device over serial, as Moddable's mcrun does (a debug firmware)" },
+    {
+      name: 'install',
+      type: 'boolean',
+      description: "send it to the device over serial, as Moddable's mcrun does (a debug firmware)",
+    },
   ],
   exit: '0 built, 1 menu or clip errors, or larger than the mod partition, 2 usage or input error (a menu that cannot be read) or no Moddable SDK',
   examples: ['ringdown mod examples/door-pin.xml --board esp32-ag1171-mt8870'],
@@ -88,7 +103,14 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     const loaded = readMenuFile(path, outputs);
     const diagnostics = [...loaded.diagnostics];
     if (loaded.menu !== undefined) {
-      diagnostics.push(...checkClips(loaded.menu, folder?.catalog ?? { clips: {} }, (name) => folder?.durations.has(name) === true, clipDir ?? join(dirname(file), 'clips')));
+      diagnostics.push(
+        ...checkClips(
+          loaded.menu,
+          folder?.catalog ?? { clips: {} },
+          (name) => folder?.durations.has(name) === true,
+          clipDir ?? join(dirname(file), 'clips'),
+        ),
+      );
       usedClips(loaded.menu, folder, clips);
     }
     for (const d of diagnostics) err(formatDiagnostic(path, d));
@@ -121,7 +143,10 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
       ...(ringMenu !== undefined ? { ringMenu } : {}),
       ...(clipDir !== undefined ? { clips: clipDir } : {}),
       clipNames: [...clips].sort(),
-      catalog: clipDir !== undefined && existsSync(join(clipDir, 'catalog.json')) ? readFileSync(join(clipDir, 'catalog.json'), 'utf8') : '{"clips":{}}\n',
+      catalog:
+        clipDir !== undefined && existsSync(join(clipDir, 'catalog.json'))
+          ? readFileSync(join(clipDir, 'catalog.json'), 'utf8')
+          : '{"clips":{}}\n',
     },
     join(stageDir, 'stage'),
   );
@@ -153,19 +178,27 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     err(problem);
     return 1;
   }
-  out(`${shown}: ${bytes} bytes: menu crc32 ${staged.menuCrc}${ringMenu !== undefined ? ', ring menu' : ''}, ${clips.size} clip${clips.size === 1 ? '' : 's'}`);
+  out(
+    `${shown}: ${bytes} bytes: menu crc32 ${staged.menuCrc}${ringMenu !== undefined ? ', ring menu' : ''}, ${clips.size} clip${clips.size === 1 ? '' : 's'}`,
+  );
   if (capacity !== undefined) {
-    out(`${board}: ${Math.round((bytes * 1000) / capacity) / 10} % of the ${capacity}-byte mod partition (${capacity - bytes} bytes free, about ${clipMinutes(capacity - bytes)} more minutes of clips)`);
+    out(
+      `${board}: ${Math.round((bytes * 1000) / capacity) / 10} % of the ${capacity}-byte mod partition (${capacity - bytes} bytes free, about ${clipMinutes(capacity - bytes)} more minutes of clips)`,
+    );
   }
   if (values.install !== true) return 0;
   if (lin) {
-    out(`the lin firmware takes a mod when it starts: npx ringdown device MENU.xml --mod ${shown} --events "offhook@0"`);
+    out(
+      `the lin firmware takes a mod when it starts: npx ringdown device MENU.xml --mod ${shown} --events "offhook@0"`,
+    );
     return 0;
   }
   // Moddable's install: mcrun's release target sends the archive through serial2xsbug into the
   // mod partition of a debug build of the firmware (UPLOAD_PORT names the serial port).
   const install = ['mcrun', ...mcrunArgs('esp32', output, staged.manifest, 'release')].join(' ');
-  err(`ringdown mod: installing over serial (${process.env.UPLOAD_PORT ?? 'UPLOAD_PORT not set: the SDK looks for the port'}): ${install}`);
+  err(
+    `ringdown mod: installing over serial (${process.env.UPLOAD_PORT ?? 'UPLOAD_PORT not set: the SDK looks for the port'}): ${install}`,
+  );
   const sent = buildMod(sdk, staged, 'esp32', output, 'release');
   if (!sent.ok) {
     err(sent.log.trimEnd());

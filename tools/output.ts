@@ -134,7 +134,11 @@ export function outputProblem(path: string, options: OutputOptions): string | un
   if (options.stream === true && DESCRIPTOR.test(path)) return undefined;
   if (stats !== undefined && !stats.isFile()) {
     if (options.stream === true && (stats.isFIFO() || stats.isCharacterDevice())) return undefined;
-    const hint = stats.isSymbolicLink() ? ' (not followed; remove it or choose another name)' : stats.isDirectory() ? '' : ', not a regular file (not replaced)';
+    const hint = stats.isSymbolicLink()
+      ? ' (not followed; remove it or choose another name)'
+      : stats.isDirectory()
+        ? ''
+        : ', not a regular file (not replaced)';
     return problem(options, path, `it is ${kindOf(stats)}${hint}`);
   }
   const dir = dirname(path);
@@ -163,11 +167,14 @@ export function prepareFolder(dir: string, command: string, make = true): string
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'ENOENT') return fail(reason(e));
-    if (lstatOrUndefined(dir)?.isSymbolicLink() === true) return fail('it is a symbolic link to nothing (not followed)');
+    if (lstatOrUndefined(dir)?.isSymbolicLink() === true)
+      return fail('it is a symbolic link to nothing (not followed)');
     if (!make) {
       // Made later by the command: the nearest folder that exists must let it be made.
       const parent = dirname(dir);
-      return parent === dir ? fail('its folder does not exist') : prepareFolder(parent, command, false)?.replace(`to ${parent}:`, `to ${dir}: its folder ${parent}`);
+      return parent === dir
+        ? fail('its folder does not exist')
+        : prepareFolder(parent, command, false)?.replace(`to ${parent}:`, `to ${dir}: its folder ${parent}`);
     }
     try {
       mkdirSync(dir, { recursive: true });
@@ -217,7 +224,12 @@ function writeAll(fd: number, bytes: Uint8Array): void {
 }
 
 /** Writes to `fd` unless it is closed or a failure is already kept; a new failure goes to `fail`. */
-function writeKept(fd: number | undefined, failed: boolean, bytes: Uint8Array | string, fail: (e: unknown) => void): void {
+function writeKept(
+  fd: number | undefined,
+  failed: boolean,
+  bytes: Uint8Array | string,
+  fail: (e: unknown) => void,
+): void {
   if (fd === undefined || failed) return;
   try {
     writeAll(fd, toBytes(bytes));
@@ -238,9 +250,16 @@ function newFileMode(): number {
 /** A temporary file beside `path`, made exclusively; its name and descriptor. */
 function makeTemp(path: string): { temp: string; fd: number } {
   for (let tries = 0; ; tries++) {
-    const temp = join(dirname(path), `.${basename(path)}.ringdown-${process.pid}-${randomBytes(4).toString('hex')}.tmp`);
+    const temp = join(
+      dirname(path),
+      `.${basename(path)}.ringdown-${process.pid}-${randomBytes(4).toString('hex')}.tmp`,
+    );
     try {
-      const fd = openSync(temp, constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0), 0o600);
+      const fd = openSync(
+        temp,
+        constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | (constants.O_NOFOLLOW ?? 0),
+        0o600,
+      );
       return { temp, fd };
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || tries > 5) throw e;
@@ -288,7 +307,8 @@ function openStream(path: string, options: OutputOptions): Output {
     const follow = DESCRIPTOR.test(path) ? 0 : (constants.O_NOFOLLOW ?? 0);
     fd = openSync(path, constants.O_WRONLY | follow);
     const stats = fstatSync(fd);
-    if (!DESCRIPTOR.test(path) && !(stats.isFIFO() || stats.isCharacterDevice())) throw Object.assign(new Error('changed'), { code: 'EEXIST' });
+    if (!DESCRIPTOR.test(path) && !(stats.isFIFO() || stats.isCharacterDevice()))
+      throw Object.assign(new Error('changed'), { code: 'EEXIST' });
   } catch (e) {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
@@ -319,7 +339,8 @@ export function openOutput(path: string, options: OutputOptions): Output {
   const refused = outputProblem(path, options);
   if (refused !== undefined) return { write() {}, close: () => refused, abort() {} };
   const now = lstatOrUndefined(path);
-  if (options.stream === true && (DESCRIPTOR.test(path) || (now !== undefined && !now.isFile()))) return openStream(path, options);
+  if (options.stream === true && (DESCRIPTOR.test(path) || (now !== undefined && !now.isFile())))
+    return openStream(path, options);
   let temp: string | undefined;
   let fd: number | undefined;
   let failure: string | undefined;
@@ -418,7 +439,11 @@ export function openOutput(path: string, options: OutputOptions): Output {
  * `path` under the policy. Undefined when written (or, for `existing: 'keep'`, already there with
  * the same bytes), else the one-line message; the destination is then as it was.
  */
-export function writeOutput(path: string, data: Uint8Array | string | Iterable<Uint8Array>, options: OutputOptions): string | undefined {
+export function writeOutput(
+  path: string,
+  data: Uint8Array | string | Iterable<Uint8Array>,
+  options: OutputOptions,
+): string | undefined {
   if (options.existing === 'keep' && (typeof data === 'string' || data instanceof Uint8Array)) {
     const bytes = toBytes(data);
     const there = (() => {
@@ -428,7 +453,10 @@ export function writeOutput(path: string, data: Uint8Array | string | Iterable<U
         return undefined;
       }
     })();
-    if (there?.isFile() === true) return sameBytes(path, bytes) ? undefined : problem(options, path, 'a different file is already there (not replaced)');
+    if (there?.isFile() === true)
+      return sameBytes(path, bytes)
+        ? undefined
+        : problem(options, path, 'a different file is already there (not replaced)');
   }
   const output = openOutput(path, options);
   try {

@@ -45,8 +45,13 @@ export function readRegularFile(path: string, maxBytes: number, what: string): U
   }
   try {
     const stats = fstatSync(fd);
-    if (!stats.isFile()) return { problem: `cannot read the file: it is ${fileKind(stats)}, not a regular file`, notRegular: true };
-    const tooBig: ReadProblem = { problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`, notRegular: false, tooLarge: true };
+    if (!stats.isFile())
+      return { problem: `cannot read the file: it is ${fileKind(stats)}, not a regular file`, notRegular: true };
+    const tooBig: ReadProblem = {
+      problem: `the file is larger than ${human(maxBytes)}, the limit for ${what}`,
+      notRegular: false,
+      tooLarge: true,
+    };
     if (stats.size > maxBytes) return tooBig;
     // Read up to one byte past the limit: a file that grows while it is read is caught too.
     let buffer = new Uint8Array(Math.min(stats.size, maxBytes) + 1);

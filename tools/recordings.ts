@@ -21,7 +21,10 @@ export const RECORDINGS = new Command({
   description:
     'Lists the recordings in a dump of the recordings flash region (or a folder of WAVs), with their\nlength and state, and writes them out as WAVs.',
   positionals: [{ name: 'DUMP.bin|DIR' }],
-  options: [SECTOR_OPTION, { name: 'out', type: 'string', value: 'DIR', description: "write each of a dump's recordings there as NAME.wav" }],
+  options: [
+    SECTOR_OPTION,
+    { name: 'out', type: 'string', value: 'DIR', description: "write each of a dump's recordings there as NAME.wav" },
+  ],
   exit: '0 ok, 1 a recording could not be read or written, 2 usage or input error (a dump that cannot be read)',
   examples: ['ringdown recordings recordings.bin --out messages'],
 });
@@ -47,7 +50,9 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
       err('ringdown recordings: --out takes a flash dump; a folder already holds WAVs');
       return 2;
     }
-    const names = readdirSync(path).filter((n) => n.endsWith('.wav')).sort();
+    const names = readdirSync(path)
+      .filter((n) => n.endsWith('.wav'))
+      .sort();
     for (const name of names) {
       const bytes = readRegularFile(join(path, name), MAX_SAY_BYTES, 'a recording');
       const info = bytes instanceof Uint8Array ? readWavInfo(bytes) : bytes.problem;
@@ -70,7 +75,9 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
   }
   const recordings = readStoredRecordings(store);
   for (const r of recordings) {
-    out(`${escapeControls(r.name)}  ${seconds(r.samples)}  ${r.complete ? 'complete' : 'unfinished (cut short: its flushed blocks)'}`);
+    out(
+      `${escapeControls(r.name)}  ${seconds(r.samples)}  ${r.complete ? 'complete' : 'unfinished (cut short: its flushed blocks)'}`,
+    );
   }
   out(`${recordings.length} recordings in ${bytes.length / sector} sectors of ${sector} bytes`);
   if (values.out === undefined) return 0;
@@ -82,7 +89,11 @@ export function runRecordings(argv: string[], out: (line: string) => void, err: 
  * The samples of each recording whose name can be a file name, by name, read in one pass over
  * the store however many there are; `ok` is false when one was left out (said on `err`).
  */
-export function recordingFiles(store: ByteStore, recordings: readonly StoredRecording[], err: (line: string) => void): { files: Map<string, Int16Array>; ok: boolean } {
+export function recordingFiles(
+  store: ByteStore,
+  recordings: readonly StoredRecording[],
+  err: (line: string) => void,
+): { files: Map<string, Int16Array>; ok: boolean } {
   let ok = true;
   const named = recordings.filter((r) => {
     if (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) return true;
@@ -90,6 +101,9 @@ export function recordingFiles(store: ByteStore, recordings: readonly StoredReco
     ok = false;
     return false;
   });
-  const samples = readRecordingsSamples(store, named.map((r) => r.id));
+  const samples = readRecordingsSamples(
+    store,
+    named.map((r) => r.id),
+  );
   return { files: new Map(named.map((r) => [r.name, samples.get(r.id) ?? new Int16Array(0)])), ok };
 }

@@ -52,7 +52,8 @@ export async function readVoices(events: readonly SimEvent[]): Promise<Map<strin
   for (const event of events) {
     if (event.what !== 'say' || voices.has(event.file)) continue;
     const bytes = readRegularFile(event.file, MAX_SAY_BYTES, 'a caller recording');
-    const problem = (text: string): string => `${event.file}: error: ${text} (say:FILE takes a recording: WAV, MP3, Ogg Vorbis or FLAC)`;
+    const problem = (text: string): string =>
+      `${event.file}: error: ${text} (say:FILE takes a recording: WAV, MP3, Ogg Vorbis or FLAC)`;
     if (!(bytes instanceof Uint8Array)) return problem(bytes.problem);
     const wav = sniff(bytes) === 'wav' ? readWavSamples(bytes) : undefined;
     if (wav !== undefined && typeof wav !== 'string' && deviceFormatProblem(wav.info) === undefined) {
@@ -72,7 +73,12 @@ export async function readVoices(events: readonly SimEvent[]): Promise<Map<strin
  * recording that can be written is; false (each problem said) when one was not. The folder is
  * checked first (`prepareFolder`); commands check it before their run too.
  */
-export function writeRecordings(dir: string, recordings: ReadonlyMap<string, Int16Array>, command: string, err: (line: string) => void): boolean {
+export function writeRecordings(
+  dir: string,
+  recordings: ReadonlyMap<string, Int16Array>,
+  command: string,
+  err: (line: string) => void,
+): boolean {
   const folder = prepareFolder(dir, command);
   if (folder !== undefined) {
     err(folder);
@@ -99,10 +105,26 @@ export const CALL_OPTIONS = {
     description:
       "the caller's script, each event at S seconds: offhook, onhook, flash, a key 0-9 * # A-D, dial:N (pulse dialling), break:MS (the loop open MS ms), ring, ring:NAME (a named trigger), say:FILE (the caller speaks an 8 kHz 16-bit mono WAV into the line: what <Record> hears)",
   },
-  clipMs: { name: 'clip-ms', type: 'string', value: 'N', description: "every clip plays N ms (without it: each clip's WAV length)" },
-  clips: { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
+  clipMs: {
+    name: 'clip-ms',
+    type: 'string',
+    value: 'N',
+    description: "every clip plays N ms (without it: each clip's WAV length)",
+  },
+  clips: {
+    name: 'clips',
+    type: 'string',
+    value: 'DIR',
+    description: 'the clip folder (without it: clips/ beside the menu)',
+  },
   until: { name: 'until', type: 'string', value: 'S', description: 'stop at S seconds' },
-  profile: { name: 'profile', type: 'string', value: 'us|uk|cept', default: 'us', description: "the country's timings and tones" },
+  profile: {
+    name: 'profile',
+    type: 'string',
+    value: 'us|uk|cept',
+    default: 'us',
+    description: "the country's timings and tones",
+  },
   ringMenu: { name: 'ring-menu', type: 'string', value: 'FILE', description: 'the menu for an answered ring' },
   jsonl: { name: 'jsonl', type: 'boolean', description: 'one JSON object per trace event' },
 } as const;
@@ -119,7 +141,13 @@ export const SIM = new Command({
     CALL_OPTIONS.until,
     CALL_OPTIONS.profile,
     CALL_OPTIONS.ringMenu,
-    { name: 'trigger', type: 'string', value: 'NAME=FILE[:P]', multiple: true, description: 'a named ring trigger (ring:NAME) with its own menu and profile' },
+    {
+      name: 'trigger',
+      type: 'string',
+      value: 'NAME=FILE[:P]',
+      multiple: true,
+      description: 'a named ring trigger (ring:NAME) with its own menu and profile',
+    },
     {
       name: 'levels',
       type: 'boolean',
@@ -128,12 +156,18 @@ export const SIM = new Command({
     },
     CALL_OPTIONS.jsonl,
     { name: 'wav', type: 'string', value: 'FILE', description: 'what the caller heard, as an 8 kHz WAV' },
-    { name: 'recordings', type: 'string', value: 'DIR', description: 'write each recording a <Record> kept as DIR/NAME.wav (the folder is made)' },
+    {
+      name: 'recordings',
+      type: 'string',
+      value: 'DIR',
+      description: 'write each recording a <Record> kept as DIR/NAME.wav (the folder is made)',
+    },
     {
       name: 'recordings-room',
       type: 'string',
       value: 'S',
-      description: 'the simulated recording store holds S seconds of audio in all (without it: no bound), to try a full store',
+      description:
+        'the simulated recording store holds S seconds of audio in all (without it: no bound), to try a full store',
     },
   ],
   exit: '0 ok, 1 the menu has errors or --wav/--recordings could not be written, 2 usage or input error (a file that cannot be read or used)',
@@ -165,18 +199,25 @@ export function writeCallWav(
     if (cache.has(name)) return cache.get(name);
     let samples: Int16Array | undefined = recorded?.get(name);
     if (samples !== undefined) return samples;
-    const path = clipDir !== undefined && clipNameProblem(name) === undefined ? join(clipDir, `${name}.wav`) : undefined;
+    const path =
+      clipDir !== undefined && clipNameProblem(name) === undefined ? join(clipDir, `${name}.wav`) : undefined;
     if (path !== undefined && existsSync(path)) {
       const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
       const wav = bytes instanceof Uint8Array ? readWavSamples(bytes) : bytes.problem;
       const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
-      if (problem !== undefined || typeof wav === 'string') err(`${path}: warning: ${problem ?? ''}; it is silent in ${file}`);
+      if (problem !== undefined || typeof wav === 'string')
+        err(`${path}: warning: ${problem ?? ''}; it is silent in ${file}`);
       else samples = wav.samples;
     }
     cache.set(name, samples);
     return samples;
   };
-  const problem = writeWavFile(file, callSamples({ segments, endMs, clip }), callBlocks({ segments, endMs, clip }), command);
+  const problem = writeWavFile(
+    file,
+    callSamples({ segments, endMs, clip }),
+    callBlocks({ segments, endMs, clip }),
+    command,
+  );
   if (problem !== undefined) err(problem);
   return problem === undefined;
 }
@@ -212,7 +253,11 @@ export function simClips(
   return { clipDir, clips };
 }
 
-export async function runSim(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runSim(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const args = SIM.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -265,14 +310,16 @@ export async function runSim(argv: string[], out: (line: string) => void, err: (
 
   // Where the run writes is checked before the run, so a bad destination costs no call.
   const destination =
-    (values.wav !== undefined ? outputProblem(values.wav, { command: 'sim', existing: 'replace', stream: true }) : undefined) ??
-    (values.recordings !== undefined ? prepareFolder(values.recordings, 'sim') : undefined);
+    (values.wav !== undefined
+      ? outputProblem(values.wav, { command: 'sim', existing: 'replace', stream: true })
+      : undefined) ?? (values.recordings !== undefined ? prepareFolder(values.recordings, 'sim') : undefined);
   if (destination !== undefined) {
     err(destination);
     return 1;
   }
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
-  const print = values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
+  const print =
+    values.jsonl === true ? (e: TraceEvent) => out(JSON.stringify(e)) : (e: TraceEvent) => out(formatTraceLine(e));
   const run = simulate({
     menu,
     events,
@@ -286,10 +333,17 @@ export async function runSim(argv: string[], out: (line: string) => void, err: (
     ...(untilMs !== undefined ? { untilMs } : {}),
     ...(ringMenu !== undefined ? { ringMenu } : {}),
   });
-  if (values.wav !== undefined && !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings, 'sim')) return 1;
-  if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, 'sim', err)) return 1;
+  if (
+    values.wav !== undefined &&
+    !writeCallWav(values.wav, run.audio, run.endMs, clipDir, err, run.recordings.recordings, 'sim')
+  )
+    return 1;
+  if (values.recordings !== undefined && !writeRecordings(values.recordings, run.recordings.recordings, 'sim', err))
+    return 1;
   for (const text of clips.estimated) {
-    err(`${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`);
+    err(
+      `${file}: warning: no clip for ${JSON.stringify(text)}; its length was estimated from the text (give --clip-ms or run ringdown clips)`,
+    );
   }
   return 0;
 }

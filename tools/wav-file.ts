@@ -26,7 +26,12 @@ export function recordingTooLong(ms: number): string | undefined {
  * Blocks may reuse one buffer; they must add up to exactly `total` samples. The bytes given to
  * `sink` are reused for the next block: write or copy them before returning.
  */
-export function streamWav(total: number, blocks: Iterable<Int16Array>, sink: (bytes: Uint8Array) => void, sampleRate = 8000): void {
+export function streamWav(
+  total: number,
+  blocks: Iterable<Int16Array>,
+  sink: (bytes: Uint8Array) => void,
+  sampleRate = 8000,
+): void {
   sink(wavHeader(total, sampleRate));
   let written = 0;
   // One byte buffer for every block: no garbage a block long per block.
@@ -47,7 +52,13 @@ export function streamWav(total: number, blocks: Iterable<Int16Array>, sink: (by
  * replaced atomically when whole, a FIFO or character device is written into (the point of
  * `--wav`). A message naming the file when it cannot be written; the destination is then as it was.
  */
-export function writeWavFile(file: string, total: number, blocks: Iterable<Int16Array>, command: string, sampleRate = 8000): string | undefined {
+export function writeWavFile(
+  file: string,
+  total: number,
+  blocks: Iterable<Int16Array>,
+  command: string,
+  sampleRate = 8000,
+): string | undefined {
   const output = openOutput(file, { command, existing: 'replace', stream: true });
   try {
     streamWav(total, blocks, (bytes) => output.write(bytes), sampleRate);

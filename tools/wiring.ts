@@ -17,7 +17,12 @@ pins) from the parts table in tools/wiring.ts. docs/boards.md has the parts with
   positionals: [],
   options: [
     { name: 'board', type: 'string', value: 'NAME', required: true, description: 'the board folder (esp32-*, pico-*)' },
-    { name: 'out', type: 'string', value: 'FILE.svg', description: 'write the SVG there (without it: standard output)' },
+    {
+      name: 'out',
+      type: 'string',
+      value: 'FILE.svg',
+      description: 'write the SVG there (without it: standard output)',
+    },
   ],
   exit: '0 drawn, 1 FILE.svg could not be written (nothing changed), 2 usage error or no such board',
   examples: ['ringdown wiring --board esp32-ag1171-i2s --out docs/wiring/esp32-ag1171-i2s.svg'],
@@ -92,7 +97,18 @@ export const RAILS: { part: PartId; pin: string; rail: string; mcu: 'esp32' | 'p
   { part: 'pcm1808', pin: 'MD1', rail: 'GND', mcu: '*', why: 'slave' },
 ];
 
-const COLOURS = ['#1f77b4', '#d62728', '#2ca02c', '#9467bd', '#ff7f0e', '#8c564b', '#e377c2', '#17becf', '#7f7f7f', '#bcbd22'];
+const COLOURS = [
+  '#1f77b4',
+  '#d62728',
+  '#2ca02c',
+  '#9467bd',
+  '#ff7f0e',
+  '#8c564b',
+  '#e377c2',
+  '#17becf',
+  '#7f7f7f',
+  '#bcbd22',
+];
 
 const PITCH = 22;
 const HEAD = 30;
@@ -122,7 +138,11 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
   const slic = board.includes('ks0835f') ? 'KS0835F' : 'Ag1171';
   const gpio = (n: number): string => (mcu === 'pico' ? `GP${n}` : `GPIO${n}`);
   const entries = Object.entries(pins);
-  for (const [name] of entries) if (PIN_ENDS[name] === undefined) return { problem: `pin '${name}' of boards/${board}/pins.ts is not in the parts table (tools/wiring.ts PIN_ENDS)` };
+  for (const [name] of entries)
+    if (PIN_ENDS[name] === undefined)
+      return {
+        problem: `pin '${name}' of boards/${board}/pins.ts is not in the parts table (tools/wiring.ts PIN_ENDS)`,
+      };
   const used = new Set<PartId>(entries.map(([name]) => PIN_ENDS[name]!.part));
   const order = Object.keys(PARTS) as PartId[];
   const parts = order.filter((p) => used.has(p));
@@ -133,10 +153,16 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
   for (const p of parts) {
     const wanted = new Set<string>([
       ...entries.filter(([n]) => PIN_ENDS[n]!.part === p).map(([n]) => PIN_ENDS[n]!.pin),
-      ...partWires.flatMap((w) => [w.from, w.to]).filter(([q]) => q === p).map(([, pin]) => pin),
+      ...partWires
+        .flatMap((w) => [w.from, w.to])
+        .filter(([q]) => q === p)
+        .map(([, pin]) => pin),
       ...rails.filter((r) => r.part === p).map((r) => r.pin),
     ]);
-    shown.set(p, PARTS[p].pins.filter((pin) => wanted.has(pin)));
+    shown.set(
+      p,
+      PARTS[p].pins.filter((pin) => wanted.has(pin)),
+    );
   }
   const lanes = entries.length + partWires.length;
   const partX = MCU_X + MCU_W + 150 + lanes * LANE;
@@ -147,9 +173,13 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
     y += HEAD + shown.get(p)!.length * PITCH + 18;
   }
   const partsBottom = y;
-  const pinY = (p: PartId, pin: string): number => partTop.get(p)! + HEAD + shown.get(p)!.indexOf(pin) * PITCH + PITCH / 2;
+  const pinY = (p: PartId, pin: string): number =>
+    partTop.get(p)! + HEAD + shown.get(p)!.indexOf(pin) * PITCH + PITCH / 2;
   // The microcontroller's pins in the order of what they reach, so wires run mostly level.
-  const mcuPins = [...entries].sort(([a], [b]) => pinY(PIN_ENDS[a]!.part, PIN_ENDS[a]!.pin) - pinY(PIN_ENDS[b]!.part, PIN_ENDS[b]!.pin) || a.localeCompare(b));
+  const mcuPins = [...entries].sort(
+    ([a], [b]) =>
+      pinY(PIN_ENDS[a]!.part, PIN_ENDS[a]!.pin) - pinY(PIN_ENDS[b]!.part, PIN_ENDS[b]!.pin) || a.localeCompare(b),
+  );
   const mcuTop = 60;
   const mcuHeight = HEAD + mcuPins.length * PITCH + 10;
   const wires: Wire[] = [];
@@ -177,29 +207,42 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
   const width = partX + PART_W + 130;
   const height = Math.max(partsBottom, mcuTop + mcuHeight) + 50;
   const out: string[] = [];
-  out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+  );
   out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
   out.push(`<text x="${MCU_X}" y="24" font-size="16" font-weight="bold">${escapeXml(board)}: wiring</text>`);
-  out.push(`<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escapeXml(board)}/pins.ts; every part shares one GND.</text>`);
+  out.push(
+    `<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escapeXml(board)}/pins.ts; every part shares one GND.</text>`,
+  );
   // The microcontroller.
   out.push(`<rect x="${MCU_X}" y="${mcuTop}" width="${MCU_W}" height="${mcuHeight}" fill="#f4f4f4" stroke="#333333"/>`);
-  out.push(`<text x="${MCU_X + 8}" y="${mcuTop + 19}" font-weight="bold">${mcu === 'pico' ? 'Raspberry Pi Pico' : 'ESP32 (WROOM-32)'}</text>`);
+  out.push(
+    `<text x="${MCU_X + 8}" y="${mcuTop + 19}" font-weight="bold">${mcu === 'pico' ? 'Raspberry Pi Pico' : 'ESP32 (WROOM-32)'}</text>`,
+  );
   mcuPins.forEach(([name, pin], i) => {
     const py = mcuTop + HEAD + i * PITCH + PITCH / 2;
-    out.push(`<text x="${MCU_X + MCU_W - 6}" y="${py + 4}" text-anchor="end">${escapeXml(`${name} ${gpio(pin)}`)}</text>`);
+    out.push(
+      `<text x="${MCU_X + MCU_W - 6}" y="${py + 4}" text-anchor="end">${escapeXml(`${name} ${gpio(pin)}`)}</text>`,
+    );
   });
   // The parts.
   for (const p of parts) {
     const top = partTop.get(p)!;
     const pinsShown = shown.get(p)!;
     const title = p === 'slic' ? `${slic} SLIC` : PARTS[p].title;
-    out.push(`<rect x="${partX}" y="${top}" width="${PART_W}" height="${HEAD + pinsShown.length * PITCH + 4}" fill="#f4f4f4" stroke="#333333"/>`);
+    out.push(
+      `<rect x="${partX}" y="${top}" width="${PART_W}" height="${HEAD + pinsShown.length * PITCH + 4}" fill="#f4f4f4" stroke="#333333"/>`,
+    );
     out.push(`<text x="${partX + 8}" y="${top + 19}" font-weight="bold">${escapeXml(title)}</text>`);
     for (const pin of pinsShown) {
       const py = pinY(p, pin);
       out.push(`<text x="${partX + 8}" y="${py + 4}">${escapeXml(pin)}</text>`);
       const rail = rails.find((r) => r.part === p && r.pin === pin);
-      if (rail !== undefined) out.push(`<text x="${partX + 70}" y="${py + 4}" fill="#555555">${escapeXml(`→ ${rail.rail} (${rail.why})`)}</text>`);
+      if (rail !== undefined)
+        out.push(
+          `<text x="${partX + 70}" y="${py + 4}" fill="#555555">${escapeXml(`→ ${rail.rail} (${rail.why})`)}</text>`,
+        );
     }
   }
   // The wires: each turns down its own lane between the microcontroller and the parts.
@@ -212,16 +255,28 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
     out.push(`<polyline points="${points}" fill="none" stroke="${w.colour}" stroke-width="2"/>`);
     out.push(`<circle cx="${w.to.x}" cy="${w.to.y}" r="3" fill="${w.colour}"/>`);
     out.push(`<circle cx="${w.from.x}" cy="${w.from.y}" r="3" fill="${w.colour}"/>`);
-    if (!partToPart) out.push(`<text x="${w.from.x + 8}" y="${w.from.y - 3}" fill="${w.colour}" font-size="10">${escapeXml(w.note !== undefined ? `${w.net}: ${w.note}` : w.net)}</text>`);
+    if (!partToPart)
+      out.push(
+        `<text x="${w.from.x + 8}" y="${w.from.y - 3}" fill="${w.colour}" font-size="10">${escapeXml(w.note !== undefined ? `${w.net}: ${w.note}` : w.net)}</text>`,
+      );
   });
   // Notes of the wires between parts, listed under the diagram (their lanes are narrow).
-  const notes = partWires.map((w) => `${w.from.join(' ')} → ${w.to.join(' ')}${w.note !== undefined ? `: ${w.note}` : ''}`);
-  if (notes.length > 0) out.push(`<text x="${MCU_X}" y="${height - 18}" fill="#555555" font-size="11">${escapeXml(`Between parts: ${notes.join('; ')}.`)}</text>`);
+  const notes = partWires.map(
+    (w) => `${w.from.join(' ')} → ${w.to.join(' ')}${w.note !== undefined ? `: ${w.note}` : ''}`,
+  );
+  if (notes.length > 0)
+    out.push(
+      `<text x="${MCU_X}" y="${height - 18}" fill="#555555" font-size="11">${escapeXml(`Between parts: ${notes.join('; ')}.`)}</text>`,
+    );
   out.push('</svg>');
   return `${out.join('\n')}\n`;
 }
 
-export async function runWiring(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runWiring(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const args = WIRING.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -260,7 +315,9 @@ export function isWiredBoard(board: string): boolean {
 export async function boardPins(board: string): Promise<Record<string, number> | string> {
   if (!isWiredBoard(board)) return `'${board}' is not a board folder with a pin map (boards/esp32-*, boards/pico-*)`;
   try {
-    const mod = (await import(new URL(`../boards/${board}/pins.js`, import.meta.url).href)) as { PINS?: Record<string, number> };
+    const mod = (await import(new URL(`../boards/${board}/pins.js`, import.meta.url).href)) as {
+      PINS?: Record<string, number>;
+    };
     if (mod.PINS === undefined) return `boards/${board}/pins.ts has no PINS`;
     return mod.PINS;
   } catch {

@@ -116,8 +116,11 @@ async function minifiedBytes(contents: string): Promise<number> {
 function table(head: string[], rows: (string | number)[][]): void {
   const cells = [head, ...rows.map((r) => r.map(String))];
   const widths = head.map((_, i) => Math.max(...cells.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
-  process.stdout.write(`${line(head)}\n|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`);
+  const line = (r: string[]) =>
+    `| ${r.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')} |`;
+  process.stdout.write(
+    `${line(head)}\n|${widths.map((w, i) => (i === 0 ? `-${'-'.repeat(w)}-` : `${'-'.repeat(w + 1)}:`)).join('|')}|\n`,
+  );
   for (const r of cells.slice(1)) process.stdout.write(`${line(r)}\n`);
   process.stdout.write('\n');
 }
@@ -130,7 +133,9 @@ async function main(): Promise<void> {
   for (const f of files) menus[f] = readFileSync(join(REPO_ROOT, f), 'utf8');
   const bench = await Bench.start(menus);
 
-  process.stdout.write(`# ringdown on XS (xsnap-worker from @agoric/xsnap): compute = XS meter, heap = slots (16 bytes each on a 32-bit MCU)\n\n`);
+  process.stdout.write(
+    `# ringdown on XS (xsnap-worker from @agoric/xsnap): compute = XS meter, heap = slots (16 bytes each on a 32-bit MCU)\n\n`,
+  );
 
   process.stdout.write('## Parse + check each example menu\n\n');
   const parseRows: (string | number)[][] = [];
@@ -166,7 +171,20 @@ async function main(): Promise<void> {
 
   process.stdout.write('## XML parsers on XS, same documents (compute; ratio = library ÷ ours; heap = slots)\n\n');
   table(
-    ['menu', 'ours', 'txml', 'fast-xml-parser', 'saxes', 'txml/ours', 'fxp/ours', 'saxes/ours', 'heap ours', 'heap txml', 'heap fxp', 'heap saxes'],
+    [
+      'menu',
+      'ours',
+      'txml',
+      'fast-xml-parser',
+      'saxes',
+      'txml/ours',
+      'fxp/ours',
+      'saxes/ours',
+      'heap ours',
+      'heap txml',
+      'heap fxp',
+      'heap saxes',
+    ],
     parserRows,
   );
 
@@ -182,7 +200,16 @@ async function main(): Promise<void> {
       await bench.time('fastXmlParser', f, TIMED_RUNS),
       await bench.time('saxes', f, TIMED_RUNS),
     ];
-    timeRows.push([f, ours.toFixed(0), txml.toFixed(0), fxp.toFixed(0), saxes.toFixed(0), ratio(txml, ours), ratio(fxp, ours), ratio(saxes, ours)]);
+    timeRows.push([
+      f,
+      ours.toFixed(0),
+      txml.toFixed(0),
+      fxp.toFixed(0),
+      saxes.toFixed(0),
+      ratio(txml, ours),
+      ratio(fxp, ours),
+      ratio(saxes, ours),
+    ]);
   }
   table(['menu', 'ours', 'txml', 'fast-xml-parser', 'saxes', 'txml/ours', 'fxp/ours', 'saxes/ours'], timeRows);
 
@@ -229,7 +256,12 @@ async function main(): Promise<void> {
     [
       ['ours: XML parser (src/ozml/xml.ts)', await minifiedBytes("export { parseXml } from './src/ozml/xml.ts';")],
       ['ours: parser + checker (loadMenu)', await minifiedBytes("export { loadMenu } from './src/ozml/load.ts';")],
-      ['ours: parser + checker + engine (Phone)', await minifiedBytes("export { loadMenu } from './src/ozml/load.ts'; export { Phone } from './src/engine/phone.ts';")],
+      [
+        'ours: parser + checker + engine (Phone)',
+        await minifiedBytes(
+          "export { loadMenu } from './src/ozml/load.ts'; export { Phone } from './src/engine/phone.ts';",
+        ),
+      ],
       ['txml (txml/txml)', await minifiedBytes("export { parse } from 'txml/txml';")],
       ['fast-xml-parser (XMLParser)', await minifiedBytes("export { XMLParser } from 'fast-xml-parser';")],
       ['saxes (SaxesParser)', await minifiedBytes("export { SaxesParser } from 'saxes';")],

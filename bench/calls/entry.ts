@@ -20,7 +20,10 @@ import { loadMenu } from '../../src/ozml/load.js';
 import type { Menu } from '../../src/ozml/menu.js';
 import { parseXml } from '../../src/ozml/xml.js';
 
-declare const globalThis: { RINGDOWN_MENUS?: Readonly<Record<string, string>>; RB?: Record<string, (...args: string[]) => unknown> };
+declare const globalThis: {
+  RINGDOWN_MENUS?: Readonly<Record<string, string>>;
+  RB?: Record<string, (...args: string[]) => unknown>;
+};
 declare const issueCommand: (message: ArrayBuffer) => ArrayBuffer;
 declare const performance: { now(): number };
 
@@ -144,7 +147,11 @@ globalThis.RB = {
     if (elements === 0) throw new Error(`${path}: saxes saw no element`);
   },
   call(path: string, script: string): void {
-    const result = simulate({ menu: menuOf(path), events: events(script), clips: new SimClipLibrary({ fixedMs: CLIP_MS }) });
+    const result = simulate({
+      menu: menuOf(path),
+      events: events(script),
+      clips: new SimClipLibrary({ fixedMs: CLIP_MS }),
+    });
     if (result.trace.some((e) => e.type === 'error')) throw new Error(`${path}: the call traced an error`);
   },
   startLongRun(path: string, script: string): void {

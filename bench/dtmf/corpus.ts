@@ -31,17 +31,78 @@ export interface Source {
 }
 
 export const SOURCES: Source[] = [
-  { id: 'en', pkg: 'asterisk-core-sounds-en-wav', what: 'Asterisk prompts, US English (Allison)', kind: 'speech', split: 'tune' },
-  { id: 'es', pkg: 'asterisk-core-sounds-es-wav', what: 'Asterisk prompts, Mexican Spanish', kind: 'speech', split: 'tune' },
-  { id: 'fr', pkg: 'asterisk-core-sounds-fr-wav', what: 'Asterisk prompts, Canadian French', kind: 'speech', split: 'held-out' },
-  { id: 'it', pkg: 'asterisk-core-sounds-it-wav', what: 'Asterisk prompts, Italian', kind: 'speech', split: 'held-out' },
-  { id: 'ru', pkg: 'asterisk-core-sounds-ru-wav', what: 'Asterisk prompts, Russian', kind: 'speech', split: 'held-out' },
-  { id: 'fr-armelle', pkg: 'asterisk-prompt-fr-armelle', what: 'French prompts (Armelle Desjardins)', kind: 'speech', split: 'held-out' },
+  {
+    id: 'en',
+    pkg: 'asterisk-core-sounds-en-wav',
+    what: 'Asterisk prompts, US English (Allison)',
+    kind: 'speech',
+    split: 'tune',
+  },
+  {
+    id: 'es',
+    pkg: 'asterisk-core-sounds-es-wav',
+    what: 'Asterisk prompts, Mexican Spanish',
+    kind: 'speech',
+    split: 'tune',
+  },
+  {
+    id: 'fr',
+    pkg: 'asterisk-core-sounds-fr-wav',
+    what: 'Asterisk prompts, Canadian French',
+    kind: 'speech',
+    split: 'held-out',
+  },
+  {
+    id: 'it',
+    pkg: 'asterisk-core-sounds-it-wav',
+    what: 'Asterisk prompts, Italian',
+    kind: 'speech',
+    split: 'held-out',
+  },
+  {
+    id: 'ru',
+    pkg: 'asterisk-core-sounds-ru-wav',
+    what: 'Asterisk prompts, Russian',
+    kind: 'speech',
+    split: 'held-out',
+  },
+  {
+    id: 'fr-armelle',
+    pkg: 'asterisk-prompt-fr-armelle',
+    what: 'French prompts (Armelle Desjardins)',
+    kind: 'speech',
+    split: 'held-out',
+  },
   { id: 'es-co', pkg: 'asterisk-prompt-es-co', what: 'Colombian Spanish prompts', kind: 'speech', split: 'held-out' },
-  { id: 'it-menardi', pkg: 'asterisk-prompt-it-menardi-wav', what: 'Italian prompts (Menardi)', kind: 'speech', split: 'held-out' },
-  { id: 'moh', pkg: 'asterisk-moh-opsound-wav', what: 'Asterisk music on hold (opsound)', kind: 'music', split: 'tune' },
-  { id: 'drascula', pkg: 'drascula-music', what: 'Drascula game soundtrack', kind: 'music', split: 'held-out', only: /\/audio\// },
-  { id: 'singularity', pkg: 'singularity-music', what: 'Endgame: Singularity soundtrack', kind: 'music', split: 'tune' },
+  {
+    id: 'it-menardi',
+    pkg: 'asterisk-prompt-it-menardi-wav',
+    what: 'Italian prompts (Menardi)',
+    kind: 'speech',
+    split: 'held-out',
+  },
+  {
+    id: 'moh',
+    pkg: 'asterisk-moh-opsound-wav',
+    what: 'Asterisk music on hold (opsound)',
+    kind: 'music',
+    split: 'tune',
+  },
+  {
+    id: 'drascula',
+    pkg: 'drascula-music',
+    what: 'Drascula game soundtrack',
+    kind: 'music',
+    split: 'held-out',
+    only: /\/audio\//,
+  },
+  {
+    id: 'singularity',
+    pkg: 'singularity-music',
+    what: 'Endgame: Singularity soundtrack',
+    kind: 'music',
+    split: 'tune',
+  },
   { id: 'asc', pkg: 'asc-music', what: 'Advanced Strategic Command soundtrack', kind: 'music', split: 'held-out' },
   { id: 'blupi', pkg: 'planetblupi-music-ogg', what: 'Planet Blupi soundtrack', kind: 'music', split: 'held-out' },
 ];
@@ -55,7 +116,11 @@ const VERSION = 'v1';
 
 function sh(cmd: string, args: string[], input?: Uint8Array): { ok: boolean; out: Buffer; err: string } {
   const r = spawnSync(cmd, args, { input, maxBuffer: 1024 * 1024 * 1024 });
-  return { ok: r.status === 0 && r.error === undefined, out: r.stdout ?? Buffer.alloc(0), err: r.error?.message ?? r.stderr?.toString() ?? '' };
+  return {
+    ok: r.status === 0 && r.error === undefined,
+    out: r.stdout ?? Buffer.alloc(0),
+    err: r.error?.message ?? r.stderr?.toString() ?? '',
+  };
 }
 
 function packageFiles(pkg: string, only?: RegExp): string[] | undefined {
@@ -94,13 +159,46 @@ function toLine(file: string): Int16Array | undefined {
     const wav = readWavSamples(new Uint8Array(readFileSync(file)));
     if (typeof wav !== 'string' && wav.info.sampleRate === 8000 && wav.info.channels === 1) return wav.samples;
   }
-  const r = sh('sox', ['-G', file, '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', '8000', '-', 'remix', '-']);
+  const r = sh('sox', [
+    '-G',
+    file,
+    '-t',
+    'raw',
+    '-e',
+    'signed',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    '-r',
+    '8000',
+    '-',
+    'remix',
+    '-',
+  ]);
   return r.ok ? raw(r.out) : undefined;
 }
 
 function bandPass(samples: Int16Array, steep: boolean): Int16Array {
   const effects = steep ? ['sinc', '-t', '100', '300-3400'] : ['highpass', '300', 'lowpass', '3400'];
-  const args = ['-G', '-t', 'raw', '-e', 'signed', '-b', '16', '-c', '1', '-r', '8000', '-', '-t', 'raw', '-', ...effects];
+  const args = [
+    '-G',
+    '-t',
+    'raw',
+    '-e',
+    'signed',
+    '-b',
+    '16',
+    '-c',
+    '1',
+    '-r',
+    '8000',
+    '-',
+    '-t',
+    'raw',
+    '-',
+    ...effects,
+  ];
   const r = sh('sox', args, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
   if (!r.ok) throw new Error(`sox band-pass failed: ${r.err}`);
   return raw(r.out);
@@ -113,7 +211,8 @@ function normalise(samples: Int16Array, bounds: number[]): Int16Array {
     let peak = 0;
     for (let i = bounds[f]!; i < bounds[f + 1]!; i++) peak = Math.max(peak, Math.abs(samples[i]!));
     const gain = peak > 0 ? (32767 * Math.pow(10, -1 / 20)) / peak : 0;
-    for (let i = bounds[f]!; i < bounds[f + 1]!; i++) out[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i]! * gain)));
+    for (let i = bounds[f]!; i < bounds[f + 1]!; i++)
+      out[i] = Math.max(-32768, Math.min(32767, Math.round(samples[i]! * gain)));
   }
   return out;
 }
@@ -166,7 +265,8 @@ export function loadCorpus(cacheDir: string, maxSeconds = Infinity, kinds: Kind[
     const variants = new Map<Variant, Int16Array>();
     if (existsSync(meta)) {
       const m = JSON.parse(readFileSync(meta, 'utf8')) as { files: number };
-      for (const v of VARIANTS) variants.set(v, raw(readFileSync(join(dir, `${source.id}${cap}-${v.replace(/\W+/g, '-')}.raw`))));
+      for (const v of VARIANTS)
+        variants.set(v, raw(readFileSync(join(dir, `${source.id}${cap}-${v.replace(/\W+/g, '-')}.raw`))));
       loaded.push({ source, files: m.files, variants, seconds: variants.get(VARIANTS[0])!.length / 8000 });
       continue;
     }

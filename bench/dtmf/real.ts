@@ -70,7 +70,12 @@ const BARGE_LEVEL_DBM0 = -10;
  * recordings of `kind` (steep band-pass, natural level; drawn from every source, seeded), each
  * stretch at an active level `relativeDb` against the keys.
  */
-export function bargeInSignal(corpus: Corpus, kind: Kind, relativeDb: number, places: number): { samples: Int16Array; keys: string } {
+export function bargeInSignal(
+  corpus: Corpus,
+  kind: Kind,
+  relativeDb: number,
+  places: number,
+): { samples: Int16Array; keys: string } {
   const sources = corpus.loaded.filter((l) => l.source.kind === kind);
   const one = renderDtmf(DTMF_KEYS, { levelDbm0: BARGE_LEVEL_DBM0, toneMs: BARGE_TONE_MS, gapMs: BARGE_GAP_MS });
   const length = one.samples.length;
@@ -125,11 +130,20 @@ function perHour(keys: number, seconds: number): string {
 }
 
 /** The real-audio tables, as Markdown lines. */
-export function realTables(corpus: Corpus, names: string[], talk: TalkOff[], barge: BargeIn[], seconds: number[], audioSeconds: number): string[] {
+export function realTables(
+  corpus: Corpus,
+  names: string[],
+  talk: TalkOff[],
+  barge: BargeIn[],
+  seconds: number[],
+  audioSeconds: number,
+): string[] {
   const lines: string[] = [];
   const hours = (s: number): string => (s / 3600).toFixed(2);
   lines.push('Talk-off on real recordings: false keys (all four line variants together) and per hour of audio;');
-  lines.push('cells are `keys (per hour)` over the four variants (hours: of one variant); "tune" sources were used while tuning our receiver, "held-out" ones only reported.\n');
+  lines.push(
+    'cells are `keys (per hour)` over the four variants (hours: of one variant); "tune" sources were used while tuning our receiver, "held-out" ones only reported.\n',
+  );
   lines.push(`| source | split | hours | ${names.join(' | ')} |`);
   lines.push(`|---|---|---|${names.map(() => '---').join('|')}|`);
   const sum = (rows: TalkOff[], i: number): number => rows.reduce((n, r) => n + r.found[i]!.length, 0);
@@ -137,14 +151,20 @@ export function realTables(corpus: Corpus, names: string[], talk: TalkOff[], bar
   for (const l of corpus.loaded) {
     const rows = talk.filter((t) => t.source === l);
     const cells = names.map((_, i) => `${sum(rows, i)} (${perHour(sum(rows, i), secs(rows))})`);
-    lines.push(`| ${l.source.id}: ${l.source.what}, ${l.files} files | ${l.source.split} | ${hours(l.seconds)} | ${cells.join(' | ')} |`);
+    lines.push(
+      `| ${l.source.id}: ${l.source.what}, ${l.files} files | ${l.source.split} | ${hours(l.seconds)} | ${cells.join(' | ')} |`,
+    );
   }
   for (const kind of ['speech', 'music'] as const) {
     for (const split of ['tune', 'held-out', undefined] as const) {
-      const rows = talk.filter((t) => t.source.source.kind === kind && (split === undefined || t.source.source.split === split));
+      const rows = talk.filter(
+        (t) => t.source.source.kind === kind && (split === undefined || t.source.source.split === split),
+      );
       if (rows.length === 0) continue;
       const cells = names.map((_, i) => `**${sum(rows, i)} (${perHour(sum(rows, i), secs(rows))})**`);
-      lines.push(`| **all ${kind}${split === undefined ? '' : `, ${split}`}** | | ${hours(secs(rows) / VARIANTS.length)} | ${cells.join(' | ')} |`);
+      lines.push(
+        `| **all ${kind}${split === undefined ? '' : `, ${split}`}** | | ${hours(secs(rows) / VARIANTS.length)} | ${cells.join(' | ')} |`,
+      );
     }
   }
   for (const v of VARIANTS) {
@@ -160,15 +180,21 @@ export function realTables(corpus: Corpus, names: string[], talk: TalkOff[], bar
   lines.push('');
   lines.push(`${names[0]}: false keys by key: ${[...falseKeys].map(([k, n]) => `${k} ${n}`).join(', ') || 'none'}.`);
   lines.push('');
-  lines.push(`Barge-in on real recordings: all 16 keys (${BARGE_TONE_MS} ms on, ${BARGE_GAP_MS} ms off, -10 dBm0 per tone) over stretches`);
+  lines.push(
+    `Barge-in on real recordings: all 16 keys (${BARGE_TONE_MS} ms on, ${BARGE_GAP_MS} ms off, -10 dBm0 per tone) over stretches`,
+  );
   lines.push('of the recordings (steep band-pass, every source of the kind, seeded places) at an active level');
   lines.push('below the keys; cells are found/missed/false keys.\n');
   lines.push(`| background | keys | ${names.join(' | ')} |`);
   lines.push(`|---|---|${names.map(() => '---').join('|')}|`);
   for (const b of barge) {
     const cells = b.cells.map(([f, m, x]) => `${f}/${m}/${x} (${((100 * f) / b.keys).toFixed(1)} %)`);
-    lines.push(`| ${b.kind}, ${b.relativeDb === 0 ? 'equal level' : `${-b.relativeDb} dB below`} | ${b.keys} | ${cells.join(' | ')} |`);
+    lines.push(
+      `| ${b.kind}, ${b.relativeDb === 0 ? 'equal level' : `${-b.relativeDb} dB below`} | ${b.keys} | ${cells.join(' | ')} |`,
+    );
   }
-  lines.push(`| **ms per second of audio** (talk-off and barge-in, ${(audioSeconds / 3600).toFixed(1)} h) | | ${seconds.map((s) => ((s * 1000) / audioSeconds).toFixed(3)).join(' | ')} |`);
+  lines.push(
+    `| **ms per second of audio** (talk-off and barge-in, ${(audioSeconds / 3600).toFixed(1)} h) | | ${seconds.map((s) => ((s * 1000) / audioSeconds).toFixed(3)).join(' | ')} |`,
+  );
   return lines;
 }

@@ -37,7 +37,8 @@ function run(cmd: string, args: string[]): { out: string; seconds: number } {
   const t0 = process.hrtime.bigint();
   const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
   const seconds = Number(process.hrtime.bigint() - t0) / 1e9;
-  if (r.error !== undefined || r.status !== 0) throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
+  if (r.error !== undefined || r.status !== 0)
+    throw new Error(`${cmd} ${args.join(' ')}: ${r.error?.message ?? r.stderr}`);
   return { out: r.stdout, seconds };
 }
 
@@ -107,7 +108,25 @@ function realReceivers(peers: Peer[]): RealReceiver[] {
       const files = { wav: '', raw8: `${base}.raw`, raw22: `${base}-22k.raw` };
       if (p !== ours && p !== strict) {
         writeFileSync(files.raw8, new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength));
-        if (p === multimon) run('sox', ['-t', 'raw', '-r', '8000', '-e', 'signed', '-b', '16', '-c', '1', files.raw8, '-t', 'raw', '-r', '22050', files.raw22]);
+        if (p === multimon)
+          run('sox', [
+            '-t',
+            'raw',
+            '-r',
+            '8000',
+            '-e',
+            'signed',
+            '-b',
+            '16',
+            '-c',
+            '1',
+            files.raw8,
+            '-t',
+            'raw',
+            '-r',
+            '22050',
+            files.raw22,
+          ]);
       }
       const r = p.run({ name, want: 'any', samples, keys: '' }, files);
       rmSync(files.raw8, { force: true });
@@ -134,8 +153,12 @@ function realAudio(peers: Peer[]): void {
     out('No recordings found: install the packages listed in bench/dtmf/corpus.ts (or run as root).');
     return;
   }
-  out(`Used: ${corpus.loaded.map((l) => `${l.source.pkg} (${l.files} files, ${(l.seconds / 60).toFixed(0)} min)`).join(', ')}.`);
-  out(`Each converted to 8 kHz mono, then steep (sox sinc, 100 Hz transitions) and gentle (2nd-order) 300-3400 Hz band-pass, at natural level and with each file's peak at -1 dBFS.${Number.isFinite(minutes) ? ` Capped at ${minutes} min per source.` : ''}\n`);
+  out(
+    `Used: ${corpus.loaded.map((l) => `${l.source.pkg} (${l.files} files, ${(l.seconds / 60).toFixed(0)} min)`).join(', ')}.`,
+  );
+  out(
+    `Each converted to 8 kHz mono, then steep (sox sinc, 100 Hz transitions) and gentle (2nd-order) 300-3400 Hz band-pass, at natural level and with each file's peak at -1 dBFS.${Number.isFinite(minutes) ? ` Capped at ${minutes} min per source.` : ''}\n`,
+  );
   const receivers = realReceivers(peers);
   const seconds = peers.map(() => 0);
   const talk = talkOff(corpus, receivers, seconds);
@@ -148,8 +171,18 @@ function realAudio(peers: Peer[]): void {
     },
   }));
   const barge = bargeIn(corpus, timed, places);
-  const audio = talk.reduce((n, t) => n + t.source.seconds, 0) + barge.reduce((n, b) => n + (b.keys * (BARGE_TONE_MS + BARGE_GAP_MS)) / 1000, 0);
-  for (const line of realTables(corpus, peers.map((p) => p.name), talk, barge, seconds, audio)) out(line);
+  const audio =
+    talk.reduce((n, t) => n + t.source.seconds, 0) +
+    barge.reduce((n, b) => n + (b.keys * (BARGE_TONE_MS + BARGE_GAP_MS)) / 1000, 0);
+  for (const line of realTables(
+    corpus,
+    peers.map((p) => p.name),
+    talk,
+    barge,
+    seconds,
+    audio,
+  ))
+    out(line);
 }
 
 async function main(): Promise<void> {
@@ -191,7 +224,9 @@ function battery_(peers: Peer[]): void {
     rows.push([c.name, c.want === 'keys' ? `${c.keys.length} keys` : c.want === 'none' ? 'no key' : '(any)', ...cells]);
   });
   out(`DTMF bench: ${conditions.length} conditions, ${audio.toFixed(0)} s of 8 kHz audio.`);
-  out('Cells are found/missed/false keys; bold where the condition wants all keys and nothing else (or no key) and did not get it.\n');
+  out(
+    'Cells are found/missed/false keys; bold where the condition wants all keys and nothing else (or no key) and did not get it.\n',
+  );
   out(`| condition | want | ${peers.map((p) => p.name).join(' | ')} |`);
   out(`|---|---|${peers.map(() => '---').join('|')}|`);
   for (const r of rows) out(`| ${r.join(' | ')} |`);
@@ -206,8 +241,13 @@ async function xs(): Promise<void> {
   if (typeof xs === 'string') {
     out(`- ours on XS: ${xs}`);
   } else {
-    out('- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:');
-    for (const c of xs) out(`  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.msPerSecond.toFixed(2)} ms per s of audio (this computer), ${c.keys} keys, heap +${c.heapSlots} slots`);
+    out(
+      '- ours on XS (xsnap-worker, 160-sample blocks): XS `compute` meter per second of audio, heap slots left by the run:',
+    );
+    for (const c of xs)
+      out(
+        `  - ${c.signal}: ${Math.round(c.computePerSecond).toLocaleString('en-US')} compute/s, ${c.msPerSecond.toFixed(2)} ms per s of audio (this computer), ${c.keys} keys, heap +${c.heapSlots} slots`,
+      );
   }
 }
 

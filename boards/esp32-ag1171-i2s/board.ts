@@ -38,7 +38,14 @@ export function createBoard(): Board {
   return openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
-    dtmf: (clock) => (receiver = new AdcDtmfReceiver({ clock, pin: PINS.adcData, sampleRate: 8000, gain: 1, filters: nativeDtmfFilters })),
+    dtmf: (clock) =>
+      (receiver = new AdcDtmfReceiver({
+        clock,
+        pin: PINS.adcData,
+        sampleRate: 8000,
+        gain: 1,
+        filters: nativeDtmfFilters,
+      })),
     audioIn: () => receiver?.input,
     recordings: openRecordings,
   });

@@ -12,13 +12,22 @@ import { OUTPUTS, PINS } from './pins.js';
 type Pins = { readonly [K in keyof typeof PINS]: number };
 
 /** An SLIC with SHK, RM, F/R and an MT8870 on Q1..Q4, StD: this board, or one that differs in pins. */
-export function openMt8870Board(pins: Pins, outputs: Readonly<Record<string, NamedOutput>>, options: Pick<SlicBoardOptions, 'clipEnds' | 'clock'> = {}): Board {
+export function openMt8870Board(
+  pins: Pins,
+  outputs: Readonly<Record<string, NamedOutput>>,
+  options: Pick<SlicBoardOptions, 'clipEnds' | 'clock'> = {},
+): Board {
   return openSlicBoard({
     ...options,
     slic: { shk: pins.shk, rm: pins.rm, fr: pins.fr },
     outputs,
     bell: pins.bell,
-    dtmf: (clock) => new Mt8870({ clock, io: DigitalBank, pins: { q1: pins.q1, q2: pins.q2, q3: pins.q3, q4: pins.q4, std: pins.std } }),
+    dtmf: (clock) =>
+      new Mt8870({
+        clock,
+        io: DigitalBank,
+        pins: { q1: pins.q1, q2: pins.q2, q3: pins.q3, q4: pins.q4, std: pins.std },
+      }),
   });
 }
 

@@ -40,7 +40,8 @@ export function createBoard(): Board {
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     bell: PINS.bell,
-    dtmf: (clock) => (receiver = new AdcDtmfReceiver({ clock, pin: PINS.adc, sampleRate: 8000, filters: nativeDtmfFilters })),
+    dtmf: (clock) =>
+      (receiver = new AdcDtmfReceiver({ clock, pin: PINS.adc, sampleRate: 8000, filters: nativeDtmfFilters })),
     audioIn: () => receiver?.input,
     recordings: openRecordings,
   });

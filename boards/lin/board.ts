@@ -63,7 +63,20 @@ const silentRinger: Ringer = { start: () => undefined, stop: () => undefined };
 /** A MAUD header (as wav2maud writes it: 8 kHz, mono, 16-bit) for a stand-in clip `ms` long. */
 function maudHeader(ms: number): Uint8Array {
   const samples = Math.round((ms * 8000) / 1000);
-  return Uint8Array.of(0x6d, 0x61, 1, 16, 8000 & 0xff, 8000 >> 8, 1, 0, samples & 0xff, (samples >> 8) & 0xff, (samples >> 16) & 0xff, samples >>> 24);
+  return Uint8Array.of(
+    0x6d,
+    0x61,
+    1,
+    16,
+    8000 & 0xff,
+    8000 >> 8,
+    1,
+    0,
+    samples & 0xff,
+    (samples >> 8) & 0xff,
+    (samples >> 16) & 0xff,
+    samples >>> 24,
+  );
 }
 
 /** The build's resources, or with a fixed clip length, a stand-in MAUD header for every clip. */
@@ -79,7 +92,8 @@ function resourceReader(fixedMs: number | undefined): (path: string) => Uint8Arr
  * high-water mark and the slot and chunk heaps in use, in bytes; undefined in other builds.
  */
 function memoryNote(): string | undefined {
-  const read = (name: 'XS Stack Used' | 'XS Slot Heap Used' | 'XS Chunk Heap Used'): number | undefined => Instrumentation.get(Instrumentation.map(name));
+  const read = (name: 'XS Stack Used' | 'XS Slot Heap Used' | 'XS Chunk Heap Used'): number | undefined =>
+    Instrumentation.get(Instrumentation.map(name));
   const stack = read('XS Stack Used');
   const slots = read('XS Slot Heap Used');
   const chunks = read('XS Chunk Heap Used');
@@ -104,12 +118,20 @@ function bytes(value: string | undefined): number | undefined {
  * open). The image is scanned once at boot and again only after a recording ends: a scan reads the
  * whole image, and done for every Speak (is its clip a recording?) it would make the firmware late.
  */
-function openRecordings(): { store: RecordingStore; archive: RecordingArchive; recordedClipMs: (name: string) => number | undefined } | undefined {
+function openRecordings():
+  | { store: RecordingStore; archive: RecordingArchive; recordedClipMs: (name: string) => number | undefined }
+  | undefined {
   const path = getenv('RINGDOWN_RECORDINGS');
   if (path === undefined || path === '') return undefined;
   let flash: FlashRecordings;
   try {
-    flash = new FlashRecordings(new FileStorage({ io: File, path, byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES }));
+    flash = new FlashRecordings(
+      new FileStorage({
+        io: File,
+        path,
+        byteLength: bytes(getenv('RINGDOWN_RECORDINGS_BYTES')) ?? DEFAULT_RECORDINGS_BYTES,
+      }),
+    );
   } catch (e) {
     trace(`ringdown: RINGDOWN_RECORDINGS ${path}: ${e instanceof Error ? e.message : String(e)}; no recordings\n`);
     return undefined;
@@ -178,7 +200,14 @@ function openHostPort(clock: Clock): HostPort | undefined {
   let serial: SerialLog;
   try {
     // A pseudo-terminal has no line rate: whole frames go out each tick.
-    serial = new SerialLog({ io: Serial as unknown as SerialClass, clock, device, baud: 921600, chunk: 4096, limit: 64 * 1024 });
+    serial = new SerialLog({
+      io: Serial as unknown as SerialClass,
+      clock,
+      device,
+      baud: 921600,
+      chunk: 4096,
+      limit: 64 * 1024,
+    });
   } catch (e) {
     trace(`ringdown: RINGDOWN_LINK ${device}: ${e instanceof Error ? e.message : String(e)}; no link\n`);
     return undefined;
@@ -287,7 +316,13 @@ export function createBoard(): Board {
     bell: caller.bell,
     resources,
     audioIn,
-    ...(recordings !== undefined ? { recordings: recordings.store, recordingArchive: recordings.archive, recordedClipMs: recordings.recordedClipMs } : {}),
+    ...(recordings !== undefined
+      ? {
+          recordings: recordings.store,
+          recordingArchive: recordings.archive,
+          recordedClipMs: recordings.recordedClipMs,
+        }
+      : {}),
     ...(hostPort !== undefined ? { hostPort } : {}),
     ...(menuStorage !== undefined ? { menuStorage } : {}),
     ...(storage !== undefined ? { storage } : {}),

@@ -52,7 +52,8 @@ export class ScriptedCaller implements HookSwitch, DtmfReceiver {
       case 'break':
         return this.openFor(event.ms);
       case 'dial':
-        for (const change of pulseTrain(digitPulses(event.key) ?? 0)) this.clock.schedule(change.atMs, () => this.hook(change.offHook));
+        for (const change of pulseTrain(digitPulses(event.key) ?? 0))
+          this.clock.schedule(change.atMs, () => this.hook(change.offHook));
         return;
       case 'key':
         // Pressed and released at once, as the simulator's receiver reports a scripted key

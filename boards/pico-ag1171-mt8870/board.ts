@@ -16,7 +16,8 @@ import { OUTPUTS, PINS } from './pins.js';
 
 /** The XS heap figures Moddable's instrumentation keeps (bytes), as one trace note. */
 function memoryNote(): string {
-  const read = (name: Parameters<typeof Instrumentation.map>[0]): number | undefined => Instrumentation.get(Instrumentation.map(name));
+  const read = (name: Parameters<typeof Instrumentation.map>[0]): number | undefined =>
+    Instrumentation.get(Instrumentation.map(name));
   const figures = [
     ['slot heap', read('XS Slot Heap Used')],
     ['chunk heap', read('XS Chunk Heap Used')],
@@ -30,7 +31,13 @@ export function createBoard(): Board {
   // pins from the manifest's defines, not from this map).
   const clock = new ModdableClock();
   const board = openMt8870Board({ ...PINS, dac: PINS.i2sData }, OUTPUTS, { clipEnds: 'length', clock });
-  const uart = new SerialLog({ io: Serial as unknown as SerialClass, clock: board.clock, transmit: PINS.tx, receive: PINS.rx, port: 0 });
+  const uart = new SerialLog({
+    io: Serial as unknown as SerialClass,
+    clock: board.clock,
+    transmit: PINS.tx,
+    receive: PINS.rx,
+    port: 0,
+  });
   // The first timer turn runs once the entry has loaded the menu and started the phone.
   // Its line also gives the board clock's time 0 on the tick counter (ms since reset), so a harness
   // can place the trace's times on the chip's own time line.

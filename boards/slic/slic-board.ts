@@ -72,7 +72,8 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
   }
   const dtmf = options.dtmf(clock);
   const audioIn = options.audioIn?.(dtmf);
-  const recordings = audioIn !== undefined && options.recordings !== undefined ? openRecordings(options.recordings) : undefined;
+  const recordings =
+    audioIn !== undefined && options.recordings !== undefined ? openRecordings(options.recordings) : undefined;
   return {
     clock,
     bell,

@@ -98,7 +98,10 @@ export class AudioInDtmfReceiver implements DtmfReceiver {
     this.msPerSample = 1000 / rate;
     this.block = new Int16Array(options.blockSamples ?? 256);
     this.bytes = new Uint8Array(this.block.buffer);
-    this.detector = new DtmfDetector({ onKey: (e) => this.key(e), ...(options.filters !== undefined ? { filters: options.filters } : {}) });
+    this.detector = new DtmfDetector({
+      onKey: (e) => this.key(e),
+      ...(options.filters !== undefined ? { filters: options.filters } : {}),
+    });
     const self = this;
     this.port = new options.io({
       sampleRate: rate,

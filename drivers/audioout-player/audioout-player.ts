@@ -67,7 +67,11 @@ function gcd(a: number, b: number): number {
 }
 
 /** Samples in which every frequency completes whole cycles, or undefined past `max`. */
-export function seamlessLength(frequencies: readonly number[], sampleRate: number, max = MAX_BLOCK): number | undefined {
+export function seamlessLength(
+  frequencies: readonly number[],
+  sampleRate: number,
+  max = MAX_BLOCK,
+): number | undefined {
   let n = 1;
   for (const f of frequencies) {
     if (!Number.isInteger(f) || f <= 0) return undefined;

@@ -21,7 +21,10 @@ export interface StorageFile {
 
 export interface FileStorageOptions {
   /** Moddable's `File` class (`import { File } from 'file'`). */
-  io: new (path: string, write?: boolean) => StorageFile;
+  io: new (
+    path: string,
+    write?: boolean,
+  ) => StorageFile;
   /** The file (absolute: the lin `file` module opens the path as given). */
   path: string;
   /** The region's size in bytes; rounded down to whole sectors. */
@@ -38,7 +41,8 @@ export class FileStorage implements ByteStore {
   constructor(options: FileStorageOptions) {
     this.sectorSize = options.sectorSize ?? 4096;
     this.byteLength = options.byteLength - (options.byteLength % this.sectorSize);
-    if (this.byteLength < 2 * this.sectorSize) throw new RangeError(`${options.path}: a region of ${options.byteLength} bytes holds fewer than two sectors`);
+    if (this.byteLength < 2 * this.sectorSize)
+      throw new RangeError(`${options.path}: a region of ${options.byteLength} bytes holds fewer than two sectors`);
     this.#file = new options.io(options.path, true);
     const erased = new Uint8Array(this.sectorSize).fill(0xff);
     const length = this.#file.length;
@@ -74,6 +78,7 @@ export class FileStorage implements ByteStore {
   }
 
   #check(offset: number, length: number): void {
-    if (!(offset >= 0 && length >= 0 && offset + length <= this.byteLength)) throw new RangeError(`bytes ${offset}-${offset + length} are outside the region of ${this.byteLength}`);
+    if (!(offset >= 0 && length >= 0 && offset + length <= this.byteLength))
+      throw new RangeError(`bytes ${offset}-${offset + length} are outside the region of ${this.byteLength}`);
   }
 }

@@ -60,7 +60,14 @@ export class Mt8870 implements DtmfReceiver {
     const { bank, bits, mask } = bankLayout(options.pins);
     this.bits = bits;
     const sample = (): void => this.sample();
-    this.port = new options.io({ pins: mask, mode: modeOf(options.io.Input, 'Input'), bank, rises: bits.std, falls: bits.std, onReadable: sample });
+    this.port = new options.io({
+      pins: mask,
+      mode: modeOf(options.io.Input, 'Input'),
+      bank,
+      rises: bits.std,
+      falls: bits.std,
+      onReadable: sample,
+    });
   }
 
   /** While false no key is reported (a key held across the change reports no key up either). */

@@ -124,7 +124,8 @@ export class WavFileRecordings implements RecordingStore {
     const out: string[] = [];
     const entries = new this.files.Iterator(this.dir);
     for (let entry = entries.next(); entry !== undefined; entry = entries.next()) {
-      if (entry.name.toLowerCase().endsWith(extension) && entry.name.length > extension.length) out.push(entry.name.slice(0, -extension.length));
+      if (entry.name.toLowerCase().endsWith(extension) && entry.name.length > extension.length)
+        out.push(entry.name.slice(0, -extension.length));
     }
     return out;
   }

@@ -54,12 +54,14 @@ export function decodeWav(bytes: Uint8Array): Pcm | string {
   const bits = info.bitsPerSample;
   const channels = info.channels;
   if (channels < 1 || channels > 64) return `${channels} channels`;
-  if (info.sampleRate < 1000 || info.sampleRate > 768000) return `sample rate ${info.sampleRate} Hz is not audio this tool converts (1000 to 768000 Hz)`;
+  if (info.sampleRate < 1000 || info.sampleRate > 768000)
+    return `sample rate ${info.sampleRate} Hz is not audio this tool converts (1000 to 768000 Hz)`;
   const ok =
     (format === PCM && (bits === 8 || bits === 16 || bits === 24 || bits === 32)) ||
     (format === FLOAT && (bits === 32 || bits === 64)) ||
     ((format === ALAW || format === MULAW) && bits === 8);
-  if (!ok) return `WAV format ${format} with ${bits}-bit samples is not one this tool decodes (integer PCM, float, A-law or µ-law)`;
+  if (!ok)
+    return `WAV format ${format} with ${bits}-bit samples is not one this tool decodes (integer PCM, float, A-law or µ-law)`;
   // The block align may pad samples (24-bit in 32-bit containers): read each sample at its slot.
   const width = bits >> 3;
   const frameBytes = Math.max(info.blockAlign ?? 0, width * channels);
@@ -185,7 +187,10 @@ export function resample(input: Float32Array, inRate: number, outRate: number, p
     const num = n * (inRate / g);
     const den = outRate / g;
     const whole = Math.floor(num / den);
-    const phase = phases === exactPhases ? num - whole * den : Math.min(phases - 1, Math.round(((num - whole * den) / den) * phases));
+    const phase =
+      phases === exactPhases
+        ? num - whole * den
+        : Math.min(phases - 1, Math.round(((num - whole * den) / den) * phases));
     const base = filterFor(phase === phases ? 0 : phase);
     const start = whole - half;
     let acc = 0;
@@ -297,7 +302,7 @@ export function convertToClip(pcm: Pcm, options: ConvertOptions = {}): { samples
     x = x.subarray(start, end);
   }
   const peak = peakOf(x);
-  const target = options.peakDbfs === null ? undefined : options.peakDbfs ?? -3;
+  const target = options.peakDbfs === null ? undefined : (options.peakDbfs ?? -3);
   const gain = target === undefined || peak === 0 ? 1 : 10 ** (target / 20) / peak;
   const samples = new Int16Array(x.length);
   for (let i = 0; i < x.length; i++) {

@@ -46,7 +46,8 @@ export function readWavInfo(bytes: Uint8Array): WavInfo | string {
         bitsPerSample: view.getUint16(body + 14, true),
         blockAlign: view.getUint16(body + 12, true),
       };
-      if (fmt.format === 0xfffe && size >= 40 && body + 26 <= bytes.length) fmt.subFormat = view.getUint16(body + 24, true);
+      if (fmt.format === 0xfffe && size >= 40 && body + 26 <= bytes.length)
+        fmt.subFormat = view.getUint16(body + 24, true);
     } else if (id === 'data') {
       if (fmt === undefined) return 'WAV data chunk comes before its fmt chunk';
       const available = Math.max(0, bytes.length - body);
@@ -72,7 +73,8 @@ export const MAX_WAV_DATA_BYTES = 0xffffffff - 36;
 
 /** Checks that a WAV is what the device plays: 8000 Hz, mono, 16-bit integer PCM. */
 export function deviceFormatProblem(info: WavInfo, rate = 8000): string | undefined {
-  if (info.format !== 1 && !(info.format === 0xfffe && (info.subFormat ?? 1) === 1)) return `compressed or float WAV (format ${info.format}); need 16-bit PCM`;
+  if (info.format !== 1 && !(info.format === 0xfffe && (info.subFormat ?? 1) === 1))
+    return `compressed or float WAV (format ${info.format}); need 16-bit PCM`;
   if (info.channels !== 1) return `${info.channels} channels; need mono`;
   if (info.bitsPerSample !== 16) return `${info.bitsPerSample}-bit samples; need 16-bit`;
   if (info.sampleRate !== rate) return `${info.sampleRate} Hz; need ${rate} Hz`;
@@ -95,7 +97,8 @@ export function readWavSamples(bytes: Uint8Array): { info: WavInfo; samples: Int
 /** The 44-byte header of a 16-bit mono PCM WAV holding `samples` samples. */
 export function wavHeader(samples: number, sampleRate = 8000): Uint8Array {
   const dataBytes = samples * 2;
-  if (!Number.isInteger(samples) || samples < 0 || dataBytes > MAX_WAV_DATA_BYTES) throw new RangeError(`a WAV cannot hold ${samples} samples`);
+  if (!Number.isInteger(samples) || samples < 0 || dataBytes > MAX_WAV_DATA_BYTES)
+    throw new RangeError(`a WAV cannot hold ${samples} samples`);
   const bytes = new Uint8Array(44);
   const view = new DataView(bytes.buffer);
   const text = (at: number, s: string): void => {

@@ -73,7 +73,8 @@ function scan(store: ByteStore): Map<number, Meta> {
         return;
       }
       case AUDIO:
-        if (payload.length >= AUDIO_HEAD) meta(id).blocks.set(view.getUint32(5, true), (payload.length - AUDIO_HEAD) >> 1);
+        if (payload.length >= AUDIO_HEAD)
+          meta(id).blocks.set(view.getUint32(5, true), (payload.length - AUDIO_HEAD) >> 1);
         return;
       case CLOSE:
         if (payload.length >= 9) meta(id).closed = view.getUint32(5, true);
@@ -107,7 +108,8 @@ export function readStoredRecordings(store: ByteStore): StoredRecording[] {
     const { samples } = prefix(m);
     const complete = m.closed === samples;
     const held = byName.get(m.name);
-    const better = held === undefined || (complete && !held.complete) || (complete === held.complete && m.openSeq > held.m.openSeq);
+    const better =
+      held === undefined || (complete && !held.complete) || (complete === held.complete && m.openSeq > held.m.openSeq);
     if (better) byName.set(m.name, { m, complete, samples });
   }
   return [...byName.values()]
@@ -148,7 +150,8 @@ export function readRecordingsSamples(store: ByteStore, ids: Iterable<number>): 
       const index = view.getUint32(5, true);
       if (index >= into.offsets.length) return;
       const out = into.out;
-      for (let i = 0, o = into.offsets[index]!; AUDIO_HEAD + 2 * i + 1 < payload.length; i++) out[o + i] = view.getInt16(AUDIO_HEAD + 2 * i, true);
+      for (let i = 0, o = into.offsets[index]!; AUDIO_HEAD + 2 * i + 1 < payload.length; i++)
+        out[o + i] = view.getInt16(AUDIO_HEAD + 2 * i, true);
     });
   }
   return new Map([...wanted].map(([id, { out }]) => [id, out]));

@@ -12,9 +12,11 @@ export class MemoryStore implements ByteStore {
     readonly sectorSize: number,
     contents: number | Uint8Array,
   ) {
-    if (!Number.isInteger(sectorSize) || sectorSize <= 0) throw new RangeError(`sector size ${sectorSize} is not a positive integer`);
+    if (!Number.isInteger(sectorSize) || sectorSize <= 0)
+      throw new RangeError(`sector size ${sectorSize} is not a positive integer`);
     this.bytes = typeof contents === 'number' ? new Uint8Array(contents * sectorSize).fill(0xff) : contents.slice();
-    if (this.bytes.length % sectorSize !== 0) throw new RangeError(`${this.bytes.length} bytes is not a whole number of ${sectorSize}-byte sectors`);
+    if (this.bytes.length % sectorSize !== 0)
+      throw new RangeError(`${this.bytes.length} bytes is not a whole number of ${sectorSize}-byte sectors`);
   }
 
   get byteLength(): number {

@@ -96,7 +96,8 @@ export function decodeEntry(bytes: Uint8Array): LogEntry | undefined {
   const end = ENDS[flags >> 4];
   const keys = bytes[14]!;
   const path = bytes[15 + keys];
-  if (end === undefined || (flags & 0x0e) !== 0 || path === undefined || 16 + keys + path !== bytes.length) return undefined;
+  if (end === undefined || (flags & 0x0e) !== 0 || path === undefined || 16 + keys + path !== bytes.length)
+    return undefined;
   return {
     kind: 'call',
     startMs: view.getFloat64(2, true),

@@ -22,7 +22,15 @@ export interface RecorderOptions {
 
 export class CallRecorder {
   private open:
-    | { startMs: number; answer: 'offhook' | 'ring'; keys: string; path: string[]; pathChars: number; end: CallEnd; lastOnhook: number | undefined }
+    | {
+        startMs: number;
+        answer: 'offhook' | 'ring';
+        keys: string;
+        path: string[];
+        pathChars: number;
+        end: CallEnd;
+        lastOnhook: number | undefined;
+      }
     | undefined;
 
   constructor(private readonly options: RecorderOptions) {}
@@ -101,7 +109,10 @@ export class CallRecorder {
 }
 
 /** The record of the first call in a trace (TraceEvent[] of one call, say), or undefined. */
-export function callRecord(trace: readonly TraceEvent[], options: Omit<RecorderOptions, 'onRecord'> = {}): CallRecord | undefined {
+export function callRecord(
+  trace: readonly TraceEvent[],
+  options: Omit<RecorderOptions, 'onRecord'> = {},
+): CallRecord | undefined {
   let found: CallRecord | undefined;
   const recorder = new CallRecorder({ ...options, onRecord: (r) => (found ??= r) });
   for (const e of trace) {

@@ -40,7 +40,11 @@ export interface LogRecord {
  */
 type Visit = (seq: number, payload: Uint8Array, at: number) => void;
 
-function scanSector(store: ByteStore, index: number, visit: Visit): { end: number; blankTail: boolean; last: number | undefined } {
+function scanSector(
+  store: ByteStore,
+  index: number,
+  visit: Visit,
+): { end: number; blankTail: boolean; last: number | undefined } {
   const size = store.sectorSize;
   const bytes = store.read(index * size, size);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -93,7 +97,8 @@ export class RingLog {
     let newest: { seq: number; sector: number; scan: { end: number; blankTail: boolean } } | undefined;
     for (let s = 0; s < this.sectors; s++) {
       const scan = scanSector(store, s, () => {});
-      if (scan.last !== undefined && (newest === undefined || scan.last > newest.seq)) newest = { seq: scan.last, sector: s, scan };
+      if (scan.last !== undefined && (newest === undefined || scan.last > newest.seq))
+        newest = { seq: scan.last, sector: s, scan };
     }
     if (newest === undefined) return;
     this.nextSeq = (newest.seq + 1) >>> 0 || 1;
@@ -122,7 +127,8 @@ export class RingLog {
 
   /** Appends a record; returns its sequence number. Throws RangeError if it cannot fit a sector. */
   append(payload: Uint8Array): number {
-    if (payload.length > this.maxPayload) throw new RangeError(`a record of ${payload.length} bytes exceeds the limit of ${this.maxPayload}`);
+    if (payload.length > this.maxPayload)
+      throw new RangeError(`a record of ${payload.length} bytes exceeds the limit of ${this.maxPayload}`);
     const size = FRAME_OVERHEAD + payload.length;
     if (!this.ready || this.offset + size > this.store.sectorSize) this.nextSector();
     const seq = this.nextSeq;

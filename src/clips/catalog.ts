@@ -28,7 +28,7 @@ export function catalogKey(text: string): string {
 export function clipName(catalog: ClipCatalog, text: string, clip?: string): string | undefined {
   if (clip !== undefined) return clip;
   const key = catalogKey(text);
-  return  Object.hasOwn(catalog.clips, key) ? catalog.clips[key] : undefined;
+  return Object.hasOwn(catalog.clips, key) ? catalog.clips[key] : undefined;
 }
 
 /** The longest clip name: `NAME.wav` fits every file system's name limit (eCryptfs: 143 bytes). */
@@ -41,7 +41,8 @@ export const MAX_CLIP_NAME = 128;
  * character can get through.
  */
 export function clipNameProblem(name: string): string | undefined {
-  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name)) return 'must be a clip name (letters, digits, _ . -, starting with a letter or digit)';
+  if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(name))
+    return 'must be a clip name (letters, digits, _ . -, starting with a letter or digit)';
   if (name.length > MAX_CLIP_NAME) return `is ${name.length} characters long; a clip name has at most ${MAX_CLIP_NAME}`;
   return undefined;
 }
@@ -86,7 +87,10 @@ function fnv1a(text: string): string {
  */
 export function clipSlug(text: string): string {
   const key = catalogKey(text);
-  const slug = key.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '');
+  const slug = key
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-+|-+$/g, '');
   if (slug.length > 0 && slug.length <= 60) return slug;
   return `${slug.slice(0, 48).replace(/-+$/, '')}-${fnv1a(key)}`.replace(/^-/, 'clip-');
 }

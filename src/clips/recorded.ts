@@ -11,7 +11,11 @@ import { clipName, type ClipCatalog, type ClipLibrary } from './catalog.js';
  * first. With `catalog` (an uploaded menu's: its clips are recordings), a Speak without a `clip`
  * attribute finds its recording by its text too.
  */
-export function withRecordedClips(library: ClipLibrary, recordedMs: (name: string) => number | undefined, catalog?: ClipCatalog): ClipLibrary {
+export function withRecordedClips(
+  library: ClipLibrary,
+  recordedMs: (name: string) => number | undefined,
+  catalog?: ClipCatalog,
+): ClipLibrary {
   return {
     resolve: (text, clip) => {
       const name = clip ?? (catalog !== undefined ? clipName(catalog, text) : undefined);

@@ -3,7 +3,11 @@ import { DtmfDetector, type DtmfDetectorOptions } from './dtmf-detector.js';
 import type { ToneSpan } from './dtmf-signal.js';
 
 /** Decodes every key press in `samples`, with start and end sample, in order. */
-export function decodeDtmf(samples: Int16Array, options: Omit<DtmfDetectorOptions, 'onKey'> = {}, blockSize = 160): ToneSpan[] {
+export function decodeDtmf(
+  samples: Int16Array,
+  options: Omit<DtmfDetectorOptions, 'onKey'> = {},
+  blockSize = 160,
+): ToneSpan[] {
   const found: ToneSpan[] = [];
   let open: ToneSpan | undefined;
   const detector = new DtmfDetector({
@@ -18,7 +22,8 @@ export function decodeDtmf(samples: Int16Array, options: Omit<DtmfDetectorOption
       }
     },
   });
-  for (let at = 0; at < samples.length; at += blockSize) detector.push(samples, at, Math.min(blockSize, samples.length - at));
+  for (let at = 0; at < samples.length; at += blockSize)
+    detector.push(samples, at, Math.min(blockSize, samples.length - at));
   detector.flush();
   return found;
 }

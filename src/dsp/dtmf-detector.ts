@@ -172,7 +172,8 @@ export class DtmfDetector {
     if (key < 0) run.miss();
     else run.add(key, w, start, w.pr + w.pc >= t.downShare * w.rest, valid);
     const runShare = key >= 0 && key !== this.#heldKey ? run.share() : 0;
-    if (this.#heldKey < 0 && key >= 0 && run.gap === 0 && !run.vetoed && this.#runPasses(valid, runShare)) this.#down(start);
+    if (this.#heldKey < 0 && key >= 0 && run.gap === 0 && !run.vetoed && this.#runPasses(valid, runShare))
+      this.#down(start);
     this.#onset.keep(this.#state.work.power);
   }
 
@@ -218,7 +219,10 @@ export class DtmfDetector {
     const { r, c } = this.#levels;
     const down = run.onset();
     if (run.end - down < this.#t.minTone) return;
-    if (this.#onset.startedBefore(this.#state.work.power, r, c, down, start) || !this.#harmonic.ok(FREQUENCIES[r]!, this.#subBlocks)) {
+    if (
+      this.#onset.startedBefore(this.#state.work.power, r, c, down, start) ||
+      !this.#harmonic.ok(FREQUENCIES[r]!, this.#subBlocks)
+    ) {
       run.vetoed = true;
       return;
     }

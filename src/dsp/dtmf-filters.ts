@@ -90,7 +90,14 @@ export const TS_DTMF_FILTERS: DtmfFilters = {
       const c1 = coef[k + 1]!;
       const c2 = coef[k + 2]!;
       const c3 = coef[k + 3]!;
-      let a0 = 0, b0 = 0, a1 = 0, b1 = 0, a2 = 0, b2 = 0, a3 = 0, b3 = 0;
+      let a0 = 0,
+        b0 = 0,
+        a1 = 0,
+        b1 = 0,
+        a2 = 0,
+        b2 = 0,
+        a3 = 0,
+        b3 = 0;
       for (let n = at; n < end; n++) {
         const x = src[n]!;
         const s0 = x + c0 * a0 - b0;

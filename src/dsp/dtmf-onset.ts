@@ -86,7 +86,8 @@ export class HarmonicCheck {
   constructor(harmonic: number, radiansPerHz: number) {
     this.#harmonic = harmonic;
     this.#radiansPerHz = radiansPerHz;
-    for (let i = 0; i < HARMONIC_WINDOW; i++) this.#hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / HARMONIC_WINDOW);
+    for (let i = 0; i < HARMONIC_WINDOW; i++)
+      this.#hann[i] = 0.5 - 0.5 * Math.cos((2 * Math.PI * (i + 0.5)) / HARMONIC_WINDOW);
   }
 
   /** Sub-block number `index` was too quiet to keep: it reads as silence. */
@@ -117,7 +118,11 @@ export class HarmonicCheck {
     const loud = this.#loud;
     let a = 0;
     let b = 0;
-    for (let i = 0, j = (next * SUB - HARMONIC_WINDOW) & (RING - 1); i < HARMONIC_WINDOW; i++, j = (j + 1) & (RING - 1)) {
+    for (
+      let i = 0, j = (next * SUB - HARMONIC_WINDOW) & (RING - 1);
+      i < HARMONIC_WINDOW;
+      i++, j = (j + 1) & (RING - 1)
+    ) {
       const x = loud[(j / SUB) | 0] === 1 ? recent[j]! : 0;
       const s = x * hann[i]! + c * a - b;
       b = a;

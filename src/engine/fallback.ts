@@ -63,7 +63,12 @@ export interface MenuSource {
 export function loadMenuOrFallback(source: MenuSource): MenuChoice {
   const file = source.file ?? 'menu.xml';
   if (source.text === undefined) {
-    return { menu: fallbackMenu(), fallback: true, fault: { kind: 'missing', message: `${file}: no menu`, errors: 0 }, diagnostics: [] };
+    return {
+      menu: fallbackMenu(),
+      fallback: true,
+      fault: { kind: 'missing', message: `${file}: no menu`, errors: 0 },
+      diagnostics: [],
+    };
   }
   try {
     const result = loadMenu(source.text, source.limits ?? DEFAULT_LIMITS, source.outputs);
@@ -71,7 +76,12 @@ export function loadMenuOrFallback(source: MenuSource): MenuChoice {
     const errors = result.diagnostics.filter((d) => d.severity === 'error');
     const first = errors[0];
     const message = first !== undefined ? formatDiagnostic(file, first) : `${file}: the menu did not load`;
-    return { menu: fallbackMenu(), fallback: true, fault: { kind: 'invalid', message, errors: errors.length }, diagnostics: result.diagnostics };
+    return {
+      menu: fallbackMenu(),
+      fallback: true,
+      fault: { kind: 'invalid', message, errors: errors.length },
+      diagnostics: result.diagnostics,
+    };
   } catch (e) {
     const message = `${file}: internal fault while loading: ${e instanceof Error ? e.message : String(e)}`;
     return { menu: fallbackMenu(), fallback: true, fault: { kind: 'internal', message, errors: 0 }, diagnostics: [] };

@@ -10,9 +10,25 @@ import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { ClipLibrary } from '../clips/catalog.js';
 import { DEFAULT_TIME_LIMIT_MS } from '../ozml/menu.js';
-import type { Command, InputCase, Menu, OutputCommand, RecordCommand, SpeakCommand, UserInputCommand } from '../ozml/menu.js';
+import type {
+  Command,
+  InputCase,
+  Menu,
+  OutputCommand,
+  RecordCommand,
+  SpeakCommand,
+  UserInputCommand,
+} from '../ozml/menu.js';
 import type { BoardOutputs } from './board-outputs.js';
-import { BEEP_MS, BEEP_TONE, MIN_RECORD_SAMPLES, newestRecording, RECORD_SAMPLE_RATE, recordingName, RecordingSession } from './recording.js';
+import {
+  BEEP_MS,
+  BEEP_TONE,
+  MIN_RECORD_SAMPLES,
+  newestRecording,
+  RECORD_SAMPLE_RATE,
+  recordingName,
+  RecordingSession,
+} from './recording.js';
 import type { RecordEndReason, TraceEntry } from './trace.js';
 
 /** Why the menu hung up: a Hangup command, the end of the menu, an error, or the call's TimeLimit. */
@@ -237,7 +253,10 @@ export class Interpreter {
       return;
     }
     if (recorder.store.room() < MIN_RECORD_SAMPLES) {
-      emit({ type: 'record-full', file: command.clip ? command.file : recordingName(command.file, recorder.store.list()) });
+      emit({
+        type: 'record-full',
+        file: command.clip ? command.file : recordingName(command.file, recorder.store.list()),
+      });
       this.speak(command.full.text, command.full.clip, command.full.bargeIn);
       return;
     }
@@ -280,7 +299,8 @@ export class Interpreter {
     recorder.input.start((frame) => {
       if (this.pending !== op && !op.ending) return;
       op.session.frame(frame);
-      if (!op.ending && command.inactivityMs > 0 && op.session.silentMs >= command.inactivityMs) this.endRecord(op, 'inactivity');
+      if (!op.ending && command.inactivityMs > 0 && op.session.silentMs >= command.inactivityMs)
+        this.endRecord(op, 'inactivity');
     });
   }
 
@@ -445,7 +465,8 @@ export class Interpreter {
     const value = input.entry;
     input.entry = '';
     this.context.emit({ type: 'digits', value, reason });
-    const match = value.length >= input.command.minDigits ? input.command.inputs.find((i) => i.key === value) : undefined;
+    const match =
+      value.length >= input.command.minDigits ? input.command.inputs.find((i) => i.key === value) : undefined;
     if (match !== undefined) this.select(frame, match, value);
     else this.invalid(frame, input, value);
   }

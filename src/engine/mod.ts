@@ -41,14 +41,22 @@ export interface ModMenus {
 }
 
 /** `none`: no mod installed; `mod`: the mod's menus run; `refused`: the built-in menu runs. */
-export type ModChoice = { kind: 'none' } | { kind: 'mod'; mod: ModMenus } | { kind: 'refused'; fault: MenuFault; notes: string[] };
+export type ModChoice =
+  | { kind: 'none' }
+  | { kind: 'mod'; mod: ModMenus }
+  | { kind: 'refused'; fault: MenuFault; notes: string[] };
 
 /** The first error as a fault, for the console and the call log. */
 function refused(kind: MenuFault['kind'], message: string, errors: number, notes: string[]): ModChoice {
   return { kind: 'refused', fault: { kind, message, errors }, notes };
 }
 
-function loadModMenu(resources: ModResources, file: string, outputs: readonly string[], notes: string[]): { menu: Menu } | { fault: MenuFault } {
+function loadModMenu(
+  resources: ModResources,
+  file: string,
+  outputs: readonly string[],
+  notes: string[],
+): { menu: Menu } | { fault: MenuFault } {
   const bytes = resources.read(file);
   const choice = loadMenuOrFallback({ text: bytes === undefined ? undefined : resources.decode(bytes), file, outputs });
   for (const d of choice.diagnostics) notes.push(formatDiagnostic(file, d));
@@ -80,9 +88,14 @@ export function loadMod(resources: ModResources, outputs: readonly string[]): Mo
     if (typeof catalog === 'string') return refused('invalid', `${MOD_CATALOG}: ${catalog}`, 1, notes);
     const exists = (clip: string): boolean => resources.exists(`${MOD_PREFIX}${clip}.maud`);
     const missing: { file: string; d: Diagnostic }[] = [];
-    const rebuild = (d: Diagnostic): Diagnostic => ({ ...d, hint: 'build the mod with its clips: ringdown mod MENU.xml --clips DIR' });
+    const rebuild = (d: Diagnostic): Diagnostic => ({
+      ...d,
+      hint: 'build the mod with its clips: ringdown mod MENU.xml --clips DIR',
+    });
     for (const d of checkClips(main.menu, catalog, exists, 'the mod')) missing.push({ file: MOD_MENU, d: rebuild(d) });
-    if (ringMenu !== undefined) for (const d of checkClips(ringMenu, catalog, exists, 'the mod')) missing.push({ file: MOD_RING_MENU, d: rebuild(d) });
+    if (ringMenu !== undefined)
+      for (const d of checkClips(ringMenu, catalog, exists, 'the mod'))
+        missing.push({ file: MOD_RING_MENU, d: rebuild(d) });
     const first = missing[0];
     if (first !== undefined) return refused('invalid', formatDiagnostic(first.file, first.d), missing.length, notes);
     return {
@@ -90,7 +103,12 @@ export function loadMod(resources: ModResources, outputs: readonly string[]): Mo
       mod: { menu: main.menu, ...(ringMenu !== undefined ? { ringMenu } : {}), catalog, crc: crc32(menuBytes!), notes },
     };
   } catch (e) {
-    return refused('internal', `${MOD_PREFIX}: internal fault while checking the mod: ${e instanceof Error ? e.message : String(e)}`, 0, notes);
+    return refused(
+      'internal',
+      `${MOD_PREFIX}: internal fault while checking the mod: ${e instanceof Error ? e.message : String(e)}`,
+      0,
+      notes,
+    );
   }
 }
 

@@ -119,7 +119,8 @@ export class Phone {
       schedule: (ms, callback) => clock.schedule(ms, () => this.guard(callback)),
       cancel: (handle) => clock.cancel(handle),
     };
-    this.outputs = options.outputs !== undefined ? new BoardOutputs(options.outputs, this.pulseClock, this.emit) : undefined;
+    this.outputs =
+      options.outputs !== undefined ? new BoardOutputs(options.outputs, this.pulseClock, this.emit) : undefined;
     this.guarded = {
       clock: {
         now: () => clock.now(),
@@ -161,7 +162,11 @@ export class Phone {
     const { hook, dtmf } = options;
     const supervisor = options.supervise === true ? this.openSupervisor() : undefined;
     if (hook !== undefined) {
-      const decoder = new HookDecoder({ clock, timing: options.profile.timing, onEvent: (e) => this.guard(() => this.lineEvent(e)) });
+      const decoder = new HookDecoder({
+        clock,
+        timing: options.profile.timing,
+        onEvent: (e) => this.guard(() => this.lineEvent(e)),
+      });
       this.decoder = decoder;
       hook.onChange = (offHook, atMs) => {
         supervisor?.hook(atMs);
@@ -190,7 +195,11 @@ export class Phone {
             // Levels were dropped while the input was faulty: start again from the level now.
             if (fault.input === 'hook' && hook !== undefined) this.decoder?.input(hook.read(), clock.now());
           } else {
-            this.emit({ type: 'line-fault', input: fault.kind === 'hook-chatter' ? 'hook' : 'dtmf', fault: fault.kind });
+            this.emit({
+              type: 'line-fault',
+              input: fault.kind === 'hook-chatter' ? 'hook' : 'dtmf',
+              fault: fault.kind,
+            });
           }
           this.options.onLineFault?.(fault);
         }),
@@ -207,7 +216,12 @@ export class Phone {
    */
   useMenus(next: { menu: Menu; ringMenu?: Menu | undefined; clips: ClipLibrary }): void {
     const { ringMenu: _old, ...rest } = this.options;
-    this.options = { ...rest, menu: next.menu, clips: next.clips, ...(next.ringMenu !== undefined ? { ringMenu: next.ringMenu } : {}) };
+    this.options = {
+      ...rest,
+      menu: next.menu,
+      clips: next.clips,
+      ...(next.ringMenu !== undefined ? { ringMenu: next.ringMenu } : {}),
+    };
   }
 
   /**
@@ -312,7 +326,14 @@ export class Phone {
     // Frames reach the menu inside `guard`, like every other callback.
     const recorder =
       audioIn !== undefined && recordings !== undefined
-        ? { store: recordings, input: { start: (onFrame: Parameters<AudioInput['start']>[0]) => audioIn.start((f) => this.guard(() => onFrame(f))), stop: () => audioIn.stop() } }
+        ? {
+            store: recordings,
+            input: {
+              start: (onFrame: Parameters<AudioInput['start']>[0]) =>
+                audioIn.start((f) => this.guard(() => onFrame(f))),
+              stop: () => audioIn.stop(),
+            },
+          }
         : undefined;
     const interpreter = new Interpreter(
       menu,
@@ -344,7 +365,9 @@ export class Phone {
       case 'digit':
         return this.release(() => this.key(event.key));
       case 'bad-digit':
-        return this.release(() => this.emit({ type: 'error', message: `dialed ${event.pulses} pulses: not a digit; ignored` }));
+        return this.release(() =>
+          this.emit({ type: 'error', message: `dialed ${event.pulses} pulses: not a digit; ignored` }),
+        );
       case 'flash':
         return this.release(() => this.flash());
       case 'hangup':

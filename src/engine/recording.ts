@@ -76,7 +76,12 @@ function highestOf(pattern: string, existing: readonly string[]): Numbered | und
     if (!/^\d+$/.test(raw)) continue;
     const digits = raw.replace(/^0+/, '');
     if (digits === '') continue;
-    const found: Numbered = { name, digits, width: raw.length, exactCase: name.startsWith(head) && name.endsWith(tail) };
+    const found: Numbered = {
+      name,
+      digits,
+      width: raw.length,
+      exactCase: name.startsWith(head) && name.endsWith(tail),
+    };
     if (best === undefined || isBetter(found, best)) best = found;
   }
   return best;

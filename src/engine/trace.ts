@@ -30,7 +30,12 @@ export type TraceEvent =
   | { t: number; type: 'ring'; trigger: string }
   | { t: number; type: 'ring-stop'; reason: 'answer' | 'bound' | 'busy' }
   | { t: number; type: 'idle' }
-  | { t: number; type: 'line-fault'; input: 'dtmf' | 'hook'; fault: 'dtmf-stuck' | 'dtmf-chatter' | 'hook-chatter' | 'recovered' }
+  | {
+      t: number;
+      type: 'line-fault';
+      input: 'dtmf' | 'hook';
+      fault: 'dtmf-stuck' | 'dtmf-chatter' | 'hook-chatter' | 'recovered';
+    }
   | { t: number; type: 'record-start'; file: string }
   | { t: number; type: 'record-end'; file: string; reason: RecordEndReason; ms: number }
   | { t: number; type: 'record-discard'; file: string }

@@ -193,7 +193,10 @@ export class LineSupervisor {
   hook(atMs: number): void {
     const { limits } = this;
     if (this.hookEdges.add(atMs, limits.windowMs)) {
-      this.hookLatch.report({ kind: 'hook-chatter', atMs, events: limits.maxHookEdges + 1, windowMs: limits.windowMs }, atMs);
+      this.hookLatch.report(
+        { kind: 'hook-chatter', atMs, events: limits.maxHookEdges + 1, windowMs: limits.windowMs },
+        atMs,
+      );
     } else {
       this.hookLatch.touch(atMs);
     }

@@ -94,7 +94,8 @@ function unbase64(line: Uint8Array, from: number, to: number): Uint8Array | unde
 
 /** A frame as the line that carries it (start byte, base64, newline). */
 export function encodeFrame(frame: Frame): Uint8Array {
-  if (frame.payload.length > MAX_PAYLOAD) throw new RangeError(`a payload of ${frame.payload.length} bytes exceeds the limit of ${MAX_PAYLOAD}`);
+  if (frame.payload.length > MAX_PAYLOAD)
+    throw new RangeError(`a payload of ${frame.payload.length} bytes exceeds the limit of ${MAX_PAYLOAD}`);
   const body = new Uint8Array(HEAD + frame.payload.length + TRAILER);
   const view = new DataView(body.buffer);
   body[0] = frame.kind & 255;
@@ -112,7 +113,8 @@ export function encodeFrame(frame: Frame): Uint8Array {
 /** ASCII bytes (a frame line) as text: what a board writes through its line log. */
 export function asciiText(bytes: Uint8Array): string {
   let text = '';
-  for (let i = 0; i < bytes.length; i += 1024) text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 1024)));
+  for (let i = 0; i < bytes.length; i += 1024)
+    text += String.fromCharCode(...bytes.subarray(i, Math.min(bytes.length, i + 1024)));
   return text;
 }
 
@@ -126,7 +128,8 @@ export function decodeFrameLine(line: Uint8Array, from = 0, to = line.length): F
   const view = new DataView(body.buffer, body.byteOffset, body.byteLength);
   const length = view.getUint32(2, true);
   if (length > MAX_PAYLOAD) return `a payload length of ${length} bytes exceeds the limit of ${MAX_PAYLOAD}`;
-  if (HEAD + length + TRAILER !== body.length) return `the length says ${length} payload bytes, the frame holds ${body.length - HEAD - TRAILER}`;
+  if (HEAD + length + TRAILER !== body.length)
+    return `the length says ${length} payload bytes, the frame holds ${body.length - HEAD - TRAILER}`;
   if (view.getUint32(HEAD + length, true) !== crc32(body, 0, HEAD + length)) return 'the CRC-32 does not match';
   return { kind: body[0]!, tag: body[1]!, payload: body.slice(HEAD, HEAD + length) };
 }

@@ -91,7 +91,9 @@ export class MenuSlots {
   /** The content of the newest whole slot; undefined for none, empty for "run the built menu". */
   read(): Uint8Array | undefined {
     const active = this.active();
-    return active === undefined ? undefined : this.store.read(active.slot * this.slotBytes + SLOT_HEADER, active.length);
+    return active === undefined
+      ? undefined
+      : this.store.read(active.slot * this.slotBytes + SLOT_HEADER, active.length);
   }
 
   /**
@@ -128,7 +130,8 @@ export class MenuSlots {
       commit(): string | undefined {
         if (committed) return 'the upload is already committed';
         if (written !== length) return `${written} of ${length} bytes came`;
-        if (crc32(store.read(base + SLOT_HEADER, length)) !== crc) return 'the bytes on flash do not match their CRC-32';
+        if (crc32(store.read(base + SLOT_HEADER, length)) !== crc)
+          return 'the bytes on flash do not match their CRC-32';
         const head = new Uint8Array(SLOT_HEADER).fill(0xff);
         const view = new DataView(head.buffer);
         head.set(MAGIC, 0);

@@ -63,7 +63,9 @@ export function readJson(payload: Uint8Array): Record<string, unknown> | undefin
   if (text === undefined) return undefined;
   try {
     const value: unknown = JSON.parse(text);
-    return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+      ? (value as Record<string, unknown>)
+      : undefined;
   } catch {
     return undefined;
   }
@@ -73,7 +75,7 @@ export function readJson(payload: Uint8Array): Record<string, unknown> | undefin
 export function u32s(values: readonly number[], tail?: Uint8Array): Uint8Array {
   const out = new Uint8Array(4 * values.length + (tail?.length ?? 0));
   const view = new DataView(out.buffer);
-  values.forEach((v, i) => view.setUint32(4 * i, v >>> 0, true));
+  for (let i = 0; i < values.length; i++) view.setUint32(4 * i, values[i]! >>> 0, true);
   if (tail !== undefined) out.set(tail, 4 * values.length);
   return out;
 }

@@ -56,7 +56,15 @@ export interface LinkServerOptions {
 }
 
 type Upload =
-  | { kind: 'clip'; name: string; samples: number; crc: number; writer: RecordingWriter; received: number; running: number }
+  | {
+      kind: 'clip';
+      name: string;
+      samples: number;
+      crc: number;
+      writer: RecordingWriter;
+      received: number;
+      running: number;
+    }
   | { kind: 'menu'; bytes: number; crc: number; staging: SlotStaging };
 
 class Refusal extends Error {
@@ -145,16 +153,25 @@ export class LinkServer {
   #request(frame: Frame): void {
     this.#counts.frames++;
     try {
-      if (this.#busy && frame.kind !== Kind.STATUS) throw new Refusal('busy', 'a call is in progress; try again when the line is idle');
+      if (this.#busy && frame.kind !== Kind.STATUS)
+        throw new Refusal('busy', 'a call is in progress; try again when the line is idle');
       const answer = this.#answer(frame);
-      this.#reply(frame.tag, answer instanceof Uint8Array ? Kind.DATA : Kind.OK, answer instanceof Uint8Array ? answer : jsonPayload(answer));
+      this.#reply(
+        frame.tag,
+        answer instanceof Uint8Array ? Kind.DATA : Kind.OK,
+        answer instanceof Uint8Array ? answer : jsonPayload(answer),
+      );
     } catch (e) {
       const refusal = e instanceof Refusal;
       // A store that failed mid-upload leaves it unusable: drop it (nothing half-made is kept).
       if (!refusal || e.code === 'failed') this.#drop();
       const code: ErrorCode = refusal ? e.code : 'failed';
       const message = e instanceof Error ? e.message : String(e);
-      this.#reply(frame.tag, Kind.ERROR, jsonPayload({ code, message: refusal ? message : `the device failed: ${message}` }));
+      this.#reply(
+        frame.tag,
+        Kind.ERROR,
+        jsonPayload({ code, message: refusal ? message : `the device failed: ${message}` }),
+      );
     }
     if (this.#upload !== undefined) this.#armIdle();
   }
@@ -188,7 +205,8 @@ export class LinkServer {
   }
 
   #u32(frame: Frame, count: number): number[] {
-    if (frame.payload.length < 4 * count) throw new Refusal('refused', `the request needs ${4 * count} bytes of numbers, it has ${frame.payload.length}`);
+    if (frame.payload.length < 4 * count)
+      throw new Refusal('refused', `the request needs ${4 * count} bytes of numbers, it has ${frame.payload.length}`);
     const view = new DataView(frame.payload.buffer, frame.payload.byteOffset, frame.payload.byteLength);
     const out: number[] = [];
     for (let i = 0; i < count; i++) out.push(view.getUint32(4 * i, true));
@@ -212,7 +230,9 @@ export class LinkServer {
         return { recordings: this.#recordings().recordings() };
       case Kind.READ: {
         const [id, from, count] = this.#u32(frame, 3) as [number, number, number];
-        const info = this.#recordings().recordings().find((r) => r.id === id);
+        const info = this.#recordings()
+          .recordings()
+          .find((r) => r.id === id);
         if (info === undefined) throw new Refusal('refused', `no recording with id ${id}`);
         return sampleBytes(this.#recordings().readRange(id, from, Math.min(count, CHUNK_SAMPLES)));
       }
@@ -258,12 +278,19 @@ export class LinkServer {
 
   #clipBegin(json: Record<string, unknown>): Record<string, unknown> {
     const { name, samples, crc } = json;
-    if (typeof name !== 'string' || clipNameProblem(name) !== undefined) throw new Refusal('refused', `clip name ${JSON.stringify(name)} ${typeof name === 'string' ? clipNameProblem(name) : 'is missing'}`);
-    if (typeof samples !== 'number' || !Number.isInteger(samples) || samples <= 0) throw new Refusal('refused', 'CLIP_BEGIN needs samples > 0');
-    if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) throw new Refusal('refused', 'CLIP_BEGIN needs a CRC-32');
+    if (typeof name !== 'string' || clipNameProblem(name) !== undefined)
+      throw new Refusal(
+        'refused',
+        `clip name ${JSON.stringify(name)} ${typeof name === 'string' ? clipNameProblem(name) : 'is missing'}`,
+      );
+    if (typeof samples !== 'number' || !Number.isInteger(samples) || samples <= 0)
+      throw new Refusal('refused', 'CLIP_BEGIN needs samples > 0');
+    if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff)
+      throw new Refusal('refused', 'CLIP_BEGIN needs a CRC-32');
     const store = this.#recordings();
     const room = store.room();
-    if (samples > room) throw new Refusal('refused', `clip '${name}' has ${samples} samples; the device has room for ${room}`);
+    if (samples > room)
+      throw new Refusal('refused', `clip '${name}' has ${samples} samples; the device has room for ${room}`);
     this.#drop();
     this.#upload = { kind: 'clip', name, samples, crc, writer: store.open(name), received: 0, running: 0 };
     return {};
@@ -277,7 +304,11 @@ export class LinkServer {
     const [offset] = this.#u32(frame, 1) as [number];
     const bytes = frame.payload.subarray(4);
     const max = unit === 2 ? CHUNK_SAMPLES * 2 : CHUNK_BYTES;
-    if (bytes.length % unit !== 0 || bytes.length > max) throw new Refusal('refused', `a ${what} chunk of ${bytes.length} bytes: expected a multiple of ${unit} up to ${max}`);
+    if (bytes.length % unit !== 0 || bytes.length > max)
+      throw new Refusal(
+        'refused',
+        `a ${what} chunk of ${bytes.length} bytes: expected a multiple of ${unit} up to ${max}`,
+      );
     const n = bytes.length / unit;
     if (offset + n <= received && offset < received) return undefined;
     if (offset !== received) throw new Refusal('state', `expected the ${what}'s data from ${received}, got ${offset}`);
@@ -301,7 +332,10 @@ export class LinkServer {
     const upload = this.#upload;
     if (upload?.kind !== 'clip') throw new Refusal('state', 'no clip upload in progress');
     if (upload.received !== upload.samples || upload.running !== upload.crc) {
-      const why = upload.received !== upload.samples ? `${upload.received} of ${upload.samples} samples came` : 'the samples do not match their CRC-32';
+      const why =
+        upload.received !== upload.samples
+          ? `${upload.received} of ${upload.samples} samples came`
+          : 'the samples do not match their CRC-32';
       this.#drop();
       throw new Refusal('refused', `clip '${upload.name}' not kept: ${why}`);
     }
@@ -313,10 +347,16 @@ export class LinkServer {
 
   #menuBegin(json: Record<string, unknown>): Record<string, unknown> {
     const { bytes, crc } = json;
-    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0) throw new Refusal('refused', 'MENU_BEGIN needs bytes > 0');
-    if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff) throw new Refusal('refused', 'MENU_BEGIN needs a CRC-32');
+    if (typeof bytes !== 'number' || !Number.isInteger(bytes) || bytes <= 0)
+      throw new Refusal('refused', 'MENU_BEGIN needs bytes > 0');
+    if (typeof crc !== 'number' || !Number.isInteger(crc) || crc < 0 || crc > 0xffffffff)
+      throw new Refusal('refused', 'MENU_BEGIN needs a CRC-32');
     const menus = this.#menus();
-    if (bytes > menus.capacity) throw new Refusal('refused', `the menu package has ${bytes} bytes; the device's menu slot holds ${menus.capacity}`);
+    if (bytes > menus.capacity)
+      throw new Refusal(
+        'refused',
+        `the menu package has ${bytes} bytes; the device's menu slot holds ${menus.capacity}`,
+      );
     this.#drop();
     this.#upload = { kind: 'menu', bytes, crc, staging: menus.begin(bytes, crc) };
     return {};
@@ -334,9 +374,11 @@ export class LinkServer {
     const upload = this.#upload;
     if (upload?.kind !== 'menu') throw new Refusal('state', 'no menu upload in progress');
     this.#upload = undefined;
-    if (upload.staging.written !== upload.bytes) throw new Refusal('refused', `menu not switched: ${upload.staging.written} of ${upload.bytes} bytes came`);
+    if (upload.staging.written !== upload.bytes)
+      throw new Refusal('refused', `menu not switched: ${upload.staging.written} of ${upload.bytes} bytes came`);
     const content = upload.staging.content();
-    if (crc32(content) !== upload.crc) throw new Refusal('refused', 'menu not switched: the bytes do not match their CRC-32');
+    if (crc32(content) !== upload.crc)
+      throw new Refusal('refused', 'menu not switched: the bytes do not match their CRC-32');
     const problem = this.#options.checkPackage?.(content);
     if (problem !== undefined) throw new Refusal('refused', `menu not switched: ${problem}`);
     const failed = upload.staging.commit();

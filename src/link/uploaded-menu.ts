@@ -37,7 +37,9 @@ export interface UploadedMenu {
   notes: string[];
 }
 
-export type UploadedChoice = { kind: 'menu'; uploaded: UploadedMenu } | { kind: 'refused'; fault: MenuFault; notes: string[] };
+export type UploadedChoice =
+  | { kind: 'menu'; uploaded: UploadedMenu }
+  | { kind: 'refused'; fault: MenuFault; notes: string[] };
 
 function refuse(message: string, notes: string[], errors = 1): UploadedChoice {
   return { kind: 'refused', fault: { kind: 'invalid', message, errors }, notes };
@@ -50,7 +52,10 @@ export function loadUploadedMenu(content: Uint8Array, context: UploadedMenuConte
     const pkg = decodePackage(content);
     if (typeof pkg === 'string') return refuse(`${UPLOADED_MENU}: ${pkg}`, notes);
     if (pkg.menu.length > context.limits.maxChars * 4) {
-      return refuse(`${UPLOADED_MENU}: ${pkg.menu.length} bytes, longer than the limit of ${context.limits.maxChars} characters`, notes);
+      return refuse(
+        `${UPLOADED_MENU}: ${pkg.menu.length} bytes, longer than the limit of ${context.limits.maxChars} characters`,
+        notes,
+      );
     }
     const text = decodeUtf8(pkg.menu);
     if (text === undefined) return refuse(`${UPLOADED_MENU}: not UTF-8`, notes);
@@ -79,6 +84,14 @@ export function loadUploadedMenu(content: Uint8Array, context: UploadedMenuConte
     if (errors.length > 0) return refuse(formatDiagnostic(UPLOADED_MENU, errors[0]!), notes, errors.length);
     return { kind: 'menu', uploaded: { menu: choice.menu, catalog: all, crc: crc32(pkg.menu), notes } };
   } catch (e) {
-    return { kind: 'refused', fault: { kind: 'internal', message: `${UPLOADED_MENU}: internal fault while checking: ${e instanceof Error ? e.message : String(e)}`, errors: 0 }, notes };
+    return {
+      kind: 'refused',
+      fault: {
+        kind: 'internal',
+        message: `${UPLOADED_MENU}: internal fault while checking: ${e instanceof Error ? e.message : String(e)}`,
+        errors: 0,
+      },
+      notes,
+    };
   }
 }

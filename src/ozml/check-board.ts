@@ -24,7 +24,8 @@ export function checkRecordBoard(menu: Menu, board: string, recordingBoards: rea
       line: c.line,
       col: c.col,
       message: `board '${board}' has no audio input: <Record> cannot record on it`,
-      hint: recordingBoards.length > 0 ? `boards that can record: ${recordingBoards.join(', ')}` : 'no board can record',
+      hint:
+        recordingBoards.length > 0 ? `boards that can record: ${recordingBoards.join(', ')}` : 'no board can record',
     });
   });
   return out;

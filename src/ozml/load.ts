@@ -100,11 +100,19 @@ class Loader {
       // The lookup is case-insensitive, so two spellings of one name would silently pick the first.
       const first = attributes.find((b, j) => j < i && b.name.toLowerCase() === lower);
       if (first !== undefined) {
-        this.report('error', a, `attribute '${a.name}' repeats '${first.name}'`, 'attribute names are matched case-insensitively: keep one');
+        this.report(
+          'error',
+          a,
+          `attribute '${a.name}' repeats '${first.name}'`,
+          'attribute names are matched case-insensitively: keep one',
+        );
         continue;
       }
       if (!allowed.some((n) => n.toLowerCase() === lower)) {
-        const hint = allowed.length > 0 ? `<${element.name}> takes ${allowed.join(', ')}` : `<${element.name}> takes no attributes`;
+        const hint =
+          allowed.length > 0
+            ? `<${element.name}> takes ${allowed.join(', ')}`
+            : `<${element.name}> takes no attributes`;
         this.report('warning', a, `unknown attribute '${a.name}' on <${element.name}> is ignored`, hint);
       }
     }
@@ -116,7 +124,12 @@ class Loader {
     for (const child of element.children) {
       if (child.kind === 'element') out.push(child);
       else if (child.significant) {
-        this.report('error', child, `text is not allowed directly inside <${element.name}>`, 'put spoken text inside <Speak>');
+        this.report(
+          'error',
+          child,
+          `text is not allowed directly inside <${element.name}>`,
+          'put spoken text inside <Speak>',
+        );
       }
     }
     return out;
@@ -132,7 +145,11 @@ class Loader {
     text = text.replace(/\s+/g, ' ').trim();
     // The parser bounds each text node; comments, CDATA and PIs may split one text into many.
     if (text.length > this.limits.maxTextChars) {
-      this.report('error', element, `text of <${element.name}> is longer than the limit of ${this.limits.maxTextChars} characters`);
+      this.report(
+        'error',
+        element,
+        `text of <${element.name}> is longer than the limit of ${this.limits.maxTextChars} characters`,
+      );
       return text.slice(0, this.limits.maxTextChars);
     }
     return text;
@@ -150,7 +167,8 @@ class Loader {
   /** Why `pattern` (Record `file`, a Speak `clip` with `{n}`) is not a recording name pattern. */
   patternProblem(pattern: string, what: string): string | undefined {
     const plain = pattern.trim().replace('{n}', '1');
-    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain)) return `${what} ${JSON.stringify(pattern)} must be a name without a folder or extension, with at most one {n}`;
+    if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(plain))
+      return `${what} ${JSON.stringify(pattern)} must be a name without a folder or extension, with at most one {n}`;
     return this.clipNameProblem(pattern.trim().replace('{n}', '999999'));
   }
 
@@ -162,7 +180,8 @@ class Loader {
 
   /** A clip name (from `clip=` or a Play's file): a bounded file name without a folder. */
   clipNameProblem(clip: string): string | undefined {
-    if (clip.length > MAX_CLIP_NAME_CHARS) return `clip name is longer than the limit of ${MAX_CLIP_NAME_CHARS} characters`;
+    if (clip.length > MAX_CLIP_NAME_CHARS)
+      return `clip name is longer than the limit of ${MAX_CLIP_NAME_CHARS} characters`;
     return undefined;
   }
 
@@ -210,7 +229,12 @@ class Loader {
     if (a === undefined) return undefined;
     const key = a.value.trim().toUpperCase();
     if (key.length !== 1 || !KEYS.includes(key)) {
-      this.report('error', a, `${a.name} ${JSON.stringify(a.value)} is not a phone key`, `one of ${KEYS.split('').join(' ')}`);
+      this.report(
+        'error',
+        a,
+        `${a.name} ${JSON.stringify(a.value)} is not a phone key`,
+        `one of ${KEYS.split('').join(' ')}`,
+      );
       return undefined;
     }
     return key;
@@ -255,7 +279,9 @@ class Loader {
       'error',
       element,
       `unknown command <${element.name}>`,
-      near !== undefined ? `did you mean <${near}>? element names are case-sensitive` : `commands are ${COMMANDS.join(', ')}`,
+      near !== undefined
+        ? `did you mean <${near}>? element names are case-sensitive`
+        : `commands are ${COMMANDS.join(', ')}`,
     );
     return undefined;
   }
@@ -294,10 +320,20 @@ class Loader {
       const problem = this.patternProblem(clip.value, 'clip');
       if (problem !== undefined) this.report('error', clip, problem, 'for example clip="msg-{n}"');
       else if (text === '') {
-        this.report('error', clip, `clip ${JSON.stringify(clip.value)} plays the newest recording of that pattern; the <Speak> needs a text to say when there is none`, 'for example <Speak clip="msg-{n}">There are no messages.</Speak>');
+        this.report(
+          'error',
+          clip,
+          `clip ${JSON.stringify(clip.value)} plays the newest recording of that pattern; the <Speak> needs a text to say when there is none`,
+          'for example <Speak clip="msg-{n}">There are no messages.</Speak>',
+        );
       }
     } else if (clip !== undefined && !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip.value)) {
-      this.report('error', clip, `clip name ${JSON.stringify(clip.value)} must be a file name without a folder`, 'letters, digits, _ . -');
+      this.report(
+        'error',
+        clip,
+        `clip name ${JSON.stringify(clip.value)} must be a file name without a folder`,
+        'letters, digits, _ . -',
+      );
     } else if (clip !== undefined) {
       const problem = this.clipNameProblem(clip.value);
       if (problem !== undefined) this.report('error', clip, problem);
@@ -317,13 +353,23 @@ class Loader {
     const attribute = this.attribute(element, 'AudioFile');
     const file = (attribute?.value ?? this.textOf(element)).trim();
     if (file === '') {
-      this.report('error', element, '<Play> names no audio file', 'write <Play>welcome.wav</Play> or AudioFile="welcome.wav"');
+      this.report(
+        'error',
+        element,
+        '<Play> names no audio file',
+        'write <Play>welcome.wav</Play> or AudioFile="welcome.wav"',
+      );
       return undefined;
     }
     const base = file.split(/[\\/]/).pop() ?? file;
     const clip = base.replace(AUDIO_EXTENSION, '');
     if (!/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip)) {
-      this.report('error', attribute ?? element, `audio file ${JSON.stringify(file)} does not name a clip`, 'letters, digits, _ . - then .wav');
+      this.report(
+        'error',
+        attribute ?? element,
+        `audio file ${JSON.stringify(file)} does not name a clip`,
+        'letters, digits, _ . - then .wav',
+      );
       return undefined;
     }
     const repeat = this.count(element, 'Repeat', 1, 20) ?? 1;
@@ -333,7 +379,14 @@ class Loader {
       this.report('error', attribute ?? element, problem);
       return undefined;
     }
-    const command: Command = { kind: 'speak', text: file, clip, bargeIn: this.flag(element, 'BargeIn', true), line: element.line, col: element.col };
+    const command: Command = {
+      kind: 'speak',
+      text: file,
+      clip,
+      bargeIn: this.flag(element, 'BargeIn', true),
+      line: element.line,
+      col: element.col,
+    };
     const callId = this.callId(element);
     if (callId !== undefined) command.callId = callId;
     // Repeat="N" is N plays in a row.
@@ -367,7 +420,8 @@ class Loader {
     const command: Command = { kind: 'output', name, on, line: element.line, col: element.col };
     const pulse = this.attribute(element, 'pulse');
     if (pulse !== undefined) {
-      if (!on) this.report('error', pulse, 'a pulse turns an output on for a time; it cannot be combined with value="off"');
+      if (!on)
+        this.report('error', pulse, 'a pulse turns an output on for a time; it cannot be combined with value="off"');
       const ms = this.seconds(pulse, pulse.value, 'pulse', 600);
       if (ms !== undefined) command.pulseMs = ms;
     }
@@ -376,7 +430,18 @@ class Loader {
 
   /** Ozeki's Record with its attributes, and ours: file (name pattern), clip, beep. */
   record(element: XmlElement): RecordCommand | undefined {
-    this.checkAttributes(element, ['Duration', 'Inactivity', 'FinishDigits', 'Format', 'FinishedUrl', 'file', 'clip', 'beep', 'full', 'Party']);
+    this.checkAttributes(element, [
+      'Duration',
+      'Inactivity',
+      'FinishDigits',
+      'Format',
+      'FinishedUrl',
+      'file',
+      'clip',
+      'beep',
+      'full',
+      'Party',
+    ]);
     if (this.textOf(element) !== '') this.report('error', element, '<Record> takes no text');
     let ok = true;
     let maxMs = DEFAULT_RECORD_SECONDS * 1000;
@@ -401,31 +466,60 @@ class Loader {
     if (finish !== undefined) {
       const keys = finish.value.trim().toUpperCase();
       if (!/^[0-9*#A-D]*$/.test(keys)) {
-        this.report('error', finish, `FinishDigits ${JSON.stringify(finish.value)} must be phone keys`, 'any of 0-9 * # A B C D, or "" for none');
+        this.report(
+          'error',
+          finish,
+          `FinishDigits ${JSON.stringify(finish.value)} must be phone keys`,
+          'any of 0-9 * # A B C D, or "" for none',
+        );
         ok = false;
       } else finishDigits = keys;
     }
     const format = this.attribute(element, 'Format');
     if (format !== undefined && format.value.trim().toLowerCase() !== 'wav') {
-      this.report('error', format, `Format ${JSON.stringify(format.value)} is not one this device records`, 'write Format="wav" (8 kHz 16-bit mono)');
+      this.report(
+        'error',
+        format,
+        `Format ${JSON.stringify(format.value)} is not one this device records`,
+        'write Format="wav" (8 kHz 16-bit mono)',
+      );
       ok = false;
     }
     const url = this.attribute(element, 'FinishedUrl');
     if (url !== undefined) {
-      this.report('warning', url, 'FinishedUrl is never called: this offline device has no server', 'the recording stays on the device; remove FinishedUrl');
+      this.report(
+        'warning',
+        url,
+        'FinishedUrl is never called: this offline device has no server',
+        'the recording stays on the device; remove FinishedUrl',
+      );
     }
     const fileAttribute = this.attribute(element, 'file');
     const clipAttribute = this.attribute(element, 'clip');
     let file = DEFAULT_RECORD_FILE;
     if (fileAttribute !== undefined && clipAttribute !== undefined) {
-      this.report('error', clipAttribute, '<Record> takes file or clip, not both', 'file="msg-{n}" keeps every message; clip="greeting" replaces a clip');
+      this.report(
+        'error',
+        clipAttribute,
+        '<Record> takes file or clip, not both',
+        'file="msg-{n}" keeps every message; clip="greeting" replaces a clip',
+      );
       ok = false;
     } else if (clipAttribute !== undefined) {
       file = clipAttribute.value.trim();
       const extension = this.extensionProblem(file, 'clip');
-      const problem = extension ?? (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file) ? this.clipNameProblem(file) : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`);
+      const problem =
+        extension ??
+        (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file)
+          ? this.clipNameProblem(file)
+          : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`);
       if (problem !== undefined) {
-        this.report('error', clipAttribute, problem, extension !== undefined ? `write clip="${file.replace(AUDIO_EXTENSION, '')}"` : 'letters, digits, _ . -');
+        this.report(
+          'error',
+          clipAttribute,
+          problem,
+          extension !== undefined ? `write clip="${file.replace(AUDIO_EXTENSION, '')}"` : 'letters, digits, _ . -',
+        );
         ok = false;
       }
     } else if (fileAttribute !== undefined) {
@@ -433,7 +527,12 @@ class Loader {
       const extension = this.extensionProblem(file, 'file');
       const problem = extension ?? this.patternProblem(file, 'file');
       if (problem !== undefined) {
-        this.report('error', fileAttribute, problem, extension !== undefined ? `write file="${file.replace(AUDIO_EXTENSION, '')}"` : 'for example file="msg-{n}"');
+        this.report(
+          'error',
+          fileAttribute,
+          problem,
+          extension !== undefined ? `write file="${file.replace(AUDIO_EXTENSION, '')}"` : 'for example file="msg-{n}"',
+        );
         ok = false;
       }
     }
@@ -441,7 +540,12 @@ class Loader {
     const fullAttribute = this.attribute(element, 'full');
     const fullText = fullAttribute !== undefined ? fullAttribute.value.replace(/\s+/g, ' ').trim() : DEFAULT_FULL_TEXT;
     if (fullText === '') {
-      this.report('error', fullAttribute!, '<Record> full must say something', `the words played when there is no room to record, for example full="${DEFAULT_FULL_TEXT}"`);
+      this.report(
+        'error',
+        fullAttribute!,
+        '<Record> full must say something',
+        `the words played when there is no room to record, for example full="${DEFAULT_FULL_TEXT}"`,
+      );
       ok = false;
     }
     if (!ok) return undefined;
@@ -474,8 +578,16 @@ class Loader {
 
   userInput(element: XmlElement): UserInputCommand | undefined {
     this.checkAttributes(element, [
-      'timeout', 'repeat', 'Digits', 'MinDigits', 'MaxDigits', 'FinishOnKey', 'InterDigitTimeout',
-      'BackKey', 'MaxNoInput', 'MaxNoMatch',
+      'timeout',
+      'repeat',
+      'Digits',
+      'MinDigits',
+      'MaxDigits',
+      'FinishOnKey',
+      'InterDigitTimeout',
+      'BackKey',
+      'MaxNoInput',
+      'MaxNoMatch',
     ]);
     let timeoutMs = DEFAULT_TIMEOUT_MS;
     const timeout = this.attribute(element, 'timeout');
@@ -483,10 +595,12 @@ class Loader {
     const repeat = this.flag(element, 'repeat', false);
     let interDigitMs = DEFAULT_INTER_DIGIT_MS;
     const interDigit = this.attribute(element, 'InterDigitTimeout');
-    if (interDigit !== undefined) interDigitMs = this.seconds(interDigit, interDigit.value, 'InterDigitTimeout', 60) ?? interDigitMs;
+    if (interDigit !== undefined)
+      interDigitMs = this.seconds(interDigit, interDigit.value, 'InterDigitTimeout', 60) ?? interDigitMs;
     let terminator = '#';
     const finish = this.attribute(element, 'FinishOnKey');
-    if (finish !== undefined) terminator = finish.value.trim() === '' ? '' : (this.keyAttribute(element, 'FinishOnKey') ?? '#');
+    if (finish !== undefined)
+      terminator = finish.value.trim() === '' ? '' : (this.keyAttribute(element, 'FinishOnKey') ?? '#');
     const command: UserInputCommand = {
       kind: 'userinput',
       timeoutMs,
@@ -507,7 +621,12 @@ class Loader {
     const backKey = this.keyAttribute(element, 'BackKey');
     if (backKey !== undefined) {
       command.backKey = backKey;
-      if (this.inputDepth === 0) this.report('warning', this.attribute(element, 'BackKey')!, 'BackKey does nothing on a UserInput that is not inside an <Input>');
+      if (this.inputDepth === 0)
+        this.report(
+          'warning',
+          this.attribute(element, 'BackKey')!,
+          'BackKey does nothing on a UserInput that is not inside an <Input>',
+        );
     }
     const seen = new Set<string>();
     for (const child of this.elementsOf(element)) {
@@ -532,7 +651,12 @@ class Loader {
         once();
         command.failed = this.commandList(child);
       } else {
-        this.report('error', child, `<${child.name}> is not allowed inside <UserInput>`, 'it takes <InitialCommands>, <Inputs>, <NoInput>, <NoMatch> and <Failed>');
+        this.report(
+          'error',
+          child,
+          `<${child.name}> is not allowed inside <UserInput>`,
+          'it takes <InitialCommands>, <Inputs>, <NoInput>, <NoMatch> and <Failed>',
+        );
       }
     }
     const maxNoMatch = this.count(element, 'MaxNoMatch', 1, 20);
@@ -561,9 +685,18 @@ class Loader {
       }
       if (!command.multiDigit) continue;
       if (input.key === command.terminator) {
-        this.report('error', input, `key '${input.key}' ends every entry (FinishOnKey), so this <Input> can never match`, 'set FinishOnKey="" or another key');
+        this.report(
+          'error',
+          input,
+          `key '${input.key}' ends every entry (FinishOnKey), so this <Input> can never match`,
+          'set FinishOnKey="" or another key',
+        );
       } else if (input.key.length > 1 && (input.key.length < command.minDigits || input.key.length > max)) {
-        this.report('error', input, `key '${input.key}' has ${input.key.length} digits; this <UserInput> takes ${command.minDigits} to ${max}`);
+        this.report(
+          'error',
+          input,
+          `key '${input.key}' has ${input.key.length} digits; this <UserInput> takes ${command.minDigits} to ${max}`,
+        );
       }
     }
   }

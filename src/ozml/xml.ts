@@ -152,7 +152,8 @@ class Parser {
       this.fail(this.limits.maxChars, `document is longer than the limit of ${this.limits.maxChars} characters`);
     }
     if (src.charCodeAt(0) === 0xfeff) this.pos = 1;
-    if (src.charCodeAt(this.pos) === 0xfeff) this.fail(this.pos, 'a second byte order mark (U+FEFF)', 'save the menu with at most one');
+    if (src.charCodeAt(this.pos) === 0xfeff)
+      this.fail(this.pos, 'a second byte order mark (U+FEFF)', 'save the menu with at most one');
     // The XML declaration, if any, is the very first thing (after a byte order mark).
     if (this.isXmlDeclaration(this.pos)) this.skipXmlDeclaration();
     this.skipMisc();
@@ -171,7 +172,11 @@ class Parser {
   /** Whether a `<?xml` processing instruction (target `xml` in any case) starts at `offset`. */
   private isXmlDeclaration(offset: number): boolean {
     const src = this.src;
-    return src.startsWith('<?', offset) && src.slice(offset + 2, offset + 5).toLowerCase() === 'xml' && !isNameChar(src.charCodeAt(offset + 5));
+    return (
+      src.startsWith('<?', offset) &&
+      src.slice(offset + 2, offset + 5).toLowerCase() === 'xml' &&
+      !isNameChar(src.charCodeAt(offset + 5))
+    );
   }
 
   private skipXmlDeclaration(): void {
@@ -205,7 +210,8 @@ class Parser {
   private skipProcessingInstruction(): void {
     if (this.isXmlDeclaration(this.pos)) this.fail(this.pos, 'XML declaration is only allowed at the very start');
     NAME.lastIndex = this.pos + 2;
-    if (!NAME.test(this.src)) this.fail(this.pos + 2, `expected a processing instruction target, found ${this.describe(this.pos + 2)}`);
+    if (!NAME.test(this.src))
+      this.fail(this.pos + 2, `expected a processing instruction target, found ${this.describe(this.pos + 2)}`);
     const end = this.src.indexOf('?>', this.pos + 2);
     if (end < 0) this.fail(this.pos, "unterminated processing instruction: missing '?>'");
     this.checkChars(this.pos, end);
@@ -269,12 +275,14 @@ class Parser {
         break;
       }
       if (c === SLASH) {
-        if (src.charCodeAt(this.pos + 1) !== GT) this.fail(this.pos + 1, `expected '>' after '/', found ${this.describe(this.pos + 1)}`);
+        if (src.charCodeAt(this.pos + 1) !== GT)
+          this.fail(this.pos + 1, `expected '>' after '/', found ${this.describe(this.pos + 1)}`);
         this.pos += 2;
         return element;
       }
       if (this.pos >= src.length) this.fail(start, `unterminated start tag <${name}>`);
-      if (!spaced) this.fail(this.pos, `expected white space, '>' or '/>' in <${name}>, found ${this.describe(this.pos)}`);
+      if (!spaced)
+        this.fail(this.pos, `expected white space, '>' or '/>' in <${name}>, found ${this.describe(this.pos)}`);
       this.parseAttribute(element);
     }
     this.parseContent(element, depth);
@@ -291,14 +299,24 @@ class Parser {
     }
     this.skipSpace();
     if (src.charCodeAt(this.pos) !== EQ) {
-      this.fail(this.pos, `expected '=' after attribute '${name}', found ${this.describe(this.pos)}`, `write ${name}="value"`);
+      this.fail(
+        this.pos,
+        `expected '=' after attribute '${name}', found ${this.describe(this.pos)}`,
+        `write ${name}="value"`,
+      );
     }
     this.pos++;
     this.skipSpace();
     const quote = src.charCodeAt(this.pos);
     if (quote !== QUOT && quote !== APOS) {
       let end = this.pos;
-      while (end < src.length && !isSpace(src.charCodeAt(end)) && src.charCodeAt(end) !== GT && !src.startsWith('/>', end)) end++;
+      while (
+        end < src.length &&
+        !isSpace(src.charCodeAt(end)) &&
+        src.charCodeAt(end) !== GT &&
+        !src.startsWith('/>', end)
+      )
+        end++;
       const bare = src.slice(this.pos, end);
       this.fail(
         this.pos,
@@ -310,7 +328,10 @@ class Parser {
     const end = src.indexOf(quote === QUOT ? '"' : "'", valueStart);
     if (end < 0) this.fail(this.pos, `unterminated value of attribute '${name}'`);
     if (end - valueStart > this.limits.maxTextChars) {
-      this.fail(valueStart, `value of attribute '${name}' is longer than the limit of ${this.limits.maxTextChars} characters`);
+      this.fail(
+        valueStart,
+        `value of attribute '${name}' is longer than the limit of ${this.limits.maxTextChars} characters`,
+      );
     }
     const lt = src.indexOf('<', valueStart);
     if (lt >= 0 && lt < end) this.fail(lt, `'<' is not allowed in the value of attribute '${name}'`, 'write &lt;');
@@ -338,9 +359,13 @@ class Parser {
         this.pos = lt + 2;
         const name = this.parseName('an element name after "</"');
         this.skipSpace();
-        if (src.charCodeAt(this.pos) !== GT) this.fail(this.pos, `expected '>' to end </${name}>, found ${this.describe(this.pos)}`);
+        if (src.charCodeAt(this.pos) !== GT)
+          this.fail(this.pos, `expected '>' to end </${name}>, found ${this.describe(this.pos)}`);
         if (name !== element.name) {
-          this.fail(closeStart, `closing tag </${name}> does not match <${element.name}> opened at ${element.line}:${element.col}`);
+          this.fail(
+            closeStart,
+            `closing tag </${name}> does not match <${element.name}> opened at ${element.line}:${element.col}`,
+          );
         }
         this.pos++;
         return;

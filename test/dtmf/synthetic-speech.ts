@@ -31,12 +31,18 @@ function speakChunk(text: string, voice: string, pitch: number, speed: number): 
   const espeak = spawnSync('espeak-ng', ['-v', voice, '-p', String(pitch), '-s', String(speed), '--stdout', text], {
     maxBuffer: 64 * 1024 * 1024,
   });
-  if (espeak.status !== 0 || espeak.error !== undefined) throw new Error(`espeak-ng failed: ${espeak.error?.message ?? espeak.stderr.toString()}`);
-  const sox = spawnSync('sox', ['-t', 'wav', '-', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed', '-t', 'wav', '-'], {
-    input: espeak.stdout,
-    maxBuffer: 64 * 1024 * 1024,
-  });
-  if (sox.status !== 0 || sox.error !== undefined) throw new Error(`sox failed: ${sox.error?.message ?? sox.stderr.toString()}`);
+  if (espeak.status !== 0 || espeak.error !== undefined)
+    throw new Error(`espeak-ng failed: ${espeak.error?.message ?? espeak.stderr.toString()}`);
+  const sox = spawnSync(
+    'sox',
+    ['-t', 'wav', '-', '-r', '8000', '-c', '1', '-b', '16', '-e', 'signed', '-t', 'wav', '-'],
+    {
+      input: espeak.stdout,
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
+  if (sox.status !== 0 || sox.error !== undefined)
+    throw new Error(`sox failed: ${sox.error?.message ?? sox.stderr.toString()}`);
   // sox writes a streaming header with an unknown length; take what follows `data` + size.
   const bytes = new Uint8Array(sox.stdout);
   const dataAt = Buffer.from(bytes).indexOf('data');
@@ -57,7 +63,12 @@ export function syntheticSpeech(dir: string, seconds: number): Int16Array {
   let total = 0;
   const text = SENTENCES.join(' ');
   for (let i = 0; total < seconds * 8000; i++) {
-    const chunk = speakChunk(text, VOICES[i % VOICES.length]!, PITCHES[i % PITCHES.length]!, SPEEDS[i % SPEEDS.length]!);
+    const chunk = speakChunk(
+      text,
+      VOICES[i % VOICES.length]!,
+      PITCHES[i % PITCHES.length]!,
+      SPEEDS[i % SPEEDS.length]!,
+    );
     chunks.push(chunk);
     total += chunk.length;
   }

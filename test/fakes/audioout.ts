@@ -54,7 +54,13 @@ export function fakeAudioOut(opened: FakeAudioOut[]): AudioOutClass {
           if (!(buffer instanceof Uint8Array || buffer instanceof Int8Array)) throw new Error('invalid buffer');
           if (buffer.buffer instanceof ArrayBuffer) throw new Error('non-relocatable block required');
         }
-        item = { kind: name, buffer, ...(repeat !== undefined ? { repeat } : {}), ...(offset !== undefined ? { offset } : {}), ...(count !== undefined ? { count } : {}) };
+        item = {
+          kind: name,
+          buffer,
+          ...(repeat !== undefined ? { repeat } : {}),
+          ...(offset !== undefined ? { offset } : {}),
+          ...(count !== undefined ? { count } : {}),
+        };
       } else if (name === 'Flush') {
         item = { kind: name };
         this.queue.length = 0;

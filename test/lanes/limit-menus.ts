@@ -14,7 +14,8 @@ function chain(depthAbove: number, levels: number, tag: string): string {
   if (remaining >= 6) {
     return `<UserInput timeout="1"><InitialCommands><Speak>${tag} level ${depthAbove + 1}</Speak></InitialCommands><Inputs><Input key="1">${chain(depthAbove + 3, levels, tag)}</Input><Input key="2"><Hangup/></Input></Inputs></UserInput>`;
   }
-  if (remaining >= 3) return `<UserInput timeout="1"><InitialCommands><Speak>${tag} deepest</Speak></InitialCommands></UserInput>`;
+  if (remaining >= 3)
+    return `<UserInput timeout="1"><InitialCommands><Speak>${tag} deepest</Speak></InitialCommands></UserInput>`;
   if (remaining >= 2) return `<Delay>0.1</Delay>`;
   return '';
 }

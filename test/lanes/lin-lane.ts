@@ -81,7 +81,12 @@ function simRun(run: Run): { trace: TraceEvent[]; recordings: ReadonlyMap<string
  * A run's voices as WAV files in `dir`, and its script with each `say:NAME` naming its file (the
  * firmware reads the WAV when the event comes; the simulator is given the same samples by path).
  */
-function withVoices(name: string, events: string, voices: Record<string, Int16Array>, dir: string): { events: string; voices: Map<string, Int16Array> } {
+function withVoices(
+  name: string,
+  events: string,
+  voices: Record<string, Int16Array>,
+  dir: string,
+): { events: string; voices: Map<string, Int16Array> } {
   mkdirSync(dir, { recursive: true });
   const files = new Map<string, Int16Array>();
   const slug = name.replace(/[^A-Za-z0-9]+/g, '-').slice(0, 60);
@@ -107,23 +112,38 @@ function recordingDifference(image: string, sim: ReadonlyMap<string, Int16Array>
   if (names(device) !== names(sim)) return `recordings: device [${names(device)}], sim [${names(sim)}]`;
   for (const [name, samples] of sim) {
     const kept = device.get(name)!;
-    if (kept.length !== samples.length) return `recording ${name}: device ${kept.length} samples, sim ${samples.length}`;
+    if (kept.length !== samples.length)
+      return `recording ${name}: device ${kept.length} samples, sim ${samples.length}`;
     const at = samples.findIndex((v, i) => v !== kept[i]);
     if (at >= 0) return `recording ${name}: sample ${at} is ${kept[at]} on the device, ${samples[at]!} in the sim`;
   }
   return undefined;
 }
 
-
 /** Example menus with clips made for them (espeak-ng), or the reason there are none. */
 function exampleRuns(): Run[] | string {
-  const menus = ['examples/door-phone.xml', 'examples/door-pin.xml', ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki')).filter((f) => f.endsWith('.xml')).map((f) => `examples/ozeki/${f}`)];
+  const menus = [
+    'examples/door-phone.xml',
+    'examples/door-pin.xml',
+    ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki'))
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => `examples/ozeki/${f}`),
+  ];
   const usable = menus.filter((m) => readMenuFile(join(REPO_ROOT, m), SIM_OUTPUT_NAMES).menu !== undefined);
   if (which('espeak-ng') === undefined) return 'espeak-ng is missing, so the example menus have no clips to build';
   const clips = join(LANE_DIR, 'clips');
-  const made = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...usable.map((m) => join(REPO_ROOT, m)), '--out', clips], { encoding: 'utf8' });
+  const made = spawnSync(
+    process.execPath,
+    [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...usable.map((m) => join(REPO_ROOT, m)), '--out', clips],
+    { encoding: 'utf8' },
+  );
   if (made.status !== 0) return `ringdown clips failed: ${(made.stderr ?? '').trim().split('\n').pop() ?? ''}`;
-  return usable.map((menu) => ({ name: `${menu} with its clips (MAUD lengths)`, menu, events: 'offhook@0 1@6 2@8 0@10 #@12', clips }));
+  return usable.map((menu) => ({
+    name: `${menu} with its clips (MAUD lengths)`,
+    menu,
+    events: 'offhook@0 1@6 2@8 0@10 #@12',
+    clips,
+  }));
 }
 
 async function main(): Promise<void> {
@@ -140,7 +160,12 @@ async function main(): Promise<void> {
   const voiceDir = join(LANE_DIR, 'voices');
   rmSync(voiceDir, { recursive: true, force: true });
   const runs: Run[] = SCENARIOS.map((s) => {
-    const voices = s.voices === undefined ? undefined : Object.fromEntries(Object.entries(s.voices).map(([k, { ms, amplitude }]) => [k, scenarioVoice(ms, amplitude)]));
+    const voices =
+      s.voices === undefined
+        ? undefined
+        : Object.fromEntries(
+            Object.entries(s.voices).map(([k, { ms, amplitude }]) => [k, scenarioVoice(ms, amplitude)]),
+          );
     const scripted = voices === undefined ? { events: s.events } : withVoices(s.name, s.events, voices, voiceDir);
     return {
       name: s.name,
@@ -152,14 +177,24 @@ async function main(): Promise<void> {
   });
   // The guestbook with a caller talking over the beep for 20 s, hanging up at 30 s.
   runs.push({
-    name: 'examples/guestbook.xml: a caller WAV from 3 s, on-hook at 30 s; the recording equals the simulator\'s',
+    name: "examples/guestbook.xml: a caller WAV from 3 s, on-hook at 30 s; the recording equals the simulator's",
     menu: 'examples/guestbook.xml',
     clipMs: 4000,
     ...withVoices('guestbook', 'offhook@0 say:caller@3 onhook@30', { caller: callerVoice(20) }, voiceDir),
   });
   runs.push(
-    { name: 'the deepest menu the loader allows boots and runs', menu: 'test/menus/limits-deepest.xml', events: 'offhook@0 1@0.5', clipMs: 300 },
-    { name: 'the largest menu the loader allows boots and runs', menu: 'test/menus/limits-largest.xml', events: 'offhook@0 2@1', clipMs: 300 },
+    {
+      name: 'the deepest menu the loader allows boots and runs',
+      menu: 'test/menus/limits-deepest.xml',
+      events: 'offhook@0 1@0.5',
+      clipMs: 300,
+    },
+    {
+      name: 'the largest menu the loader allows boots and runs',
+      menu: 'test/menus/limits-largest.xml',
+      events: 'offhook@0 2@1',
+      clipMs: 300,
+    },
   );
   const examples = exampleRuns();
   if (typeof examples === 'string') process.stdout.write(`# example menus with clips skipped: ${examples}\n`);
@@ -171,7 +206,10 @@ async function main(): Promise<void> {
   for (const run of runs) {
     const key = `${run.menu}|${run.clips ?? ''}`;
     if (libraries.has(key)) continue;
-    const staged = stage({ menu: join(REPO_ROOT, run.menu), ...(run.clips !== undefined ? { clips: run.clips } : {}) }, join(LANE_DIR, 'stage'));
+    const staged = stage(
+      { menu: join(REPO_ROOT, run.menu), ...(run.clips !== undefined ? { clips: run.clips } : {}) },
+      join(LANE_DIR, 'stage'),
+    );
     const build = buildLin(sdk, staged, { profile: 'us' });
     if (!build.ok) {
       libraries.set(key, { problem: `build failed: ${build.log.trim().split('\n').slice(-3).join(' | ')}` });
@@ -207,7 +245,10 @@ async function main(): Promise<void> {
           ...(run.untilMs !== undefined ? { untilMs: run.untilMs } : {}),
         });
         const sim = simRun(run);
-        problem = device.problem ?? traceDifference(device.trace, sim.trace, TOLERANCE_MS) ?? recordingDifference(image, sim.recordings);
+        problem =
+          device.problem ??
+          traceDifference(device.trace, sim.trace, TOLERANCE_MS) ??
+          recordingDifference(image, sim.recordings);
         if (problem === undefined) {
           skews[index] = largestSkew(device.trace, sim.trace);
           worstSkew = Math.max(worstSkew, skews[index]!);
@@ -217,7 +258,10 @@ async function main(): Promise<void> {
       }
       if (problem === undefined) passed++;
       else failed++;
-      results[index] = problem === undefined ? `ok ${index + 1} - ${run.name}${skews[index]! > 0 ? ` (${skews[index]} ms from the simulator)` : ''}` : `FAILED ${index + 1} - ${run.name} (${run.menu} "${run.events}"): ${problem}`;
+      results[index] =
+        problem === undefined
+          ? `ok ${index + 1} - ${run.name}${skews[index]! > 0 ? ` (${skews[index]} ms from the simulator)` : ''}`
+          : `FAILED ${index + 1} - ${run.name} (${run.menu} "${run.events}"): ${problem}`;
     }
   };
   await Promise.all(Array.from({ length: PARALLEL }, () => worker()));
@@ -228,8 +272,12 @@ async function main(): Promise<void> {
     else failed++;
     process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);
   }
-  process.stdout.write(`# ${libraries.size} firmware builds; largest device-to-simulator time difference ${worstSkew} ms (tolerance ${TOLERANCE_MS} ms)\n`);
-  process.stdout.write(`# ${runs.filter((r) => r.voices !== undefined).length} runs with a caller's voice; ${recorded} recordings kept on the device's flash image, each sample-equal to the simulator's\n`);
+  process.stdout.write(
+    `# ${libraries.size} firmware builds; largest device-to-simulator time difference ${worstSkew} ms (tolerance ${TOLERANCE_MS} ms)\n`,
+  );
+  process.stdout.write(
+    `# ${runs.filter((r) => r.voices !== undefined).length} runs with a caller's voice; ${recorded} recordings kept on the device's flash image, each sample-equal to the simulator's\n`,
+  );
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;
 }

@@ -54,7 +54,9 @@ async function main(): Promise<number> {
   const command = typeof sdk === 'string' ? sdk : headless(sdk);
   const python = which('python3');
   if (typeof sdk === 'string' || typeof command === 'string' || python === undefined) {
-    process.stdout.write(`# link lane skipped: ${typeof command === 'string' ? command : 'python3 is missing'}\n# lane: skipped\n`);
+    process.stdout.write(
+      `# link lane skipped: ${typeof command === 'string' ? command : 'python3 is missing'}\n# lane: skipped\n`,
+    );
     return 0;
   }
   rmSync(LANE_DIR, { recursive: true, force: true });
@@ -73,12 +75,22 @@ async function main(): Promise<number> {
   const parsed = parseEvents(events);
   if (typeof parsed === 'string') throw new Error(parsed);
   const menu = readMenuFile(guestbook, SIM_OUTPUT_NAMES).menu!;
-  const sim = simulate({ menu, events: parsed, clips: new SimClipLibrary({ fixedMs: CLIP_MS }), levels: true, voices: () => voice, untilMs: 20_000 });
+  const sim = simulate({
+    menu,
+    events: parsed,
+    clips: new SimClipLibrary({ fixedMs: CLIP_MS }),
+    levels: true,
+    voices: () => voice,
+    untilMs: 20_000,
+  });
 
   // The pushed menu and its clips.
   const push = join(LANE_DIR, 'push');
   mkdirSync(join(push, 'clips'), { recursive: true });
-  writeFileSync(join(push, 'new.xml'), '<Response>\n  <Speak clip="greeting">Hello from the new menu.</Speak>\n  <Speak>Goodbye.</Speak>\n  <Hangup/>\n</Response>\n');
+  writeFileSync(
+    join(push, 'new.xml'),
+    '<Response>\n  <Speak clip="greeting">Hello from the new menu.</Speak>\n  <Speak>Goodbye.</Speak>\n  <Hangup/>\n</Response>\n',
+  );
   const greeting = voice.slice(0, 8000 * 2 + 123);
   const bye = voice.slice(8000, 8000 + 6000);
   writeFileSync(join(push, 'clips', 'greeting.wav'), encodeWav(greeting));
@@ -110,7 +122,11 @@ async function main(): Promise<number> {
       RINGDOWN_CALLLOG: join(LANE_DIR, 'calllog.bin'),
       RINGDOWN_LINK: devicePty,
     }),
-    { timeoutMs: 240_000, timeoutProblem: () => 'the lane did not finish within 240 s', exitProblem: 'before the lane finished' },
+    {
+      timeoutMs: 240_000,
+      timeoutProblem: () => 'the lane did not finish within 240 s',
+      exitProblem: 'before the lane finished',
+    },
     (text, finish) => {
       if (!text.startsWith('{')) {
         if (text.trim() !== '') out(text);
@@ -128,8 +144,14 @@ async function main(): Promise<number> {
           const code = await runPull([hostPty, '--out', pulled], out, out);
           check(code === 0, `ringdown pull exits 0 (${((Date.now() - started) / 1000).toFixed(1)} s)`);
           const wav = readFileSync(join(pulled, 'guest-1.wav'));
-          check(Buffer.compare(wav, Buffer.from(encodeWav(sim.recordings.recordings.get('guest-1')!))) === 0, 'guest-1.wav equals the simulator\'s recording, byte for byte');
-          check(/#1 call .*answer=offhook/.test(readFileSync(join(pulled, 'calllog.txt'), 'utf8')), 'the call log has the call');
+          check(
+            Buffer.compare(wav, Buffer.from(encodeWav(sim.recordings.recordings.get('guest-1')!))) === 0,
+            "guest-1.wav equals the simulator's recording, byte for byte",
+          );
+          check(
+            /#1 call .*answer=offhook/.test(readFileSync(join(pulled, 'calllog.txt'), 'utf8')),
+            'the call log has the call',
+          );
           // A damaged frame: the device says so, and goes on answering.
           const port = openSerialPort(hostPty);
           if (typeof port === 'string') throw new Error(port);
@@ -143,7 +165,10 @@ async function main(): Promise<number> {
           client.close();
           check(notes.join('').includes('\x01'), 'a damaged frame is answered (with a bad-frame error)');
           const s: string[] = [];
-          check((await runStatus([hostPty], (l) => void s.push(l), out)) === 0 && /menu built-in/.test(s.join('\n')), `ringdown status: ${s.join('; ')}`);
+          check(
+            (await runStatus([hostPty], (l) => void s.push(l), out)) === 0 && /menu built-in/.test(s.join('\n')),
+            `ringdown status: ${s.join('; ')}`,
+          );
           const pushCode = await runPush([hostPty, join(push, 'new.xml'), '--clips', join(push, 'clips')], out, out);
           check(pushCode === 0, 'ringdown push exits 0');
         })().catch((e: unknown) => {
@@ -155,9 +180,16 @@ async function main(): Promise<number> {
   );
   await linkDone;
   relay.kill();
-  check(problem === undefined, `the firmware ran to the second call's hang-up${problem !== undefined ? `: ${problem}` : ''}`);
   check(
-    JSON.stringify(secondCall) === JSON.stringify([{ clip: 'greeting', ms: Math.round(greeting.length / 8) }, { clip: 'bye', ms: Math.round(bye.length / 8) }]),
+    problem === undefined,
+    `the firmware ran to the second call's hang-up${problem !== undefined ? `: ${problem}` : ''}`,
+  );
+  check(
+    JSON.stringify(secondCall) ===
+      JSON.stringify([
+        { clip: 'greeting', ms: Math.round(greeting.length / 8) },
+        { clip: 'bye', ms: Math.round(bye.length / 8) },
+      ]),
     `the next call runs the pushed menu and greeting: ${JSON.stringify(secondCall)}`,
   );
   process.stdout.write(failures === 0 ? '# lane: passed\n' : `# lane: ${failures} failed\n`);

@@ -43,7 +43,9 @@ function toneClips(menuPath: string, dir: string, ms: number): string[] {
     if (c.kind === 'speak' && c.callId === undefined) names.add(c.clip ?? clipSlug(c.text));
   });
   const total = (ms * 8000) / 1000;
-  const tone = Int16Array.from({ length: total }, (_, i) => Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)));
+  const tone = Int16Array.from({ length: total }, (_, i) =>
+    Math.round(8000 * Math.sin((2 * Math.PI * 440 * i) / 8000)),
+  );
   for (const name of names) {
     const problem = writeWavFile(join(dir, `${name}.wav`), total, [tone], 'mod-lane');
     if (problem !== undefined) throw new Error(problem);
@@ -62,7 +64,11 @@ function simTrace(menuPath: string, events: string, clips: SimClipLibrary): Trac
 
 /** The device's trace with the mod's folder taken off clip names (the simulator's clips have none). */
 function withoutPrefix(trace: TraceEvent[]): TraceEvent[] {
-  return trace.map((e) => ('clip' in e && typeof e.clip === 'string' && e.clip.startsWith(MOD_PREFIX) ? { ...e, clip: e.clip.slice(MOD_PREFIX.length) } : e));
+  return trace.map((e) =>
+    'clip' in e && typeof e.clip === 'string' && e.clip.startsWith(MOD_PREFIX)
+      ? { ...e, clip: e.clip.slice(MOD_PREFIX.length) }
+      : e,
+  );
 }
 
 export interface ModLaneResult {
@@ -76,8 +82,16 @@ export async function modRuns(sdk: Sdk, laneDir: string): Promise<ModLaneResult[
   const hostMenu = join(REPO_ROOT, HOST_MENU);
   const modMenu = join(REPO_ROOT, MOD_MENU_FILE);
   const host = buildLin(sdk, stage({ menu: hostMenu }, join(dir, 'host-stage')), { profile: 'us' });
-  const names = ['a mod (door-pin menu and clips) installed into the door-phone firmware runs instead of its menu', 'a mod missing a clip is refused: the built-in menu runs', 'a mod whose menu does not load is refused: the built-in menu runs'];
-  if (!host.ok) return names.map((name) => ({ name, problem: `host build failed: ${host.log.trim().split('\n').slice(-3).join(' | ')}` }));
+  const names = [
+    'a mod (door-pin menu and clips) installed into the door-phone firmware runs instead of its menu',
+    'a mod missing a clip is refused: the built-in menu runs',
+    'a mod whose menu does not load is refused: the built-in menu runs',
+  ];
+  if (!host.ok)
+    return names.map((name) => ({
+      name,
+      problem: `host build failed: ${host.log.trim().split('\n').slice(-3).join(' | ')}`,
+    }));
   const clipDir = join(dir, 'clips');
   const clipNames = toneClips(modMenu, clipDir, 1000);
   const catalog = readFileSync(join(clipDir, 'catalog.json'), 'utf8');
@@ -88,15 +102,22 @@ export async function modRuns(sdk: Sdk, laneDir: string): Promise<ModLaneResult[
     const staged = stageMod(sdk, { menu, clips: clipDir, clipNames: clips, catalog }, join(dir, label, 'stage'));
     if (typeof staged === 'string') throw new Error(staged);
     const built = buildMod(sdk, staged, 'lin', join(dir, label, 'out'));
-    if (!built.ok || built.archive === undefined) throw new Error(`mcrun failed: ${built.log.trim().split('\n').slice(-3).join(' | ')}`);
+    if (!built.ok || built.archive === undefined)
+      throw new Error(`mcrun failed: ${built.log.trim().split('\n').slice(-3).join(' | ')}`);
     return built.archive;
   };
   const refusedRun = async (label: string, menu: string, clips: string[], why: RegExp): Promise<string | undefined> => {
-    const run = await runLin(sdk, host.library, { events: HOST_EVENTS, clipMs: HOST_CLIP_MS, archive: archive(label, menu, clips) });
+    const run = await runLin(sdk, host.library, {
+      events: HOST_EVENTS,
+      clipMs: HOST_CLIP_MS,
+      archive: archive(label, menu, clips),
+    });
     if (run.problem !== undefined) return run.problem;
     const refusal = run.notes.find((n) => n.startsWith(`ringdown: mod menu ${MOD_PREFIX}menu.xml: `));
-    if (refusal === undefined || !why.test(refusal) || !refusal.endsWith('; running the built-in menu')) return `no refusal traced (notes: ${run.notes.join(' | ')})`;
-    if (!run.notes.includes(`ringdown: menu built-in menu.xml, crc32 ${builtInCrc}`)) return `the boot trace does not name the built-in menu (notes: ${run.notes.join(' | ')})`;
+    if (refusal === undefined || !why.test(refusal) || !refusal.endsWith('; running the built-in menu'))
+      return `no refusal traced (notes: ${run.notes.join(' | ')})`;
+    if (!run.notes.includes(`ringdown: menu built-in menu.xml, crc32 ${builtInCrc}`))
+      return `the boot trace does not name the built-in menu (notes: ${run.notes.join(' | ')})`;
     return traceDifference(run.trace, builtInTrace, TOLERANCE_MS);
   };
 
@@ -116,7 +137,11 @@ export async function modRuns(sdk: Sdk, laneDir: string): Promise<ModLaneResult[
     const boot = `ringdown: menu mod ${MOD_PREFIX}menu.xml, crc32 ${crcHex(crc32(readFileSync(modMenu)))}`;
     if (!run.notes.includes(boot)) return `no "${boot}" at boot (notes: ${run.notes.join(' | ')})`;
     const folder = readClipFolder(clipDir);
-    return traceDifference(withoutPrefix(run.trace), simTrace(modMenu, MOD_EVENTS, new SimClipLibrary({ catalog: folder.catalog, durations: folder.durations })), TOLERANCE_MS);
+    return traceDifference(
+      withoutPrefix(run.trace),
+      simTrace(modMenu, MOD_EVENTS, new SimClipLibrary({ catalog: folder.catalog, durations: folder.durations })),
+      TOLERANCE_MS,
+    );
   });
   await attempt(names[1]!, () => refusedRun('missing-clip', modMenu, clipNames.slice(1), /error: clip|no clip for/));
   const broken = join(dir, 'broken.xml');

@@ -60,19 +60,30 @@ export function nativeDtmfSetup(): { sdk: Sdk; command: string[] } | string {
 export function buildNativeDtmf(sdk: Sdk): { library: string } | { problem: string } {
   const output = join(DIR, 'moddable');
   mkdirSync(output, { recursive: true });
-  const run = spawnSync(join(sdk.bin, 'mcconfig'), ['-m', '-p', 'lin', '-o', output, join('test', 'native-dtmf', 'manifest.json')], {
-    cwd: REPO_ROOT,
-    env: sdk.env,
-    encoding: 'utf8',
-    maxBuffer: 64 * 1024 * 1024,
-  });
+  const run = spawnSync(
+    join(sdk.bin, 'mcconfig'),
+    ['-m', '-p', 'lin', '-o', output, join('test', 'native-dtmf', 'manifest.json')],
+    {
+      cwd: REPO_ROOT,
+      env: sdk.env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    },
+  );
   const log = `${run.stdout ?? ''}${run.stderr ?? ''}`;
-  if (run.status !== 0 || /### Error|dtmf-native\.c[^\n]*warning/.test(log)) return { problem: `mcconfig failed: ${log.trim().split('\n').slice(-5).join(' | ')}` };
+  if (run.status !== 0 || /### Error|dtmf-native\.c[^\n]*warning/.test(log))
+    return { problem: `mcconfig failed: ${log.trim().split('\n').slice(-5).join(' | ')}` };
   return { library: join(output, 'bin', 'lin', 'mc', 'release', 'native-dtmf', 'mc.so') };
 }
 
 /** Runs the app under mcsim over `conditions`; its results, or why not. */
-export async function runNativeDtmf(sdk: Sdk, command: string[], library: string, conditions: Condition[], timeoutMs = 20 * 60_000): Promise<NativeDtmfResult[] | string> {
+export async function runNativeDtmf(
+  sdk: Sdk,
+  command: string[],
+  library: string,
+  conditions: Condition[],
+  timeoutMs = 20 * 60_000,
+): Promise<NativeDtmfResult[] | string> {
   const data = join(DIR, 'battery');
   rmSync(data, { recursive: true, force: true });
   mkdirSync(data, { recursive: true });
@@ -82,13 +93,23 @@ export async function runNativeDtmf(sdk: Sdk, command: string[], library: string
     return { name: c.name, file };
   });
   writeFileSync(join(data, 'index.json'), JSON.stringify(index));
-  const env = (home: string): NodeJS.ProcessEnv => ({ ...sdk.env, HOME: home, XDG_CONFIG_HOME: join(home, '.config'), RINGDOWN_DTMF_BATTERY: data });
+  const env = (home: string): NodeJS.ProcessEnv => ({
+    ...sdk.env,
+    HOME: home,
+    XDG_CONFIG_HOME: join(home, '.config'),
+    RINGDOWN_DTMF_BATTERY: data,
+  });
   const results: NativeDtmfResult[] = [];
   const problem = await runMcsim(
     command,
     [library],
     env,
-    { timeoutMs, timeoutProblem: () => `no end within ${Math.round(timeoutMs / 1000)} s (${results.length} of ${conditions.length} files done)`, exitProblem: 'before the app was done' },
+    {
+      timeoutMs,
+      timeoutProblem: () =>
+        `no end within ${Math.round(timeoutMs / 1000)} s (${results.length} of ${conditions.length} files done)`,
+      exitProblem: 'before the app was done',
+    },
     (text, finish) => {
       const m = /^native-dtmf: (.*)$/.exec(text.trim());
       if (m === null) {
@@ -96,7 +117,12 @@ export async function runNativeDtmf(sdk: Sdk, command: string[], library: string
         return;
       }
       const body = m[1]!;
-      if (body === 'done') finish(results.length === conditions.length ? undefined : `the app ended after ${results.length} of ${conditions.length} files`);
+      if (body === 'done')
+        finish(
+          results.length === conditions.length
+            ? undefined
+            : `the app ended after ${results.length} of ${conditions.length} files`,
+        );
       else if (body.startsWith('error ')) finish(`the app failed: ${body.slice(6)}`);
       else results.push(JSON.parse(body) as NativeDtmfResult);
     },
@@ -135,14 +161,22 @@ async function main(): Promise<void> {
   for (const [i, c] of conditions.entries()) {
     const r = results[i]!;
     const node = nodeKeys(c.samples);
-    const same = r.name === c.name && r.samples === c.samples.length && JSON.stringify(r.native) === JSON.stringify(r.ts) && JSON.stringify(r.ts) === JSON.stringify(node);
+    const same =
+      r.name === c.name &&
+      r.samples === c.samples.length &&
+      JSON.stringify(r.native) === JSON.stringify(r.ts) &&
+      JSON.stringify(r.ts) === JSON.stringify(node);
     const cost = `TypeScript ${perSecond(r.tsMs, r.samples)}, native ${perSecond(r.nativeMs, r.samples)} ms per s of audio`;
     if (same) {
       passed++;
-      process.stdout.write(`ok ${i + 1} - ${c.name}: same ${r.native.length / 2} keys at the same samples, native = TypeScript on XS = Node (${cost})\n`);
+      process.stdout.write(
+        `ok ${i + 1} - ${c.name}: same ${r.native.length / 2} keys at the same samples, native = TypeScript on XS = Node (${cost})\n`,
+      );
     } else {
       failed++;
-      process.stdout.write(`not ok ${i + 1} - ${c.name}: native ${r.native.join(' ')} | XS ${r.ts.join(' ')} | Node ${node.join(' ')}\n`);
+      process.stdout.write(
+        `not ok ${i + 1} - ${c.name}: native ${r.native.join(' ')} | XS ${r.ts.join(' ')} | Node ${node.join(' ')}\n`,
+      );
     }
     total.samples += r.samples;
     total.tsMs += r.tsMs;
@@ -156,10 +190,16 @@ async function main(): Promise<void> {
       talkOff.nativeMs += r.nativeMs;
     }
   }
-  const keyed = { samples: total.samples - talkOff.samples, tsMs: total.tsMs - talkOff.tsMs, nativeMs: total.nativeMs - talkOff.nativeMs };
+  const keyed = {
+    samples: total.samples - talkOff.samples,
+    tsMs: total.tsMs - talkOff.tsMs,
+    nativeMs: total.nativeMs - talkOff.nativeMs,
+  };
   const row = (what: string, x: { samples: number; tsMs: number; nativeMs: number }): string =>
     `#   ${what}: TypeScript ${perSecond(x.tsMs, x.samples)}, native ${perSecond(x.nativeMs, x.samples)} (${(x.tsMs / x.nativeMs).toFixed(1)}x)\n`;
-  process.stdout.write(`# ${(total.samples / 8000).toFixed(0)} s of audio, ${total.keys} keys, on this computer's XS (lin, mcsim), ms of push per s of audio:\n`);
+  process.stdout.write(
+    `# ${(total.samples / 8000).toFixed(0)} s of audio, ${total.keys} keys, on this computer's XS (lin, mcsim), ms of push per s of audio:\n`,
+  );
   process.stdout.write(row('all files', total));
   process.stdout.write(row('key files', keyed));
   process.stdout.write(row('talk-off files (speech, music, noise)', talkOff));

@@ -42,7 +42,13 @@ interface Run {
 
 /** The example menus that load, each with the lin lane's script, then a rotary digit and a flash. */
 function exampleRuns(): Run[] {
-  const menus = ['examples/door-phone.xml', 'examples/door-pin.xml', ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki')).filter((f) => f.endsWith('.xml')).map((f) => `examples/ozeki/${f}`)];
+  const menus = [
+    'examples/door-phone.xml',
+    'examples/door-pin.xml',
+    ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki'))
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => `examples/ozeki/${f}`),
+  ];
   const usable = menus.filter((m) => readMenuFile(join(REPO_ROOT, m), SIM_OUTPUT_NAMES).menu !== undefined);
   return [
     ...usable.map((menu) => ({ menu, events: 'offhook@0 1@6 2@8 0@10 #@12' })),
@@ -70,7 +76,14 @@ function simTrace(run: Run, clips: string): TraceEvent[] {
 function main(): void {
   const sdk = findSdk();
   const setup = typeof sdk === 'string' ? sdk : findPicoSetup();
-  const skip = typeof sdk === 'string' ? sdk : typeof setup === 'string' ? setup : which('espeak-ng') === undefined ? 'espeak-ng is missing (the example clips)' : undefined;
+  const skip =
+    typeof sdk === 'string'
+      ? sdk
+      : typeof setup === 'string'
+        ? setup
+        : which('espeak-ng') === undefined
+          ? 'espeak-ng is missing (the example clips)'
+          : undefined;
   if (skip !== undefined || typeof sdk === 'string' || typeof setup === 'string') {
     process.stdout.write(`# pico lane skipped: ${skip ?? ''}\n# lane: skipped\n`);
     return;
@@ -78,7 +91,9 @@ function main(): void {
   const clips = join(LANE_DIR, 'clips');
   const examples = exampleRuns();
   const menus = [...new Set(examples.map((r) => join(REPO_ROOT, r.menu)))];
-  const made = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...menus, '--out', clips], { encoding: 'utf8' });
+  const made = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...menus, '--out', clips], {
+    encoding: 'utf8',
+  });
   if (made.status !== 0) {
     process.stdout.write(`# pico lane: ringdown clips failed: ${made.stderr}\n# lane: 0 passed, 1 failed\n`);
     process.exitCode = 1;
@@ -88,8 +103,12 @@ function main(): void {
   // `node dist/test/lanes/pico-lane.js PATTERN` runs only the runs whose name or menu matches.
   const only = process.argv[2] !== undefined ? new RegExp(process.argv[2]) : undefined;
   const runs: Run[] = [...examples, ...scenarios.runs].filter((r) => only === undefined || only.test(r.name ?? r.menu));
-  process.stdout.write(`# pico lane: ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js\n`);
-  process.stdout.write(`# the exact-trace scenarios run with their stand-in clip lengths as tone clips; ${scenarios.left.length} left out:\n`);
+  process.stdout.write(
+    `# pico lane: ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js\n`,
+  );
+  process.stdout.write(
+    `# the exact-trace scenarios run with their stand-in clip lengths as tone clips; ${scenarios.left.length} left out:\n`,
+  );
   for (const why of scenarios.left) process.stdout.write(`#   ${why}\n`);
   let passed = 0;
   let failed = 0;
@@ -115,21 +134,30 @@ function main(): void {
       const end = simulated.find((e) => e.type === 'end')?.t;
       const sim = simulated.filter((e) => e.type !== 'end');
       // A scenario runs until a second after the simulator's call ended; an example until quiet.
-      const device = playPico(setup, build, { events, ...(run.clips !== undefined && end !== undefined ? { untilMs: end + 1000 } : {}) });
+      const device = playPico(setup, build, {
+        events,
+        ...(run.clips !== undefined && end !== undefined ? { untilMs: end + 1000 } : {}),
+      });
       // A scenario with its own bound is compared up to that bound (the simulator stopped there).
-      const trace = run.untilMs !== undefined && end !== undefined ? device.trace.filter((e) => e.t <= end) : device.trace;
+      const trace =
+        run.untilMs !== undefined && end !== undefined ? device.trace.filter((e) => e.t <= end) : device.trace;
       const tolerance = run.allowance?.ms ?? TOLERANCE_MS;
       problem = device.problem ?? traceDifference(trace, sim, tolerance);
       const skew = largestSkew(trace, sim);
       if (problem === undefined && skew <= TOLERANCE_MS) worst = Math.max(worst, skew);
-      if (problem === undefined && skew > TOLERANCE_MS) allowed.push(`${run.name ?? run.menu}: ${skew} ms (allowed ${tolerance}: ${run.allowance?.why ?? ''})`);
+      if (problem === undefined && skew > TOLERANCE_MS)
+        allowed.push(`${run.name ?? run.menu}: ${skew} ms (allowed ${tolerance}: ${run.allowance?.why ?? ''})`);
       figures = ` [ready ${device.readyCycles ?? '?'} cycles; ${Math.round(device.emulatedMs)} ms emulated in ${Date.now() - started} ms; largest time difference ${skew} ms over ${Math.min(trace.length, sim.length)} events]`;
     }
     if (problem === undefined) passed++;
     else failed++;
-    process.stdout.write(`${problem === undefined ? 'ok' : 'FAILED'} ${i + 1} - ${run.name ?? run.menu} "${run.events}"${figures}${problem !== undefined ? `: ${problem}` : ''}\n`);
+    process.stdout.write(
+      `${problem === undefined ? 'ok' : 'FAILED'} ${i + 1} - ${run.name ?? run.menu} "${run.events}"${figures}${problem !== undefined ? `: ${problem}` : ''}\n`,
+    );
   });
-  process.stdout.write(`# largest device-to-simulator time difference among the other passing runs ${worst} ms (tolerance ${TOLERANCE_MS} ms)\n`);
+  process.stdout.write(
+    `# largest device-to-simulator time difference among the other passing runs ${worst} ms (tolerance ${TOLERANCE_MS} ms)\n`,
+  );
   for (const line of allowed) process.stdout.write(`# beyond ${TOLERANCE_MS} ms by an allowance: ${line}\n`);
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;

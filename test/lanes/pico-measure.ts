@@ -35,7 +35,9 @@ const UNTIL_MS = 4000;
 const STEP = 64;
 
 function manifestStack(): number {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as { creation?: { stack?: number } };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as {
+    creation?: { stack?: number };
+  };
   return manifest.creation?.stack ?? 384;
 }
 
@@ -56,12 +58,28 @@ function boot(setup: PicoSetup, build: { ok: boolean; log: string; elf: string; 
   // A menu that failed to load (a stack overflow in the loader is caught) runs the fallback menu.
   const fault = run.notes.find((n) => /running the fallback menu/.test(n));
   const ok = run.problem === undefined && run.readyCycles !== undefined && answered && fault === undefined;
-  const detail = run.problem ?? (run.readyCycles === undefined ? 'no ready line' : fault ?? (answered ? 'answered' : 'no off-hook or key traced'));
-  return { ok, detail, ...(run.memory !== undefined ? { memory: run.memory } : {}), ...(run.readyCycles !== undefined ? { cycles: run.readyCycles } : {}) };
+  const detail =
+    run.problem ??
+    (run.readyCycles === undefined
+      ? 'no ready line'
+      : (fault ?? (answered ? 'answered' : 'no off-hook or key traced')));
+  return {
+    ok,
+    detail,
+    ...(run.memory !== undefined ? { memory: run.memory } : {}),
+    ...(run.readyCycles !== undefined ? { cycles: run.readyCycles } : {}),
+  };
 }
 
 function exampleMenus(): string[] {
-  const menus = ['examples/door-phone.xml', 'examples/door-pin.xml', 'examples/guestbook.xml', ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki')).filter((f) => f.endsWith('.xml')).map((f) => `examples/ozeki/${f}`)];
+  const menus = [
+    'examples/door-phone.xml',
+    'examples/door-pin.xml',
+    'examples/guestbook.xml',
+    ...readdirSync(join(REPO_ROOT, 'examples', 'ozeki'))
+      .filter((f) => f.endsWith('.xml'))
+      .map((f) => `examples/ozeki/${f}`),
+  ];
   return menus.filter((m) => readMenuFile(join(REPO_ROOT, m), SIM_OUTPUT_NAMES).menu !== undefined);
 }
 
@@ -70,8 +88,18 @@ function clipsFor(menus: string[]): Map<string, string> {
   const folders = new Map<string, string>();
   const spoken = join(OUT, 'clips');
   const examples = menus.filter((m) => m.startsWith('examples/'));
-  const made = which('espeak-ng') !== undefined && spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...examples.map((m) => join(REPO_ROOT, m)), '--out', spoken], { encoding: 'utf8' }).status === 0;
-  for (const menu of menus) folders.set(menu, made && examples.includes(menu) ? spoken : writeStandInClips(menu, 1000, join(OUT, 'tone-clips')));
+  const made =
+    which('espeak-ng') !== undefined &&
+    spawnSync(
+      process.execPath,
+      [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', ...examples.map((m) => join(REPO_ROOT, m)), '--out', spoken],
+      { encoding: 'utf8' },
+    ).status === 0;
+  for (const menu of menus)
+    folders.set(
+      menu,
+      made && examples.includes(menu) ? spoken : writeStandInClips(menu, 1000, join(OUT, 'tone-clips')),
+    );
   return folders;
 }
 
@@ -79,7 +107,10 @@ function stackBuild(sdk: Sdk, setup: PicoSetup, staged: Staged, slots: number): 
   const dir = join(OUT, 'stack');
   mkdirSync(dir, { recursive: true });
   const manifest = join(dir, 'manifest.json');
-  writeFileSync(manifest, `${JSON.stringify({ include: [join(REPO_ROOT, 'manifest.json')], creation: { stack: slots } }, null, '\t')}\n`);
+  writeFileSync(
+    manifest,
+    `${JSON.stringify({ include: [join(REPO_ROOT, 'manifest.json')], creation: { stack: slots } }, null, '\t')}\n`,
+  );
   return boot(setup, buildPico(sdk, setup.pico, staged, { board: BOARD, manifest, output: join(OUT, 'stack-build') }));
 }
 
@@ -95,14 +126,27 @@ function main(): void {
   const stackOnly = process.argv[2] === 'stack';
   const menus = stackOnly ? [DEEPEST] : [...exampleMenus(), DEEPEST, LARGEST];
   const clips = clipsFor(menus);
-  process.stdout.write(`# ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js; instrumented release builds; script "${EVENTS}"\n`);
-  process.stdout.write(`# memory after load (XS slot and chunk heaps in use, system heap free), boot cycles at 125 MHz to the ready line\n`);
+  process.stdout.write(
+    `# ${BOARD}, Moddable SDK ${sdk.version ?? ''}, pico-sdk ${setup.pico.version ?? ''}, rp2040js; instrumented release builds; script "${EVENTS}"\n`,
+  );
+  process.stdout.write(
+    `# memory after load (XS slot and chunk heaps in use, system heap free), boot cycles at 125 MHz to the ready line\n`,
+  );
   for (const menu of stackOnly ? [] : menus) {
     const staged = stage({ menu: resolve(REPO_ROOT, menu), clips: clips.get(menu)! }, join(OUT, 'stage'));
-    const build = buildPico(sdk, setup.pico, staged, { board: BOARD, make: { INSTRUMENT: '1' }, output: join(OUT, 'instrumented') });
+    const build = buildPico(sdk, setup.pico, staged, {
+      board: BOARD,
+      make: { INSTRUMENT: '1' },
+      output: join(OUT, 'instrumented'),
+    });
     const result = boot(setup, build);
-    const cycles = result.cycles !== undefined ? `; ready at ${(result.cycles / 1e6).toFixed(1)} M cycles (${(result.cycles / 125e6).toFixed(2)} s)` : '';
-    process.stdout.write(`${menu}: ${result.ok ? (result.memory ?? 'no memory figures') : `FAILED: ${result.detail}`}${cycles}\n`);
+    const cycles =
+      result.cycles !== undefined
+        ? `; ready at ${(result.cycles / 1e6).toFixed(1)} M cycles (${(result.cycles / 125e6).toFixed(2)} s)`
+        : '';
+    process.stdout.write(
+      `${menu}: ${result.ok ? (result.memory ?? 'no memory figures') : `FAILED: ${result.detail}`}${cycles}\n`,
+    );
   }
   // The stack the deepest menu needs: the largest failing and smallest passing size, by bisection.
   const staged = stage({ menu: join(REPO_ROOT, DEEPEST), clips: clips.get(DEEPEST)! }, join(OUT, 'stage'));
@@ -114,11 +158,15 @@ function main(): void {
   while (high - low > STEP) {
     const mid = low + Math.floor((high - low) / 2 / STEP) * STEP;
     const result = stackBuild(sdk, setup, staged, mid);
-    process.stdout.write(`# ${DEEPEST} with creation.stack ${mid}: ${result.ok ? 'boots' : `fails (${result.detail})`}\n`);
+    process.stdout.write(
+      `# ${DEEPEST} with creation.stack ${mid}: ${result.ok ? 'boots' : `fails (${result.detail})`}\n`,
+    );
     if (result.ok) high = mid;
     else low = mid;
   }
-  process.stdout.write(`${DEEPEST}: boots and answers with ${high} stack slots, not with ${low} (manifest: ${manifestStack()})\n`);
+  process.stdout.write(
+    `${DEEPEST}: boots and answers with ${high} stack slots, not with ${low} (manifest: ${manifestStack()})\n`,
+  );
 }
 
 main();

@@ -24,7 +24,7 @@ import { REPO_ROOT } from '../xs/bundle.js';
 export const PICO_ALLOWANCES: Readonly<Record<string, { ms: number; why: string }>> = {
   'flash outside the window (1251 ms break): hang-up when the window closes, then a new call': {
     ms: 80,
-    why: 'the make edge at 2251 ms comes during the hang-up turn, which runs an XS garbage collection (about 30 ms of the 57-64, sampled in rp2040js); the off-hook is stamped when the edge\'s callback runs',
+    why: "the make edge at 2251 ms comes during the hang-up turn, which runs an XS garbage collection (about 30 ms of the 57-64, sampled in rp2040js); the off-hook is stamped when the edge's callback runs",
   },
 };
 
@@ -71,7 +71,7 @@ function records(menu: string): boolean {
 
 /** Why a scenario cannot run on the Pico board, or undefined. */
 export function picoScenarioProblem(s: (typeof SCENARIOS)[number]): string | undefined {
-  if (s.voices !== undefined || /\bsay:/.test(s.events)) return 'a caller\'s voice: the board has no audio input';
+  if (s.voices !== undefined || /\bsay:/.test(s.events)) return "a caller's voice: the board has no audio input";
   if (records(s.menu)) return 'its menu records: the board has no audio input, its Record is skipped with an error';
   if (s.profile !== undefined && s.profile !== 'us') return `profile ${s.profile}: the lane builds with us`;
   return undefined;

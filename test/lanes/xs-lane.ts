@@ -22,7 +22,9 @@ const LIMIT_MENUS = ['test/menus/limits-deepest.xml', 'test/menus/limits-largest
 
 /** The XS stack the firmware is created with: `creation.stack` in manifest.json (SDK default 384). */
 export function deviceStackSlots(): number {
-  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as { creation?: { stack?: number } };
+  const manifest = JSON.parse(readFileSync(join(REPO_ROOT, 'manifest.json'), 'utf8')) as {
+    creation?: { stack?: number };
+  };
   return manifest.creation?.stack ?? 384;
 }
 
@@ -32,11 +34,19 @@ export function deviceStackSlots(): number {
  */
 async function checkStack(): Promise<{ line: string; ok: boolean }[]> {
   const budget = deviceStackSlots();
-  const loader = await bundleForXs({ entry: { contents: "import { loadMenu } from './src/ozml/load.ts';\n(globalThis as { loadMenu?: unknown }).loadMenu = loadMenu;\n" } });
+  const loader = await bundleForXs({
+    entry: {
+      contents:
+        "import { loadMenu } from './src/ozml/load.ts';\n(globalThis as { loadMenu?: unknown }).loadMenu = loadMenu;\n",
+    },
+  });
   const results: { line: string; ok: boolean }[] = [];
   for (const menu of LIMIT_MENUS) {
     const prelude = `${loader}\nglobalThis.MENU = ${JSON.stringify(readFileSync(join(REPO_ROOT, menu), 'utf8'))};`;
-    const need = await measureStack(prelude, '() => { if (globalThis.loadMenu(globalThis.MENU).menu === undefined) throw new Error("not loaded"); return 0; }');
+    const need = await measureStack(
+      prelude,
+      '() => { if (globalThis.loadMenu(globalThis.MENU).menu === undefined) throw new Error("not loaded"); return 0; }',
+    );
     const ok = need.slots <= budget;
     results.push({ ok, line: `loading ${menu} needs ${need.slots} XS stack slots (device: creation.stack ${budget})` });
   }
@@ -72,7 +82,10 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
  * on XS with a call's menu and events; returns the problem, or undefined when its trace is the one
  * pinned in test/xs/device/call.ts.
  */
-async function checkDeviceEntry(scenario: typeof DEVICE_CALL, mod?: Record<string, string>): Promise<string | undefined> {
+async function checkDeviceEntry(
+  scenario: typeof DEVICE_CALL,
+  mod?: Record<string, string>,
+): Promise<string | undefined> {
   const bundle = await bundleForXs({
     entry: { contents: "import { finish } from './test/xs/device/host.ts';\nimport './main.ts';\nfinish();\n" },
     modules: DEVICE_MODULES,
@@ -96,13 +109,17 @@ async function checkDeviceEntry(scenario: typeof DEVICE_CALL, mod?: Record<strin
   const menuText = mod?.[MOD_MENU] ?? readFileSync(join(REPO_ROOT, scenario.menu), 'utf8');
   const boot = `ringdown: menu ${mod !== undefined ? 'mod' : 'built-in'} ${menuFile}, crc32 ${crcHex(crc32(new TextEncoder().encode(menuText)))}\n`;
   if (!lines.includes(boot)) return `no boot line ${JSON.stringify(boot.trim())}`;
-  const notJson = lines.find((l) => !l.startsWith('{') && l !== boot && !l.startsWith('ringdown: caller script starts at'));
+  const notJson = lines.find(
+    (l) => !l.startsWith('{') && l !== boot && !l.startsWith('ringdown: caller script starts at'),
+  );
   if (notJson !== undefined) return `unexpected console line: ${notJson.trim()}`;
   const trace = lines.filter((l) => l.startsWith('{')).map((l) => JSON.parse(l) as TraceEvent);
   if (mod !== undefined) {
     // The mod's menu runs with the mod's clips (the stand-in host has every clip).
     const play = trace.find((e) => e.type === 'play');
-    return play !== undefined && 'clip' in play && play.clip.startsWith(MOD_PREFIX) ? undefined : `the first clip is not the mod's: ${JSON.stringify(play)}`;
+    return play !== undefined && 'clip' in play && play.clip.startsWith(MOD_PREFIX)
+      ? undefined
+      : `the first clip is not the mod's: ${JSON.stringify(play)}`;
   }
   return firstDifference(trace, scenario.expect);
 }
@@ -149,10 +166,14 @@ async function main(): Promise<void> {
   const deviceProblem = await checkDeviceEntry(DEVICE_CALL).catch((e: unknown) => `could not run: ${String(e)}`);
   if (deviceProblem === undefined) passed++;
   else failed++;
-  process.stdout.write(deviceProblem === undefined ? `ok - ${deviceName}\n` : `FAILED - ${deviceName}: ${deviceProblem}\n`);
-  const modName = 'device entry on XS with a mod installed (ringdown-mod/: examples/door-pin.xml): the mod\'s menu runs';
+  process.stdout.write(
+    deviceProblem === undefined ? `ok - ${deviceName}\n` : `FAILED - ${deviceName}: ${deviceProblem}\n`,
+  );
+  const modName = "device entry on XS with a mod installed (ringdown-mod/: examples/door-pin.xml): the mod's menu runs";
   const modMenu = readFileSync(join(REPO_ROOT, 'examples', 'door-pin.xml'), 'utf8');
-  const modProblem = await checkDeviceEntry(DEVICE_CALL, { [MOD_MENU]: modMenu, [MOD_CATALOG]: '{"clips":{}}' }).catch((e: unknown) => `could not run: ${String(e)}`);
+  const modProblem = await checkDeviceEntry(DEVICE_CALL, { [MOD_MENU]: modMenu, [MOD_CATALOG]: '{"clips":{}}' }).catch(
+    (e: unknown) => `could not run: ${String(e)}`,
+  );
   if (modProblem === undefined) passed++;
   else failed++;
   process.stdout.write(modProblem === undefined ? `ok - ${modName}\n` : `FAILED - ${modName}: ${modProblem}\n`);

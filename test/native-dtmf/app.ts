@@ -12,7 +12,14 @@ import { File } from 'file';
 import Time from 'time';
 import { getenv } from '../../boards/lin/host-env.js';
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
-import { DTMF_FILTER_BLOCK, DtmfDetector, TS_DTMF_FILTERS, dtmfFilterConstants, type DtmfFilters, type DtmfTaperWork } from '../../src/dsp/dtmf-detector.js';
+import {
+  DTMF_FILTER_BLOCK,
+  DtmfDetector,
+  TS_DTMF_FILTERS,
+  dtmfFilterConstants,
+  type DtmfFilters,
+  type DtmfTaperWork,
+} from '../../src/dsp/dtmf-detector.js';
 
 interface Entry {
   name: string;
@@ -24,7 +31,10 @@ const BLOCK = 256;
 const CHUNK = 32768;
 
 function receiver(events: string[], filters?: DtmfFilters): DtmfDetector {
-  return new DtmfDetector({ onKey: (e) => events.push(`${e.key}${e.down ? 'v' : '^'}@${e.sample}`), ...(filters !== undefined ? { filters } : {}) });
+  return new DtmfDetector({
+    onKey: (e) => events.push(`${e.key}${e.down ? 'v' : '^'}@${e.sample}`),
+    ...(filters !== undefined ? { filters } : {}),
+  });
 }
 
 function pushAll(d: DtmfDetector, samples: Int16Array): number {
@@ -59,7 +69,11 @@ const work: DtmfTaperWork = {
 function filtersAlone(filters: DtmfFilters, samples: Int16Array): number {
   const { coef, cos, sin } = constants;
   const t0 = Time.ticks;
-  for (let at = 0, slot = 0; at + DTMF_FILTER_BLOCK <= samples.length; at += DTMF_FILTER_BLOCK, slot = slot === 4 ? 0 : slot + 1) {
+  for (
+    let at = 0, slot = 0;
+    at + DTMF_FILTER_BLOCK <= samples.length;
+    at += DTMF_FILTER_BLOCK, slot = slot === 4 ? 0 : slot + 1
+  ) {
     filters.energy(samples, at, DTMF_FILTER_BLOCK);
     filters.goertzel(samples, at, DTMF_FILTER_BLOCK, coef, cos, sin, re, im, 5, slot);
     if ((at & DTMF_FILTER_BLOCK) !== 0) filters.taper(work, slot);
@@ -99,7 +113,9 @@ function run(dir: string): void {
     file.close();
     plain.flush();
     fast.flush();
-    trace(`native-dtmf: ${JSON.stringify({ name: entry.name, samples, ts, native, tsMs, nativeMs, filtersTsMs, filtersNativeMs })}\n`);
+    trace(
+      `native-dtmf: ${JSON.stringify({ name: entry.name, samples, ts, native, tsMs, nativeMs, filtersTsMs, filtersNativeMs })}\n`,
+    );
   }
 }
 

@@ -48,7 +48,8 @@ export function runScenario(scenario: Scenario, menuText: string): TraceEvent[] 
     profile,
     ...(scenario.untilMs !== undefined ? { untilMs: scenario.untilMs } : {}),
     voices: (file) => {
-      const voice = scenario.voices !== undefined && Object.hasOwn(scenario.voices, file) ? scenario.voices[file] : undefined;
+      const voice =
+        scenario.voices !== undefined && Object.hasOwn(scenario.voices, file) ? scenario.voices[file] : undefined;
       return voice !== undefined ? scenarioVoice(voice.ms, voice.amplitude) : undefined;
     },
   }).trace;

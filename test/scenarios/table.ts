@@ -328,12 +328,13 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'guestbook: the owner on a rotary dial (0, PIN 1234, 1) re-records the greeting, ended by silence; the next guest hears it',
     menu: 'examples/guestbook.xml',
-    events: 'offhook@0 dial:0@0.3 dial:1@2 dial:2@2.8 dial:3@3.8 dial:4@5 dial:1@7 say:hi@9 onhook@22 offhook@25 onhook@27',
+    events:
+      'offhook@0 dial:0@0.3 dial:1@2 dial:2@2.8 dial:3@3.8 dial:4@5 dial:1@7 say:hi@9 onhook@22 offhook@25 onhook@27',
     clipMs: 1000,
     voices: { hi: { ms: 2000, amplitude: 8000 } },
   },
   {
-    name: "guestbook: a guest on a rotary phone ends the message by hanging up; it is kept",
+    name: 'guestbook: a guest on a rotary phone ends the message by hanging up; it is kept',
     menu: 'examples/guestbook.xml',
     events: 'offhook@0 say:v@1.5 onhook@5 offhook@8 dial:0@8.3 dial:1@10 dial:2@10.8 dial:3@11.8 dial:4@13 dial:2@15',
     clipMs: 1000,
@@ -342,7 +343,8 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'guestbook: the owner (0 then PIN 1234, then 2) plays back the last message',
     menu: 'examples/guestbook.xml',
-    events: 'offhook@0 say:m1@1.5 #@3 onhook@5 offhook@8 say:m2@9.5 #@12 onhook@14 offhook@18 0@18.5 1@19.5 2@19.8 3@20.1 4@20.4 2@21',
+    events:
+      'offhook@0 say:m1@1.5 #@3 onhook@5 offhook@8 say:m2@9.5 #@12 onhook@14 offhook@18 0@18.5 1@19.5 2@19.8 3@20.1 4@20.4 2@21',
     clipMs: 1000,
     voices: { m1: { ms: 1500, amplitude: 8000 }, m2: { ms: 2500, amplitude: 8000 } },
   },

@@ -21,7 +21,10 @@ export const UPDATE_HINT = 'UPDATE_TRACES=1 npx tap dist/test/scenarios.test.js 
 
 /** The trace file of a scenario, relative to the repository root. */
 export function traceFile(name: string): string {
-  const slug = name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+  const slug = name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
   return `${TRACES_DIR}/${slug}.jsonl`;
 }
 

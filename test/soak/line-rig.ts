@@ -149,9 +149,11 @@ export class LineRig {
       }
     });
     if (event.what === 'onhook') {
-      if (this.phone.lineState !== 'idle') this.violation(`t=${this.clock.now()} on-hook left the line ${this.phone.lineState}`);
+      if (this.phone.lineState !== 'idle')
+        this.violation(`t=${this.clock.now()} on-hook left the line ${this.phone.lineState}`);
       if (this.audio.busy) this.violation(`t=${this.clock.now()} on-hook left audio playing`);
-      if (this.clock.pending > this.pulseOutputs) this.violation(`t=${this.clock.now()} on-hook left ${this.clock.pending} timers pending`);
+      if (this.clock.pending > this.pulseOutputs)
+        this.violation(`t=${this.clock.now()} on-hook left ${this.clock.pending} timers pending`);
     }
     this.checkState(`after ${event.what}`);
   }
@@ -198,13 +200,19 @@ export class LineRig {
     // With raw levels a break silences the tone until the line state machine decides what it was
     // (a pulse, a flash, a hang-up): at the latest when the flash window closes.
     const deciding = this.raw && now - this.hookChangedAt <= this.idleAfterMs;
-    if (state === 'menu' && this.clock.pending === 0) this.violation(`t=${now} ${when}: menu state with nothing pending (dead line)`);
-    if (state === 'disconnected' && !loopOpen && !deciding && !this.audio.busy) this.violation(`t=${now} ${when}: disconnected without the reorder tone`);
+    if (state === 'menu' && this.clock.pending === 0)
+      this.violation(`t=${now} ${when}: menu state with nothing pending (dead line)`);
+    if (state === 'disconnected' && !loopOpen && !deciding && !this.audio.busy)
+      this.violation(`t=${now} ${when}: disconnected without the reorder tone`);
     if (loopOpen && state !== 'ringing' && now - this.hookChangedAt > this.idleAfterMs) {
       // On-hook past the flash window: idle, silent, nothing of the call pending.
-      if (state !== 'idle') this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but the line is ${state}`);
+      if (state !== 'idle')
+        this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but the line is ${state}`);
       if (this.audio.busy) this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but audio plays`);
-      if (this.clock.pending > this.pulseOutputs) this.violation(`t=${now} ${when}: on-hook since ${this.hookChangedAt} but ${this.clock.pending} timers pending`);
+      if (this.clock.pending > this.pulseOutputs)
+        this.violation(
+          `t=${now} ${when}: on-hook since ${this.hookChangedAt} but ${this.clock.pending} timers pending`,
+        );
     }
   }
 
@@ -215,9 +223,12 @@ export class LineRig {
     this.capture = undefined;
     if (this.firstStart === undefined) this.firstStart = start;
     else if (start.join('\n') !== this.firstStart.join('\n')) {
-      this.violation(`t=${this.clock.now()} a new off-hook started ${JSON.stringify(start)}, the first call ${JSON.stringify(this.firstStart)}`);
+      this.violation(
+        `t=${this.clock.now()} a new off-hook started ${JSON.stringify(start)}, the first call ${JSON.stringify(this.firstStart)}`,
+      );
     }
-    if (this.phone.lineState === 'idle' || this.phone.lineState === 'ringing') this.violation(`t=${this.clock.now()} off-hook left the line ${this.phone.lineState}`);
+    if (this.phone.lineState === 'idle' || this.phone.lineState === 'ringing')
+      this.violation(`t=${this.clock.now()} off-hook left the line ${this.phone.lineState}`);
   }
 
   private guarded(what: string, run: () => unknown): void {

@@ -166,7 +166,11 @@ export class Soak {
       else if (roll < 0.9) {
         // A key storm: a stuck button or a child, a few hundred keys a second.
         const n = r.int(20, 300);
-        for (let k = 0; k < n; k++) send(line.raw ? { what: 'dtmf', key: r.pick(MENU_KEYS) } : { what: 'key', key: r.pick(MENU_KEYS) }, r.int(1, 8));
+        for (let k = 0; k < n; k++)
+          send(
+            line.raw ? { what: 'dtmf', key: r.pick(MENU_KEYS) } : { what: 'key', key: r.pick(MENU_KEYS) },
+            r.int(1, 8),
+          );
       } else if (roll < 0.93) {
         // A redundant off-hook, a ring while off-hook, or a crackle on the line (a 1-12 ms break).
         if (!line.raw) send({ what: 'offhook' });

@@ -50,7 +50,14 @@ function menus(): Record<string, string> {
 /** Runs the soak on the engine asked for; resolves with the summary and the heap samples. */
 export async function runSoak(options: SoakOptions): Promise<SoakReport> {
   const started = Date.now();
-  const report: SoakReport = { engine: options.engine, summary: { calls: 0, events: 0, virtualMs: 0, logged: 0, violations: [] }, heap: [], unit: 'slots', at: [], seconds: 0 };
+  const report: SoakReport = {
+    engine: options.engine,
+    summary: { calls: 0, events: 0, virtualMs: 0, logged: 0, violations: [] },
+    heap: [],
+    unit: 'slots',
+    at: [],
+    seconds: 0,
+  };
   const batches: number[] = [];
   for (let left = options.calls; left > 0; left -= options.batch) batches.push(Math.min(left, options.batch));
   if (options.engine === 'node') {
@@ -73,7 +80,9 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
     const bundle = await bundleForXs({ entry: 'test/soak/soak-entry.ts' });
     const worker = new XsWorker({ meteringLimit: 0 });
     try {
-      const setup = await worker.evaluate(defineGlobal('RINGDOWN_SOAK', { menus: menus(), seed: options.seed }) + bundle);
+      const setup = await worker.evaluate(
+        defineGlobal('RINGDOWN_SOAK', { menus: menus(), seed: options.seed }) + bundle,
+      );
       if (!setup.ok) throw new Error(`soak setup failed on XS: ${setup.error ?? ''}`);
       const sample = async (): Promise<void> => {
         const r = await worker.evaluate('gc()');
@@ -85,7 +94,10 @@ export async function runSoak(options: SoakOptions): Promise<SoakReport> {
       for (const n of batches) {
         const r = await worker.evaluate(`soakRun(${n})`);
         const line = r.prints.at(-1);
-        if (!r.ok || line === undefined) throw new Error(`soak batch failed on XS: ${r.error ?? 'no result'}${worker.stderr !== '' ? `: ${worker.stderr.trim()}` : ''}`);
+        if (!r.ok || line === undefined)
+          throw new Error(
+            `soak batch failed on XS: ${r.error ?? 'no result'}${worker.stderr !== '' ? `: ${worker.stderr.trim()}` : ''}`,
+          );
         report.summary = JSON.parse(line) as SoakSummary;
         await sample();
         options.progress?.(batchLine(report));
@@ -162,7 +174,9 @@ async function main(): Promise<void> {
     seed: Number(values.seed),
     progress: (line) => process.stdout.write(`${line}\n`),
   };
-  process.stdout.write(`soak on ${engine}: ${options.calls} calls in batches of ${options.batch}, seed ${options.seed}, menus ${SOAK_MENUS.length}\n`);
+  process.stdout.write(
+    `soak on ${engine}: ${options.calls} calls in batches of ${options.batch}, seed ${options.seed}, menus ${SOAK_MENUS.length}\n`,
+  );
   const report = await runSoak(options);
   const verdict = judgeHeap(report, MAX_GROWTH[report.unit]);
   const s = report.summary;

@@ -9,7 +9,20 @@ import type { TraceEvent } from '../../src/engine/trace.js';
 
 /** Events the menu produces: none may appear outside a call or after the call hung up. */
 const MENU_EVENTS: ReadonlySet<string> = new Set([
-  'play', 'play-cut', 'delay', 'input', 'wait', 'timeout', 'match', 'nomatch', 'held', 'digits', 'failed', 'back', 'skip', 'hangup',
+  'play',
+  'play-cut',
+  'delay',
+  'input',
+  'wait',
+  'timeout',
+  'match',
+  'nomatch',
+  'held',
+  'digits',
+  'failed',
+  'back',
+  'skip',
+  'hangup',
 ]);
 
 export class TraceChecker {
@@ -70,19 +83,22 @@ export class TraceChecker {
     }
     switch (e.type) {
       case 'play':
-        if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `play while ${this.playing.clip} still plays`);
+        if (this.playing !== undefined && !this.playing.silenced)
+          this.fail(e, `play while ${this.playing.clip} still plays`);
         this.playing = { clip: e.clip, end: e.t + e.ms, silenced: false };
         break;
       case 'play-cut': {
         // A cut at the very instant a clip ends (the call's TimeLimit, say) races its end: either order is right.
         const atItsEnd = this.endedNow !== undefined && this.endedNow.clip === e.clip && this.endedNow.t === e.t;
-        if ((this.playing === undefined || this.playing.clip !== e.clip) && !atItsEnd) this.fail(e, 'play-cut without a clip playing');
+        if ((this.playing === undefined || this.playing.clip !== e.clip) && !atItsEnd)
+          this.fail(e, 'play-cut without a clip playing');
         this.endedNow = undefined;
         this.playing = undefined;
         break;
       }
       case 'hangup':
-        if (this.playing !== undefined && !this.playing.silenced) this.fail(e, `hang-up while ${this.playing.clip} still plays`);
+        if (this.playing !== undefined && !this.playing.silenced)
+          this.fail(e, `hang-up while ${this.playing.clip} still plays`);
         this.hungUp = true;
         break;
       case 'tone':

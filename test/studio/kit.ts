@@ -16,7 +16,9 @@ import { StudioServer } from '../../tools/studio/server.js';
 export const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 /** False when Chromium is there, else why the browser tests are skipped. */
-export const skipBrowser: false | string = existsSync(CHROMIUM) ? false : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
+export const skipBrowser: false | string = existsSync(CHROMIUM)
+  ? false
+  : `no Chromium at ${CHROMIUM} (apt-get install chromium)`;
 
 const ARGS = [
   '--headless',
@@ -31,7 +33,10 @@ const ARGS = [
 ];
 
 /** A folder with the menu (text or an example's path) and a short beep for each of its clips. */
-export function makeWorkspace(source: string, options: { clips?: boolean; name?: string } = {}): { dir: string; menu: string } {
+export function makeWorkspace(
+  source: string,
+  options: { clips?: boolean; name?: string } = {},
+): { dir: string; menu: string } {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-studio-'));
   const text = source.startsWith('<') ? source : readFileSync(source, 'utf8');
   const menu = join(dir, options.name ?? (source.startsWith('<') ? 'menu.xml' : source.split('/').pop()!));

@@ -63,8 +63,10 @@ export const XSNAP_WORKER = findWorker();
  * it can. Tests skip with it (`t.test(name, { skip: xsnapMissing() }, ...)`), the XS lane prints it.
  */
 export function xsnapMissing(): string | undefined {
-  if (XSNAP_WORKER === undefined) return '@agoric/xsnap is not installed (an optional dependency: its install compiles XS and needs a C compiler and make)';
-  if (!existsSync(XSNAP_WORKER)) return `${XSNAP_WORKER} was not built (@agoric/xsnap's install script needs a C compiler and make)`;
+  if (XSNAP_WORKER === undefined)
+    return '@agoric/xsnap is not installed (an optional dependency: its install compiles XS and needs a C compiler and make)';
+  if (!existsSync(XSNAP_WORKER))
+    return `${XSNAP_WORKER} was not built (@agoric/xsnap's install script needs a C compiler and make)`;
   return undefined;
 }
 
@@ -216,7 +218,8 @@ export class XsWorker {
       return;
     }
     const pending = this.pending;
-    if (pending === undefined) throw new Error(`xsnap protocol error: unexpected message ${String.fromCharCode(kind ?? 0)}`);
+    if (pending === undefined)
+      throw new Error(`xsnap protocol error: unexpected message ${String.fromCharCode(kind ?? 0)}`);
     this.pending = undefined;
     if (kind === OK) {
       const separator = payload.indexOf(METER_SEPARATOR, 1);
@@ -224,9 +227,19 @@ export class XsWorker {
       pending.resolve({ ok: true, prints: this.takePrints(), meters });
     } else if (kind === ERROR) {
       const message = new TextDecoder().decode(payload.subarray(1));
-      pending.resolve({ ok: false, error: `uncaught exception: ${message}`, prints: this.takePrints(), meters: NO_METERS });
+      pending.resolve({
+        ok: false,
+        error: `uncaught exception: ${message}`,
+        prints: this.takePrints(),
+        meters: NO_METERS,
+      });
     } else {
-      pending.resolve({ ok: false, error: 'xsnap protocol error: unknown reply', prints: this.takePrints(), meters: NO_METERS });
+      pending.resolve({
+        ok: false,
+        error: 'xsnap protocol error: unknown reply',
+        prints: this.takePrints(),
+        meters: NO_METERS,
+      });
     }
   }
 
@@ -263,7 +276,8 @@ function parseMeters(json: string): XsMeters {
 }
 
 /** Engine reports on stderr that mean a script failed even though its crank returned. */
-const FAILURE_REPORT = /^(unhandled (?:rejection|exception)|Unhandled exception|stack overflow|memory full|too much computation|not enough keys)[^\n]*/m;
+const FAILURE_REPORT =
+  /^(unhandled (?:rejection|exception)|Unhandled exception|stack overflow|memory full|too much computation|not enough keys)[^\n]*/m;
 
 /**
  * Runs `source` as one script on a fresh XS machine and reports its prints and meters. Fails
@@ -278,7 +292,12 @@ export async function runXs(source: string, options: XsOptions = {}): Promise<Xs
   const report = FAILURE_REPORT.exec(closed.stderr)?.[0];
   if (result.ok && report !== undefined) return { ok: false, error: report, prints, meters: result.meters };
   if (result.ok && closed.status !== 0) {
-    return { ok: false, error: `${describeExit(closed.status)}: ${closed.stderr.trim()}`, prints, meters: result.meters };
+    return {
+      ok: false,
+      error: `${describeExit(closed.status)}: ${closed.stderr.trim()}`,
+      prints,
+      meters: result.meters,
+    };
   }
   return { ...result, prints };
 }

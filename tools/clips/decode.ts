@@ -59,8 +59,10 @@ function tooLong(length: string, maxSeconds: number): string {
   return `the recording is too long: ${length}, the limit is ${maxSeconds} s`;
 }
 
-const u32be = (b: Uint8Array, at: number): number => ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
-const u32le = (b: Uint8Array, at: number): number => ((b[at + 3]! << 24) >>> 0) + (b[at + 2]! << 16) + (b[at + 1]! << 8) + b[at]!;
+const u32be = (b: Uint8Array, at: number): number =>
+  ((b[at]! << 24) >>> 0) + (b[at + 1]! << 16) + (b[at + 2]! << 8) + b[at + 3]!;
+const u32le = (b: Uint8Array, at: number): number =>
+  ((b[at + 3]! << 24) >>> 0) + (b[at + 2]! << 16) + (b[at + 1]! << 8) + b[at]!;
 
 /** A WAV's length from its fmt and data chunks, with samples at their block-aligned slots as decodeWav reads them. */
 function wavSeconds(bytes: Uint8Array): number | undefined {
@@ -160,7 +162,12 @@ interface StreamDecoder {
  * Feeds `bytes` to `decoder` CHUNK_BYTES at a time, keeping a copy of what each piece decodes
  * to, and stops once more than `maxSeconds` of audio has come out.
  */
-async function decodeBounded(decoder: StreamDecoder, bytes: Uint8Array, source: string, maxSeconds: number): Promise<Pcm | string> {
+async function decodeBounded(
+  decoder: StreamDecoder,
+  bytes: Uint8Array,
+  source: string,
+  maxSeconds: number,
+): Promise<Pcm | string> {
   const parts: Float32Array[][] = [];
   let total = 0;
   let rate = 0;
@@ -191,7 +198,9 @@ async function decodeBounded(decoder: StreamDecoder, bytes: Uint8Array, source: 
 }
 
 /** The WebAssembly decoder for `kind`, ready, and its format's name for reports. */
-async function wasmDecoder(kind: 'mp3' | 'flac' | 'ogg'): Promise<{ decoder: StreamDecoder & { free(): void }; source: string }> {
+async function wasmDecoder(
+  kind: 'mp3' | 'flac' | 'ogg',
+): Promise<{ decoder: StreamDecoder & { free(): void }; source: string }> {
   if (kind === 'mp3') {
     const decoder = new (await import('mpg123-decoder')).MPEGDecoder();
     await decoder.ready;

@@ -69,7 +69,13 @@ export function readFolderState(dir: string): FolderState | string {
     const problem = clipNameProblem(name);
     if (problem !== undefined) return `${path}: error: synthesized entry ${JSON.stringify(name)} ${problem}`;
     const record = r as Partial<SynthRecord> | null;
-    if (typeof record !== 'object' || record === null || typeof record.from !== 'string' || typeof record.sha256 !== 'string' || !/^[0-9a-f]{16}$/.test(record.sha256)) {
+    if (
+      typeof record !== 'object' ||
+      record === null ||
+      typeof record.from !== 'string' ||
+      typeof record.sha256 !== 'string' ||
+      !/^[0-9a-f]{16}$/.test(record.sha256)
+    ) {
       return `${path}: error: synthesized entry ${JSON.stringify(name)} must be {"from": "...", "sha256": "16 hex digits"}`;
     }
     synthesized.set(name, { from: record.from, sha256: record.sha256 });
@@ -93,7 +99,9 @@ export function inspectClip(path: string): ClipFile {
   if (absent(path)) return { kind: 'missing' };
   const bytes = readRegularFile(path, MAX_CLIP_BYTES, 'a clip');
   if (!(bytes instanceof Uint8Array)) {
-    return bytes.notRegular ? { kind: 'other', problem: bytes.problem.replace('(ENOENT)', '(a symlink to nothing)') } : { kind: 'bad', problem: bytes.problem, convertible: false };
+    return bytes.notRegular
+      ? { kind: 'other', problem: bytes.problem.replace('(ENOENT)', '(a symlink to nothing)') }
+      : { kind: 'bad', problem: bytes.problem, convertible: false };
   }
   const sha256 = bytesHash(bytes);
   const info = readWavInfo(bytes);

@@ -29,7 +29,10 @@ export const SYNTH_CONVERSION = 'ringdown-convert-1 rate=8000 highpass=250 lowpa
 
 /** Everything that decides a synthesized clip's bytes: when it changes, the clip is made again. */
 export function synthKey(text: string, voice: VoiceOptions): string {
-  return createHash('sha256').update(JSON.stringify(['espeak-ng', voice.voice, voice.speed, SYNTH_CONVERSION, text])).digest('hex').slice(0, 16);
+  return createHash('sha256')
+    .update(JSON.stringify(['espeak-ng', voice.voice, voice.speed, SYNTH_CONVERSION, text]))
+    .digest('hex')
+    .slice(0, 16);
 }
 
 export type SpeechEngine = 'espeak-ng' | 'espeak-ng (WebAssembly, npm)';
@@ -55,22 +58,35 @@ export function speechEngine(): SpeechEngine | { problem: string } {
 }
 
 /** The WAV bytes espeak-ng makes for each text, or a message. `scratch` is a file path it may use. */
-export function speak(engine: SpeechEngine, texts: readonly string[], voice: VoiceOptions, scratch: string): Uint8Array[] | string {
+export function speak(
+  engine: SpeechEngine,
+  texts: readonly string[],
+  voice: VoiceOptions,
+  scratch: string,
+): Uint8Array[] | string {
   if (engine === 'espeak-ng') {
     const wavs: Uint8Array[] = [];
     for (const text of texts) {
-      const r = spawnSync('espeak-ng', ['-v', voice.voice, '-s', String(voice.speed), '--stdin', '-w', scratch], { input: text, encoding: 'utf8' });
+      const r = spawnSync('espeak-ng', ['-v', voice.voice, '-s', String(voice.speed), '--stdin', '-w', scratch], {
+        input: text,
+        encoding: 'utf8',
+      });
       if (r.error !== undefined) return `espeak-ng: ${r.error.message}`;
-      if (r.status !== 0) return `espeak-ng failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
+      if (r.status !== 0)
+        return `espeak-ng failed (exit ${r.status ?? r.signal}): ${(r.stderr || r.stdout).trim().split('\n')[0] ?? ''}`;
       wavs.push(readFileSync(scratch));
       rmSync(scratch, { force: true });
     }
     return wavs;
   }
   const program = fileURLToPath(new URL('./espeak-wasm.js', import.meta.url));
-  const r = spawnSync(process.execPath, [program], { input: JSON.stringify({ voice: voice.voice, speed: voice.speed, texts }), maxBuffer: 1024 * 1024 * 1024 });
+  const r = spawnSync(process.execPath, [program], {
+    input: JSON.stringify({ voice: voice.voice, speed: voice.speed, texts }),
+    maxBuffer: 1024 * 1024 * 1024,
+  });
   if (r.error !== undefined) return `espeak-ng (WebAssembly): ${r.error.message}`;
-  if (r.status !== 0) return `espeak-ng (WebAssembly) failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().trim().split('\n')[0] ?? ''}`;
+  if (r.status !== 0)
+    return `espeak-ng (WebAssembly) failed (exit ${r.status ?? r.signal}): ${r.stderr.toString().trim().split('\n')[0] ?? ''}`;
   const out = new Uint8Array(r.stdout);
   const view = new DataView(out.buffer, out.byteOffset, out.byteLength);
   const wavs: Uint8Array[] = [];
@@ -79,7 +95,9 @@ export function speak(engine: SpeechEngine, texts: readonly string[], voice: Voi
     wavs.push(out.subarray(at + 4, at + 4 + length));
     at += 4 + length;
   }
-  return wavs.length === texts.length ? wavs : `espeak-ng (WebAssembly) gave ${wavs.length} WAVs for ${texts.length} texts`;
+  return wavs.length === texts.length
+    ? wavs
+    : `espeak-ng (WebAssembly) gave ${wavs.length} WAVs for ${texts.length} texts`;
 }
 
 /** espeak-ng's WAV made into a device clip (8 kHz mono 16-bit, telephone band, peak -3 dBFS). */

@@ -6,12 +6,17 @@
 import type { TraceEvent } from '../../src/engine/trace.js';
 
 /** The first difference, described; undefined when the traces agree within `toleranceMs`. */
-export function traceDifference(device: readonly TraceEvent[], sim: readonly TraceEvent[], toleranceMs: number): string | undefined {
+export function traceDifference(
+  device: readonly TraceEvent[],
+  sim: readonly TraceEvent[],
+  toleranceMs: number,
+): string | undefined {
   const n = Math.max(device.length, sim.length);
   for (let i = 0; i < n; i++) {
     const d = device[i];
     const s = sim[i];
-    if (d === undefined || s === undefined) return `event ${i}: device ${JSON.stringify(d) ?? '(nothing)'}, sim ${JSON.stringify(s) ?? '(nothing)'}`;
+    if (d === undefined || s === undefined)
+      return `event ${i}: device ${JSON.stringify(d) ?? '(nothing)'}, sim ${JSON.stringify(s) ?? '(nothing)'}`;
     const { t: dt, ...dRest } = d;
     const { t: st, ...sRest } = s;
     const fields = (e: object): string => JSON.stringify(e, Object.keys(e).sort());
@@ -25,7 +30,8 @@ export function traceDifference(device: readonly TraceEvent[], sim: readonly Tra
 /** The largest time difference between two traces that agree event by event. */
 export function largestSkew(device: readonly TraceEvent[], sim: readonly TraceEvent[]): number {
   let skew = 0;
-  for (let i = 0; i < Math.min(device.length, sim.length); i++) skew = Math.max(skew, Math.abs(device[i]!.t - sim[i]!.t));
+  for (let i = 0; i < Math.min(device.length, sim.length); i++)
+    skew = Math.max(skew, Math.abs(device[i]!.t - sim[i]!.t));
   return skew;
 }
 

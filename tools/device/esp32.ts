@@ -46,7 +46,10 @@ export function esp32Output(board: string): string {
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}` };
+  return {
+    ok: r.status === 0,
+    log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}`,
+  };
 }
 
 export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions): Esp32Build {
@@ -54,7 +57,10 @@ export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions)
   const env: NodeJS.ProcessEnv = { ...sdk.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
   const idf = env.IDF_PATH !== undefined && env.IDF_PATH !== '' && existsSync(env.IDF_PATH) ? env.IDF_PATH : undefined;
   // mcconfig takes NAME=VALUE arguments as config entries, over the manifests' `config`.
-  const mode = [...(options.release ? [] : ['-d']), ...(options.recordings !== undefined ? [`recordings=${options.recordings}`] : [])];
+  const mode = [
+    ...(options.release ? [] : ['-d']),
+    ...(options.recordings !== undefined ? [`recordings=${options.recordings}`] : []),
+  ];
   const tmpDir = join(output, 'tmp', 'esp32', options.release ? 'release' : 'debug', 'ringdown');
   let log = '';
   let ok: boolean;
@@ -79,7 +85,16 @@ export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions)
       const sdkconfig = join(tmpDir, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h');
       const made = run(
         'make',
-        ['-f', 'makefile', `IDF_PATH=${join(tmpDir, 'no-esp-idf')}`, 'IDF_VERSION=none', '-o', sdkconfig, join(tmpDir, 'mc.xs.c'), join(tmpDir, 'mc.resources.c')],
+        [
+          '-f',
+          'makefile',
+          `IDF_PATH=${join(tmpDir, 'no-esp-idf')}`,
+          'IDF_VERSION=none',
+          '-o',
+          sdkconfig,
+          join(tmpDir, 'mc.xs.c'),
+          join(tmpDir, 'mc.resources.c'),
+        ],
         tmpDir,
         env,
       );
@@ -120,7 +135,9 @@ function linkedModules(makefile: string): string[] {
 
 export function esp32Sizes(build: Esp32Build): Esp32Sizes {
   const makefile = join(build.tmpDir, 'makefile');
-  const sizes = (existsSync(makefile) ? linkedModules(makefile) : []).map((f) => (existsSync(f) ? statSync(f).size : 0));
+  const sizes = (existsSync(makefile) ? linkedModules(makefile) : []).map((f) =>
+    existsSync(f) ? statSync(f).size : 0,
+  );
   const linked = join(build.tmpDir, 'mc.xs.c');
   const resources = /Total resource size: (\d+) bytes/.exec(build.log);
   return {

@@ -82,7 +82,8 @@ export interface LinRunOptions {
 /** What runs the simulator headless, or a sentence saying what is missing. */
 export function headless(sdk: Sdk): string[] | string {
   const mcsim = join(sdk.bin, 'mcsim');
-  if (!existsSync(mcsim)) return `the SDK at ${sdk.root} has no mcsim: build it (mcconfig -m -p x-lin $MODDABLE/tools/mcsim/manifest.json)`;
+  if (!existsSync(mcsim))
+    return `the SDK at ${sdk.root} has no mcsim: build it (mcconfig -m -p x-lin $MODDABLE/tools/mcsim/manifest.json)`;
   const xvfb = which('xvfb-run');
   if (xvfb === undefined) return 'xvfb-run is missing (Debian package xvfb): mcsim needs a display';
   const stdbuf = which('stdbuf');
@@ -105,7 +106,11 @@ export function runMcsim(
   const home = mkdtempSync(join(tmpdir(), 'ringdown-mcsim-'));
   mkdirSync(join(home, '.config'));
   return new Promise((done) => {
-    const child = spawn(command[0]!, [...command.slice(1), ...files], { env: env(home), detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command[0]!, [...command.slice(1), ...files], {
+      env: env(home),
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let buffer = '';
     let finished = false;
     const finish = (problem?: string): void => {
@@ -158,7 +163,11 @@ export async function runLin(sdk: Sdk, library: string, options: LinRunOptions):
     command,
     files,
     env,
-    { timeoutMs, timeoutProblem: () => `no end event within ${Math.round(timeoutMs / 1000)} s`, exitProblem: 'before the end of the call' },
+    {
+      timeoutMs,
+      timeoutProblem: () => `no end event within ${Math.round(timeoutMs / 1000)} s`,
+      exitProblem: 'before the end of the call',
+    },
     (text, finish) => {
       const event = parseTraceLine(text);
       if (event !== undefined) {

@@ -33,10 +33,17 @@ export function parsePartitions(csv: string): Partition[] | string {
     if (line === '' || line.startsWith('#')) continue;
     const cells = line.split(',').map((c) => c.trim());
     const [name, type, subtype, offset, size] = cells;
-    if (name === undefined || type === undefined || subtype === undefined || size === undefined) return `line ${index + 1}: expected Name, Type, SubType, Offset, Size`;
+    if (name === undefined || type === undefined || subtype === undefined || size === undefined)
+      return `line ${index + 1}: expected Name, Type, SubType, Offset, Size`;
     const bytes = partitionNumber(size);
     if (bytes === undefined) return `line ${index + 1}: size ${JSON.stringify(size)} is not a number`;
-    rows.push({ name, type, subtype, offset: offset === undefined || offset === '' ? undefined : partitionNumber(offset), size: bytes });
+    rows.push({
+      name,
+      type,
+      subtype,
+      offset: offset === undefined || offset === '' ? undefined : partitionNumber(offset),
+      size: bytes,
+    });
   }
   return rows;
 }

@@ -50,15 +50,26 @@ export function stageMod(sdk: Sdk, input: ModInput, dir: string): StagedMod | st
   );
   const folder = input.clips !== undefined ? resolve(input.clips) : '';
   for (const name of input.clipNames) {
-    const run = spawnSync(join(sdk.bin, 'wav2maud'), [join(folder, `${name}.wav`), '-o', dir, ...WAV2MAUD_FORMAT], { env: sdk.env, encoding: 'utf8' });
-    if (run.status !== 0 || !existsSync(join(dir, `${name}.maud`))) return `wav2maud ${name}.wav failed: ${`${run.stdout ?? ''}${run.stderr ?? ''}`.trim()}`;
+    const run = spawnSync(join(sdk.bin, 'wav2maud'), [join(folder, `${name}.wav`), '-o', dir, ...WAV2MAUD_FORMAT], {
+      env: sdk.env,
+      encoding: 'utf8',
+    });
+    if (run.status !== 0 || !existsSync(join(dir, `${name}.maud`)))
+      return `wav2maud ${name}.wav failed: ${`${run.stdout ?? ''}${run.stderr ?? ''}`.trim()}`;
   }
   const manifest = {
     '//': 'Written by ringdown mod (tools/device/mod.ts): a menu and its clips as a Moddable mod.',
     include: '$(MODDABLE)/examples/manifest_mod.json',
     build: { NAME: 'ringdown-mod' },
     modules: { '*': './ringdown-mod' },
-    data: { [`${MOD_PREFIX}*`]: ['./menu', ...(input.ringMenu !== undefined ? ['./ring'] : []), './catalog', ...input.clipNames.map((name) => `./${name}`)] },
+    data: {
+      [`${MOD_PREFIX}*`]: [
+        './menu',
+        ...(input.ringMenu !== undefined ? ['./ring'] : []),
+        './catalog',
+        ...input.clipNames.map((name) => `./${name}`),
+      ],
+    },
   };
   const path = join(dir, 'manifest.json');
   writeFileSync(path, `${JSON.stringify(manifest, null, '\t')}\n`);
@@ -78,7 +89,13 @@ export function mcrunArgs(platform: 'lin' | 'esp32', output: string, manifest: s
 }
 
 /** Runs mcrun on a staged mod; the archive is the one `.xsa` under `output`. */
-export function buildMod(sdk: Sdk, staged: StagedMod, platform: 'lin' | 'esp32', output: string, target = 'build'): ModBuild {
+export function buildMod(
+  sdk: Sdk,
+  staged: StagedMod,
+  platform: 'lin' | 'esp32',
+  output: string,
+  target = 'build',
+): ModBuild {
   rmSync(output, { recursive: true, force: true });
   mkdirSync(output, { recursive: true });
   const run = spawnSync(join(sdk.bin, 'mcrun'), mcrunArgs(platform, output, staged.manifest, target), {

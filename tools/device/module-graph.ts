@@ -42,7 +42,8 @@ export function moduleGraph(root: string, board: string, entry = 'main'): Module
     if (file === undefined) throw new Error(`module ${name} has no file for board ${board}`);
     modules.set(name, file);
     for (const spec of runtimeImports(readFileSync(join(root, file), 'utf8'))) {
-      if (spec.startsWith('.')) queue.push(posix.normalize(posix.join(posix.dirname(name), spec)).replace(/\.m?js$/, ''));
+      if (spec.startsWith('.'))
+        queue.push(posix.normalize(posix.join(posix.dirname(name), spec)).replace(/\.m?js$/, ''));
       else if (fileOf(root, spec, board) !== undefined) queue.push(spec);
       else if (!sdk.has(spec)) sdk.set(spec, name);
     }

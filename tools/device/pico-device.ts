@@ -35,7 +35,12 @@ export function buildPicoFirmware(sdk: Sdk, setup: PicoSetup, staged: Staged, bo
 }
 
 /** Boots a built firmware and plays a script at its pins. */
-export function playPico(setup: PicoSetup, build: { elf: string; uf2: string }, options: Omit<PicoRunOptions, 'pins'>, skipIdle = true): PicoRun {
+export function playPico(
+  setup: PicoSetup,
+  build: { elf: string; uf2: string },
+  options: Omit<PicoRunOptions, 'pins'>,
+  skipIdle = true,
+): PicoRun {
   const machine = new PicoMachine({
     uf2: new Uint8Array(readFileSync(build.uf2)),
     bootrom: setup.bootrom,

@@ -115,14 +115,21 @@ export function pinChanges(events: readonly SimEvent[], pins: PicoBoardPins): Pi
         break;
       }
       case 'ring':
-        if (e.trigger !== 'ring' && e.trigger !== 'doorbell') return `ring:${e.trigger}: the Pico board has one ring input (the doorbell button)`;
-        changes.push({ atMs: at - BELL_DEBOUNCE_MS, pin: pins.bell, high: false }, { atMs: at + 100, pin: pins.bell, high: true });
+        if (e.trigger !== 'ring' && e.trigger !== 'doorbell')
+          return `ring:${e.trigger}: the Pico board has one ring input (the doorbell button)`;
+        changes.push(
+          { atMs: at - BELL_DEBOUNCE_MS, pin: pins.bell, high: false },
+          { atMs: at + 100, pin: pins.bell, high: true },
+        );
         break;
       case 'say':
         return `say:${e.file}: the Pico board has no audio input`;
     }
   }
-  return changes.map((c, i) => ({ c, i })).sort((a, b) => a.c.atMs - b.c.atMs || a.i - b.i).map(({ c }) => c);
+  return changes
+    .map((c, i) => ({ c, i }))
+    .sort((a, b) => a.c.atMs - b.c.atMs || a.i - b.i)
+    .map(({ c }) => c);
 }
 
 export function runPico(machine: PicoMachine, options: PicoRunOptions): PicoRun {
@@ -197,7 +204,12 @@ function play(machine: PicoMachine, options: PicoRunOptions, result: PicoRun): P
   // Boot to the ready line.
   const bootLimit = (options.bootLimitMs ?? 15_000) * 1e6;
   while (origin === undefined && machine.nanos < bootLimit) machine.run(machine.nanos + 5e6);
-  if (origin === undefined) return { ...result, problem: `no ready line from the firmware within ${bootLimit / 1e6} ms of emulated time`, emulatedMs: machine.nanos / 1e6 };
+  if (origin === undefined)
+    return {
+      ...result,
+      problem: `no ready line from the firmware within ${bootLimit / 1e6} ms of emulated time`,
+      emulatedMs: machine.nanos / 1e6,
+    };
   const at = (scriptMs: number): number => (origin! + scriptMs) * 1e6 + 1e5;
   const step = (untilNs: number): void => {
     while (machine.nanos < untilNs) {
@@ -219,7 +231,8 @@ function play(machine: PicoMachine, options: PicoRunOptions, result: PicoRun): P
     };
     const cap = at(lastMs) + 600_000 * 1e6;
     step(at(lastMs));
-    while (machine.nanos < cap && machine.nanos - Math.max(lastLineNs, at(lastMs)) < quiet()) step(machine.nanos + 100e6);
+    while (machine.nanos < cap && machine.nanos - Math.max(lastLineNs, at(lastMs)) < quiet())
+      step(machine.nanos + 100e6);
     if (machine.nanos >= cap) result.problem = 'the trace did not go quiet within 600 s of the last scripted event';
   }
   if (soundStart !== undefined) result.sound.push([Math.round(soundStart), Math.round(soundLast)]);

@@ -31,17 +31,31 @@ export function findPicoToolchain(env: NodeJS.ProcessEnv = process.env): PicoToo
   const sdkDir = env.PICO_SDK_DIR ?? join(root, 'pico-sdk');
   const extras = env.PICO_EXTRAS_DIR ?? join(root, 'pico-extras');
   const examples = env.PICO_EXAMPLES_DIR ?? join(root, 'pico-examples');
-  if (!existsSync(join(sdkDir, 'src', 'rp2040'))) return `the pico-sdk was not found (${sdkDir}; set PICO_SDK_DIR or PICO_ROOT)`;
-  if (!existsSync(join(sdkDir, 'lib', 'tinyusb', 'src'))) return `the pico-sdk at ${sdkDir} has no lib/tinyusb (check out its tinyusb submodule)`;
-  if (!existsSync(join(extras, 'src', 'rp2_common', 'pico_audio_i2s'))) return `pico-extras was not found (${extras}; set PICO_EXTRAS_DIR): the I2S audio driver is there`;
-  if (!existsSync(join(examples, 'build', 'generated', 'pico_base'))) return `pico-examples is not configured (${join(examples, 'build', 'generated', 'pico_base')} is missing: run cmake in ${join(examples, 'build')})`;
+  if (!existsSync(join(sdkDir, 'src', 'rp2040')))
+    return `the pico-sdk was not found (${sdkDir}; set PICO_SDK_DIR or PICO_ROOT)`;
+  if (!existsSync(join(sdkDir, 'lib', 'tinyusb', 'src')))
+    return `the pico-sdk at ${sdkDir} has no lib/tinyusb (check out its tinyusb submodule)`;
+  if (!existsSync(join(extras, 'src', 'rp2_common', 'pico_audio_i2s')))
+    return `pico-extras was not found (${extras}; set PICO_EXTRAS_DIR): the I2S audio driver is there`;
+  if (!existsSync(join(examples, 'build', 'generated', 'pico_base')))
+    return `pico-examples is not configured (${join(examples, 'build', 'generated', 'pico_base')} is missing: run cmake in ${join(examples, 'build')})`;
   const pioasm = env.PIOASM ?? join(sdkDir, 'build', 'pioasm', 'pioasm');
   if (!existsSync(pioasm)) return `pioasm was not found (${pioasm}; build it from ${join(sdkDir, 'tools', 'pioasm')})`;
-  const picotool = env.UF2CONV ?? [join(sdkDir, 'build', '_deps', 'picotool', 'picotool')].find((p) => existsSync(p)) ?? which('picotool', env);
-  if (picotool === undefined || !existsSync(picotool)) return 'picotool was not found (set UF2CONV, or put picotool on the PATH): it makes the .uf2';
-  const gcc = env.PICO_GCC_ROOT !== undefined ? join(env.PICO_GCC_ROOT, 'bin', 'arm-none-eabi-gcc') : which('arm-none-eabi-gcc', env);
-  if (gcc === undefined || !existsSync(gcc)) return 'arm-none-eabi-gcc was not found (Debian: gcc-arm-none-eabi and libnewlib-arm-none-eabi; or set PICO_GCC_ROOT)';
-  const described = spawnSync('git', ['-C', sdkDir, 'describe', '--tags', '--always', '--abbrev=0'], { encoding: 'utf8' });
+  const picotool =
+    env.UF2CONV ??
+    [join(sdkDir, 'build', '_deps', 'picotool', 'picotool')].find((p) => existsSync(p)) ??
+    which('picotool', env);
+  if (picotool === undefined || !existsSync(picotool))
+    return 'picotool was not found (set UF2CONV, or put picotool on the PATH): it makes the .uf2';
+  const gcc =
+    env.PICO_GCC_ROOT !== undefined
+      ? join(env.PICO_GCC_ROOT, 'bin', 'arm-none-eabi-gcc')
+      : which('arm-none-eabi-gcc', env);
+  if (gcc === undefined || !existsSync(gcc))
+    return 'arm-none-eabi-gcc was not found (Debian: gcc-arm-none-eabi and libnewlib-arm-none-eabi; or set PICO_GCC_ROOT)';
+  const described = spawnSync('git', ['-C', sdkDir, 'describe', '--tags', '--always', '--abbrev=0'], {
+    encoding: 'utf8',
+  });
   return {
     version: described.status === 0 ? described.stdout.trim() : undefined,
     env: {
@@ -85,13 +99,22 @@ export interface PicoBuildOptions {
 
 function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): { ok: boolean; log: string } {
   const r = spawnSync(command, args, { cwd, env, encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  return { ok: r.status === 0, log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}` };
+  return {
+    ok: r.status === 0,
+    log: `${r.stdout ?? ''}${r.stderr ?? ''}${r.error !== undefined ? String(r.error) : ''}`,
+  };
 }
 
 /** Builds the release firmware for a staged menu: mcconfig, then make with the pico toolchain. */
 export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options: PicoBuildOptions): PicoBuild {
   const output = options.output ?? picoOutput(options.board);
-  const env: NodeJS.ProcessEnv = { ...sdk.env, ...pico.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
+  const env: NodeJS.ProcessEnv = {
+    ...sdk.env,
+    ...pico.env,
+    BOARD: options.board,
+    MENU: staged.menu,
+    CLIPS: staged.clips,
+  };
   const tmpDir = join(output, 'tmp', 'pico', 'release', 'ringdown');
   const binDir = join(output, 'bin', 'pico', 'release', 'ringdown');
   const elf = join(binDir, 'xs_pico.elf');
@@ -105,7 +128,12 @@ export function buildPico(sdk: Sdk, pico: PicoToolchain, staged: Staged, options
     const path = join(staged.dir, name);
     if (existsSync(path)) utimesSync(path, now, now);
   }
-  const generated = run(join(sdk.bin, 'mcconfig'), ['-p', 'pico', '-o', output, ...config, ...(options.manifest !== undefined ? [options.manifest] : [])], REPO_ROOT, env);
+  const generated = run(
+    join(sdk.bin, 'mcconfig'),
+    ['-p', 'pico', '-o', output, ...config, ...(options.manifest !== undefined ? [options.manifest] : [])],
+    REPO_ROOT,
+    env,
+  );
   let log = generated.log;
   let ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
   if (ok) {
@@ -133,7 +161,12 @@ export interface PicoSizes {
  * 0x20000000 (.data, .bss, the stacks and heap the linker script reserves).
  */
 export function picoSizes(build: PicoBuild, pico: PicoToolchain): PicoSizes | string {
-  const size = run(join(pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-size'), ['-A', build.elf], dirname(build.elf), process.env);
+  const size = run(
+    join(pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-size'),
+    ['-A', build.elf],
+    dirname(build.elf),
+    process.env,
+  );
   if (!size.ok) return `arm-none-eabi-size failed: ${size.log.trim()}`;
   let flashBytes = 0;
   let ramBytes = 0;

@@ -27,9 +27,11 @@ const FLASH_BASE = 0x10000000;
 /** The B1 bootrom words, from `RP2040_BOOTROM` (a 16 KB .bin, or rp2040js's demo/bootrom.ts), else ~/pico/rp2040js/demo/bootrom.ts. */
 export function loadBootrom(env: NodeJS.ProcessEnv = process.env): Uint32Array | string {
   const path = env.RP2040_BOOTROM ?? join(env.PICO_ROOT ?? join(homedir(), 'pico'), 'rp2040js', 'demo', 'bootrom.ts');
-  if (!existsSync(path)) return `no RP2040 bootrom (${path}): clone github.com/wokwi/rp2040js into ~/pico/rp2040js, or set RP2040_BOOTROM`;
+  if (!existsSync(path))
+    return `no RP2040 bootrom (${path}): clone github.com/wokwi/rp2040js into ~/pico/rp2040js, or set RP2040_BOOTROM`;
   const bytes = readFileSync(path);
-  if (path.endsWith('.bin')) return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~3)));
+  if (path.endsWith('.bin'))
+    return new Uint32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + (bytes.byteLength & ~3)));
   const text = bytes.toString('utf8');
   const words = [...text.slice(text.indexOf('[')).matchAll(/0x[0-9a-f]+/gi)].map((m) => Number(m[0]));
   if (words.length < 4096) return `${path} does not hold a 16 KB bootrom (${words.length} words)`;
@@ -76,7 +78,8 @@ function loadUf2(mcu: RP2040, uf2: Uint8Array): void {
     if (view.getUint32(o, true) !== 0x0a324655 || view.getUint32(o + 4, true) !== 0x9e5d5157) continue;
     const address = view.getUint32(o + 12, true);
     const size = view.getUint32(o + 16, true);
-    if (address >= FLASH_BASE && address + size <= FLASH_BASE + mcu.flash.length) mcu.flash.set(uf2.subarray(o + 32, o + 32 + size), address - FLASH_BASE);
+    if (address >= FLASH_BASE && address + size <= FLASH_BASE + mcu.flash.length)
+      mcu.flash.set(uf2.subarray(o + 32, o + 32 + size), address - FLASH_BASE);
   }
 }
 
@@ -113,7 +116,9 @@ export class PicoMachine {
     this.#mcu.loadBootrom(options.bootrom);
     loadUf2(this.#mcu, options.uf2);
     this.#i2s = options.i2s;
-    this.#functions = [...options.symbols].map(([name, s]): [number, string] => [s.address, name]).sort((a, b) => a[0] - b[0]);
+    this.#functions = [...options.symbols]
+      .map(([name, s]): [number, string] => [s.address, name])
+      .sort((a, b) => a[0] - b[0]);
     const wait = options.skipIdle === false ? undefined : options.symbols.get('modMessageService');
     const queue = options.symbols.get('gMessageQueue');
     this.#idleStart = wait !== undefined && queue !== undefined ? wait.address : -1;
@@ -236,7 +241,8 @@ export class PicoMachine {
     const clock = this.#sim.clock;
     const start = clock.nanos;
     const limit = Math.min(this.#idleUntil - 1e6, untilNs, start + this.#toNextAlarm());
-    if (limit - start < 2 * NS_PER_CYCLE || mcu.core.pendingInterrupts !== 0 || mcu.readUint32(this.#queue) !== 0) return false;
+    if (limit - start < 2 * NS_PER_CYCLE || mcu.core.pendingInterrupts !== 0 || mcu.readUint32(this.#queue) !== 0)
+      return false;
     const pioActive = mcu.pio.some((pio) => pio.machines.some((m) => m.enabled));
     let now = start;
     while (now < limit) {

@@ -27,15 +27,18 @@ export function findSdk(env: NodeJS.ProcessEnv = process.env): Sdk | string {
   const given = env.MODDABLE;
   const root = given !== undefined && given !== '' ? given : join(homedir(), 'Projects', 'moddable');
   const where = given !== undefined && given !== '' ? `MODDABLE=${given}` : `no MODDABLE set, and ${root}`;
-  if (!existsSync(join(root, 'xs', 'sources'))) return `the Moddable SDK was not found (${where} is not an SDK checkout)`;
+  if (!existsSync(join(root, 'xs', 'sources')))
+    return `the Moddable SDK was not found (${where} is not an SDK checkout)`;
   const bin = join(root, 'build', 'bin', 'lin', 'release');
   for (const tool of ['mcconfig', 'xsc', 'xsl', 'mcrez']) {
-    if (!existsSync(join(bin, tool))) return `the Moddable SDK at ${root} has no ${tool}: build its host tools (build/makefiles/lin, see the README)`;
+    if (!existsSync(join(bin, tool)))
+      return `the Moddable SDK at ${root} has no ${tool}: build its host tools (build/makefiles/lin, see the README)`;
   }
   const tscBin = join(REPO_ROOT, 'node_modules', '.bin');
   const tsc = spawnSync(join(tscBin, 'tsc'), ['--version'], { encoding: 'utf8' });
   const major = Number(/Version (\d+)/.exec(tsc.stdout ?? '')?.[1] ?? 0);
-  if (major < 6) return `mcconfig needs TypeScript 6 or later on the PATH; ${join(tscBin, 'tsc')} is ${tsc.stdout?.trim() || 'missing'} (run npm install)`;
+  if (major < 6)
+    return `mcconfig needs TypeScript 6 or later on the PATH; ${join(tscBin, 'tsc')} is ${tsc.stdout?.trim() || 'missing'} (run npm install)`;
   const described = spawnSync('git', ['-C', root, 'describe', '--tags', '--always'], { encoding: 'utf8' });
   const version = described.status === 0 ? described.stdout.trim() : undefined;
   return {

@@ -54,7 +54,8 @@ export function stage(input: StageInput, dir: string): Staged {
     const catalogPath = join(folder, 'catalog.json');
     if (existsSync(catalogPath)) catalog = readFileSync(catalogPath, 'utf8');
   }
-  for (const file of readdirSync(staged)) if (!clipNames.includes(file.slice(0, -4))) rmSync(join(staged, file), { force: true });
+  for (const file of readdirSync(staged))
+    if (!clipNames.includes(file.slice(0, -4))) rmSync(join(staged, file), { force: true });
   writeIfChanged(join(dir, 'catalog.json'), catalog);
   const manifest = {
     '//': 'Written by ringdown (tools/device/stage.ts) for one build: the clips as MAUD resources, the ring menu as data.',

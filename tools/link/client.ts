@@ -99,7 +99,12 @@ export class LinkClient {
     if (pending.timer !== undefined) clearTimeout(pending.timer);
     if (pending.tries > this.#retries) {
       this.#settle();
-      pending.reject(new LinkError('timeout', `no answer from the device after ${pending.tries} tries (is the firmware running and the port right?)`));
+      pending.reject(
+        new LinkError(
+          'timeout',
+          `no answer from the device after ${pending.tries} tries (is the firmware running and the port right?)`,
+        ),
+      );
       return;
     }
     if (pending.tries > 0) this.resends++;
@@ -113,7 +118,14 @@ export class LinkClient {
     if (this.#pending !== undefined) return Promise.reject(new Error('a request is already waiting'));
     this.#tag = (this.#tag % 255) + 1;
     return new Promise((resolve, reject) => {
-      const pending: Pending = { tag: this.#tag, frame: encodeFrame({ kind, tag: this.#tag, payload }), resolve, reject, tries: 0, timer: undefined };
+      const pending: Pending = {
+        tag: this.#tag,
+        frame: encodeFrame({ kind, tag: this.#tag, payload }),
+        resolve,
+        reject,
+        tries: 0,
+        timer: undefined,
+      };
       this.#pending = pending;
       this.#send(pending);
     });
@@ -123,7 +135,8 @@ export class LinkClient {
   async json(kind: number, body: unknown = {}): Promise<Record<string, unknown>> {
     const frame = await this.request(kind, body instanceof Uint8Array ? body : jsonPayload(body));
     const json = readJson(frame.payload);
-    if (frame.kind !== Kind.OK || json === undefined) throw new LinkError('failed', 'the device answered with something other than JSON');
+    if (frame.kind !== Kind.OK || json === undefined)
+      throw new LinkError('failed', 'the device answered with something other than JSON');
     return json;
   }
 

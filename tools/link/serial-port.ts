@@ -11,7 +11,8 @@ import type { LinkPort } from './client.js';
 export function openSerialPort(path: string): LinkPort | string {
   try {
     const stats = statSync(path);
-    if (!stats.isCharacterDevice()) return `${path}: not a serial port (a character device such as /dev/ttyACM0 or /dev/pts/N)`;
+    if (!stats.isCharacterDevice())
+      return `${path}: not a serial port (a character device such as /dev/ttyACM0 or /dev/pts/N)`;
   } catch (e) {
     return `${path}: ${e instanceof Error ? e.message : String(e)}`;
   }

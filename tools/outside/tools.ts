@@ -11,7 +11,12 @@ const found = new Map<string, boolean>();
 
 /** The tools RINGDOWN_WITHOUT names. */
 function pretendMissing(): Set<string> {
-  return new Set((process.env.RINGDOWN_WITHOUT ?? '').split(',').map((s) => s.trim()).filter((s) => s !== ''));
+  return new Set(
+    (process.env.RINGDOWN_WITHOUT ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter((s) => s !== ''),
+  );
 }
 
 function onPath(command: string): boolean {
@@ -36,7 +41,14 @@ export function hasTool(tool: string): boolean {
   const key = `${tool}\0${process.env.PATH ?? ''}`;
   let here = found.get(key);
   if (here === undefined) {
-    here = tool === 'spandsp' ? ['/usr/include/spandsp/dtmf.h', '/usr/local/include/spandsp/dtmf.h', '/opt/homebrew/include/spandsp/dtmf.h'].some((f) => existsSync(f)) : onPath(tool);
+    here =
+      tool === 'spandsp'
+        ? [
+            '/usr/include/spandsp/dtmf.h',
+            '/usr/local/include/spandsp/dtmf.h',
+            '/opt/homebrew/include/spandsp/dtmf.h',
+          ].some((f) => existsSync(f))
+        : onPath(tool);
     found.set(key, here);
   }
   return here;

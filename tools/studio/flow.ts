@@ -70,11 +70,21 @@ class Builder {
   readonly byCommand = new Map<Command, FlowNode>();
 
   node(kind: NodeKind, title: string, detail: string, at?: { line: number; col: number }): FlowNode {
-    let id = at !== undefined ? `n-${at.line}-${at.col}` : `n-${kind}${kind === 'junction' ? `-${++this.junctions}` : ''}`;
+    let id =
+      at !== undefined ? `n-${at.line}-${at.col}` : `n-${kind}${kind === 'junction' ? `-${++this.junctions}` : ''}`;
     for (let n = 2; this.ids.has(id); n++) id = `${id.replace(/~\d+$/, '')}~${n}`;
     this.ids.add(id);
     const small = kind === 'junction';
-    const node: FlowNode = { id, kind, title, detail, x: 0, y: 0, w: small ? JUNCTION : NODE_W, h: small ? JUNCTION : NODE_H };
+    const node: FlowNode = {
+      id,
+      kind,
+      title,
+      detail,
+      x: 0,
+      y: 0,
+      w: small ? JUNCTION : NODE_W,
+      h: small ? JUNCTION : NODE_H,
+    };
     if (at !== undefined) {
       node.line = at.line;
       node.col = at.col;
@@ -97,11 +107,32 @@ class Builder {
       case 'delay':
         return this.single(this.node('delay', 'Delay', `${seconds(c.ms)}`, c));
       case 'speak':
-        return this.single(this.node('speak', c.callId !== undefined ? 'Speak (other call: skipped)' : c.clip !== undefined ? `Clip ${c.clip}` : 'Speak', `“${c.text}”`, c));
+        return this.single(
+          this.node(
+            'speak',
+            c.callId !== undefined ? 'Speak (other call: skipped)' : c.clip !== undefined ? `Clip ${c.clip}` : 'Speak',
+            `“${c.text}”`,
+            c,
+          ),
+        );
       case 'hangup':
-        return this.single(this.node(c.callId !== undefined ? 'speak' : 'hangup', c.callId !== undefined ? 'Hangup (other call: skipped)' : 'Hangup', 'then the reorder tone', c));
+        return this.single(
+          this.node(
+            c.callId !== undefined ? 'speak' : 'hangup',
+            c.callId !== undefined ? 'Hangup (other call: skipped)' : 'Hangup',
+            'then the reorder tone',
+            c,
+          ),
+        );
       case 'output':
-        return this.single(this.node('output', `Output ${c.name}`, c.pulseMs !== undefined ? `pulse ${seconds(c.pulseMs)}` : c.on ? 'on' : 'off', c));
+        return this.single(
+          this.node(
+            'output',
+            `Output ${c.name}`,
+            c.pulseMs !== undefined ? `pulse ${seconds(c.pulseMs)}` : c.on ? 'on' : 'off',
+            c,
+          ),
+        );
       case 'userinput':
         return this.userInput(c, parent);
       case 'record': {
@@ -127,7 +158,8 @@ class Builder {
       shift(b, (w - b.w) / 2, y);
       out.nodes.push(...b.nodes);
       out.edges.push(...b.edges);
-      if (previous !== undefined) for (const exit of previous.exits) out.edges.push({ from: exit, to: b.entry, kind: 'next' });
+      if (previous !== undefined)
+        for (const exit of previous.exits) out.edges.push({ from: exit, to: b.entry, kind: 'next' });
       y += b.h + GAP_Y;
       previous = b;
     }
@@ -140,7 +172,8 @@ class Builder {
     const head = this.node('userinput', 'UserInput', inputDetail(c), c);
     const nodes: FlowNode[] = [head];
     const edges: FlowEdge[] = [];
-    if (c.backKey !== undefined && parent !== undefined) edges.push({ from: head, to: parent, kind: 'back', label: `back: ${keyName(c.backKey)}` });
+    if (c.backKey !== undefined && parent !== undefined)
+      edges.push({ from: head, to: parent, kind: 'back', label: `back: ${keyName(c.backKey)}` });
     const prompt = this.sequence(c.initial, head);
     let y = head.h;
     let fan = head;
@@ -168,8 +201,10 @@ class Builder {
     if (c.noMatch.length > 0) column('wrong key', c.noMatch, true);
     if (c.failed !== undefined) column(`failed`, c.failed, false);
     else column(c.maxNoInput > 1 ? `no key ×${c.maxNoInput}` : 'no key', undefined, false);
-    if (c.maxNoInput > 1 && c.noInput.length === 0) edges.push({ from: fan, to: head, kind: 'back', label: 'no key: again' });
-    if (c.maxNoMatch !== undefined && c.maxNoMatch > 1 && c.noMatch.length === 0) edges.push({ from: fan, to: head, kind: 'back', label: 'wrong key: again' });
+    if (c.maxNoInput > 1 && c.noInput.length === 0)
+      edges.push({ from: fan, to: head, kind: 'back', label: 'no key: again' });
+    if (c.maxNoMatch !== undefined && c.maxNoMatch > 1 && c.noMatch.length === 0)
+      edges.push({ from: fan, to: head, kind: 'back', label: 'wrong key: again' });
     const rowW = columns.reduce((sum, col) => sum + col.block.w, 0) + GAP_X * (columns.length - 1);
     const w = Math.max(NODE_W, rowW, prompt?.w ?? 0);
     // Head and prompt are centred over the branches.
@@ -184,7 +219,8 @@ class Builder {
       x += col.block.w + GAP_X;
       nodes.push(...col.block.nodes);
       edges.push(...col.block.edges, { from: fan, to: col.block.entry, kind: 'branch', label: col.label });
-      if (col.loops) for (const exit of col.block.exits) edges.push({ from: exit, to: head, kind: 'back', label: 'again' });
+      if (col.loops)
+        for (const exit of col.block.exits) edges.push({ from: exit, to: head, kind: 'back', label: 'again' });
       else exits.push(...col.block.exits);
       bottom = Math.max(bottom, top + col.block.h);
     }
@@ -210,7 +246,8 @@ function keyName(key: string): string {
 function inputDetail(c: UserInputCommand): string {
   const parts = [`timeout ${seconds(c.timeoutMs)}`];
   if (c.repeat) parts.push('repeat');
-  if (c.multiDigit) parts.push(c.minDigits === c.maxDigits ? `${c.maxDigits} digits` : `${c.minDigits}–${c.maxDigits} digits`);
+  if (c.multiDigit)
+    parts.push(c.minDigits === c.maxDigits ? `${c.maxDigits} digits` : `${c.minDigits}–${c.maxDigits} digits`);
   if (c.multiDigit && c.terminator !== '') parts.push(`${c.terminator} ends`);
   return parts.join(' · ');
 }
@@ -248,7 +285,13 @@ export function layoutFlow(menu: Menu): Flow {
     n.x = Math.round(n.x + MARGIN_LEFT);
     n.y = Math.round(n.y + MARGIN);
   }
-  return { nodes, byCommand: builder.byCommand, edges, width: Math.round(w + MARGIN_LEFT + MARGIN), height: Math.round(y + 2 * MARGIN) };
+  return {
+    nodes,
+    byCommand: builder.byCommand,
+    edges,
+    width: Math.round(w + MARGIN_LEFT + MARGIN),
+    height: Math.round(y + 2 * MARGIN),
+  };
 }
 
 function escapeXml(text: string): string {
@@ -284,7 +327,10 @@ function edgeSvg(e: FlowEdge): { path: string; label: string } {
     const path = `M${from.x} ${fy} C${bend} ${fy} ${bend} ${ty} ${to.x} ${ty}`;
     const lx = Math.round((from.x + to.x) / 2 - 40);
     const ly = Math.round((fy + ty) / 2);
-    return { path: `<g class="edge back" ${data}><path d="${path}" marker-end="url(#arrow)"/></g>`, label: e.label !== undefined ? label(Math.max(lx, 40), ly, e.label, 'back') : '' };
+    return {
+      path: `<g class="edge back" ${data}><path d="${path}" marker-end="url(#arrow)"/></g>`,
+      label: e.label !== undefined ? label(Math.max(lx, 40), ly, e.label, 'back') : '',
+    };
   }
   const fy = from.y + from.h;
   const ty = to.y;

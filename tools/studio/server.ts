@@ -30,9 +30,25 @@ call it and hear it. Opens nothing by itself; prints the URL. Without a menu it 
 door-phone example, read-only; a menu file that does not exist yet is made by Save.`,
   positionals: [{ name: 'MENU.xml', optional: true }],
   options: [
-    { name: 'clips', type: 'string', value: 'DIR', description: 'the clip folder (without it: clips/ beside the menu)' },
-    { name: 'port', type: 'string', value: 'N', default: String(STUDIO_PORT), description: 'the port; 0 picks a free one' },
-    { name: 'phone', type: 'string', value: 'rotary', description: 'the checker warns at every <Input> a rotary dial cannot reach (as check does)' },
+    {
+      name: 'clips',
+      type: 'string',
+      value: 'DIR',
+      description: 'the clip folder (without it: clips/ beside the menu)',
+    },
+    {
+      name: 'port',
+      type: 'string',
+      value: 'N',
+      default: String(STUDIO_PORT),
+      description: 'the port; 0 picks a free one',
+    },
+    {
+      name: 'phone',
+      type: 'string',
+      value: 'rotary',
+      description: 'the checker warns at every <Input> a rotary dial cannot reach (as check does)',
+    },
   ],
   exit: '0 when stopped, 2 usage error or the port is taken',
   examples: ['ringdown studio examples/door-phone.xml'],
@@ -110,9 +126,11 @@ export class StudioServer {
     // Only this machine's page may talk to us: a page elsewhere that points a name at 127.0.0.1
     // (DNS rebinding) sends its own Host, and a cross-site write its own Origin.
     const host = req.headers.host ?? '';
-    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`) throw new HttpError(403, `unexpected Host ${JSON.stringify(host)}`);
+    if (host !== `127.0.0.1:${this.port}` && host !== `localhost:${this.port}`)
+      throw new HttpError(403, `unexpected Host ${JSON.stringify(host)}`);
     const origin = req.headers.origin;
-    if (origin !== undefined && origin !== `http://${host}`) throw new HttpError(403, `unexpected Origin ${JSON.stringify(origin)}`);
+    if (origin !== undefined && origin !== `http://${host}`)
+      throw new HttpError(403, `unexpected Origin ${JSON.stringify(origin)}`);
     const path = new URL(req.url ?? '/', 'http://localhost').pathname;
     const method = req.method ?? 'GET';
     if (path === '/api/menu') {
@@ -142,12 +160,16 @@ export class StudioServer {
     if (menuPath === undefined) text = readFileSync(EXAMPLE, 'utf8');
     else {
       const bytes = readMenuBytes(menuPath);
-      if (bytes !== undefined && !(bytes instanceof Uint8Array)) throw new HttpError(500, `${menuPath}: ${bytes.problem}`);
+      if (bytes !== undefined && !(bytes instanceof Uint8Array))
+        throw new HttpError(500, `${menuPath}: ${bytes.problem}`);
       version = menuVersion(bytes);
       const decoded = bytes === undefined ? NEW_MENU : decodeMenu(bytes);
       // Never decoded lossily: a Save would write the replacement characters back.
       if (typeof decoded !== 'string') {
-        throw new HttpError(422, `${menuPath}: not UTF-8 (byte ${decoded.badByte + 1} is not valid UTF-8); the studio edits UTF-8 menus only: convert it (for example iconv -f latin1 -t utf-8) and start the studio again`);
+        throw new HttpError(
+          422,
+          `${menuPath}: not UTF-8 (byte ${decoded.badByte + 1} is not valid UTF-8); the studio edits UTF-8 menus only: convert it (for example iconv -f latin1 -t utf-8) and start the studio again`,
+        );
       }
       text = decoded;
     }
@@ -157,7 +179,9 @@ export class StudioServer {
       text,
       saveable: menuPath !== undefined,
       outputs: SIM_OUTPUT_NAMES,
-      ...(this.options.phone !== undefined ? { phone: { name: this.options.phone, keys: PHONE_KEYS[this.options.phone]! } } : {}),
+      ...(this.options.phone !== undefined
+        ? { phone: { name: this.options.phone, keys: PHONE_KEYS[this.options.phone]! } }
+        : {}),
       ...(clipDir !== undefined ? { clipDir } : {}),
       catalog: folder?.catalog.clips ?? {},
       durations: Object.fromEntries(folder?.durations ?? []),
@@ -168,8 +192,10 @@ export class StudioServer {
   /** Save: the body replaces the named menu file, whole or not at all. Nothing else is written. */
   private async save(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { menuPath } = this.options;
-    if (menuPath === undefined) throw new HttpError(403, 'no menu file was named on the command line: nothing to save to');
-    if (!(req.headers['content-type'] ?? '').startsWith('text/plain')) throw new HttpError(415, 'the menu is sent as text/plain');
+    if (menuPath === undefined)
+      throw new HttpError(403, 'no menu file was named on the command line: nothing to save to');
+    if (!(req.headers['content-type'] ?? '').startsWith('text/plain'))
+      throw new HttpError(415, 'the menu is sent as text/plain');
     // Save replaces the one named menu file (keeping its mode), never a symlink or anything else.
     const policy: OutputOptions = { command: 'studio', existing: 'replace' };
     const refused = outputProblem(menuPath, policy);
@@ -189,11 +215,25 @@ export class StudioServer {
     }
     const conflict = changedSince(menuPath, String(req.headers['x-menu-version'] ?? ''));
     if (conflict !== undefined) {
-      return send(res, 409, 'application/json', JSON.stringify({ error: `${menuPath} changed since the page read it; not replaced`, disk: conflict, yours: text }));
+      return send(
+        res,
+        409,
+        'application/json',
+        JSON.stringify({
+          error: `${menuPath} changed since the page read it; not replaced`,
+          disk: conflict,
+          yours: text,
+        }),
+      );
     }
     const problem = writeOutput(menuPath, text, policy);
     if (problem !== undefined) throw new HttpError(409, problem);
-    send(res, 200, 'application/json', JSON.stringify({ saved: menuPath, bytes: size, version: menuVersion(new TextEncoder().encode(text)) }));
+    send(
+      res,
+      200,
+      'application/json',
+      JSON.stringify({ saved: menuPath, bytes: size, version: menuVersion(new TextEncoder().encode(text)) }),
+    );
   }
 
   /** A clip by its plain name, from the clip folder only. */
@@ -227,7 +267,11 @@ function send(res: ServerResponse, status: number, type: string, body: string | 
   res.end(body);
 }
 
-export async function runStudio(argv: string[], out: (line: string) => void, err: (line: string) => void): Promise<number> {
+export async function runStudio(
+  argv: string[],
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
   const args = STUDIO.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -245,14 +289,21 @@ export async function runStudio(argv: string[], out: (line: string) => void, err
     return 2;
   }
   const menuPath = args.positionals[0];
-  const server = new StudioServer({ port: Number(port), ...(phone !== undefined ? { phone } : {}), ...(menuPath !== undefined ? { menuPath } : {}), ...(values.clips !== undefined ? { clips: values.clips } : {}) });
+  const server = new StudioServer({
+    port: Number(port),
+    ...(phone !== undefined ? { phone } : {}),
+    ...(menuPath !== undefined ? { menuPath } : {}),
+    ...(values.clips !== undefined ? { clips: values.clips } : {}),
+  });
   let url: string;
   try {
     url = await server.listen();
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     if (code !== 'EADDRINUSE' && code !== 'EACCES') throw e;
-    err(`ringdown studio: port ${port} ${code === 'EADDRINUSE' ? 'is taken (another program listens on it)' : 'may not be used by this user'}; --port 0 picks a free one`);
+    err(
+      `ringdown studio: port ${port} ${code === 'EADDRINUSE' ? 'is taken (another program listens on it)' : 'may not be used by this user'}; --port 0 picks a free one`,
+    );
     return 2;
   }
   out(`ringdown studio: ${menuPath ?? 'the door-phone example (read-only)'} at ${url}`);

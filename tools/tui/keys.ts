@@ -32,6 +32,7 @@ export function splitKeys(text: string): string[] {
 export function describeKey(key: string): string {
   const arrows: Record<string, string> = { A: 'up', B: 'down', C: 'right', D: 'left' };
   const last = key.at(-1) ?? '';
-  if (key.length === 3 && (key[1] === '[' || key[1] === 'O') && Object.hasOwn(arrows, last)) return `the ${arrows[last]} arrow`;
+  if (key.length === 3 && (key[1] === '[' || key[1] === 'O') && Object.hasOwn(arrows, last))
+    return `the ${arrows[last]} arrow`;
   return JSON.stringify(key);
 }

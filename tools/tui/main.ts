@@ -108,7 +108,11 @@ function setUp(argv: string[], err: Out): Setup | number {
   const menu = loaded.menu;
   const { clipDir, clips } = simClips(file, values.clips, fixedMs, err);
   const clipsNote =
-    fixedMs !== undefined ? `every clip ${fixedMs} ms` : clipDir !== undefined ? `clips from ${clipDir}` : 'no clip folder: lengths estimated from the text';
+    fixedMs !== undefined
+      ? `every clip ${fixedMs} ms`
+      : clipDir !== undefined
+        ? `clips from ${clipDir}`
+        : 'no clip folder: lengths estimated from the text';
   return {
     file,
     menu,
@@ -135,7 +139,9 @@ function runDemo(setup: Setup, out: Out, err: Out): number {
   const run = simulate({ menu: setup.menu, events, clips: setup.clips, profile: setup.profile, onTrace });
   const traceProblem = trace?.close();
   if (traceProblem !== undefined) err(traceProblem);
-  const wavOk = setup.wavFile === undefined || writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, err, undefined, 'tui');
+  const wavOk =
+    setup.wavFile === undefined ||
+    writeCallWav(setup.wavFile, run.audio, run.endMs, setup.clipDir, err, undefined, 'tui');
   out('Run `npm start` in a terminal to lift the handset and press the keys yourself.');
   return traceProblem === undefined && wavOk ? 0 : 1;
 }
@@ -148,7 +154,9 @@ function runInteractive(setup: Setup): Promise<number> {
   let draw = (): void => {};
   const clock = new RealTimeClock({ onFired: () => draw() });
   const speaker = setup.sound
-    ? new PlaySpeaker({ clipDir: setup.clipDir, onProblem: (message) => {
+    ? new PlaySpeaker({
+        clipDir: setup.clipDir,
+        onProblem: (message) => {
           info.note = message;
         },
       })
@@ -206,7 +214,9 @@ function runInteractive(setup: Setup): Promise<number> {
         } else if (upper === 'R') {
           if (!session.ring()) info.note = 'the phone is in use: replace the handset to let it ring';
         } else if (upper === 'S') {
-          info.note = session.say(callerVoice(TEST_VOICE_SECONDS)) ? `the caller speaks ${TEST_VOICE_SECONDS} s of test audio` : 'lift the handset first (space)';
+          info.note = session.say(callerVoice(TEST_VOICE_SECONDS))
+            ? `the caller speaks ${TEST_VOICE_SECONDS} s of test audio`
+            : 'lift the handset first (space)';
         } else if (KEYS.includes(upper)) {
           if (!session.key(upper)) info.note = 'lift the handset first (space)';
         } else info.note = `key ${JSON.stringify(ch)} does nothing`;

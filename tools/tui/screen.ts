@@ -60,7 +60,9 @@ function playing(session: CallSession, now: number): string {
 
 function position(session: CallSession, info: ScreenInfo): string {
   const last = since(session.trace, (e): e is TraceEvent =>
-    ['offhook', 'onhook', 'play', 'delay', 'input', 'wait', 'timeout', 'hangup', 'digits', 'failed', 'back'].includes(e.type),
+    ['offhook', 'onhook', 'play', 'delay', 'input', 'wait', 'timeout', 'hangup', 'digits', 'failed', 'back'].includes(
+      e.type,
+    ),
   );
   if (last === undefined) return 'waiting for the handset to be lifted';
   switch (last.type) {
@@ -94,8 +96,12 @@ export function renderScreen(session: CallSession, now: number, info: ScreenInfo
     }
   }
   const call = trace.slice(callStart);
-  const keys = call.filter((e) => e.type === 'key' || e.type === 'flash').map((e) => (e.type === 'key' ? e.key : 'flash'));
-  const outcome = since(call, (e): e is TraceEvent => ['match', 'nomatch', 'ignored', 'held', 'digits'].includes(e.type));
+  const keys = call
+    .filter((e) => e.type === 'key' || e.type === 'flash')
+    .map((e) => (e.type === 'key' ? e.key : 'flash'));
+  const outcome = since(call, (e): e is TraceEvent =>
+    ['match', 'nomatch', 'ignored', 'held', 'digits'].includes(e.type),
+  );
   const outputs = session.outputs.names.map((n) => `${n} ${session.outputs.read(n) ? 'ON' : 'off'}`).join('  ');
   const lines = [
     `Ringdown simulator  ${info.menuFile}  (${info.clipsNote})`,
@@ -103,7 +109,14 @@ export function renderScreen(session: CallSession, now: number, info: ScreenInfo
     `  Time      ${(now / 1000).toFixed(1)} s`,
     `  Handset   ${session.offHook ? 'OFF-HOOK (lifted)' : 'on-hook (down)'}      Line  ${session.lineState}`,
     `  Playing   ${playing(session, now)}`,
-    `  Keys      ${keys.length > 0 ? keys.join(' ') : '-'}${outcome !== undefined ? `      last: ${formatTraceLine(outcome).trim().replace(/^\S+\s+/, '').replace(/\s+/g, ' ')}` : ''}`,
+    `  Keys      ${keys.length > 0 ? keys.join(' ') : '-'}${
+      outcome !== undefined
+        ? `      last: ${formatTraceLine(outcome)
+            .trim()
+            .replace(/^\S+\s+/, '')
+            .replace(/\s+/g, ' ')}`
+        : ''
+    }`,
     `  Menu      ${position(session, info)}`,
     `  Outputs   ${outputs}`,
     '',

@@ -73,7 +73,8 @@ export class PlaySpeaker implements Speaker {
     const child = spawn(command, ['-q', file], { stdio: 'ignore' });
     child.on('error', (e: NodeJS.ErrnoException) => {
       this.broken = true;
-      const why = e.code === 'ENOENT' ? `${command} not found (it comes with sox: sudo apt-get install sox)` : e.message;
+      const why =
+        e.code === 'ENOENT' ? `${command} not found (it comes with sox: sudo apt-get install sox)` : e.message;
       this.options.onProblem?.(`no sound: ${why}`);
     });
     this.child = child;

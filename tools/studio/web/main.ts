@@ -66,7 +66,9 @@ class Studio {
     (clip) => this.texts.get(clip),
     (message) => this.addNote(message),
   );
-  private readonly editor = new Editor(element('source'), element('highlight'), element('gutter'), () => this.changed());
+  private readonly editor = new Editor(element('source'), element('highlight'), element('gutter'), () =>
+    this.changed(),
+  );
 
   constructor(private readonly info: StudioMenu) {
     const speaker = this.speaker;
@@ -88,7 +90,9 @@ class Studio {
     this.version = info.version;
     element<HTMLButtonElement>('save').disabled = !info.saveable;
     if (info.clipDir === undefined) {
-      this.addNote('no clip folder: every Speak is read by the browser\'s speech synthesis (make clips with ringdown clips MENU --out DIR)');
+      this.addNote(
+        "no clip folder: every Speak is read by the browser's speech synthesis (make clips with ringdown clips MENU --out DIR)",
+      );
     }
     for (const name of Object.keys(info.durations)) void this.speaker.load(name);
     this.check();
@@ -143,11 +147,15 @@ class Studio {
     });
     // Pan and zoom: the pane scrolls (wheel, arrow keys, dragging the background); Ctrl-wheel,
     // + and - zoom; Fit shows it whole, 100 % at its own size.
-    flowPane.addEventListener('wheel', (e) => {
-      if (!e.ctrlKey) return;
-      e.preventDefault();
-      this.zoomTo(this.zoom * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
-    }, { passive: false });
+    flowPane.addEventListener(
+      'wheel',
+      (e) => {
+        if (!e.ctrlKey) return;
+        e.preventDefault();
+        this.zoomTo(this.zoom * (e.deltaY < 0 ? 1.2 : 1 / 1.2));
+      },
+      { passive: false },
+    );
     flowPane.addEventListener('keydown', (e) => {
       if (e.key === '+' || e.key === '=') this.zoomTo(this.zoom * 1.2);
       else if (e.key === '-') this.zoomTo(this.zoom / 1.2);
@@ -198,10 +206,22 @@ class Studio {
     if (result.menu !== undefined && info.clipDir !== undefined) {
       // A missing clip is a warning here, not check's error: the browser speaks the prompt, so
       // new wording can be tried before its clip is made.
-      const clips = checkClips(result.menu, { clips: info.catalog }, (name) => Object.hasOwn(info.durations, name), info.clipDir);
-      diagnostics.push(...clips.map((d) => (d.severity === 'error' ? { ...d, severity: 'warning' as const, message: `${d.message}: the browser speaks it` } : d)));
+      const clips = checkClips(
+        result.menu,
+        { clips: info.catalog },
+        (name) => Object.hasOwn(info.durations, name),
+        info.clipDir,
+      );
+      diagnostics.push(
+        ...clips.map((d) =>
+          d.severity === 'error'
+            ? { ...d, severity: 'warning' as const, message: `${d.message}: the browser speaks it` }
+            : d,
+        ),
+      );
     }
-    if (result.menu !== undefined && info.phone !== undefined) diagnostics.push(...checkPhoneKeys(result.menu, info.phone.name, info.phone.keys));
+    if (result.menu !== undefined && info.phone !== undefined)
+      diagnostics.push(...checkPhoneKeys(result.menu, info.phone.name, info.phone.keys));
     diagnostics.sort((a, b) => a.line - b.line || a.col - b.col);
     const failed = hasErrors(diagnostics) || info.problems.length > 0;
     const list = element('diagnostics');
@@ -228,7 +248,9 @@ class Studio {
     for (const d of diagnostics) add(formatDiagnostic(info.name, d), d.severity, d);
     if (!failed) add(`${info.name}: ok`, 'ok');
     this.hooks.diagnostics = lines;
-    this.editor.setMarks(diagnostics.map((d) => ({ line: d.line, col: d.col, severity: d.severity, message: d.message })));
+    this.editor.setMarks(
+      diagnostics.map((d) => ({ line: d.line, col: d.col, severity: d.severity, message: d.message })),
+    );
     const menu = hasErrors(diagnostics) ? undefined : result.menu;
     const first = diagnostics.find((d) => d.severity === 'error');
     this.firstError = first !== undefined ? formatDiagnostic(info.name, first) : undefined;
@@ -292,7 +314,10 @@ class Studio {
     element('conflict-message').textContent = `${found.error}. Your text is still in the editor.`;
     element('theirs').textContent = found.disk.text ?? '(not UTF-8: it cannot be shown)';
     element<HTMLButtonElement>('load-theirs').disabled = found.disk.text === undefined;
-    this.onConflict = { version: found.disk.version, ...(found.disk.text !== undefined ? { text: found.disk.text } : {}) };
+    this.onConflict = {
+      version: found.disk.version,
+      ...(found.disk.text !== undefined ? { text: found.disk.text } : {}),
+    };
     element('keep-mine').focus();
   }
 
@@ -305,8 +330,11 @@ class Studio {
     if (node === undefined) return;
     const panel = element('source-line');
     panel.hidden = false;
-    const where = node.line !== undefined ? `line ${node.line}: ${(this.editor.text.split('\n')[node.line - 1] ?? '').trim()}` : '';
-    panel.textContent = [`${node.title}${node.detail !== '' ? `: ${node.detail}` : ''}`, where].filter((l) => l !== '').join('\n');
+    const where =
+      node.line !== undefined ? `line ${node.line}: ${(this.editor.text.split('\n')[node.line - 1] ?? '').trim()}` : '';
+    panel.textContent = [`${node.title}${node.detail !== '' ? `: ${node.detail}` : ''}`, where]
+      .filter((l) => l !== '')
+      .join('\n');
     if (node.line !== undefined) this.editor.showLine(node.line, node.col ?? 1, false);
   }
 
@@ -324,7 +352,8 @@ class Studio {
   private sessionFor(lifting: boolean): CallSession | undefined {
     const current = this.session;
     const idle = current === undefined || (!current.offHook && current.lineState === 'idle');
-    const stale = current === undefined || current.options.menu !== this.menu || current.options.profile !== this.profile;
+    const stale =
+      current === undefined || current.options.menu !== this.menu || current.options.profile !== this.profile;
     if (!(lifting && idle && stale) && current !== undefined) return current;
     if (this.menu === undefined) {
       // The call runs exactly the editor's text: with an error in it there is nothing to call.
@@ -335,7 +364,10 @@ class Studio {
     const clock = new RealTimeClock({ onFired: () => this.refresh() });
     this.clock = clock;
     const info = this.info;
-    const clips = new SimClipLibrary({ catalog: { clips: info.catalog }, durations: new Map(Object.entries(info.durations)) });
+    const clips = new SimClipLibrary({
+      catalog: { clips: info.catalog },
+      durations: new Map(Object.entries(info.durations)),
+    });
     this.session = new CallSession({
       menu: this.menu,
       clips,
@@ -374,7 +406,8 @@ class Studio {
 
   private ring(): void {
     const session = this.sessionFor(true);
-    if (session !== undefined && !session.ring()) element('status').textContent = 'the handset is up: replace it to ring';
+    if (session !== undefined && !session.ring())
+      element('status').textContent = 'the handset is up: replace it to ring';
   }
 
   private traced(event: TraceEvent): void {
@@ -383,7 +416,9 @@ class Studio {
         this.texts.set(event.clip, event.text);
         if (!this.speaker.clipSamples(event.clip) && !this.noted.has(event.clip)) {
           this.noted.add(event.clip);
-          this.addNote(`no clip file ${event.clip}.wav: speech synthesis reads "${event.text}" (its length in the call is an estimate)`);
+          this.addNote(
+            `no clip file ${event.clip}.wav: speech synthesis reads "${event.text}" (its length in the call is an estimate)`,
+          );
         }
         element('now-playing').textContent = `▶ ${event.text}`;
         break;
@@ -446,7 +481,10 @@ class Studio {
     element('line-state').textContent = `${up ? 'handset up' : 'handset down'} · line ${session?.lineState ?? 'idle'}`;
     const outputs = session?.outputs;
     element('outputs').innerHTML = (outputs?.names ?? [])
-      .map((name) => `<span class="${outputs?.read(name) === true ? 'on' : ''}">${name}: ${outputs?.read(name) === true ? 'on' : 'off'}</span>`)
+      .map(
+        (name) =>
+          `<span class="${outputs?.read(name) === true ? 'on' : ''}">${name}: ${outputs?.read(name) === true ? 'on' : 'off'}</span>`,
+      )
       .join('');
   }
 
@@ -472,8 +510,7 @@ class Studio {
     if (key === ' ' || key === 'Enter') {
       if (onControl) return;
       this.act(() => this.toggleHook());
-    }
-    else if (KEYPAD.includes(key)) this.act(() => this.key(key));
+    } else if (KEYPAD.includes(key)) this.act(() => this.key(key));
     else if (key === 'F') this.act(() => this.sessionFor(false)?.flash());
     else if (key === 'R') this.act(() => this.ring());
     else return;
@@ -502,7 +539,8 @@ class Studio {
     const base = (this.info.name.split(/[\\/]/).pop() ?? 'menu').replace(/\.xml$/i, '');
     download(`${base}-call.txt`, new Blob([`${text}\n`], { type: 'text/plain' }));
     download(`${base}-call.wav`, new Blob([new Uint8Array(encodeWav(samples))], { type: 'audio/wav' }));
-    element('status').textContent = `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
+    element('status').textContent =
+      `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
   }
 }
 

@@ -34,7 +34,8 @@ export class WebSpeaker implements Speaker {
     if (!response.ok) return this.note(`clip ${name}: ${(await response.text()).trim()}`);
     const wav = readWavSamples(new Uint8Array(await response.arrayBuffer()));
     const problem = typeof wav === 'string' ? wav : deviceFormatProblem(wav.info);
-    if (problem !== undefined || typeof wav === 'string') return this.note(`clip ${name}: ${problem ?? ''}; it is read by speech synthesis`);
+    if (problem !== undefined || typeof wav === 'string')
+      return this.note(`clip ${name}: ${problem ?? ''}; it is read by speech synthesis`);
     this.samples.set(name, wav.samples);
   }
 
@@ -80,7 +81,12 @@ export class WebSpeaker implements Speaker {
   /** The phone's bell while it rings (a ring trigger), in the profile's cadence. */
   ring(cadence: RingCadence): void {
     this.stopRing();
-    const bell: ToneSpec = { name: `bell-${cadence.cadenceMs.join('-')}`, frequencies: [800, 1020], cadenceMs: cadence.cadenceMs, levelDbm0: -12 };
+    const bell: ToneSpec = {
+      name: `bell-${cadence.cadenceMs.join('-')}`,
+      frequencies: [800, 1020],
+      cadenceMs: cadence.cadenceMs,
+      levelDbm0: -12,
+    };
     this.ringSource = this.start(this.toneBuffer(bell), true);
   }
 

@@ -99,7 +99,18 @@ async function main(): Promise<number> {
 
   const out = (line: string): void => void process.stdout.write(`# ${line}\n`);
   const relay = spawn(python, ['-c', RELAY], { stdio: ['ignore', 'pipe', 'inherit'] });
-  const names = await new Promise<string>((resolve) => relay.stdout.once('data', (d: Buffer) => resolve(d.toString())));
+  process.on('exit', () => relay.kill());
+  // The relay's first line names the two ptys (it may come in pieces).
+  const names = await new Promise<string>((resolve) => {
+    let text = '';
+    const read = (d: Buffer): void => {
+      text += d.toString();
+      if (!text.includes('\n')) return;
+      relay.stdout.off('data', read);
+      resolve(text);
+    };
+    relay.stdout.on('data', read);
+  });
   const [devicePty, hostPty] = names.trim().split(/\s+/);
   if (devicePty === undefined || hostPty === undefined) throw new Error(`the pty relay said ${JSON.stringify(names)}`);
   out(`pty pair: firmware ${devicePty}, host ${hostPty}`);

@@ -7,6 +7,7 @@
  */
 import { Command } from './command.js';
 import { writeOutput } from './output.js';
+import { escapeXml } from './studio/flow.js';
 
 export const WIRING = new Command({
   name: 'wiring',
@@ -116,10 +117,6 @@ const MCU_X = 20;
 const MCU_W = 190;
 const LANE = 12;
 const PART_W = 230;
-
-function escapeXml(s: string): string {
-  return s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;');
-}
 
 interface Wire {
   net: string;

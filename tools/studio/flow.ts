@@ -294,7 +294,8 @@ export function layoutFlow(menu: Menu): Flow {
   };
 }
 
-function escapeXml(text: string): string {
+/** Text for SVG/XML content and attribute values. */
+export function escapeXml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 }
 

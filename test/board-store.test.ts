@@ -37,9 +37,9 @@ t.test('check --board: a Record Duration longer than the flash store is a warnin
   t.equal(sdtmf.code, 0, 'a warning, not an error');
   t.match(
     sdtmf.out,
-    /examples\/guestbook\.xml:32:21: warning: Record Duration 60 s cannot fit esp32-ag1171-sdtmf's flash store: it holds 25\.2 s of recordings in all \(hint: build with --recordings sdcard, or lower Duration\)/,
+    /examples\/guestbook\.xml:34:21: warning: Record Duration 60 s cannot fit esp32-ag1171-sdtmf's flash store: it holds 25\.2 s of recordings in all \(hint: build with --recordings sdcard, or lower Duration\)/,
   );
-  t.match(sdtmf.out, /examples\/guestbook\.xml:58:3: warning: Record Duration 180 s/);
+  t.match(sdtmf.out, /examples\/guestbook\.xml:57:3: warning: Record Duration 180 s/);
   const i2s = ringdown('check', '--board', 'esp32-ag1171-i2s', 'examples/guestbook.xml');
   t.equal(i2s.code, 0);
   t.notMatch(i2s.out, /warning/, 'the card is the default store: no bound known here');

@@ -75,6 +75,7 @@ const DEVICE_MODULES: Readonly<Record<string, string>> = {
   './host-env.js': 'test/xs/device/host-env.ts',
   instrumentation: 'test/xs/device/instrumentation.ts',
   file: 'test/xs/device/file.ts',
+  'embedded:io/serial': 'test/xs/device/serial.ts',
 };
 
 /**

@@ -6,12 +6,19 @@
  * listed before the last line and counted neither passed nor failed. Tests tap skipped (an outside
  * tool such as sox or tmux is missing: test/outside-tool.ts) are listed as `# SKIP what: why`; then
  * a line counts skipped tests and one skipped lanes, and `N passed, N failed` stays last.
+ *
+ * Lanes run in two queues at once: the emulators (single-threaded, the longest lanes) in one, the
+ * rest in order in the other, so the suite takes about as long as the longer queue. A lane's
+ * output is shown whole when it ends, in the table's order, with how long it took.
+ * `RINGDOWN_TEST_SERIAL=1` runs every lane one after another.
  */
-import { spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 
 interface Lane {
   name: string;
   command: string[];
+  /** Lanes that drive an emulator run in their own queue beside the others. */
+  emulator?: true;
 }
 
 const LANES: Lane[] = [
@@ -41,8 +48,53 @@ const LANES: Lane[] = [
   {
     name: 'device: the Raspberry Pi Pico firmware (arm-none-eabi-gcc, pico-sdk) in rp2040js, played at its pins',
     command: ['node', 'dist/test/lanes/pico-lane.js'],
+    emulator: true,
   },
 ];
+
+interface Finished {
+  status: number | null;
+  signal: NodeJS.Signals | null;
+  output: string;
+  seconds: number;
+}
+
+function runLane(lane: Lane): Promise<Finished> {
+  const started = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(lane.command[0]!, lane.command.slice(1), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const chunks: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => chunks.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => chunks.push(chunk));
+    const finish = (status: number | null, signal: NodeJS.Signals | null, extra = ''): void =>
+      resolve({
+        status,
+        signal,
+        output: Buffer.concat(chunks).toString('utf8') + extra,
+        seconds: (Date.now() - started) / 1000,
+      });
+    child.on('error', (error) => finish(null, null, `${error.message}\n`));
+    child.on('close', (status, signal) => finish(status, signal));
+  });
+}
+
+/** Runs each queue's lanes in order, the queues side by side; results in the table's order. */
+async function runAll(lanes: Lane[], serial: boolean): Promise<Finished[]> {
+  const results = new Array<Finished>(lanes.length);
+  const queues = serial
+    ? [lanes.map((_, i) => i)]
+    : [lanes.flatMap((l, i) => (l.emulator ? [i] : [])), lanes.flatMap((l, i) => (l.emulator ? [] : [i]))];
+  await Promise.all(
+    queues.map(async (queue) => {
+      for (const i of queue) {
+        results[i] = await runLane(lanes[i]!);
+        // Progress while the other queue still runs; the lanes' own output follows in order.
+        process.stderr.write(`# ended after ${results[i]!.seconds.toFixed(0)} s: ${lanes[i]!.name}\n`);
+      }
+    }),
+  );
+  return results;
+}
 
 let passed = 0;
 let failed = 0;
@@ -50,17 +102,19 @@ const skipped: string[] = [];
 const skippedWhy: string[] = [];
 /** Tests tap skipped (an outside tool such as sox or tmux is not installed), one line each. */
 const skippedTests: string[] = [];
-for (const lane of LANES) {
+const suiteStarted = Date.now();
+const results = await runAll(LANES, process.env.RINGDOWN_TEST_SERIAL === '1');
+for (const [index, lane] of LANES.entries()) {
+  const run = results[index]!;
   process.stdout.write(`\n=== ${lane.name}: ${lane.command.join(' ')}\n`);
-  const run = spawnSync(lane.command[0]!, lane.command.slice(1), { encoding: 'utf8', maxBuffer: 256 * 1024 * 1024 });
-  const output = `${run.stdout ?? ''}${run.stderr ?? ''}`;
+  const output = run.output;
   process.stdout.write(output);
   const ok = run.status === 0;
   if (ok && /^# lane: skipped/m.test(output)) {
     const why = /^# .*skipped: (.*)$/m.exec(output)?.[1] ?? 'no reason given';
     skipped.push(`${lane.name}: ${why}`);
     skippedWhy.push(why);
-    process.stdout.write(`=== ${lane.name}: SKIPPED (${why})\n`);
+    process.stdout.write(`=== ${lane.name}: SKIPPED (${why}) in ${run.seconds.toFixed(0)} s\n`);
     continue;
   }
   const tapSummary = /^# \{ total: (\d+), pass: (\d+)(?:, fail: (\d+))?/m.exec(output);
@@ -81,11 +135,13 @@ for (const lane of LANES) {
     laneFailed = ok ? 0 : 1;
   }
   if (!ok && laneFailed === 0) laneFailed = 1;
-  process.stdout.write(`=== ${lane.name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`}\n`);
+  process.stdout.write(
+    `=== ${lane.name}: ${ok ? 'ok' : `FAILED (exit ${run.status ?? run.signal})`} in ${run.seconds.toFixed(0)} s\n`,
+  );
   passed += lanePassed;
   failed += laneFailed;
 }
-process.stdout.write('\n');
+process.stdout.write(`\nall lanes in ${((Date.now() - suiteStarted) / 1000).toFixed(0)} s\n`);
 for (const line of skippedTests) process.stdout.write(`${line}\n`);
 for (const line of skipped) process.stdout.write(`skipped (not counted): ${line}\n`);
 if (skippedTests.length > 0 || skipped.length > 0) {

@@ -443,48 +443,10 @@ class Loader {
       'Party',
     ]);
     if (this.textOf(element) !== '') this.report('error', element, '<Record> takes no text');
-    let ok = true;
-    let maxMs = DEFAULT_RECORD_SECONDS * 1000;
-    const duration = this.attribute(element, 'Duration');
-    if (duration !== undefined) {
-      const ms = this.seconds(duration, duration.value, 'Duration');
-      if (ms === 0) {
-        this.report('error', duration, 'Duration must be more than 0 s');
-        ok = false;
-      } else if (ms === undefined) ok = false;
-      else maxMs = ms;
-    }
-    let inactivityMs = DEFAULT_INACTIVITY_SECONDS * 1000;
-    const inactivity = this.attribute(element, 'Inactivity');
-    if (inactivity !== undefined) {
-      const ms = this.seconds(inactivity, inactivity.value, 'Inactivity');
-      if (ms === undefined) ok = false;
-      else inactivityMs = ms;
-    }
-    let finishDigits = DEFAULT_FINISH_DIGITS;
-    const finish = this.attribute(element, 'FinishDigits');
-    if (finish !== undefined) {
-      const keys = finish.value.trim().toUpperCase();
-      if (!/^[0-9*#A-D]*$/.test(keys)) {
-        this.report(
-          'error',
-          finish,
-          `FinishDigits ${JSON.stringify(finish.value)} must be phone keys`,
-          'any of 0-9 * # A B C D, or "" for none',
-        );
-        ok = false;
-      } else finishDigits = keys;
-    }
-    const format = this.attribute(element, 'Format');
-    if (format !== undefined && format.value.trim().toLowerCase() !== 'wav') {
-      this.report(
-        'error',
-        format,
-        `Format ${JSON.stringify(format.value)} is not one this device records`,
-        'write Format="wav" (8 kHz 16-bit mono)',
-      );
-      ok = false;
-    }
+    const maxMs = this.recordSeconds(element, 'Duration', DEFAULT_RECORD_SECONDS, true);
+    const inactivityMs = this.recordSeconds(element, 'Inactivity', DEFAULT_INACTIVITY_SECONDS, false);
+    const finishDigits = this.recordFinishDigits(element);
+    const formatOk = this.recordFormatOk(element);
     const url = this.attribute(element, 'FinishedUrl');
     if (url !== undefined) {
       this.report(
@@ -494,9 +456,78 @@ class Loader {
         'the recording stays on the device; remove FinishedUrl',
       );
     }
+    const file = this.recordTarget(element);
+    const beep = this.flag(element, 'beep', false);
+    const full = this.recordFullPrompt(element);
+    if (
+      maxMs === undefined ||
+      inactivityMs === undefined ||
+      finishDigits === undefined ||
+      !formatOk ||
+      file === undefined ||
+      full === undefined
+    )
+      return undefined;
+    const command: RecordCommand = {
+      kind: 'record',
+      maxMs,
+      inactivityMs,
+      finishDigits,
+      file,
+      clip: this.attribute(element, 'clip') !== undefined,
+      beep,
+      full,
+      line: element.line,
+      col: element.col,
+    };
+    if (url !== undefined) command.finishedUrl = url.value;
+    return command;
+  }
+
+  /** A Record time attribute in ms (the default when absent); undefined after reporting an error. */
+  private recordSeconds(element: XmlElement, name: string, fallback: number, positive: boolean): number | undefined {
+    const attribute = this.attribute(element, name);
+    if (attribute === undefined) return fallback * 1000;
+    const ms = this.seconds(attribute, attribute.value, name);
+    if (ms === 0 && positive) {
+      this.report('error', attribute, `${name} must be more than 0 s`);
+      return undefined;
+    }
+    return ms;
+  }
+
+  /** The keys that end a recording; undefined after reporting an error. */
+  private recordFinishDigits(element: XmlElement): string | undefined {
+    const finish = this.attribute(element, 'FinishDigits');
+    if (finish === undefined) return DEFAULT_FINISH_DIGITS;
+    const keys = finish.value.trim().toUpperCase();
+    if (/^[0-9*#A-D]*$/.test(keys)) return keys;
+    this.report(
+      'error',
+      finish,
+      `FinishDigits ${JSON.stringify(finish.value)} must be phone keys`,
+      'any of 0-9 * # A B C D, or "" for none',
+    );
+    return undefined;
+  }
+
+  /** Format may only name the WAV this device records. */
+  private recordFormatOk(element: XmlElement): boolean {
+    const format = this.attribute(element, 'Format');
+    if (format === undefined || format.value.trim().toLowerCase() === 'wav') return true;
+    this.report(
+      'error',
+      format,
+      `Format ${JSON.stringify(format.value)} is not one this device records`,
+      'write Format="wav" (8 kHz 16-bit mono)',
+    );
+    return false;
+  }
+
+  /** The file name pattern or clip name a Record writes; undefined after reporting an error. */
+  private recordTarget(element: XmlElement): string | undefined {
     const fileAttribute = this.attribute(element, 'file');
     const clipAttribute = this.attribute(element, 'clip');
-    let file = DEFAULT_RECORD_FILE;
     if (fileAttribute !== undefined && clipAttribute !== undefined) {
       this.report(
         'error',
@@ -504,39 +535,41 @@ class Loader {
         '<Record> takes file or clip, not both',
         'file="msg-{n}" keeps every message; clip="greeting" replaces a clip',
       );
-      ok = false;
-    } else if (clipAttribute !== undefined) {
-      file = clipAttribute.value.trim();
-      const extension = this.extensionProblem(file, 'clip');
+      return undefined;
+    }
+    if (clipAttribute !== undefined) {
+      const clip = clipAttribute.value.trim();
+      const extension = this.extensionProblem(clip, 'clip');
       const problem =
         extension ??
-        (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(file)
-          ? this.clipNameProblem(file)
+        (/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(clip)
+          ? this.clipNameProblem(clip)
           : `clip name ${JSON.stringify(clipAttribute.value)} must be a file name without a folder`);
-      if (problem !== undefined) {
-        this.report(
-          'error',
-          clipAttribute,
-          problem,
-          extension !== undefined ? `write clip="${file.replace(AUDIO_EXTENSION, '')}"` : 'letters, digits, _ . -',
-        );
-        ok = false;
-      }
-    } else if (fileAttribute !== undefined) {
-      file = fileAttribute.value.trim();
-      const extension = this.extensionProblem(file, 'file');
-      const problem = extension ?? this.patternProblem(file, 'file');
-      if (problem !== undefined) {
-        this.report(
-          'error',
-          fileAttribute,
-          problem,
-          extension !== undefined ? `write file="${file.replace(AUDIO_EXTENSION, '')}"` : 'for example file="msg-{n}"',
-        );
-        ok = false;
-      }
+      if (problem === undefined) return clip;
+      this.report(
+        'error',
+        clipAttribute,
+        problem,
+        extension !== undefined ? `write clip="${clip.replace(AUDIO_EXTENSION, '')}"` : 'letters, digits, _ . -',
+      );
+      return undefined;
     }
-    const beep = this.flag(element, 'beep', false);
+    if (fileAttribute === undefined) return DEFAULT_RECORD_FILE;
+    const file = fileAttribute.value.trim();
+    const extension = this.extensionProblem(file, 'file');
+    const problem = extension ?? this.patternProblem(file, 'file');
+    if (problem === undefined) return file;
+    this.report(
+      'error',
+      fileAttribute,
+      problem,
+      extension !== undefined ? `write file="${file.replace(AUDIO_EXTENSION, '')}"` : 'for example file="msg-{n}"',
+    );
+    return undefined;
+  }
+
+  /** The words played when the store has no room; undefined after reporting an error. */
+  private recordFullPrompt(element: XmlElement): SpeakCommand | undefined {
     const fullAttribute = this.attribute(element, 'full');
     const fullText = fullAttribute !== undefined ? fullAttribute.value.replace(/\s+/g, ' ').trim() : DEFAULT_FULL_TEXT;
     if (fullText === '') {
@@ -546,25 +579,10 @@ class Loader {
         '<Record> full must say something',
         `the words played when there is no room to record, for example full="${DEFAULT_FULL_TEXT}"`,
       );
-      ok = false;
+      return undefined;
     }
-    if (!ok) return undefined;
     const at = fullAttribute ?? element;
-    const full: SpeakCommand = { kind: 'speak', text: fullText, bargeIn: true, line: at.line, col: at.col };
-    const command: RecordCommand = {
-      kind: 'record',
-      maxMs,
-      inactivityMs,
-      finishDigits,
-      file,
-      clip: clipAttribute !== undefined,
-      beep,
-      full,
-      line: element.line,
-      col: element.col,
-    };
-    if (url !== undefined) command.finishedUrl = url.value;
-    return command;
+    return { kind: 'speak', text: fullText, bargeIn: true, line: at.line, col: at.col };
   }
 
   hangup(element: XmlElement): Command | undefined {
@@ -628,6 +646,19 @@ class Loader {
           'BackKey does nothing on a UserInput that is not inside an <Input>',
         );
     }
+    const seen = this.userInputSections(element, command);
+    const maxNoMatch = this.count(element, 'MaxNoMatch', 1, 20);
+    if (maxNoMatch !== undefined) command.maxNoMatch = maxNoMatch;
+    else if (seen.has('NoMatch')) command.maxNoMatch = 3;
+    this.digits(element, command);
+    if (command.inputs.length === 0) {
+      this.report('warning', element, '<UserInput> has no <Input>: no key can match');
+    }
+    return command;
+  }
+
+  /** Reads a UserInput's sections into `command`; returns the names of those present. */
+  private userInputSections(element: XmlElement, command: UserInputCommand): Set<string> {
     const seen = new Set<string>();
     for (const child of this.elementsOf(element)) {
       const once = (): void => {
@@ -659,14 +690,7 @@ class Loader {
         );
       }
     }
-    const maxNoMatch = this.count(element, 'MaxNoMatch', 1, 20);
-    if (maxNoMatch !== undefined) command.maxNoMatch = maxNoMatch;
-    else if (seen.has('NoMatch')) command.maxNoMatch = 3;
-    this.digits(element, command);
-    if (command.inputs.length === 0) {
-      this.report('warning', element, '<UserInput> has no <Input>: no key can match');
-    }
-    return command;
+    return seen;
   }
 
   /** Works out single-key or multi-digit entry and checks that every Input can match. */

@@ -28,7 +28,15 @@ import {
 import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { planClips, type ClipNeed } from './clips/plan.js';
 import { fallbackMenu } from '../src/engine/fallback.js';
-import { DEFAULT_VOICE, speak, speechEngine, speechToClip, synthKey, type VoiceOptions } from './clips/synth.js';
+import {
+  DEFAULT_VOICE,
+  type SpeechEngine,
+  speak,
+  speechEngine,
+  speechToClip,
+  synthKey,
+  type VoiceOptions,
+} from './clips/synth.js';
 import { menuFailure, readMenuFile } from './menu-file.js';
 import { kindOf, outputProblem, prepareFolder, writeOutput } from './output.js';
 import { readRegularFile } from './read-file.js';
@@ -315,7 +323,18 @@ function notRegular(path: string): string | undefined {
   }
 }
 
-export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
+/** What `clips` was asked to do, its options checked. */
+interface ClipsRequest {
+  dir: string;
+  menus: string[];
+  voice: VoiceOptions;
+  json: boolean;
+  recordings?: string;
+  say?: string;
+}
+
+/** Parses and checks the options; a usage error is said and its exit code returned. */
+function clipsRequest(argv: string[], err: Out): ClipsRequest | number {
   const args = CLIPS.parse(argv);
   if (typeof args === 'string') {
     err(args);
@@ -354,13 +373,125 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     err(`ringdown clips: --voice ${JSON.stringify(voice.voice)} is not an espeak-ng voice name`);
     return 2;
   }
-  if (values.say !== undefined) return speakToFile(values.say, dir, voice, out, err);
-  // With --json, the lines a person reads are kept and the result is one JSON object at the end.
-  const json = values.json === true;
-  const lines: string[] = [];
-  const say: Out = json ? (line) => void lines.push(line) : out;
+  return {
+    dir,
+    menus: positionals,
+    voice,
+    json: values.json === true,
+    ...(values.recordings !== undefined ? { recordings: values.recordings } : {}),
+    ...(values.say !== undefined ? { say: values.say } : {}),
+  };
+}
 
-  const menus = loadMenus(positionals, err);
+/** Says each problem and that the folder was left as it was; the exit code of a finding. */
+function unchanged(err: Out, dir: string, ...problems: string[]): 1 {
+  for (const problem of problems) err(problem);
+  err(`${dir}: nothing changed`);
+  return 1;
+}
+
+/** The catalog: the user's entries, minus those of clips this tool made and now removes. */
+function catalogEntries(
+  dir: string,
+  catalog: Record<string, string>,
+  synthesized: ReadonlyMap<string, SynthRecord>,
+  needs: readonly ClipNeed[],
+  remove: ReadonlyMap<string, string>,
+): Map<string, string> {
+  const needed = new Set(needs.map((n) => n.name));
+  const clips = new Map<string, string>();
+  for (const [text, name] of Object.entries(catalog)) {
+    if (!remove.has(name) && (needed.has(name) || !synthesized.has(name) || existsSync(join(dir, `${name}.wav`))))
+      clips.set(text, name);
+  }
+  for (const need of needs) if (need.catalogText !== undefined) clips.set(need.catalogText, need.name);
+  return clips;
+}
+
+interface Converted {
+  clip: Uint8Array;
+  report: ConvertReport;
+  recording: Recording;
+}
+
+/** Decodes and converts every recording before anything is written; a problem names the file. */
+async function convertRecordings(recordings: readonly Recording[]): Promise<Map<string, Converted> | string> {
+  const converted = new Map<string, Converted>();
+  for (const recording of recordings) {
+    const pcm = await decodeRecording(recording.bytes);
+    if (typeof pcm === 'string')
+      return `${recording.path}: error: ${pcm} (the recording for clip '${recording.need.name}', used by ${recording.need.where})`;
+    const { samples, report } = convertToClip(pcm, { highPassHz: 250, peakDbfs: -3, trimKeepMs: 100 });
+    if (samples.length === 0)
+      return `${recording.path}: error: the recording has no samples (the recording for clip '${recording.need.name}')`;
+    converted.set(recording.need.name, { clip: encodeWav(samples), report, recording });
+  }
+  return converted;
+}
+
+/** Speaks every text to make, in a scratch folder of its own; a problem names the first clip. */
+function synthesize(
+  engine: SpeechEngine | undefined,
+  toMake: readonly ClipNeed[],
+  voice: VoiceOptions,
+): Uint8Array[] | string {
+  if (engine === undefined) return [];
+  const scratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
+  try {
+    const spoken = speak(
+      engine,
+      toMake.map((n) => n.text),
+      voice,
+      join(scratch, 'espeak.wav'),
+    );
+    return typeof spoken === 'string'
+      ? `${toMake[0]!.where}: error: cannot make clip '${toMake[0]!.name}': ${spoken}`
+      : spoken;
+  } finally {
+    rmSync(scratch, { recursive: true, force: true });
+  }
+}
+
+/**
+ * Writes each new clip into `folder` and checks it as a clip; returns what was made (name to its
+ * record) or the problem of the first that fails.
+ */
+function stageClips(
+  folder: string,
+  work: Work,
+  spoken: readonly Uint8Array[],
+  converted: ReadonlyMap<string, Converted>,
+  voice: VoiceOptions,
+): Map<string, SynthRecord> | string {
+  const made = new Map<string, SynthRecord>();
+  const place = (name: string, bytes: Uint8Array, from: string, what: string): string | undefined => {
+    const target = join(folder, `${name}.wav`);
+    writeFileSync(target, bytes);
+    const file = inspectClip(target);
+    if (file.kind !== 'ok')
+      return `${what}: error: cannot make clip '${name}': ${file.kind === 'bad' || file.kind === 'other' ? file.problem : 'no output'}`;
+    made.set(name, { from, sha256: file.sha256 });
+    return undefined;
+  };
+  for (const [i, need] of work.toMake.entries()) {
+    const clip = speechToClip(spoken[i]!);
+    if (typeof clip === 'string') return `${need.where}: error: cannot make clip '${need.name}': ${clip}`;
+    const problem = place(need.name, clip, synthKey(need.text, voice), need.where);
+    if (problem !== undefined) return problem;
+  }
+  for (const [name, c] of converted) {
+    const problem = place(name, c.clip, c.recording.key, c.recording.path);
+    if (problem !== undefined) return problem;
+  }
+  return made;
+}
+
+export async function runClips(argv: string[], out: Out, err: Out): Promise<number> {
+  const request = clipsRequest(argv, err);
+  if (typeof request === 'number') return request;
+  const { dir, voice, json } = request;
+  if (request.say !== undefined) return speakToFile(request.say, dir, voice, out, err);
+  const menus = loadMenus(request.menus, err);
   if (typeof menus === 'number') {
     // A menu that cannot be read is an input error, said once; a menu with errors is a finding.
     if (menus === 1) err(`${dir}: nothing changed`);
@@ -368,40 +499,15 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   }
   // The folder is checked now (made only once every input is good).
   const folder = prepareFolder(dir, 'clips', false);
-  if (folder !== undefined) {
-    err(folder);
-    err(`${dir}: nothing changed`);
-    return 1;
-  }
+  if (folder !== undefined) return unchanged(err, dir, folder);
   const state = readFolderState(dir);
-  if (typeof state === 'string') {
-    err(state);
-    err(`${dir}: nothing changed`);
-    return 1;
-  }
+  if (typeof state === 'string') return unchanged(err, dir, state);
   // The device's built-in fallback menu (a menu that fails to load) plays its clip from this folder too.
   const plan = planClips([...menus, { file: 'built-in fallback menu', menu: fallbackMenu() }], state.catalog);
-  const work = sortWork(dir, plan.needs, state.synthesized, voice, values.recordings);
+  const work = sortWork(dir, plan.needs, state.synthesized, voice, request.recordings);
   const problems = [...plan.problems, ...work.problems];
-  if (problems.length > 0) {
-    for (const p of problems) err(p);
-    err(`${dir}: nothing changed`);
-    return 1;
-  }
-
-  const needed = new Set(plan.needs.map((n) => n.name));
-  const stale = sortStale(dir, state.synthesized, needed);
-  // The catalog: the user's entries, minus those of clips this tool made and now removes.
-  const clips = new Map<string, string>();
-  for (const [text, name] of Object.entries(state.catalog.clips)) {
-    if (
-      !stale.remove.has(name) &&
-      (needed.has(name) || !state.synthesized.has(name) || existsSync(join(dir, `${name}.wav`)))
-    )
-      clips.set(text, name);
-  }
-  for (const need of plan.needs) if (need.catalogText !== undefined) clips.set(need.catalogText, need.name);
-
+  if (problems.length > 0) return unchanged(err, dir, ...problems);
+  const stale = sortStale(dir, state.synthesized, new Set(plan.needs.map((n) => n.name)));
   const engine = work.toMake.length > 0 ? speechEngine() : undefined;
   if (engine !== undefined && typeof engine !== 'string') {
     err(`ringdown clips: ${engine.problem}`);
@@ -410,44 +516,34 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
     );
     return 1;
   }
-  // Recordings are decoded and converted before anything is written: a bad one changes nothing.
-  const converted = new Map<string, { clip: Uint8Array; report: ConvertReport; recording: Recording }>();
-  for (const recording of work.toConvert) {
-    const pcm = await decodeRecording(recording.bytes);
-    if (typeof pcm === 'string') {
-      err(
-        `${recording.path}: error: ${pcm} (the recording for clip '${recording.need.name}', used by ${recording.need.where})`,
-      );
-      err(`${dir}: nothing changed`);
-      return 1;
-    }
-    const { samples, report } = convertToClip(pcm, { highPassHz: 250, peakDbfs: -3, trimKeepMs: 100 });
-    if (samples.length === 0) {
-      err(`${recording.path}: error: the recording has no samples (the recording for clip '${recording.need.name}')`);
-      err(`${dir}: nothing changed`);
-      return 1;
-    }
-    converted.set(recording.need.name, { clip: encodeWav(samples), report, recording });
-  }
-  let spoken: Uint8Array[] | string = [];
-  if (engine !== undefined) {
-    const speechScratch = mkdtempSync(join(tmpdir(), 'ringdown-speech-'));
-    try {
-      spoken = speak(
-        engine,
-        work.toMake.map((n) => n.text),
-        voice,
-        join(speechScratch, 'espeak.wav'),
-      );
-    } finally {
-      rmSync(speechScratch, { recursive: true, force: true });
-    }
-  }
-  if (typeof spoken === 'string') {
-    err(`${work.toMake[0]!.where}: error: cannot make clip '${work.toMake[0]!.name}': ${spoken}`);
-    err(`${dir}: nothing changed`);
-    return 1;
-  }
+  const converted = await convertRecordings(work.toConvert);
+  if (typeof converted === 'string') return unchanged(err, dir, converted);
+  const spoken = synthesize(engine, work.toMake, voice);
+  if (typeof spoken === 'string') return unchanged(err, dir, spoken);
+  const clips = catalogEntries(dir, state.catalog.clips, state.synthesized, plan.needs, stale.remove);
+  return writeClips({ dir, json, out, err, plan, work, stale, clips, converted, spoken, engine, voice });
+}
+
+interface ClipsWrite {
+  dir: string;
+  json: boolean;
+  out: Out;
+  err: Out;
+  plan: ReturnType<typeof planClips>;
+  work: Work;
+  stale: ReturnType<typeof sortStale>;
+  clips: Map<string, string>;
+  converted: Map<string, Converted>;
+  spoken: Uint8Array[];
+  engine: SpeechEngine | undefined;
+  voice: VoiceOptions;
+}
+
+/** Stages every new file in a scratch folder inside `dir`, checks every destination, then moves them in. */
+function writeClips(w: ClipsWrite): number {
+  const { dir, work, stale, converted, err } = w;
+  // With --json, the lines a person reads are kept and the result is one JSON object at the end.
+  const say: Out = w.json ? () => undefined : w.out;
   const created = !existsSync(dir);
   mkdirSync(dir, { recursive: true });
   // Scratch space of its own, inside the folder (same file system, so files move in by rename).
@@ -456,43 +552,20 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
   mkdirSync(newClips);
   let ok = false;
   try {
-    const made = new Map<string, SynthRecord>();
-    const place = (name: string, bytes: Uint8Array, from: string, what: string): boolean => {
-      const target = join(newClips, `${name}.wav`);
-      writeFileSync(target, bytes);
-      const file = inspectClip(target);
-      if (file.kind !== 'ok') {
-        err(
-          `${what}: error: cannot make clip '${name}': ${file.kind === 'bad' || file.kind === 'other' ? file.problem : 'no output'}`,
-        );
-        err(`${dir}: nothing changed`);
-        return false;
-      }
-      made.set(name, { from, sha256: file.sha256 });
-      return true;
-    };
-    for (const [i, need] of work.toMake.entries()) {
-      const clip = speechToClip(spoken[i]!);
-      if (typeof clip === 'string') {
-        err(`${need.where}: error: cannot make clip '${need.name}': ${clip}`);
-        err(`${dir}: nothing changed`);
-        return 1;
-      }
-      if (!place(need.name, clip, synthKey(need.text, voice), need.where)) return 1;
-    }
-    for (const [name, c] of converted) if (!place(name, c.clip, c.recording.key, c.recording.path)) return 1;
+    const made = stageClips(newClips, work, w.spoken, converted, w.voice);
+    if (typeof made === 'string') return unchanged(err, dir, made);
     const synthesized = new Map([...work.upToDate, ...made]);
     const files: [string, string][] = [
-      ['catalog.json', catalogText(clips, synthesized)],
-      ['manifest.json', manifestText(plan.needs.map((n) => n.name))],
+      ['catalog.json', catalogText(w.clips, synthesized)],
+      ['manifest.json', manifestText(w.plan.needs.map((n) => n.name))],
     ];
     const changed = files.filter(([name, text]) => readText(join(dir, name)) !== text);
     for (const line of stale.kept) say(`${dir}: ${line}`);
     const convertedCount = work.convertedUpToDate + converted.size;
-    const counts = `${plan.needs.length} clips: ${work.recorded.length} recorded, ${convertedCount > 0 ? `${convertedCount} converted, ` : ''}${synthesized.size - convertedCount} synthesized`;
+    const counts = `${w.plan.needs.length} clips: ${work.recorded.length} recorded, ${convertedCount > 0 ? `${convertedCount} converted, ` : ''}${synthesized.size - convertedCount} synthesized`;
     const result = {
       dir,
-      clips: plan.needs.length,
+      clips: w.plan.needs.length,
       recorded: work.recorded.length,
       converted: convertedCount,
       synthesized: synthesized.size - convertedCount,
@@ -501,12 +574,12 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
       removed: [...stale.remove.keys()],
       kept: stale.kept,
       wrote: changed.map(([n]) => n),
-      speech: engine,
+      speech: w.engine,
       upToDate: false,
     };
     if (made.size === 0 && stale.remove.size === 0 && changed.length === 0) {
       say(`${dir}: up to date (${counts})`);
-      if (json) out(JSON.stringify({ ...result, upToDate: true }));
+      if (w.json) w.out(JSON.stringify({ ...result, upToDate: true }));
       ok = true;
       return 0;
     }
@@ -518,11 +591,7 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
       stale.remove,
       changed.map(([n]) => n),
     );
-    if (blocked.length > 0) {
-      for (const p of blocked) err(p);
-      err(`${dir}: nothing changed`);
-      return 1;
-    }
+    if (blocked.length > 0) return unchanged(err, dir, ...blocked);
     for (const name of made.keys()) renameSync(join(newClips, `${name}.wav`), join(dir, `${name}.wav`));
     for (const name of stale.remove.keys()) rmSync(join(dir, `${name}.wav`));
     for (const [name] of changed) renameSync(join(scratch, name), join(dir, name));
@@ -537,7 +606,7 @@ export async function runClips(argv: string[], out: Out, err: Out): Promise<numb
       if (c === undefined) say(`  made ${join(dir, `${name}.wav`)}`);
       else say(`  converted ${c.recording.path} -> ${join(dir, `${name}.wav`)}: ${describeConversion(c.report)}`);
     }
-    if (json) out(JSON.stringify({ ...result, made: [...made.keys()] }));
+    if (w.json) w.out(JSON.stringify({ ...result, made: [...made.keys()] }));
     ok = true;
     return 0;
   } finally {

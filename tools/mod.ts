@@ -15,9 +15,9 @@ import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
 import { clipName, clipSlug } from '../src/clips/catalog.js';
 import { Command } from './command.js';
-import { buildMod, mcrunArgs, stageMod } from './device/mod.js';
+import { buildMod, type ModInput, mcrunArgs, type StagedMod, stageMod } from './device/mod.js';
 import { clipMinutes, modPartitionSize, modTooLarge } from './device/mod-size.js';
-import { findSdk } from './device/sdk.js';
+import { findSdk, type Sdk } from './device/sdk.js';
 import { boardOutputs, findClipFolder, readClipFolder, readMenuFile, type ClipFolder } from './menu-file.js';
 import { outputProblem, writeOutput, type OutputOptions } from './output.js';
 import { REPO_ROOT } from './device/repo-root.js';
@@ -91,36 +91,11 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
   // Checked as the firmware will: the menus load on the board, and every Speak has its clip.
   const clipDir = findClipFolder(file, values.clips);
   const folder = clipDir !== undefined ? readClipFolder(clipDir) : undefined;
-  let failed = false;
-  let unreadable = false;
-  for (const p of folder?.problems ?? []) {
-    err(`${p.file}:1:1: error: ${p.message}`);
-    failed = true;
-  }
-  const clips = new Set<string>();
   const ringMenu = values['ring-menu'];
-  for (const path of [file, ...(ringMenu !== undefined ? [ringMenu] : [])]) {
-    const loaded = readMenuFile(path, outputs);
-    const diagnostics = [...loaded.diagnostics];
-    if (loaded.menu !== undefined) {
-      diagnostics.push(
-        ...checkClips(
-          loaded.menu,
-          folder?.catalog ?? { clips: {} },
-          (name) => folder?.durations.has(name) === true,
-          clipDir ?? join(dirname(file), 'clips'),
-        ),
-      );
-      usedClips(loaded.menu, folder, clips);
-    }
-    for (const d of diagnostics) err(formatDiagnostic(path, d));
-    if (loaded.unreadable === true) unreadable = true;
-    if (hasErrors(diagnostics)) failed = true;
-  }
-  if (unreadable) return 2;
-  if (failed) {
-    err('ringdown mod: not built: the firmware would refuse this mod');
-    return 1;
+  const clips = checkModMenus([file, ...(ringMenu !== undefined ? [ringMenu] : [])], outputs, folder, clipDir, err);
+  if (typeof clips === 'number') {
+    if (clips === 1) err('ringdown mod: not built: the firmware would refuse this mod');
+    return clips;
   }
   // --out replaces that one file, and only with an archive that fits: checked now, written last.
   const outOptions: OutputOptions = { command: 'mod', existing: 'replace' };
@@ -136,20 +111,7 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
   }
   const platform = lin ? 'lin' : 'esp32';
   const stageDir = join(REPO_ROOT, 'build', 'ringdown', 'mod', board);
-  const staged = stageMod(
-    sdk,
-    {
-      menu: file,
-      ...(ringMenu !== undefined ? { ringMenu } : {}),
-      ...(clipDir !== undefined ? { clips: clipDir } : {}),
-      clipNames: [...clips].sort(),
-      catalog:
-        clipDir !== undefined && existsSync(join(clipDir, 'catalog.json'))
-          ? readFileSync(join(clipDir, 'catalog.json'), 'utf8')
-          : '{"clips":{}}\n',
-    },
-    join(stageDir, 'stage'),
-  );
+  const staged = stageMod(sdk, modInput(file, ringMenu, clipDir, clips), join(stageDir, 'stage'));
   if (typeof staged === 'string') {
     err(`ringdown mod: ${staged}`);
     return 1;
@@ -187,7 +149,37 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
     );
   }
   if (values.install !== true) return 0;
-  if (lin) {
+  return installMod(sdk, staged, board, output, shown, out, err);
+}
+
+/** What goes into the mod: the menus, the clips they play and the folder's catalog. */
+function modInput(
+  menu: string,
+  ringMenu: string | undefined,
+  clipDir: string | undefined,
+  clips: ReadonlySet<string>,
+): ModInput {
+  const catalog = clipDir !== undefined ? join(clipDir, 'catalog.json') : undefined;
+  return {
+    menu,
+    ...(ringMenu !== undefined ? { ringMenu } : {}),
+    ...(clipDir !== undefined ? { clips: clipDir } : {}),
+    clipNames: [...clips].sort(),
+    catalog: catalog !== undefined && existsSync(catalog) ? readFileSync(catalog, 'utf8') : '{"clips":{}}\n',
+  };
+}
+
+/** `--install`: the lin firmware takes the archive at start; an ESP32 debug build over serial. */
+function installMod(
+  sdk: Sdk,
+  staged: StagedMod,
+  board: string,
+  output: string,
+  shown: string,
+  out: (line: string) => void,
+  err: (line: string) => void,
+): number {
+  if (board === 'lin') {
     out(
       `the lin firmware takes a mod when it starts: npx ringdown device MENU.xml --mod ${shown} --events "offhook@0"`,
     );
@@ -207,4 +199,44 @@ export function runMod(argv: string[], out: (line: string) => void, err: (line: 
   }
   out(`${board}: mod installed; the board restarts with it`);
   return 0;
+}
+
+/**
+ * Loads each menu with the board's outputs and checks its clips; says every diagnostic. Returns the
+ * clips the menus play, or 2 (a file cannot be read) or 1 (errors).
+ */
+function checkModMenus(
+  paths: readonly string[],
+  outputs: readonly string[],
+  folder: ClipFolder | undefined,
+  clipDir: string | undefined,
+  err: (line: string) => void,
+): Set<string> | 1 | 2 {
+  let failed = false;
+  let unreadable = false;
+  for (const p of folder?.problems ?? []) {
+    err(`${p.file}:1:1: error: ${p.message}`);
+    failed = true;
+  }
+  const clips = new Set<string>();
+  for (const path of paths) {
+    const loaded = readMenuFile(path, outputs);
+    const diagnostics = [...loaded.diagnostics];
+    if (loaded.menu !== undefined) {
+      diagnostics.push(
+        ...checkClips(
+          loaded.menu,
+          folder?.catalog ?? { clips: {} },
+          (name) => folder?.durations.has(name) === true,
+          clipDir ?? join(dirname(paths[0]!), 'clips'),
+        ),
+      );
+      usedClips(loaded.menu, folder, clips);
+    }
+    for (const d of diagnostics) err(formatDiagnostic(path, d));
+    if (loaded.unreadable === true) unreadable = true;
+    if (hasErrors(diagnostics)) failed = true;
+  }
+  if (unreadable) return 2;
+  return failed ? 1 : clips;
 }

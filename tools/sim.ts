@@ -253,6 +253,36 @@ export function simClips(
   return { clipDir, clips };
 }
 
+/** `--recordings-room SECONDS` as samples the store holds (unbounded when absent), or the problem. */
+function recordingsRoom(text: string | undefined): number | string {
+  if (text === undefined) return Infinity;
+  if (!/^(\d+(\.\d*)?|\.\d+)$/.test(text.trim()))
+    return `ringdown sim: --recordings-room ${text}: expected the seconds of audio the store holds, for example 30`;
+  return Math.round(Number(text) * RECORD_SAMPLE_RATE);
+}
+
+/** `--trigger NAME=FILE[:PROFILE]` options as ring triggers; a bad one is said and its exit code returned. */
+function loadTriggers(
+  specs: readonly string[],
+  load: (path: string) => Menu | 1 | 2,
+  err: (line: string) => void,
+): Record<string, RingTrigger> | 1 | 2 {
+  // No prototype: a trigger's name is only ever its own property.
+  const triggers: Record<string, RingTrigger> = Object.create(null) as Record<string, RingTrigger>;
+  for (const spec of specs) {
+    const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.+?)(?::(us|uk|cept))?$/.exec(spec);
+    if (m === null) {
+      err(`ringdown sim: --trigger ${spec}: expected NAME=FILE or NAME=FILE:PROFILE (us, uk, cept)`);
+      return 2;
+    }
+    const triggerMenu = load(m[2]!);
+    if (typeof triggerMenu === 'number') return triggerMenu;
+    const cadence = m[3] !== undefined ? profileNamed(m[3])?.ring : undefined;
+    triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
+  }
+  return triggers;
+}
+
 export async function runSim(
   argv: string[],
   out: (line: string) => void,
@@ -271,14 +301,10 @@ export async function runSim(
     return 2;
   }
   const { events, profile, fixedMs, untilMs } = options;
-  let room = Infinity;
-  const roomText = values['recordings-room'];
-  if (roomText !== undefined) {
-    if (!/^(\d+(\.\d*)?|\.\d+)$/.test(roomText.trim())) {
-      err(`ringdown sim: --recordings-room ${roomText}: expected the seconds of audio the store holds, for example 30`);
-      return 2;
-    }
-    room = Math.round(Number(roomText) * RECORD_SAMPLE_RATE);
+  const room = recordingsRoom(values['recordings-room']);
+  if (typeof room === 'string') {
+    err(room);
+    return 2;
   }
   const voices = await readVoices(events);
   if (typeof voices === 'string') {
@@ -294,20 +320,8 @@ export async function runSim(
     if (typeof other === 'number') return other;
     ringMenu = other;
   }
-  // No prototype: a trigger's name is only ever its own property.
-  const triggers: Record<string, RingTrigger> = Object.create(null) as Record<string, RingTrigger>;
-  for (const spec of values.trigger ?? []) {
-    const m = /^([A-Za-z][A-Za-z0-9_-]*)=(.+?)(?::(us|uk|cept))?$/.exec(spec);
-    if (m === null) {
-      err(`ringdown sim: --trigger ${spec}: expected NAME=FILE or NAME=FILE:PROFILE (us, uk, cept)`);
-      return 2;
-    }
-    const triggerMenu = loadOther(m[2]!);
-    if (typeof triggerMenu === 'number') return triggerMenu;
-    const cadence = m[3] !== undefined ? profileNamed(m[3])?.ring : undefined;
-    triggers[m[1]!] = { menu: triggerMenu, ...(cadence !== undefined ? { cadence } : {}) };
-  }
-
+  const triggers = loadTriggers(values.trigger ?? [], loadOther, err);
+  if (typeof triggers === 'number') return triggers;
   // Where the run writes is checked before the run, so a bad destination costs no call.
   const destination =
     (values.wav !== undefined

@@ -331,6 +331,51 @@ function openStream(path: string, options: OutputOptions): Output {
 }
 
 /**
+ * Gives a new temporary file its mode before any byte is written, so the content is never more
+ * readable than the result: the replaced file's mode (and owner, as root), else a new file's.
+ */
+function keepMode(fd: number, now: Stats | undefined, options: OutputOptions): void {
+  if (now !== undefined && options.existing === 'replace') {
+    fchmodSync(fd, now.mode & 0o7777);
+    if (process.getuid?.() === 0) fchownSync(fd, now.uid, now.gid);
+  } else fchmodSync(fd, newFileMode());
+}
+
+/**
+ * Moves a finished temporary file to `path`, looking at what is there just before the move: a new
+ * file is linked (which fails rather than replace anything that appeared meanwhile), a regular file
+ * is replaced only when the policy says so, anything else is refused. `renamed` says the temporary
+ * name is gone.
+ */
+function placeTemp(temp: string, path: string, options: OutputOptions): { failure?: string; renamed: boolean } {
+  try {
+    const there = lstatOrUndefined(path);
+    if (there === undefined) {
+      try {
+        linkSync(temp, path);
+        return { renamed: false };
+      } catch (e) {
+        const code = (e as NodeJS.ErrnoException).code;
+        if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
+        renameSync(temp, path); // A file system without hard links.
+        return { renamed: true };
+      }
+    }
+    if (!there.isFile())
+      return {
+        failure: problem(options, path, `it is ${kindOf(there)}, not a regular file (not replaced)`),
+        renamed: false,
+      };
+    if (options.existing === 'keep')
+      return { failure: problem(options, path, 'a different file is already there (not replaced)'), renamed: false };
+    renameSync(temp, path);
+    return { renamed: true };
+  } catch (e) {
+    return { failure: problem(options, path, reason(e)), renamed: false };
+  }
+}
+
+/**
  * Opens `path` for writing under the policy. Bytes go to a temporary file beside it until `close`
  * moves it into place (or, with `stream` and a FIFO or device there, straight into it). A refused
  * destination gives an Output whose `close` returns the refusal and which writes nothing.
@@ -357,11 +402,7 @@ export function openOutput(path: string, options: OutputOptions): Output {
     const made = makeTemp(path);
     temp = made.temp;
     fd = made.fd;
-    // The mode is set before any byte is written, so the content is never more readable than the result.
-    if (now !== undefined && options.existing === 'replace') {
-      fchmodSync(fd, now.mode & 0o7777);
-      if (process.getuid?.() === 0) fchownSync(fd, now.uid, now.gid);
-    } else fchmodSync(fd, newFileMode());
+    keepMode(fd, now, options);
   } catch (e) {
     fail(e);
     cleanUp();
@@ -404,26 +445,9 @@ export function openOutput(path: string, options: OutputOptions): Output {
         fsyncSync(fd);
         closeSync(fd);
         fd = undefined;
-        // Looked at again just before the move: what is there now decides.
-        const there = lstatOrUndefined(path);
-        if (there === undefined) {
-          // A new file: linked, which fails rather than replace anything that appeared meanwhile.
-          try {
-            linkSync(temp, path);
-          } catch (e) {
-            const code = (e as NodeJS.ErrnoException).code;
-            if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP') throw e;
-            renameSync(temp, path); // A file system without hard links.
-            temp = undefined;
-          }
-        } else if (!there.isFile()) {
-          failure = problem(options, path, `it is ${kindOf(there)}, not a regular file (not replaced)`);
-        } else if (options.existing === 'keep') {
-          failure = problem(options, path, 'a different file is already there (not replaced)');
-        } else {
-          renameSync(temp, path);
-          temp = undefined;
-        }
+        const placed = placeTemp(temp, path, options);
+        if (placed.renamed) temp = undefined;
+        failure = placed.failure;
       } catch (e) {
         fail(e);
       }

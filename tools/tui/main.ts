@@ -146,6 +146,25 @@ function runDemo(setup: Setup, out: Out, err: Out): number {
   return traceProblem === undefined && wavOk ? 0 : 1;
 }
 
+/** Acts on one key of the terminal during a call; what to tell the user when it did nothing. */
+function pressKey(session: CallSession, ch: string): string | undefined {
+  const upper = ch.toUpperCase();
+  const onHook = 'lift the handset first (space)';
+  if (ch.length > 1 && ch.startsWith('\x1b')) return `${describeKey(ch)} does nothing`;
+  if (ch === ' ' || ch === '\r' || ch === '\n') {
+    session.toggleHook();
+    return undefined;
+  }
+  if (upper === 'F') return session.flash() ? undefined : onHook;
+  if (upper === 'R') return session.ring() ? undefined : 'the phone is in use: replace the handset to let it ring';
+  if (upper === 'S')
+    return session.say(callerVoice(TEST_VOICE_SECONDS))
+      ? `the caller speaks ${TEST_VOICE_SECONDS} s of test audio`
+      : onHook;
+  if (KEYS.includes(upper)) return session.key(upper) ? undefined : onHook;
+  return `key ${JSON.stringify(ch)} does nothing`;
+}
+
 /** In a terminal: a real-time call the user drives from the keyboard. Resolves when they quit. */
 function runInteractive(setup: Setup): Promise<number> {
   const stdin = process.stdin;
@@ -205,21 +224,9 @@ function runInteractive(setup: Setup): Promise<number> {
       for (const ch of splitKeys(chunk.toString('utf8'))) {
         clock.sync();
         delete info.note;
-        const upper = ch.toUpperCase();
         if (ch === 'q' || ch === 'Q' || ch === '\x03' || ch === '\x04') return quit();
-        if (ch.length > 1 && ch.startsWith('\x1b')) info.note = `${describeKey(ch)} does nothing`;
-        else if (ch === ' ' || ch === '\r' || ch === '\n') session.toggleHook();
-        else if (upper === 'F') {
-          if (!session.flash()) info.note = 'lift the handset first (space)';
-        } else if (upper === 'R') {
-          if (!session.ring()) info.note = 'the phone is in use: replace the handset to let it ring';
-        } else if (upper === 'S') {
-          info.note = session.say(callerVoice(TEST_VOICE_SECONDS))
-            ? `the caller speaks ${TEST_VOICE_SECONDS} s of test audio`
-            : 'lift the handset first (space)';
-        } else if (KEYS.includes(upper)) {
-          if (!session.key(upper)) info.note = 'lift the handset first (space)';
-        } else info.note = `key ${JSON.stringify(ch)} does nothing`;
+        const note = pressKey(session, ch);
+        if (note !== undefined) info.note = note;
       }
       draw();
     };

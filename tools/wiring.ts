@@ -126,26 +126,33 @@ interface Wire {
   note?: string;
 }
 
-/**
- * The diagram of `board` with pin map `pins` (name → GPIO), or a message naming a pin the parts
- * table does not know.
- */
-export function wiringSvg(board: string, pins: Readonly<Record<string, number>>): string | { problem: string } {
-  const mcu = board.startsWith('pico-') ? 'pico' : 'esp32';
-  const slic = board.includes('ks0835f') ? 'KS0835F' : 'Ag1171';
-  const gpio = (n: number): string => (mcu === 'pico' ? `GP${n}` : `GPIO${n}`);
-  const entries = Object.entries(pins);
-  for (const [name] of entries)
-    if (PIN_ENDS[name] === undefined)
-      return {
-        problem: `pin '${name}' of boards/${board}/pins.ts is not in the parts table (tools/wiring.ts PIN_ENDS)`,
-      };
-  const used = new Set<PartId>(entries.map(([name]) => PIN_ENDS[name]!.part));
-  const order = Object.keys(PARTS) as PartId[];
-  const parts = order.filter((p) => used.has(p));
-  const partWires = PART_WIRES.filter((w) => used.has(w.from[0]) && used.has(w.to[0]));
-  const rails = RAILS.filter((r) => used.has(r.part) && (r.mcu === '*' || r.mcu === mcu));
-  // Each part shows the pins something connects to, in the part's own order.
+/** Where everything of one board's diagram goes. */
+interface WiringLayout {
+  board: string;
+  mcu: 'pico' | 'esp32';
+  slic: string;
+  parts: PartId[];
+  shown: Map<PartId, string[]>;
+  rails: typeof RAILS;
+  partWires: typeof PART_WIRES;
+  partX: number;
+  partTop: Map<PartId, number>;
+  pinY: (p: PartId, pin: string) => number;
+  mcuPins: [string, number][];
+  mcuTop: number;
+  mcuHeight: number;
+  wires: Wire[];
+  width: number;
+  height: number;
+}
+
+/** The parts a board's pins reach, each with the pins something connects to, in the part's own order. */
+function shownPins(
+  parts: readonly PartId[],
+  entries: readonly [string, number][],
+  partWires: typeof PART_WIRES,
+  rails: typeof RAILS,
+): Map<PartId, string[]> {
   const shown = new Map<PartId, string[]>();
   for (const p of parts) {
     const wanted = new Set<string>([
@@ -161,6 +168,20 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
       PARTS[p].pins.filter((pin) => wanted.has(pin)),
     );
   }
+  return shown;
+}
+
+/** Lays out the microcontroller, the parts and the wires of `board`; pins must all be in PIN_ENDS. */
+function wiringLayout(board: string, pins: Readonly<Record<string, number>>): WiringLayout {
+  const mcu = board.startsWith('pico-') ? 'pico' : 'esp32';
+  const slic = board.includes('ks0835f') ? 'KS0835F' : 'Ag1171';
+  const entries = Object.entries(pins);
+  const used = new Set<PartId>(entries.map(([name]) => PIN_ENDS[name]!.part));
+  const order = Object.keys(PARTS) as PartId[];
+  const parts = order.filter((p) => used.has(p));
+  const partWires = PART_WIRES.filter((w) => used.has(w.from[0]) && used.has(w.to[0]));
+  const rails = RAILS.filter((r) => used.has(r.part) && (r.mcu === '*' || r.mcu === mcu));
+  const shown = shownPins(parts, entries, partWires, rails);
   const lanes = entries.length + partWires.length;
   const partX = MCU_X + MCU_W + 150 + lanes * LANE;
   const partTop = new Map<PartId, number>();
@@ -203,51 +224,68 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
   });
   const width = partX + PART_W + 130;
   const height = Math.max(partsBottom, mcuTop + mcuHeight) + 50;
-  const out: string[] = [];
+  return {
+    board,
+    mcu,
+    slic,
+    parts,
+    shown,
+    rails,
+    partWires,
+    partX,
+    partTop,
+    pinY,
+    mcuPins,
+    mcuTop,
+    mcuHeight,
+    wires,
+    width,
+    height,
+  };
+}
+
+/** The microcontroller's box with its pins' names, and each part's box with its pins and rails. */
+function drawBoxes(l: WiringLayout, out: string[]): void {
+  const gpio = (n: number): string => (l.mcu === 'pico' ? `GP${n}` : `GPIO${n}`);
   out.push(
-    `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`,
+    `<rect x="${MCU_X}" y="${l.mcuTop}" width="${MCU_W}" height="${l.mcuHeight}" fill="#f4f4f4" stroke="#333333"/>`,
   );
-  out.push(`<rect width="${width}" height="${height}" fill="#ffffff"/>`);
-  out.push(`<text x="${MCU_X}" y="24" font-size="16" font-weight="bold">${escapeXml(board)}: wiring</text>`);
   out.push(
-    `<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escapeXml(board)}/pins.ts; every part shares one GND.</text>`,
+    `<text x="${MCU_X + 8}" y="${l.mcuTop + 19}" font-weight="bold">${l.mcu === 'pico' ? 'Raspberry Pi Pico' : 'ESP32 (WROOM-32)'}</text>`,
   );
-  // The microcontroller.
-  out.push(`<rect x="${MCU_X}" y="${mcuTop}" width="${MCU_W}" height="${mcuHeight}" fill="#f4f4f4" stroke="#333333"/>`);
-  out.push(
-    `<text x="${MCU_X + 8}" y="${mcuTop + 19}" font-weight="bold">${mcu === 'pico' ? 'Raspberry Pi Pico' : 'ESP32 (WROOM-32)'}</text>`,
-  );
-  mcuPins.forEach(([name, pin], i) => {
-    const py = mcuTop + HEAD + i * PITCH + PITCH / 2;
+  l.mcuPins.forEach(([name, pin], i) => {
+    const py = l.mcuTop + HEAD + i * PITCH + PITCH / 2;
     out.push(
       `<text x="${MCU_X + MCU_W - 6}" y="${py + 4}" text-anchor="end">${escapeXml(`${name} ${gpio(pin)}`)}</text>`,
     );
   });
-  // The parts.
-  for (const p of parts) {
-    const top = partTop.get(p)!;
-    const pinsShown = shown.get(p)!;
-    const title = p === 'slic' ? `${slic} SLIC` : PARTS[p].title;
+  for (const p of l.parts) {
+    const top = l.partTop.get(p)!;
+    const pinsShown = l.shown.get(p)!;
+    const title = p === 'slic' ? `${l.slic} SLIC` : PARTS[p].title;
     out.push(
-      `<rect x="${partX}" y="${top}" width="${PART_W}" height="${HEAD + pinsShown.length * PITCH + 4}" fill="#f4f4f4" stroke="#333333"/>`,
+      `<rect x="${l.partX}" y="${top}" width="${PART_W}" height="${HEAD + pinsShown.length * PITCH + 4}" fill="#f4f4f4" stroke="#333333"/>`,
     );
-    out.push(`<text x="${partX + 8}" y="${top + 19}" font-weight="bold">${escapeXml(title)}</text>`);
+    out.push(`<text x="${l.partX + 8}" y="${top + 19}" font-weight="bold">${escapeXml(title)}</text>`);
     for (const pin of pinsShown) {
-      const py = pinY(p, pin);
-      out.push(`<text x="${partX + 8}" y="${py + 4}">${escapeXml(pin)}</text>`);
-      const rail = rails.find((r) => r.part === p && r.pin === pin);
+      const py = l.pinY(p, pin);
+      out.push(`<text x="${l.partX + 8}" y="${py + 4}">${escapeXml(pin)}</text>`);
+      const rail = l.rails.find((r) => r.part === p && r.pin === pin);
       if (rail !== undefined)
         out.push(
-          `<text x="${partX + 70}" y="${py + 4}" fill="#555555">${escapeXml(`→ ${rail.rail} (${rail.why})`)}</text>`,
+          `<text x="${l.partX + 70}" y="${py + 4}" fill="#555555">${escapeXml(`→ ${rail.rail} (${rail.why})`)}</text>`,
         );
     }
   }
-  // The wires: each turns down its own lane between the microcontroller and the parts.
-  wires.forEach((w, i) => {
+}
+
+/** The wires: each turns down its own lane between the microcontroller and the parts. */
+function drawWires(l: WiringLayout, out: string[]): void {
+  l.wires.forEach((w, i) => {
     const lane = MCU_X + MCU_W + 140 + i * LANE;
     const partToPart = w.from.x === w.to.x;
-    const x0 = partToPart ? partX : w.from.x;
-    const laneX = partToPart ? partX - 10 - (wires.length - i) * (LANE / 2) : lane;
+    const x0 = partToPart ? l.partX : w.from.x;
+    const laneX = partToPart ? l.partX - 10 - (l.wires.length - i) * (LANE / 2) : lane;
     const points = `${x0},${w.from.y} ${laneX},${w.from.y} ${laneX},${w.to.y} ${w.to.x},${w.to.y}`;
     out.push(`<polyline points="${points}" fill="none" stroke="${w.colour}" stroke-width="2"/>`);
     out.push(`<circle cx="${w.to.x}" cy="${w.to.y}" r="3" fill="${w.colour}"/>`);
@@ -257,13 +295,37 @@ export function wiringSvg(board: string, pins: Readonly<Record<string, number>>)
         `<text x="${w.from.x + 8}" y="${w.from.y - 3}" fill="${w.colour}" font-size="10">${escapeXml(w.note !== undefined ? `${w.net}: ${w.note}` : w.net)}</text>`,
       );
   });
+}
+
+/**
+ * The diagram of `board` with pin map `pins` (name → GPIO), or a message naming a pin the parts
+ * table does not know.
+ */
+export function wiringSvg(board: string, pins: Readonly<Record<string, number>>): string | { problem: string } {
+  for (const name of Object.keys(pins))
+    if (PIN_ENDS[name] === undefined)
+      return {
+        problem: `pin '${name}' of boards/${board}/pins.ts is not in the parts table (tools/wiring.ts PIN_ENDS)`,
+      };
+  const l = wiringLayout(board, pins);
+  const out: string[] = [];
+  out.push(
+    `<svg xmlns="http://www.w3.org/2000/svg" width="${l.width}" height="${l.height}" viewBox="0 0 ${l.width} ${l.height}" font-family="sans-serif" font-size="12">`,
+  );
+  out.push(`<rect width="${l.width}" height="${l.height}" fill="#ffffff"/>`);
+  out.push(`<text x="${MCU_X}" y="24" font-size="16" font-weight="bold">${escapeXml(board)}: wiring</text>`);
+  out.push(
+    `<text x="${MCU_X}" y="42" fill="#555555">Drawn by ringdown wiring from boards/${escapeXml(board)}/pins.ts; every part shares one GND.</text>`,
+  );
+  drawBoxes(l, out);
+  drawWires(l, out);
   // Notes of the wires between parts, listed under the diagram (their lanes are narrow).
-  const notes = partWires.map(
+  const notes = l.partWires.map(
     (w) => `${w.from.join(' ')} → ${w.to.join(' ')}${w.note !== undefined ? `: ${w.note}` : ''}`,
   );
   if (notes.length > 0)
     out.push(
-      `<text x="${MCU_X}" y="${height - 18}" fill="#555555" font-size="11">${escapeXml(`Between parts: ${notes.join('; ')}.`)}</text>`,
+      `<text x="${MCU_X}" y="${l.height - 18}" fill="#555555" font-size="11">${escapeXml(`Between parts: ${notes.join('; ')}.`)}</text>`,
     );
   out.push('</svg>');
   return `${out.join('\n')}\n`;

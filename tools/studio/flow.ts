@@ -494,7 +494,7 @@ function edgeSvg(e: FlowEdge): { path: string; label: string } {
 }
 
 function nodeSvg(n: FlowNode): string {
-  const data = `id="${n.id}" class="node ${n.kind}"${n.line !== undefined ? ` data-line="${n.line}" data-col="${n.col}"` : ''}`;
+  const data = `id="${n.id}" class="node ${n.kind}${n.folded === true ? ' folded' : ''}"${n.line !== undefined ? ` data-line="${n.line}" data-col="${n.col}"` : ''}`;
   const where = n.line !== undefined ? ` (line ${n.line})` : '';
   const tip = `<title>${escapeXml(`${n.title}${n.detail !== '' ? `: ${n.detail}` : ''}${where}`)}</title>`;
   if (n.kind === 'junction') {
@@ -503,8 +503,23 @@ function nodeSvg(n: FlowNode): string {
   const rx = n.kind === 'start' || n.kind === 'end' ? 20 : 6;
   return (
     `<g ${data}>${tip}<rect x="${n.x}" y="${n.y}" width="${n.w}" height="${n.h}" rx="${rx}"/>` +
-    `<text class="title" x="${n.x + 10}" y="${n.y + 16}">${escapeXml(fit(n.title, n.w - 20))}</text>` +
+    `<text class="title" x="${n.x + 10}" y="${n.y + 16}">${escapeXml(fit(n.title, n.w - (n.foldable || n.folded ? 44 : 20)))}</text>` +
     `<text class="detail" x="${n.x + 10}" y="${n.y + 32}">${escapeXml(fit(n.detail, n.w - 20))}</text></g>`
+  );
+}
+
+/**
+ * The studio's button that folds a UserInput (and all under it) to one box, or unfolds it: in the
+ * box's top right corner, a sibling of the node's group (a button inside a button is no button).
+ */
+function foldSvg(n: FlowNode): string {
+  const open = n.folded !== true;
+  const what = `the sub-menu at line ${n.line}`;
+  return (
+    `<g class="fold" data-node="${n.id}" tabindex="0" role="button" aria-expanded="${open}" aria-label="${open ? 'Fold' : 'Unfold'} ${what}">` +
+    `<title>${open ? 'Fold' : 'Unfold'} ${what} (Enter)</title>` +
+    `<rect x="${n.x + n.w - 24}" y="${n.y + 4}" width="20" height="20" rx="4"/>` +
+    `<text x="${n.x + n.w - 14}" y="${n.y + 19}">${open ? '−' : '+'}</text></g>`
   );
 }
 
@@ -529,11 +544,16 @@ svg.flow { font: 12px system-ui, -apple-system, "Segoe UI", sans-serif; backgrou
 .label.back rect { stroke: #a05fc4; }
 .label text { text-anchor: middle; font-size: 11px; fill: #1d2733; }
 #arrow path { fill: #6b7785; }
+.fold { cursor: pointer; }
+.fold rect { fill: #fff; stroke: #d98b19; }
+.fold text { text-anchor: middle; font-size: 15px; font-weight: 700; fill: #1d2733; }
+.node.userinput.folded rect { stroke-width: 2.5; stroke-dasharray: 6 3; }
 `;
 
 /** The diagram as a standalone SVG document (deterministic: the same menu gives the same bytes). */
-export function flowSvg(flow: Flow, title: string): string {
+export function flowSvg(flow: Flow, title: string, options: { foldButtons?: boolean } = {}): string {
   const edges = flow.edges.map(edgeSvg);
+  const folds = options.foldButtons === true ? flow.nodes.filter((n) => n.foldable || n.folded).map(foldSvg) : [];
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" class="flow" width="${flow.width}" height="${flow.height}" viewBox="0 0 ${flow.width} ${flow.height}">`,
     `<title>${escapeXml(title)}</title>`,
@@ -541,6 +561,7 @@ export function flowSvg(flow: Flow, title: string): string {
     `<rect width="100%" height="100%" fill="#fff"/>`,
     ...edges.map((e) => e.path),
     ...flow.nodes.map(nodeSvg),
+    ...folds,
     // Labels last: above the nodes and edges they would otherwise hide under.
     `<g class="labels">${edges.map((e) => e.label).join('')}</g>`,
     '</svg>',

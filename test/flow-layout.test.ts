@@ -242,3 +242,36 @@ t.test('generated menus: no label over a node or a label, no edge through a box'
   );
   t.ok(drawnMenus > 100, `${drawnMenus} of the 150 generated menus load and were drawn`);
 });
+
+t.test('a folded UserInput: one box for it and all under it, still clean', async (t) => {
+  const text = readFileSync('examples/door-phone.xml', 'utf8');
+  const { menu } = loadMenu(text, undefined, SIM_OUTPUT_NAMES);
+  const open = layoutFlow(menu!);
+  const folded = layoutFlow(menu!, { folded: new Set(['n-16-9']) });
+  const sub = folded.nodes.find((n) => n.id === 'n-16-9')!;
+  t.ok(sub.folded, 'the sub-menu is drawn folded');
+  t.notOk(
+    folded.nodes.some((n) => n.id === 'n-18-13' || n.id === 'n-22-15'),
+    'its prompt and its branch are not drawn',
+  );
+  t.equal(open.nodes.length - folded.nodes.length, 3, 'three nodes fewer: prompt, key 1, and the no-key dot');
+  const under = [...folded.byCommand].filter(([c]) => c.line > 16 && c.line < 26).map(([, n]) => n.id);
+  t.ok(under.length >= 2 && under.every((id) => id === 'n-16-9'), 'every command under it runs in its box');
+  t.same(problems(flowSvg(folded, 'door-phone.xml', { foldButtons: true })), [], 'no overlap or crossing');
+  const svg = flowSvg(folded, 'door-phone.xml', { foldButtons: true });
+  t.match(
+    svg,
+    /<g class="fold" data-node="n-16-9" tabindex="0" role="button" aria-expanded="false"/,
+    'its button says it is folded',
+  );
+  t.match(svg, /<g class="fold" data-node="n-5-3" [^>]*aria-expanded="true"/, 'the open one says it is open');
+  t.notMatch(flowSvg(open, 'door-phone.xml'), /class="fold"/, '`ringdown graph` draws no buttons');
+});
+
+t.test('hovering a node shows its whole text: the SVG <title>', async (t) => {
+  const long =
+    'Welcome to the building. For the office press one, for deliveries press two, for anything else press zero.';
+  const svg = drawn(`<Response><Speak>${long}</Speak></Response>`, 'long.xml')!;
+  t.match(svg, `<title>Speak: “${long}” (line 1)</title>`, 'the whole prompt in the title');
+  t.match(svg, /<text class="detail"[^>]*>“Welcome to the[^<]*…<\/text>/, 'the box draws it cut short');
+});

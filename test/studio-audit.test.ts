@@ -4,10 +4,11 @@
  * finding, the diagram's text drawn at a readable size, zoom and fit, and the lit node kept in
  * view. STUDIO_SCREENSHOTS=DIR keeps a screenshot of each example at each size.
  */
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import t from 'tap';
-import { axeScript, skipBrowser, studioFor } from './studio/kit.js';
+import { axeScript, hook, skipBrowser, studioFor } from './studio/kit.js';
 
 const SIZES = [
   { width: 1280, height: 800 },
@@ -32,6 +33,16 @@ function longMenu(commands: number): string {
   );
   return `<Response>\n${lines.join('\n')}\n</Response>\n`;
 }
+
+/** What a focused element is called: its id, a keypad key, a fold button, or its tag. */
+const FOCUSED = `(() => {
+  const e = document.activeElement;
+  if (e === null) return '';
+  if (e.id) return e.id;
+  if (e.dataset?.key) return 'key ' + e.dataset.key;
+  if (e.dataset?.node) return 'fold ' + e.dataset.node;
+  return e.tagName;
+})()`;
 
 /** The size on screen of the diagram's smallest text, in CSS pixels. */
 function smallestText(page: Page): Promise<number> {
@@ -109,4 +120,49 @@ t.test('zoom, fit, and the lit node in view', { skip: skipBrowser, timeout: 120_
     `(() => { const n = document.querySelector('#flow .node.lit').getBoundingClientRect(); const p = document.getElementById('flow').getBoundingClientRect(); return n.top >= p.top && n.bottom <= p.bottom && n.left >= p.left && n.right <= p.right; })()`,
   )) as boolean;
   t.ok(inView, 'the lit node at level 7 is in view');
+});
+
+t.test('keyboard only: Tab reaches every control at both sizes', { skip: skipBrowser, timeout: 180_000 }, async (t) => {
+  const studio = await studioFor(t, 'examples/door-phone.xml');
+  const wanted = [
+    'save',
+    'history-button',
+    'source',
+    'zoom-out',
+    'zoom-reset',
+    'zoom-in',
+    'zoom-fit',
+    'flow',
+    'n-start',
+    'n-13-9',
+    'fold n-5-3',
+    'fold n-16-9',
+    'hook',
+    ...['1', '2', '3', 'A', '4', '5', '6', 'B', '7', '8', '9', 'C', '*', '0', '#', 'D'].map((k) => `key ${k}`),
+    'flash',
+    'ring',
+    'profile',
+    'export',
+    'trace',
+  ];
+  for (const size of SIZES) {
+    const { page, errors } = await studio.open(size);
+    const seen = new Set<string>();
+    for (let i = 0; i < 90 && seen.size < wanted.length + 20; i++) {
+      await page.keyboard.press('Tab');
+      const name = (await page.evaluate(FOCUSED)) as string;
+      seen.add(name);
+      // The editor keeps Tab for indenting: Escape first, as its label says.
+      if (name === 'source') await page.keyboard.press('Escape');
+    }
+    t.same(
+      wanted.filter((w) => !seen.has(w)),
+      [],
+      `${size.width}x${size.height}: Tab reached every control (${seen.size} stops)`,
+    );
+    t.equal(await page.inputValue('#source'), readFileSync(studio.menu, 'utf8'), 'the menu text is untouched');
+    t.same(await hook<string[]>(page, 'trace'), [], 'and nothing was sent to the phone');
+    t.same(errors, [], 'no error in the page');
+    await page.close();
+  }
 });

@@ -7,7 +7,9 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Download, Page } from 'playwright-core';
 import t from 'tap';
-import { hook, skipBrowser, studioFor } from './studio/kit.js';
+import { axeScript, hook, skipBrowser, studioFor } from './studio/kit.js';
+
+const axe = axeScript();
 
 const PHONE = { width: 390, height: 844 };
 
@@ -205,6 +207,18 @@ t.test(
     t.match(added[0], /^\+ +<Delay>2<\/Delay>$/, 'the line only in the editor');
     t.match(await page.locator('#diff .skip').last().textContent(), /^ +⋯ \d+ unchanged lines$/, 'far lines summed up');
 
+    if (axe !== undefined) {
+      for (const size of [{ width: 1280, height: 800 }, PHONE]) {
+        await page.setViewportSize(size);
+        await page.addScriptTag({ path: axe });
+        const found = (await page.evaluate(
+          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
+        )) as string[];
+        t.same(found, [], `${size.width} px, the History panel open: axe finds nothing serious`);
+      }
+      const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      t.ok(wide <= PHONE.width, `and at 390 px nothing scrolls sideways (${wide} px)`);
+    }
     await page.click('#restore');
     t.equal(await page.inputValue('#source'), original, 'Restore puts that version in the editor');
     t.equal(readFileSync(menu, 'utf8'), two, 'and writes nothing until Save');

@@ -63,6 +63,8 @@ class Studio {
   private onConflict: { version: string; text?: string } | undefined;
   /** The UserInputs the diagram shows folded, by node id: kept across edits and redraws. */
   private readonly folded = new Set<string>();
+  /** The diagram's Tab stop (a node's id, or `fold ID`): kept across redraws. */
+  private roving: string | undefined;
   /** The command the call runs now (the diagram lights its node, or the folded box it is under). */
   private runningCommand: Command | undefined;
   /** The diagram's scale: 1 draws its text at its own size (11-12 px), never smaller unless asked. */
@@ -168,8 +170,16 @@ class Studio {
       if (node !== null) this.showNode(node.id);
     });
     flowPane.addEventListener('keydown', (e) => {
-      if (e.key !== 'Enter' && e.key !== ' ') return;
       const target = e.target as Element;
+      // Arrow keys, Home and End move between the boxes and fold buttons: one Tab stop for the
+      // whole diagram, however many commands the menu has.
+      const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity }[e.key];
+      if (step !== undefined && target.closest('.node, .fold') !== null) {
+        e.preventDefault();
+        this.moveInDiagram(target.closest('.node, .fold')!, step);
+        return;
+      }
+      if (e.key !== 'Enter' && e.key !== ' ') return;
       const fold = target.closest('.fold');
       const node = target.closest('.node');
       if (fold !== null) this.fold(fold.getAttribute('data-node') ?? '');
@@ -179,6 +189,8 @@ class Studio {
     });
     // A node reached with Tab shows its whole text and its source line, as a click does.
     flowPane.addEventListener('focusin', (e) => {
+      const item = (e.target as Element).closest('.node, .fold');
+      if (item !== null) this.rove(item);
       const node = (e.target as Element).closest('.node');
       if (node !== null) this.showNode(node.id);
     });
@@ -310,13 +322,47 @@ class Studio {
     // The first drawing opens on the call's start, centred: the menu reads down from there.
     if (opening) flowPane.scrollLeft = (flowPane.scrollWidth - flowPane.clientWidth) / 2;
     for (const node of flowPane.querySelectorAll<SVGGElement>('.node')) {
-      node.setAttribute('tabindex', '0');
+      node.setAttribute('tabindex', '-1');
       // Its name is its <title>: the whole text, where the drawn lines may be cut short.
       node.setAttribute('role', 'button');
     }
+    const items = this.diagramItems();
+    this.rove(items.find((item) => itemKey(item) === this.roving) ?? items[0]);
     // A call in progress lights its command's node, or the folded UserInput it is under.
     const running = this.session?.offHook === true ? this.runningCommand : undefined;
     this.light(running !== undefined ? (this.flow.byCommand.get(running)?.id ?? this.hooks.lit) : this.hooks.lit);
+  }
+
+  /** The diagram's boxes and fold buttons in reading order: each box, then its fold button. */
+  private diagramItems(): Element[] {
+    const pane = element('flow');
+    return [...pane.querySelectorAll('.node')].flatMap((node) => {
+      const fold = pane.querySelector(`.fold[data-node="${CSS.escape(node.id)}"]`);
+      return fold !== null ? [node, fold] : [node];
+    });
+  }
+
+  /** Makes `item` the diagram's one Tab stop (the others are reached with the arrow keys). */
+  private rove(item: Element | undefined): void {
+    if (item === undefined) return;
+    for (const other of element('flow').querySelectorAll('.node[tabindex="0"], .fold[tabindex="0"]'))
+      other.setAttribute('tabindex', '-1');
+    item.setAttribute('tabindex', '0');
+    this.roving = itemKey(item);
+  }
+
+  /** Moves focus `step` items on in the diagram (±Infinity: to the first or the last). */
+  private moveInDiagram(from: Element, step: number): void {
+    const items = this.diagramItems();
+    const at = items.indexOf(from);
+    const to =
+      items[
+        Math.max(0, Math.min(items.length - 1, Number.isFinite(step) ? at + step : step < 0 ? 0 : items.length - 1))
+      ];
+    if (to === undefined) return;
+    this.rove(to);
+    (to as SVGGElement).focus();
+    reveal(element('flow'), to);
   }
 
   /** Folds the UserInput at node `id` to one box, or unfolds it; focus stays on its button. */
@@ -701,6 +747,11 @@ class Studio {
     element('status').textContent =
       `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
   }
+}
+
+/** What names a diagram item across redraws: a node's id, or `fold ID` for its fold button. */
+function itemKey(item: Element): string {
+  return item.classList.contains('fold') ? `fold ${item.getAttribute('data-node')}` : item.id;
 }
 
 /**

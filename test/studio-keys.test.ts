@@ -189,6 +189,10 @@ t.test(
     await page.keyboard.press('Space');
     t.equal(await page.getAttribute(fold, 'aria-expanded'), 'true', 'Space unfolds it');
     t.equal(await hook<string>(page, 'lit'), 'n-18-13', 'and the prompt inside is lit');
+    await page.click(fold);
+    t.equal(await page.getAttribute(fold, 'aria-expanded'), 'false', 'a click folds it too');
+    await page.click(fold);
+    t.equal(await page.inputValue('#source'), readFileSync(studio.menu, 'utf8'), 'folding never changes the menu');
     t.notOk(
       (await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)),
       'Space on the button kept the handset up',

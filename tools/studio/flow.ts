@@ -306,7 +306,9 @@ class Builder {
       ...beside.map(({ edge, from }) => labelWidth(edge.label ?? '') + 12 - (from.x - laneX.get(edge)! - 6)),
     );
     if (room > 0) shift({ nodes, edges }, Math.ceil(room), 0);
-    const w = left + contentW + Math.ceil(room);
+    // As much room on the right as the lanes take on the left: the head stays in the block's
+    // middle, so the edge into it from the command above runs straight down.
+    const w = 2 * (left + Math.ceil(room)) + contentW;
     const into = head.y + head.h / 2;
     const enter = (edge: FlowEdge, start: Point, via: Point[]): void => {
       const lane = laneX.get(edge)!;

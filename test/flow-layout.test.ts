@@ -193,7 +193,11 @@ const leaf = fc.oneof(
 const commands = (depth: number, nested: boolean): fc.Arbitrary<string> => {
   const userInput = fc
     .record({
-      prompt: fc.array(speak, { minLength: 0, maxLength: 2 }),
+      // A prompt is mostly Speaks; now and then a UserInput inside it (with its own BackKey).
+      prompt: fc.array(depth > 0 ? fc.oneof({ weight: 5, arbitrary: speak }, commands(depth - 1, true)) : speak, {
+        minLength: 0,
+        maxLength: 2,
+      }),
       keys: fc.uniqueArray(fc.constantFrom(...KEYS), { minLength: 0, maxLength: 6 }),
       bodies: fc.array(depth > 0 ? commands(depth - 1, true) : fc.constant(''), { minLength: 6, maxLength: 6 }),
       noInput: fc.option(depth > 0 ? commands(depth - 1, true) : speak),

@@ -227,9 +227,12 @@ class Builder {
     const nodes: FlowNode[] = [head];
     const edges: FlowEdge[] = [];
     const prompt = this.sequence(c.initial, head);
-    // The retry starts from the prompt's last box when the prompt ends in one, else from the head.
+    // The branches fan out from where the prompt ends (its last box, even a Hangup: nothing below
+    // it is in the way). The retry starts from that box when the prompt ends in a plain one (its
+    // side is clear), else from the head.
     const last = prompt?.nodes.at(-1);
-    const fan = prompt?.exits.length === 1 && prompt.exits[0] === last ? last! : head;
+    const fan = prompt === undefined ? head : (prompt.exits[0] ?? last!);
+    const retryFrom = prompt?.exits.length === 1 && prompt.exits[0] === last ? last! : head;
     // The branches: each a column under the prompt, labelled with its key or its outcome.
     const columns: { label: string; block: Block; loops: boolean }[] = [];
     const column = (label: string, commands: readonly Command[] | undefined, loops: boolean): void => {
@@ -252,7 +255,9 @@ class Builder {
     if (c.maxNoInput > 1 && c.noInput.length === 0) retries.push('no key');
     if (c.maxNoMatch !== undefined && c.maxNoMatch > 1 && c.noMatch.length === 0) retries.push('wrong key');
     const retry: FlowEdge | undefined =
-      retries.length > 0 ? { from: fan, to: head, kind: 'back', label: `${retries.join(' or ')}: again` } : undefined;
+      retries.length > 0
+        ? { from: retryFrom, to: head, kind: 'back', label: `${retries.join(' or ')}: again` }
+        : undefined;
     const loops: FlowEdge[] = [];
     const keyBacks: { edge: FlowEdge; column: number; nth: number }[] = [];
     for (const [i, col] of columns.entries()) {
@@ -298,7 +303,7 @@ class Builder {
     }
     // Room on the left of the retry's and the prompt's BackKeys' labels, which sit beside their box.
     const beside = [
-      ...(retry !== undefined ? [{ edge: retry, from: fan }] : []),
+      ...(retry !== undefined ? [{ edge: retry, from: retryFrom }] : []),
       ...promptBacks.map((edge) => ({ edge, from: edge.from })),
     ];
     const room = Math.max(
@@ -323,9 +328,9 @@ class Builder {
       edge.labelBox = { x: Math.round(Math.max(0, lx)), y: Math.round(rowY - LABEL_H / 2), w: lw, h: LABEL_H };
     };
     if (retry !== undefined) {
-      const start = { x: fan.x, y: fan === head ? head.y + head.h - 8 : fan.y + fan.h / 2 };
+      const start = { x: retryFrom.x, y: retryFrom === head ? head.y + head.h - 8 : retryFrom.y + retryFrom.h / 2 };
       enter(retry, start, []);
-      labelOn(retry, start.y, fan.x);
+      labelOn(retry, start.y, retryFrom.x);
     }
     for (const edge of promptBacks) {
       const start = { x: edge.from.x, y: edge.from.y + 10 };

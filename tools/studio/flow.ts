@@ -366,8 +366,9 @@ class Builder {
     const lists = [c.initial, ...c.inputs.map((i) => i.commands), c.noInput, c.noMatch, c.failed ?? []];
     walkCommands(lists.flat(), (command) => under.push(command));
     for (const command of under) this.byCommand.set(command, head);
-    head.title = `UserInput ▸ ${c.inputs.length} key${c.inputs.length === 1 ? '' : 's'}, folded`;
-    head.detail = `${under.length} command${under.length === 1 ? '' : 's'} under it · ${inputDetail(c)}`;
+    head.title = 'UserInput ▸ folded';
+    const keys = `${c.inputs.length} key${c.inputs.length === 1 ? '' : 's'}`;
+    head.detail = `${keys}, ${under.length} command${under.length === 1 ? '' : 's'} · ${inputDetail(c)}`;
     return { ...this.single(head), pending };
   }
 }

@@ -146,3 +146,57 @@ t.test("calls run exactly the editor's text", { skip: skipBrowser, timeout: 120_
   t.pass('the call ran the new wording, spoken by the browser');
   t.same(errors, [], 'no error in the page');
 });
+
+t.test(
+  'sub-menus fold and unfold from the keyboard; a focused node shows its whole text',
+  { skip: skipBrowser, timeout: 120_000 },
+  async (t) => {
+    const studio = await studioFor(t, 'examples/door-phone.xml');
+    const { page, errors } = await studio.open();
+    const fold = '#flow .fold[data-node="n-16-9"]';
+    const nodes = (): Promise<number> => page.locator('#flow .node').count();
+    t.equal(await page.getAttribute(fold, 'aria-expanded'), 'true', 'the sub-menu is drawn open');
+    const open = await nodes();
+
+    // Tab reaches a node: its details show the whole prompt, which the box cuts short.
+    await page.focus('#flow #n-13-9');
+    const tip = (await page.locator('#n-13-9 > title').textContent())!.replace(/ \(line \d+\)$/, '');
+    t.match(tip, /Please ring the bell on the left\.”$/, 'the hover text is the whole prompt');
+    t.match(await page.locator('#n-13-9 text.detail').textContent(), /…$/, 'the box shows it cut');
+    t.ok((await page.locator('#source-line').textContent())!.includes(tip), 'focus shows it whole in the details');
+
+    // Enter on the fold button: one box for the sub-menu; focus stays on the button.
+    await page.focus(fold);
+    await page.keyboard.press('Enter');
+    t.equal(await page.getAttribute(fold, 'aria-expanded'), 'false', 'Enter folds it');
+    t.equal(await page.locator('#flow #n-22-15').count(), 0, 'what is under it is not drawn');
+    t.ok((await nodes()) < open, `fewer nodes (${await nodes()} of ${open})`);
+    t.equal(
+      await page.evaluate(`document.activeElement.getAttribute('data-node')`),
+      'n-16-9',
+      'focus stays on its button',
+    );
+    t.same(await hook<string[]>(page, 'trace'), [], 'and Enter there lifted no handset');
+
+    // A call into the folded sub-menu lights its box; unfolding lights the prompt playing in it.
+    await page.click('#hook');
+    await page.waitForFunction(`window.__studio.trace.some((l) => / play /.test(l))`);
+    await page.evaluate('document.activeElement.blur()');
+    await page.keyboard.press('2');
+    await page.waitForFunction(`window.__studio.trace.some((l) => /Leave parcels/.test(l))`);
+    t.equal(await hook<string>(page, 'lit'), 'n-16-9', 'the folded box is lit');
+    await page.focus(fold);
+    await page.keyboard.press('Space');
+    t.equal(await page.getAttribute(fold, 'aria-expanded'), 'true', 'Space unfolds it');
+    t.equal(await hook<string>(page, 'lit'), 'n-18-13', 'and the prompt inside is lit');
+    await page.click(fold);
+    t.equal(await page.getAttribute(fold, 'aria-expanded'), 'false', 'a click folds it too');
+    await page.click(fold);
+    t.equal(await page.inputValue('#source'), readFileSync(studio.menu, 'utf8'), 'folding never changes the menu');
+    t.notOk(
+      (await hook<string[]>(page, 'trace')).some((l) => / onhook/.test(l)),
+      'Space on the button kept the handset up',
+    );
+    t.same(errors, [], 'no error in the page');
+  },
+);

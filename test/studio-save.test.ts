@@ -4,10 +4,12 @@
  * before the page goes; a Save never replaces a file changed elsewhere since the page read it; a
  * file that is not UTF-8 is refused, not decoded lossily; an export ends at the call's last event.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import type { Download, Page } from 'playwright-core';
 import t from 'tap';
-import { hook, skipBrowser, studioFor } from './studio/kit.js';
+import { axeScript, hook, skipBrowser, studioFor } from './studio/kit.js';
+
+const axe = axeScript();
 
 const PHONE = { width: 390, height: 844 };
 
@@ -103,6 +105,11 @@ t.test('a Save never replaces a change made elsewhere', { skip: skipBrowser, tim
   await second.page.click('#keep-mine');
   await second.page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
   t.equal(readFileSync(menu, 'utf8'), theirs, 'Save mine over it: saved on purpose');
+  t.equal(
+    (await hook<{ text: string }[]>(second.page, 'history'))[0]?.text,
+    mine,
+    "and the history keeps the first tab's version it replaced",
+  );
 
   // Another editor changes the file: the first tab's next Save is refused; loading theirs works.
   const outside = text.replace('<Delay>0.5</Delay>', '<Delay>1</Delay>');
@@ -164,3 +171,75 @@ t.test("an export ends at the call's last event", { skip: skipBrowser, timeout: 
   const wav = readFileSync(await byName.get('door-phone-call.wav')!.path());
   t.equal(wav.length, 44 + 2 * Math.round(8 * last * 1000), 'and so does the audio');
 });
+
+t.test(
+  'save history: each Save keeps what it replaced; diff; restore',
+  { skip: skipBrowser, timeout: 90_000 },
+  async (t) => {
+    const studio = await studioFor(t, 'examples/door-phone.xml');
+    const { dir, menu } = studio;
+    const original = readFileSync(menu, 'utf8');
+    const { page, errors } = await studio.open();
+    const save = async (text: string): Promise<void> => {
+      await page.fill('#source', text);
+      await page.click('#save');
+      await page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
+    };
+    const one = original.replace('<Delay>0.5</Delay>', '<Delay>1</Delay>');
+    const two = one.replace('<Delay>1</Delay>', '<Delay>2</Delay>');
+    await save(one);
+    await save(two);
+    const kept = await hook<{ text: string }[]>(page, 'history');
+    t.same(
+      kept.map((v) => v.text),
+      [one, original],
+      'newest first: the versions the two Saves replaced',
+    );
+
+    await page.click('#history-button');
+    t.equal(await page.getAttribute('#history-button', 'aria-expanded'), 'true', 'History opens its panel');
+    t.equal(await page.locator('#versions button').count(), 2, 'listing both versions');
+    await page.click('#versions li:nth-child(2) button');
+    const removed = await page.locator('#diff .del').allTextContents();
+    const added = await page.locator('#diff .add').allTextContents();
+    t.same([removed.length, added.length], [1, 1], 'the diff against the editor: one line changed');
+    t.match(removed[0], /^− +<Delay>0\.5<\/Delay>$/, 'the line only in that version');
+    t.match(added[0], /^\+ +<Delay>2<\/Delay>$/, 'the line only in the editor');
+    t.match(await page.locator('#diff .skip').last().textContent(), /^ +⋯ \d+ unchanged lines$/, 'far lines summed up');
+
+    if (axe !== undefined) {
+      for (const size of [{ width: 1280, height: 800 }, PHONE]) {
+        await page.setViewportSize(size);
+        await page.addScriptTag({ path: axe });
+        const found = (await page.evaluate(
+          `axe.run(document, { resultTypes: ['violations'] }).then((r) => r.violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').map((v) => v.id + ': ' + v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join(', ')))`,
+        )) as string[];
+        t.same(found, [], `${size.width} px, the History panel open: axe finds nothing serious`);
+      }
+      const wide = (await page.evaluate('document.documentElement.scrollWidth')) as number;
+      t.ok(wide <= PHONE.width, `and at 390 px nothing scrolls sideways (${wide} px)`);
+    }
+    await page.click('#restore');
+    t.equal(await page.inputValue('#source'), original, 'Restore puts that version in the editor');
+    t.equal(readFileSync(menu, 'utf8'), two, 'and writes nothing until Save');
+    t.match(await page.locator('#status').textContent(), /Save to write it/, 'it says so');
+    await page.click('#save');
+    await page.waitForFunction(`document.getElementById('status').textContent.startsWith('saved')`);
+    t.equal(readFileSync(menu, 'utf8'), original, 'Save writes the restored version');
+    t.same(
+      readdirSync(dir).sort(),
+      ['clips', 'door-phone.xml'],
+      'and no file but the menu is written: the history is in the browser',
+    );
+
+    // The history outlives the page (the browser keeps it, per file).
+    await page.close({ runBeforeUnload: false });
+    const again = await studio.open();
+    t.same(
+      (await hook<{ text: string }[]>(again.page, 'history')).map((v) => v.text),
+      [two, one, original],
+      'a new page on the file has the same history',
+    );
+    t.same(errors, [], 'no error in the page');
+  },
+);

@@ -4,6 +4,8 @@
 export interface StudioMenu {
   /** The file's name as given on the command line (diagnostics are `NAME:LINE:COL: ...`). */
   name: string;
+  /** The named file's absolute path: the page keeps the file's save history under it. */
+  path?: string;
   text: string;
   /** The file's version as read (a hash; '' for none): Save sends it as X-Menu-Version. */
   version: string;

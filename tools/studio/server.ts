@@ -6,7 +6,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { basename, join } from 'node:path';
+import { basename, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
 import { PHONE_KEYS } from '../../src/ozml/check-board.js';
@@ -176,6 +176,7 @@ export class StudioServer {
     return {
       version,
       name: menuPath ?? basename(EXAMPLE),
+      ...(menuPath !== undefined ? { path: resolve(menuPath) } : {}),
       text,
       saveable: menuPath !== undefined,
       outputs: SIM_OUTPUT_NAMES,

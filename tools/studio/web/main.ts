@@ -19,7 +19,9 @@ import { RealTimeClock } from '../../../sim/realtime-clock.js';
 import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
 import type { SaveConflict, StudioMenu } from '../protocol.js';
+import { diffLines } from '../line-diff.js';
 import { Editor } from './editor.js';
+import { type SavedVersion, SaveHistory } from './history.js';
 import { WebSpeaker } from './web-speaker.js';
 
 /** What the browser test reads (and a curious person in the console). */
@@ -30,6 +32,8 @@ interface StudioHooks {
   lit: string | undefined;
   diagnostics: string[];
   notes: string[];
+  /** The save history's versions, newest first (what the History panel lists). */
+  readonly history: SavedVersion[];
 }
 
 /** Elements that take typed keys themselves: the phone's page-wide keys leave them alone. */
@@ -57,9 +61,19 @@ class Studio {
   private version = '';
   /** The version on disk when a Save was refused, and its text. */
   private onConflict: { version: string; text?: string } | undefined;
+  /** The UserInputs the diagram shows folded, by node id: kept across edits and redraws. */
+  private readonly folded = new Set<string>();
+  /** The diagram's Tab stop (a node's id, or `fold ID`): kept across redraws. */
+  private roving: string | undefined;
+  /** The command the call runs now (the diagram lights its node, or the folded box it is under). */
+  private runningCommand: Command | undefined;
   /** The diagram's scale: 1 draws its text at its own size (11-12 px), never smaller unless asked. */
   private zoom = 1;
   private checkTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The versions each Save replaced, kept in this browser (none for the read-only example). */
+  private readonly history: SaveHistory | undefined;
+  /** The version chosen in the History panel. */
+  private chosen: SavedVersion | undefined;
   private readonly texts = new Map<string, string>();
   private readonly noted = new Set<string>();
   private readonly speaker = new WebSpeaker(
@@ -72,7 +86,12 @@ class Studio {
 
   constructor(private readonly info: StudioMenu) {
     const speaker = this.speaker;
+    const history = info.saveable && info.path !== undefined ? new SaveHistory(info.path) : undefined;
+    this.history = history;
     this.hooks = {
+      get history() {
+        return history?.list() ?? [];
+      },
       get audioStarted() {
         return speaker.audioStarted;
       },
@@ -89,6 +108,7 @@ class Studio {
     this.saved = info.text;
     this.version = info.version;
     element<HTMLButtonElement>('save').disabled = !info.saveable;
+    element<HTMLButtonElement>('history-button').disabled = this.history === undefined;
     if (info.clipDir === undefined) {
       this.addNote(
         "no clip folder: every Speak is read by the browser's speech synthesis (make clips with ringdown clips MENU --out DIR)",
@@ -113,6 +133,14 @@ class Studio {
       this.changed();
       element('status').textContent = `loaded ${this.info.name} as it is on disk`;
     });
+    element('history-button').addEventListener('click', () => this.toggleHistory());
+    element('history-close').addEventListener('click', () => this.toggleHistory(false));
+    element('versions').addEventListener('click', (e) => {
+      const item = (e.target as Element).closest('button');
+      const chosen = this.history?.list()[Number(item?.getAttribute('data-index') ?? -1)];
+      if (chosen !== undefined) this.choose(chosen);
+    });
+    element('restore').addEventListener('click', () => this.restore());
     // Leaving the page (reload, close, another address) with unsaved edits asks first.
     window.addEventListener('beforeunload', (e) => {
       if (this.editor.text === this.saved) return;
@@ -136,14 +164,35 @@ class Studio {
     }
     const flowPane = element('flow');
     flowPane.addEventListener('click', (e) => {
+      const fold = (e.target as Element).closest('.fold');
+      if (fold !== null) return this.fold(fold.getAttribute('data-node') ?? '');
       const node = (e.target as Element).closest('.node');
       if (node !== null) this.showNode(node.id);
     });
     flowPane.addEventListener('keydown', (e) => {
-      const node = (e.target as Element).closest('.node');
-      if (node === null || (e.key !== 'Enter' && e.key !== ' ')) return;
+      const target = e.target as Element;
+      // Arrow keys, Home and End move between the boxes and fold buttons: one Tab stop for the
+      // whole diagram, however many commands the menu has.
+      const step = { ArrowDown: 1, ArrowRight: 1, ArrowUp: -1, ArrowLeft: -1, Home: -Infinity, End: Infinity }[e.key];
+      if (step !== undefined && target.closest('.node, .fold') !== null) {
+        e.preventDefault();
+        this.moveInDiagram(target.closest('.node, .fold')!, step);
+        return;
+      }
+      if (e.key !== 'Enter' && e.key !== ' ') return;
+      const fold = target.closest('.fold');
+      const node = target.closest('.node');
+      if (fold !== null) this.fold(fold.getAttribute('data-node') ?? '');
+      else if (node !== null) this.showNode(node.id);
+      else return;
       e.preventDefault();
-      this.showNode(node.id);
+    });
+    // A node reached with Tab shows its whole text and its source line, as a click does.
+    flowPane.addEventListener('focusin', (e) => {
+      const item = (e.target as Element).closest('.node, .fold');
+      if (item !== null) this.rove(item);
+      const node = (e.target as Element).closest('.node');
+      if (node !== null) this.showNode(node.id);
     });
     // Pan and zoom: the pane scrolls (wheel, arrow keys, dragging the background); Ctrl-wheel,
     // + and - zoom; Fit shows it whole, 100 % at its own size.
@@ -164,7 +213,7 @@ class Studio {
     });
     let drag: { x: number; y: number; left: number; top: number } | undefined;
     flowPane.addEventListener('pointerdown', (e) => {
-      if ((e.target as Element).closest('.node') !== null || e.button !== 0) return;
+      if ((e.target as Element).closest('.node, .fold') !== null || e.button !== 0) return;
       drag = { x: e.clientX, y: e.clientY, left: flowPane.scrollLeft, top: flowPane.scrollTop };
     });
     window.addEventListener('pointermove', (e) => {
@@ -194,6 +243,7 @@ class Studio {
 
   private changed(): void {
     element('status').textContent = this.editor.text === this.saved ? '' : 'edited';
+    if (this.chosen !== undefined && !element('history').hidden) this.choose(this.chosen);
     if (this.checkTimer !== undefined) clearTimeout(this.checkTimer);
     this.checkTimer = setTimeout(() => this.check(), 150);
   }
@@ -259,25 +309,72 @@ class Studio {
     flowPane.classList.toggle('stale', menu === undefined);
     flowPane.title = menu === undefined ? 'the last menu without errors: mend the errors to redraw' : '';
     if (menu === undefined) return;
-    this.flow = layoutFlow(menu);
+    this.draw(menu);
+  }
+
+  /** Lays out and draws the diagram of `menu`, its folded UserInputs folded, the lit node lit. */
+  private draw(menu: Menu): void {
+    const flowPane = element('flow');
+    this.flow = layoutFlow(menu, { folded: this.folded });
     const opening = flowPane.querySelector('svg') === null;
-    flowPane.innerHTML = flowSvg(this.flow, info.name);
+    flowPane.innerHTML = flowSvg(this.flow, this.info.name, { foldButtons: true });
     this.zoomTo(this.zoom);
     // The first drawing opens on the call's start, centred: the menu reads down from there.
     if (opening) flowPane.scrollLeft = (flowPane.scrollWidth - flowPane.clientWidth) / 2;
     for (const node of flowPane.querySelectorAll<SVGGElement>('.node')) {
-      node.setAttribute('tabindex', '0');
+      node.setAttribute('tabindex', '-1');
       // Its name is its <title>: the whole text, where the drawn lines may be cut short.
       node.setAttribute('role', 'button');
     }
-    this.light(this.hooks.lit);
+    const items = this.diagramItems();
+    this.rove(items.find((item) => itemKey(item) === this.roving) ?? items[0]);
+    // A call in progress lights its command's node, or the folded UserInput it is under.
+    const running = this.session?.offHook === true ? this.runningCommand : undefined;
+    this.light(running !== undefined ? (this.flow.byCommand.get(running)?.id ?? this.hooks.lit) : this.hooks.lit);
   }
 
-  /**
-   * Save: the editor's text replaces the file, but only if the file is still the version this page
-   * read (or last saved). When it changed elsewhere the server refuses with both versions, and
-   * the page offers either: keep mine (save over theirs) or load theirs.
-   */
+  /** The diagram's boxes and fold buttons in reading order: each box, then its fold button. */
+  private diagramItems(): Element[] {
+    const pane = element('flow');
+    return [...pane.querySelectorAll('.node')].flatMap((node) => {
+      const fold = pane.querySelector(`.fold[data-node="${CSS.escape(node.id)}"]`);
+      return fold !== null ? [node, fold] : [node];
+    });
+  }
+
+  /** Makes `item` the diagram's one Tab stop (the others are reached with the arrow keys). */
+  private rove(item: Element | undefined): void {
+    if (item === undefined) return;
+    for (const other of element('flow').querySelectorAll('.node[tabindex="0"], .fold[tabindex="0"]'))
+      other.setAttribute('tabindex', '-1');
+    item.setAttribute('tabindex', '0');
+    this.roving = itemKey(item);
+  }
+
+  /** Moves focus `step` items on in the diagram (±Infinity: to the first or the last). */
+  private moveInDiagram(from: Element, step: number): void {
+    const items = this.diagramItems();
+    const at = items.indexOf(from);
+    const to =
+      items[
+        Math.max(0, Math.min(items.length - 1, Number.isFinite(step) ? at + step : step < 0 ? 0 : items.length - 1))
+      ];
+    if (to === undefined) return;
+    this.rove(to);
+    (to as SVGGElement).focus();
+    reveal(element('flow'), to);
+  }
+
+  /** Folds the UserInput at node `id` to one box, or unfolds it; focus stays on its button. */
+  private fold(id: string): void {
+    if (this.menu === undefined) return;
+    if (!this.folded.delete(id)) this.folded.add(id);
+    this.draw(this.menu);
+    element('flow')
+      .querySelector<SVGGElement>(`.fold[data-node="${CSS.escape(id)}"]`)
+      ?.focus();
+  }
+
   /** Draws the diagram at `zoom` times its own size (between 1/20 and 4). */
   private zoomTo(zoom: number): void {
     this.zoom = Math.min(4, Math.max(0.05, zoom));
@@ -288,6 +385,11 @@ class Studio {
     element('zoom-reset').textContent = `${Math.round(this.zoom * 100)} %`;
   }
 
+  /**
+   * Save: the editor's text replaces the file, but only if the file is still the version this page
+   * read (or last saved). When it changed elsewhere the server refuses with both versions, and
+   * the page offers either: keep mine (save over theirs) or load theirs.
+   */
   private async save(over?: string): Promise<void> {
     const text = this.editor.text;
     const status = element('status');
@@ -302,9 +404,110 @@ class Studio {
       return;
     }
     this.version = ((await response.json()) as { version: string }).version;
+    // The history keeps what this Save replaced: the file's text as last read or saved, or the
+    // other version on disk when the user chose to save over it.
+    const replaced = over !== undefined ? this.onConflict?.text : this.saved;
+    const problem = replaced !== undefined && replaced !== text ? this.history?.keep(replaced, Date.now()) : undefined;
+    if (problem !== undefined) this.addNote(problem);
     this.saved = text;
     element('conflict').hidden = true;
     status.textContent = `saved ${this.info.name}`;
+    if (!element('history').hidden) this.showHistory();
+  }
+
+  // --- the save history ---
+
+  private toggleHistory(open = element('history').hidden): void {
+    const panel = element('history');
+    panel.hidden = !open;
+    element('history-button').setAttribute('aria-expanded', String(open));
+    if (open) {
+      this.showHistory();
+      element('versions').querySelector('button')?.focus();
+    } else {
+      element('history-button').focus();
+    }
+  }
+
+  /** Lists the kept versions, newest first, and shows the chosen one's differences. */
+  private showHistory(): void {
+    const versions = this.history?.list() ?? [];
+    element('history-note').textContent =
+      versions.length === 0
+        ? `No earlier version of ${this.info.name} yet: each Save keeps the version it replaces, in this browser's storage (never in a file beside the menu).`
+        : `The last ${versions.length} version${versions.length === 1 ? '' : 's'} of ${this.info.name} that a Save replaced, kept in this browser's storage (never in a file beside the menu). Choose one to compare it with the editor's text.`;
+    const list = element('versions');
+    list.replaceChildren(
+      ...versions.map((v, i) => {
+        const item = document.createElement('li');
+        const button = document.createElement('button');
+        button.type = 'button';
+        button.dataset.index = String(i);
+        button.setAttribute('aria-pressed', String(this.chosen?.time === v.time));
+        button.textContent = `${new Date(v.time).toLocaleString()} · ${v.text.split('\n').length} lines`;
+        item.append(button);
+        return item;
+      }),
+    );
+    const still = versions.find((v) => v.time === this.chosen?.time && v.text === this.chosen.text);
+    if (still !== undefined) this.choose(still);
+    else {
+      this.chosen = undefined;
+      element('diff').textContent = '';
+      element('diff-legend').textContent = '';
+      element<HTMLButtonElement>('restore').disabled = true;
+    }
+  }
+
+  /** The differences from a kept version to the editor's text: − only in it, + only in the editor. */
+  private choose(version: SavedVersion): void {
+    this.chosen = version;
+    const versions = this.history?.list() ?? [];
+    for (const button of element('versions').querySelectorAll('button'))
+      button.setAttribute('aria-pressed', String(versions[Number(button.dataset.index)]?.time === version.time));
+    const diff = diffLines(version.text, this.editor.text);
+    const changed = diff.filter((l) => l.kind !== 'same').length;
+    element('diff-legend').textContent =
+      changed === 0 ? 'the same as the editor' : `− only in that version, + only in the editor (${changed} lines)`;
+    const pane = element('diff');
+    const lines: HTMLElement[] = [];
+    const line = (kind: string, text: string): void => {
+      const span = document.createElement('span');
+      span.className = kind;
+      span.textContent = text;
+      lines.push(span);
+    };
+    // Unchanged lines far from a change are shown as one line saying how many.
+    const near = (i: number): boolean => diff.slice(Math.max(0, i - 2), i + 3).some((l) => l.kind !== 'same');
+    // Two or more of them in a row, that is: a lone one is shown.
+    let far: string[] = [];
+    const flush = (): void => {
+      if (far.length === 1) line('same', `  ${far[0]}`);
+      else if (far.length > 1) line('skip', `  ⋯ ${far.length} unchanged lines`);
+      far = [];
+    };
+    for (const [i, l] of diff.entries()) {
+      if (l.kind === 'same' && !near(i)) {
+        far.push(l.text);
+        continue;
+      }
+      flush();
+      line(l.kind, `${l.kind === 'del' ? '−' : l.kind === 'add' ? '+' : ' '} ${l.text}`);
+    }
+    flush();
+    pane.replaceChildren(...lines);
+    element<HTMLButtonElement>('restore').disabled = changed === 0;
+  }
+
+  /** Puts the chosen version in the editor, as an edit: Save writes it, like any other. */
+  private restore(): void {
+    const version = this.chosen;
+    if (version === undefined) return;
+    this.editor.text = version.text;
+    this.changed();
+    this.choose(version);
+    element('status').textContent =
+      `restored the version replaced at ${new Date(version.time).toLocaleString()}: Save to write it`;
   }
 
   private conflict(found: SaveConflict): void {
@@ -439,6 +642,7 @@ class Studio {
         this.light('n-start');
         break;
       case 'onhook':
+        this.runningCommand = undefined;
         this.light(undefined);
         element('now-playing').textContent = '';
         break;
@@ -459,6 +663,7 @@ class Studio {
   }
 
   private running(command: Command): void {
+    this.runningCommand = command;
     this.light(this.flow?.byCommand.get(command)?.id ?? `n-${command.line}-${command.col}`);
   }
 
@@ -542,6 +747,11 @@ class Studio {
     element('status').textContent =
       `exported ${base}-call.txt and ${base}-call.wav (clips without a file are silence there, as in sim --wav)`;
   }
+}
+
+/** What names a diagram item across redraws: a node's id, or `fold ID` for its fold button. */
+function itemKey(item: Element): string {
+  return item.classList.contains('fold') ? `fold ${item.getAttribute('data-node')}` : item.id;
 }
 
 /**

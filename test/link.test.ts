@@ -206,6 +206,33 @@ t.test('pull resumes a recording cut off part-way', async (t) => {
   t.notOk(existsSync(join(dir, part)));
 });
 
+t.test('pull lists the recordings once, not once a chunk (a list scans the whole store)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-link-'));
+  const device = new TestDevice(blankStores());
+  const samples = callerVoice(2);
+  for (const name of ['guest-1', 'guest-2']) {
+    const w = device.recordings.open(name);
+    w.append(samples);
+    w.close();
+  }
+  let lists = 0;
+  const list = device.recordings.recordings.bind(device.recordings);
+  device.recordings.recordings = () => {
+    lists++;
+    return list();
+  };
+  const a = lines();
+  t.equal(await runPull(['dev', '--out', dir], a.o, a.e, () => device.port()), 0, a.err.join('\n'));
+  t.same(readFileSync(join(dir, 'guest-2.wav')), Buffer.from(encodeWav(samples)));
+  t.equal(lists, 1, `${Math.ceil(samples.length / 1024) * 2} READs, one list`);
+  // A READ of a recording gone since (a DELETE) or never there is refused, by name.
+  const client = new LinkClient(device.port(), { timeoutMs: 300 });
+  await client.json(Kind.DELETE, { name: 'guest-1' });
+  await t.rejects(client.data(Kind.READ, u32s([1, 0, 16])), /no recording with id 1/);
+  t.same((await client.data(Kind.READ, u32s([2, 0, 2]))).length, 4, 'the other still reads');
+  client.close();
+});
+
 const NEW_MENU = `<Response>
   <Speak clip="greeting">Hello from the new menu.</Speak>
   <Speak>Press nothing, goodbye.</Speak>

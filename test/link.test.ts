@@ -531,3 +531,30 @@ t.test('status, push and pull say what is wrong with PORT', async (t) => {
   void c;
   void jsonPayload;
 });
+
+t.test('push checks the menu and its clips before it opens PORT', async (t) => {
+  const f = pushFolder();
+  let opened = 0;
+  const device = new TestDevice(blankStores());
+  const open = () => {
+    opened++;
+    return device.port();
+  };
+  const bad = join(f.dir, 'bad.xml');
+  writeFileSync(bad, '<Response>\n  <Speak>Hello.</Speak>\n  <Nonsense/>\n</Response>\n');
+  const a = lines();
+  t.equal(await runPush(['dev', bad, '--clips', f.clips], a.o, a.e, open), 1, 'a menu with errors: 1');
+  t.match(a.err.join('\n'), new RegExp(`${bad.replaceAll('/', '\\/')}:3:3: error: `));
+  const b = lines();
+  t.equal(await runPush(['dev', join(f.dir, 'none.xml')], b.o, b.e, open), 2, 'no such menu: 2');
+  t.match(b.err.join('\n'), /none\.xml:1:1: error: /);
+  const c = lines();
+  t.equal(await runPush(['dev', f.menu, '--clips', join(f.dir, 'no-clips')], c.o, c.e, open), 2, 'no clip folder: 2');
+  t.match(c.err.join('\n'), /no-clips: clip folder does not exist/);
+  writeFileSync(join(f.clips, 'greeting.wav'), 'not a sound');
+  const d = lines();
+  t.equal(await runPush(['dev', f.menu, '--clips', f.clips], d.o, d.e, open), 1, 'a clip that does not decode: 1');
+  t.match(d.err.join('\n'), /greeting\.wav: error: /);
+  t.equal(opened, 0, 'PORT was never opened');
+  t.same(device.changes, []);
+});

@@ -33,7 +33,7 @@ import { Command } from './command.js';
 import { prepareFolder } from './output.js';
 import { openSerialPort } from './link/serial-port.js';
 import { escapeControls, formatEntry } from './log.js';
-import { readMenuFile, readClipFolder } from './menu-file.js';
+import { menuFailure, readMenuFile, readClipFolder } from './menu-file.js';
 import { readRegularFile } from './read-file.js';
 
 type Out = (line: string) => void;
@@ -341,6 +341,58 @@ async function clipSamples(
   return undefined;
 }
 
+/** A push's clips, read and converted: each clip's name, samples, and the Speak text it stands for (none for `clip=`). */
+interface PushClip {
+  name: string;
+  samples: Int16Array;
+  text: string | undefined;
+}
+
+/**
+ * The menu and its clips as far as the host can check them: printed diagnostics and the exit
+ * status (2 a file that cannot be read, 1 a menu or clip with errors), or the clips to send.
+ */
+async function readPush(
+  menuPath: string,
+  clipsGiven: string | undefined,
+  out: Out,
+  err: Out,
+): Promise<{ clips: PushClip[] } | 1 | 2> {
+  const loaded = readMenuFile(menuPath);
+  for (const d of loaded.diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(menuPath, d));
+  const failure = menuFailure(loaded);
+  if (failure !== undefined || loaded.menu === undefined) {
+    err(`${menuPath}: not sent`);
+    return failure ?? 1;
+  }
+  const clipDir = clipsGiven ?? join(menuPath, '..', 'clips');
+  if (clipsGiven !== undefined && !existsSync(clipsGiven)) {
+    err(`${clipsGiven}: clip folder does not exist`);
+    return 2;
+  }
+  const folder = existsSync(clipDir) ? readClipFolder(clipDir) : undefined;
+  let problems = 0;
+  for (const p of folder?.problems ?? [])
+    if (p.file.endsWith('catalog.json')) {
+      err(`${p.file}: error: ${p.message}`);
+      problems++;
+    }
+  const clips: PushClip[] = [];
+  for (const [name, text] of neededClips(loaded.menu, folder?.catalog ?? { clips: {} })) {
+    const clip = await clipSamples(clipDir, name);
+    if (clip === undefined) continue;
+    if ('problem' in clip) {
+      err(`${clip.path}: error: ${clip.problem}`);
+      problems++;
+    } else clips.push({ name, samples: clip.samples, text });
+  }
+  if (problems > 0) {
+    err(`${menuPath}: not sent: ${problems} problems with its clips`);
+    return 1;
+  }
+  return { clips };
+}
+
 export async function runPush(
   argv: string[],
   out: Out,
@@ -364,12 +416,18 @@ export async function runPush(
     return 2;
   }
   const [port, menuPath] = positionals as [string, string | undefined];
-  return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
-    if (builtIn) {
+  if (builtIn)
+    return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
       await client.json(Kind.MENU_BUILTIN);
       out('the device runs its built-in menu from the next call on');
       return 0;
-    }
+    });
+  // Everything that can be checked without the device is, before PORT is opened: the menu (with
+  // the loader's own limits; the device's may be tighter, checked once it has said them), the
+  // clip folder and every clip the menu needs, converted.
+  const ready = await readPush(menuPath!, values.clips, out, err);
+  if (typeof ready === 'number') return ready;
+  return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
     const status = await client.json(Kind.STATUS);
     if (status.busy === true) {
       err(`${port}: a call is in progress; try again when the line is idle`);
@@ -379,28 +437,17 @@ export async function runPush(
       ? status.outputs.filter((o): o is string => typeof o === 'string')
       : undefined;
     const loaded = readMenuFile(menuPath!, outputs, statusLimits(status));
-    for (const d of loaded.diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(menuPath!, d));
+    for (const d of loaded.diagnostics) if (d.severity === 'error') err(formatDiagnostic(menuPath!, d));
     if (loaded.menu === undefined || hasErrors(loaded.diagnostics)) {
       err(
         `${menuPath}: not sent: it does not load with the device's limits and outputs (board ${String(status.board ?? 'unknown')})`,
       );
       return 1;
     }
-    const clipDir = values.clips ?? join(menuPath!, '..', 'clips');
-    const folder = existsSync(clipDir) ? readClipFolder(clipDir) : undefined;
-    const catalog = folder?.catalog ?? { clips: {} };
     const sent = plainRecord<string>();
-    let problems = 0;
-    for (const [name, text] of neededClips(loaded.menu, catalog)) {
-      const clip = await clipSamples(clipDir, name);
-      if (clip === undefined) continue;
-      if ('problem' in clip) {
-        err(`${clip.path}: error: ${clip.problem}`);
-        problems++;
-        continue;
-      }
+    for (const clip of ready.clips) {
       const bytes = sampleBytes(clip.samples);
-      await client.json(Kind.CLIP_BEGIN, { name, samples: clip.samples.length, crc: crc32(bytes) });
+      await client.json(Kind.CLIP_BEGIN, { name: clip.name, samples: clip.samples.length, crc: crc32(bytes) });
       for (let at = 0; at < clip.samples.length; at += CHUNK_SAMPLES) {
         await client.json(
           Kind.CLIP_DATA,
@@ -408,12 +455,8 @@ export async function runPush(
         );
       }
       await client.json(Kind.CLIP_END);
-      out(`${name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
-      if (text !== undefined) sent[text] = name;
-    }
-    if (problems > 0) {
-      err(`${menuPath}: not sent: ${problems} clips could not be read`);
-      return 1;
+      out(`${clip.name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
+      if (clip.text !== undefined) sent[clip.text] = clip.name;
     }
     const pkg = encodePackage({
       menu: readFileSync(menuPath!),

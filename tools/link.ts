@@ -458,17 +458,19 @@ export async function runPush(
       out(`${clip.name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
       if (clip.text !== undefined) sent[clip.text] = clip.name;
     }
+    const menuBytes = readFileSync(menuPath!);
     const pkg = encodePackage({
-      menu: readFileSync(menuPath!),
+      menu: menuBytes,
       catalog: new TextEncoder().encode(Object.keys(sent).length > 0 ? JSON.stringify({ clips: sent }) : ''),
     });
     await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: crc32(pkg) });
     for (let at = 0; at < pkg.length; at += CHUNK_BYTES) {
       await client.json(Kind.MENU_DATA, u32s([at], pkg.subarray(at, Math.min(pkg.length, at + CHUNK_BYTES))));
     }
-    const done = await client.json(Kind.MENU_END);
+    await client.json(Kind.MENU_END);
+    // The menu's own CRC-32, as `status` and the device's trace name the menu it runs.
     out(
-      `${menuPath}: accepted by the device (crc32 ${Number(done.crc).toString(16).padStart(8, '0')}); it runs from the next call on`,
+      `${menuPath}: accepted by the device (crc32 ${crc32(menuBytes).toString(16).padStart(8, '0')}); it runs from the next call on`,
     );
     return 0;
   });

@@ -8,20 +8,8 @@ import { join } from 'node:path';
 import { convertToClip } from '../src/audio/convert.js';
 import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { decodeEntry } from '../src/calllog/record.js';
-import { crc32 } from '../src/checksum/crc32.js';
 import { clipName, clipSlug, plainRecord, type ClipCatalog } from '../src/clips/catalog.js';
-import { encodePackage } from '../src/link/menu-slots.js';
-import {
-  CHUNK_BYTES,
-  CHUNK_SAMPLES,
-  Kind,
-  bytesSamples,
-  decodeRecords,
-  sampleBytes,
-  u32s,
-  type LinkRecord,
-} from '../src/link/protocol.js';
-import type { LinkRecordingInfo } from '../src/link/server.js';
+import { Kind, bytesSamples, decodeRecords, u32s, type LinkRecord } from '../src/link/protocol.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
@@ -29,6 +17,7 @@ import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { MAX_RECORDING_BYTES } from './clips.js';
 import { LinkClient, LinkError, type LinkPort } from './link/client.js';
 import { writeNewFile } from './link/safe-write.js';
+import { listRecordings, readRecording, sendClip, sendMenu } from './link/transfer.js';
 import { Command } from './command.js';
 import { prepareFolder } from './output.js';
 import { openSerialPort } from './link/serial-port.js';
@@ -172,20 +161,6 @@ export async function runStatus(
   });
 }
 
-function recordingList(json: Record<string, unknown>): LinkRecordingInfo[] {
-  const list = json.recordings;
-  if (!Array.isArray(list)) throw new LinkError('failed', 'the device sent no recordings list');
-  return list.filter(
-    (r): r is LinkRecordingInfo =>
-      typeof r === 'object' &&
-      r !== null &&
-      typeof r.name === 'string' &&
-      typeof r.id === 'number' &&
-      typeof r.samples === 'number' &&
-      typeof r.complete === 'boolean',
-  );
-}
-
 /** The record of what a pull already fetched in DIR: `NAME#ID#SAMPLES` → the file written. */
 const PULLED = '.ringdown-pulled.json';
 
@@ -223,7 +198,7 @@ export async function runPull(
   return withClient(positionals[0]!, values.trace === true, out, err, open, timing, async (client) => {
     let failed = false;
     const pulled = readPulled(dir);
-    const recordings = recordingList(await client.json(Kind.LIST));
+    const recordings = await listRecordings(client);
     let bytes = 0;
     const started = Date.now();
     for (const r of recordings) {
@@ -247,14 +222,7 @@ export async function runPull(
           have = 0;
         } else if (have * 2 !== statSync(part).size) writeFileSync(part, readFileSync(part).subarray(0, have * 2));
       }
-      while (have < r.samples) {
-        const chunk = await client.data(Kind.READ, u32s([r.id, have, Math.min(CHUNK_SAMPLES, r.samples - have)]));
-        if (chunk.length === 0)
-          throw new LinkError('failed', `${r.name}: the device sent no samples from ${have} of ${r.samples}`);
-        appendFileSync(part, chunk);
-        have += chunk.length >> 1;
-        bytes += chunk.length;
-      }
+      bytes += await readRecording(client, r, have, (chunk) => appendFileSync(part, chunk));
       const wav = encodeWav(bytesSamples(readFileSync(part)));
       const written = writeNewFile(dir, `${r.name}.wav`, wav);
       if (written.kind === 'failed') {
@@ -446,31 +414,13 @@ export async function runPush(
     }
     const sent = plainRecord<string>();
     for (const clip of ready.clips) {
-      const bytes = sampleBytes(clip.samples);
-      await client.json(Kind.CLIP_BEGIN, { name: clip.name, samples: clip.samples.length, crc: crc32(bytes) });
-      for (let at = 0; at < clip.samples.length; at += CHUNK_SAMPLES) {
-        await client.json(
-          Kind.CLIP_DATA,
-          u32s([at], bytes.subarray(2 * at, 2 * Math.min(clip.samples.length, at + CHUNK_SAMPLES))),
-        );
-      }
-      await client.json(Kind.CLIP_END);
+      await sendClip(client, clip.name, clip.samples);
       out(`${clip.name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
       if (clip.text !== undefined) sent[clip.text] = clip.name;
     }
-    const menuBytes = readFileSync(menuPath!);
-    const pkg = encodePackage({
-      menu: menuBytes,
-      catalog: new TextEncoder().encode(Object.keys(sent).length > 0 ? JSON.stringify({ clips: sent }) : ''),
-    });
-    await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: crc32(pkg) });
-    for (let at = 0; at < pkg.length; at += CHUNK_BYTES) {
-      await client.json(Kind.MENU_DATA, u32s([at], pkg.subarray(at, Math.min(pkg.length, at + CHUNK_BYTES))));
-    }
-    await client.json(Kind.MENU_END);
-    // The menu's own CRC-32, as `status` and the device's trace name the menu it runs.
+    const crc = await sendMenu(client, readFileSync(menuPath!), sent);
     out(
-      `${menuPath}: accepted by the device (crc32 ${crc32(menuBytes).toString(16).padStart(8, '0')}); it runs from the next call on`,
+      `${menuPath}: accepted by the device (crc32 ${crc.toString(16).padStart(8, '0')}); it runs from the next call on`,
     );
     return 0;
   });

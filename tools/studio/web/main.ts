@@ -19,6 +19,7 @@ import { RealTimeClock } from '../../../sim/realtime-clock.js';
 import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
 import type { SaveConflict, StudioMenu } from '../protocol.js';
+import { mountDeviceLink } from './device-link.js';
 import { Editor } from './editor.js';
 import { WebSpeaker } from './web-speaker.js';
 
@@ -98,6 +99,7 @@ class Studio {
     this.check();
     this.wire();
     this.refresh();
+    mountDeviceLink(element('device-link'), () => this.editor.text, download);
   }
 
   private wire(): void {

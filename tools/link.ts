@@ -63,8 +63,10 @@ ${PORT_NOTE}`,
 export const PUSH = new Command({
   name: 'push',
   summary: 'send a new menu and its clips to the device over its serial port',
-  description: `Sends a new menu, with the clips it needs, to the device: checked first on the host with the
-device's own limits and outputs, then on the device with the same loader it boots with. Clips
+  description: `Sends a new menu, with the clips it needs, to the device: the menu, the clip folder and every
+clip are checked on the host before PORT is opened (a bad one exits 2 or 1 and the port is
+never touched), the menu again with the device's own limits and outputs once it has said them,
+then on the device with the same loader it boots with. Clips
 (DIR/NAME.wav, .mp3, .ogg or .flac for each Speak of the menu; a WAV already 8 kHz 16-bit mono is
 sent as it is, others are converted as \`ringdown clips\` does) are stored as recordings of their
 name first; the menu switches only once it is whole and valid, and runs from the next call. A push

@@ -206,6 +206,33 @@ t.test('pull resumes a recording cut off part-way', async (t) => {
   t.notOk(existsSync(join(dir, part)));
 });
 
+t.test('pull lists the recordings once, not once a chunk (a list scans the whole store)', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-link-'));
+  const device = new TestDevice(blankStores());
+  const samples = callerVoice(2);
+  for (const name of ['guest-1', 'guest-2']) {
+    const w = device.recordings.open(name);
+    w.append(samples);
+    w.close();
+  }
+  let lists = 0;
+  const list = device.recordings.recordings.bind(device.recordings);
+  device.recordings.recordings = () => {
+    lists++;
+    return list();
+  };
+  const a = lines();
+  t.equal(await runPull(['dev', '--out', dir], a.o, a.e, () => device.port()), 0, a.err.join('\n'));
+  t.same(readFileSync(join(dir, 'guest-2.wav')), Buffer.from(encodeWav(samples)));
+  t.equal(lists, 1, `${Math.ceil(samples.length / 1024) * 2} READs, one list`);
+  // A READ of a recording gone since (a DELETE) or never there is refused, by name.
+  const client = new LinkClient(device.port(), { timeoutMs: 300 });
+  await client.json(Kind.DELETE, { name: 'guest-1' });
+  await t.rejects(client.data(Kind.READ, u32s([1, 0, 16])), /no recording with id 1/);
+  t.same((await client.data(Kind.READ, u32s([2, 0, 2]))).length, 4, 'the other still reads');
+  client.close();
+});
+
 const NEW_MENU = `<Response>
   <Speak clip="greeting">Hello from the new menu.</Speak>
   <Speak>Press nothing, goodbye.</Speak>
@@ -238,7 +265,8 @@ t.test('push: a new menu and greeting; the next call runs them', async (t) => {
   const f = pushFolder();
   const a = lines();
   t.equal(await runPush(['dev', f.menu, '--clips', f.clips], a.o, a.e, () => device.port()), 0, a.err.join('\n'));
-  t.match(a.out.join('\n'), /accepted by the device \(crc32 [0-9a-f]{8}\)/);
+  const crc = crc32(readFileSync(f.menu)).toString(16).padStart(8, '0');
+  t.match(a.out.join('\n'), `accepted by the device (crc32 ${crc})`, 'the CRC-32 status and the trace give the menu');
   t.same(device.changes, ['recordings', 'recordings', 'menu']);
   // Boot again, as after a restart, and call.
   const boot = bootMenu(stores, GUESTBOOK);
@@ -503,4 +531,31 @@ t.test('status, push and pull say what is wrong with PORT', async (t) => {
   client.close();
   void c;
   void jsonPayload;
+});
+
+t.test('push checks the menu and its clips before it opens PORT', async (t) => {
+  const f = pushFolder();
+  let opened = 0;
+  const device = new TestDevice(blankStores());
+  const open = () => {
+    opened++;
+    return device.port();
+  };
+  const bad = join(f.dir, 'bad.xml');
+  writeFileSync(bad, '<Response>\n  <Speak>Hello.</Speak>\n  <Nonsense/>\n</Response>\n');
+  const a = lines();
+  t.equal(await runPush(['dev', bad, '--clips', f.clips], a.o, a.e, open), 1, 'a menu with errors: 1');
+  t.match(a.err.join('\n'), new RegExp(`${bad.replaceAll('/', '\\/')}:3:3: error: `));
+  const b = lines();
+  t.equal(await runPush(['dev', join(f.dir, 'none.xml')], b.o, b.e, open), 2, 'no such menu: 2');
+  t.match(b.err.join('\n'), /none\.xml:1:1: error: /);
+  const c = lines();
+  t.equal(await runPush(['dev', f.menu, '--clips', join(f.dir, 'no-clips')], c.o, c.e, open), 2, 'no clip folder: 2');
+  t.match(c.err.join('\n'), /no-clips: clip folder does not exist/);
+  writeFileSync(join(f.clips, 'greeting.wav'), 'not a sound');
+  const d = lines();
+  t.equal(await runPush(['dev', f.menu, '--clips', f.clips], d.o, d.e, open), 1, 'a clip that does not decode: 1');
+  t.match(d.err.join('\n'), /greeting\.wav: error: /);
+  t.equal(opened, 0, 'PORT was never opened');
+  t.same(device.changes, []);
 });

@@ -42,6 +42,10 @@ const LANES: Lane[] = [
     command: ['node', 'dist/test/lanes/lin-lane.js'],
   },
   {
+    name: 'device: the device link (pull, push, cut pushes, bad frames) on the lin firmware over a pseudo-terminal',
+    command: ['node', 'dist/test/lanes/link-lane.js'],
+  },
+  {
     name: 'device: the DTMF receiver with native filters (drivers/dtmf-native/dtmf-native.c) on the lin build, same keys on every battery file',
     command: ['node', 'dist/test/lanes/native-dtmf-lane.js'],
   },

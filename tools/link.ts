@@ -8,20 +8,8 @@ import { join } from 'node:path';
 import { convertToClip } from '../src/audio/convert.js';
 import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { decodeEntry } from '../src/calllog/record.js';
-import { crc32 } from '../src/checksum/crc32.js';
 import { clipName, clipSlug, plainRecord, type ClipCatalog } from '../src/clips/catalog.js';
-import { encodePackage } from '../src/link/menu-slots.js';
-import {
-  CHUNK_BYTES,
-  CHUNK_SAMPLES,
-  Kind,
-  bytesSamples,
-  decodeRecords,
-  sampleBytes,
-  u32s,
-  type LinkRecord,
-} from '../src/link/protocol.js';
-import type { LinkRecordingInfo } from '../src/link/server.js';
+import { Kind, bytesSamples, decodeRecords, u32s, type LinkRecord } from '../src/link/protocol.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
@@ -29,11 +17,12 @@ import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { MAX_RECORDING_BYTES } from './clips.js';
 import { LinkClient, LinkError, type LinkPort } from './link/client.js';
 import { writeNewFile } from './link/safe-write.js';
+import { listRecordings, readRecording, sendClip, sendMenu } from './link/transfer.js';
 import { Command } from './command.js';
 import { prepareFolder } from './output.js';
 import { openSerialPort } from './link/serial-port.js';
 import { escapeControls, formatEntry } from './log.js';
-import { readMenuFile, readClipFolder } from './menu-file.js';
+import { menuFailure, readMenuFile, readClipFolder } from './menu-file.js';
 import { readRegularFile } from './read-file.js';
 
 type Out = (line: string) => void;
@@ -74,8 +63,10 @@ ${PORT_NOTE}`,
 export const PUSH = new Command({
   name: 'push',
   summary: 'send a new menu and its clips to the device over its serial port',
-  description: `Sends a new menu, with the clips it needs, to the device: checked first on the host with the
-device's own limits and outputs, then on the device with the same loader it boots with. Clips
+  description: `Sends a new menu, with the clips it needs, to the device: the menu, the clip folder and every
+clip are checked on the host before PORT is opened (a bad one exits 2 or 1 and the port is
+never touched), the menu again with the device's own limits and outputs once it has said them,
+then on the device with the same loader it boots with. Clips
 (DIR/NAME.wav, .mp3, .ogg or .flac for each Speak of the menu; a WAV already 8 kHz 16-bit mono is
 sent as it is, others are converted as \`ringdown clips\` does) are stored as recordings of their
 name first; the menu switches only once it is whole and valid, and runs from the next call. A push
@@ -172,20 +163,6 @@ export async function runStatus(
   });
 }
 
-function recordingList(json: Record<string, unknown>): LinkRecordingInfo[] {
-  const list = json.recordings;
-  if (!Array.isArray(list)) throw new LinkError('failed', 'the device sent no recordings list');
-  return list.filter(
-    (r): r is LinkRecordingInfo =>
-      typeof r === 'object' &&
-      r !== null &&
-      typeof r.name === 'string' &&
-      typeof r.id === 'number' &&
-      typeof r.samples === 'number' &&
-      typeof r.complete === 'boolean',
-  );
-}
-
 /** The record of what a pull already fetched in DIR: `NAME#ID#SAMPLES` → the file written. */
 const PULLED = '.ringdown-pulled.json';
 
@@ -223,7 +200,7 @@ export async function runPull(
   return withClient(positionals[0]!, values.trace === true, out, err, open, timing, async (client) => {
     let failed = false;
     const pulled = readPulled(dir);
-    const recordings = recordingList(await client.json(Kind.LIST));
+    const recordings = await listRecordings(client);
     let bytes = 0;
     const started = Date.now();
     for (const r of recordings) {
@@ -247,14 +224,7 @@ export async function runPull(
           have = 0;
         } else if (have * 2 !== statSync(part).size) writeFileSync(part, readFileSync(part).subarray(0, have * 2));
       }
-      while (have < r.samples) {
-        const chunk = await client.data(Kind.READ, u32s([r.id, have, Math.min(CHUNK_SAMPLES, r.samples - have)]));
-        if (chunk.length === 0)
-          throw new LinkError('failed', `${r.name}: the device sent no samples from ${have} of ${r.samples}`);
-        appendFileSync(part, chunk);
-        have += chunk.length >> 1;
-        bytes += chunk.length;
-      }
+      bytes += await readRecording(client, r, have, (chunk) => appendFileSync(part, chunk));
       const wav = encodeWav(bytesSamples(readFileSync(part)));
       const written = writeNewFile(dir, `${r.name}.wav`, wav);
       if (written.kind === 'failed') {
@@ -341,6 +311,58 @@ async function clipSamples(
   return undefined;
 }
 
+/** A push's clips, read and converted: each clip's name, samples, and the Speak text it stands for (none for `clip=`). */
+interface PushClip {
+  name: string;
+  samples: Int16Array;
+  text: string | undefined;
+}
+
+/**
+ * The menu and its clips as far as the host can check them: printed diagnostics and the exit
+ * status (2 a file that cannot be read, 1 a menu or clip with errors), or the clips to send.
+ */
+async function readPush(
+  menuPath: string,
+  clipsGiven: string | undefined,
+  out: Out,
+  err: Out,
+): Promise<{ clips: PushClip[] } | 1 | 2> {
+  const loaded = readMenuFile(menuPath);
+  for (const d of loaded.diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(menuPath, d));
+  const failure = menuFailure(loaded);
+  if (failure !== undefined || loaded.menu === undefined) {
+    err(`${menuPath}: not sent`);
+    return failure ?? 1;
+  }
+  const clipDir = clipsGiven ?? join(menuPath, '..', 'clips');
+  if (clipsGiven !== undefined && !existsSync(clipsGiven)) {
+    err(`${clipsGiven}: clip folder does not exist`);
+    return 2;
+  }
+  const folder = existsSync(clipDir) ? readClipFolder(clipDir) : undefined;
+  let problems = 0;
+  for (const p of folder?.problems ?? [])
+    if (p.file.endsWith('catalog.json')) {
+      err(`${p.file}: error: ${p.message}`);
+      problems++;
+    }
+  const clips: PushClip[] = [];
+  for (const [name, text] of neededClips(loaded.menu, folder?.catalog ?? { clips: {} })) {
+    const clip = await clipSamples(clipDir, name);
+    if (clip === undefined) continue;
+    if ('problem' in clip) {
+      err(`${clip.path}: error: ${clip.problem}`);
+      problems++;
+    } else clips.push({ name, samples: clip.samples, text });
+  }
+  if (problems > 0) {
+    err(`${menuPath}: not sent: ${problems} problems with its clips`);
+    return 1;
+  }
+  return { clips };
+}
+
 export async function runPush(
   argv: string[],
   out: Out,
@@ -364,12 +386,18 @@ export async function runPush(
     return 2;
   }
   const [port, menuPath] = positionals as [string, string | undefined];
-  return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
-    if (builtIn) {
+  if (builtIn)
+    return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
       await client.json(Kind.MENU_BUILTIN);
       out('the device runs its built-in menu from the next call on');
       return 0;
-    }
+    });
+  // Everything that can be checked without the device is, before PORT is opened: the menu (with
+  // the loader's own limits; the device's may be tighter, checked once it has said them), the
+  // clip folder and every clip the menu needs, converted.
+  const ready = await readPush(menuPath!, values.clips, out, err);
+  if (typeof ready === 'number') return ready;
+  return withClient(port, values.trace === true, out, err, open, timing, async (client) => {
     const status = await client.json(Kind.STATUS);
     if (status.busy === true) {
       err(`${port}: a call is in progress; try again when the line is idle`);
@@ -379,53 +407,22 @@ export async function runPush(
       ? status.outputs.filter((o): o is string => typeof o === 'string')
       : undefined;
     const loaded = readMenuFile(menuPath!, outputs, statusLimits(status));
-    for (const d of loaded.diagnostics) (d.severity === 'error' ? err : out)(formatDiagnostic(menuPath!, d));
+    for (const d of loaded.diagnostics) if (d.severity === 'error') err(formatDiagnostic(menuPath!, d));
     if (loaded.menu === undefined || hasErrors(loaded.diagnostics)) {
       err(
         `${menuPath}: not sent: it does not load with the device's limits and outputs (board ${String(status.board ?? 'unknown')})`,
       );
       return 1;
     }
-    const clipDir = values.clips ?? join(menuPath!, '..', 'clips');
-    const folder = existsSync(clipDir) ? readClipFolder(clipDir) : undefined;
-    const catalog = folder?.catalog ?? { clips: {} };
     const sent = plainRecord<string>();
-    let problems = 0;
-    for (const [name, text] of neededClips(loaded.menu, catalog)) {
-      const clip = await clipSamples(clipDir, name);
-      if (clip === undefined) continue;
-      if ('problem' in clip) {
-        err(`${clip.path}: error: ${clip.problem}`);
-        problems++;
-        continue;
-      }
-      const bytes = sampleBytes(clip.samples);
-      await client.json(Kind.CLIP_BEGIN, { name, samples: clip.samples.length, crc: crc32(bytes) });
-      for (let at = 0; at < clip.samples.length; at += CHUNK_SAMPLES) {
-        await client.json(
-          Kind.CLIP_DATA,
-          u32s([at], bytes.subarray(2 * at, 2 * Math.min(clip.samples.length, at + CHUNK_SAMPLES))),
-        );
-      }
-      await client.json(Kind.CLIP_END);
-      out(`${name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
-      if (text !== undefined) sent[text] = name;
+    for (const clip of ready.clips) {
+      await sendClip(client, clip.name, clip.samples);
+      out(`${clip.name}: ${(clip.samples.length / 8000).toFixed(3)} s sent`);
+      if (clip.text !== undefined) sent[clip.text] = clip.name;
     }
-    if (problems > 0) {
-      err(`${menuPath}: not sent: ${problems} clips could not be read`);
-      return 1;
-    }
-    const pkg = encodePackage({
-      menu: readFileSync(menuPath!),
-      catalog: new TextEncoder().encode(Object.keys(sent).length > 0 ? JSON.stringify({ clips: sent }) : ''),
-    });
-    await client.json(Kind.MENU_BEGIN, { bytes: pkg.length, crc: crc32(pkg) });
-    for (let at = 0; at < pkg.length; at += CHUNK_BYTES) {
-      await client.json(Kind.MENU_DATA, u32s([at], pkg.subarray(at, Math.min(pkg.length, at + CHUNK_BYTES))));
-    }
-    const done = await client.json(Kind.MENU_END);
+    const crc = await sendMenu(client, readFileSync(menuPath!), sent);
     out(
-      `${menuPath}: accepted by the device (crc32 ${Number(done.crc).toString(16).padStart(8, '0')}); it runs from the next call on`,
+      `${menuPath}: accepted by the device (crc32 ${crc.toString(16).padStart(8, '0')}); it runs from the next call on`,
     );
     return 0;
   });

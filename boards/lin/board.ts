@@ -50,6 +50,7 @@ import { SimLineFeed } from '../../sim/sim-line.js';
 import { SimOutputs } from '../../sim/sim-outputs.js';
 import { getenv } from './host-env.js';
 import { IdleClock } from './idle-clock.js';
+import { LIN_LINK_PORT } from './link-port.js';
 import { ScriptedCaller } from './scripted-caller.js';
 
 const DEFAULT_EVENTS = 'offhook@0 2@7 onhook@20';
@@ -199,15 +200,7 @@ function openHostPort(clock: Clock): HostPort | undefined {
   if (device === undefined || device === '') return undefined;
   let serial: SerialLog;
   try {
-    // A pseudo-terminal has no line rate: whole frames go out each tick.
-    serial = new SerialLog({
-      io: Serial as unknown as SerialClass,
-      clock,
-      device,
-      baud: 921600,
-      chunk: 4096,
-      limit: 64 * 1024,
-    });
+    serial = new SerialLog({ io: Serial as unknown as SerialClass, clock, device, ...LIN_LINK_PORT });
   } catch (e) {
     trace(`ringdown: RINGDOWN_LINK ${device}: ${e instanceof Error ? e.message : String(e)}; no link\n`);
     return undefined;

@@ -84,6 +84,12 @@ export class LinkServer {
   #idle: TimerHandle | undefined;
   /** Frames answered and refused, for STATUS. */
   #counts = { frames: 0, bad: 0 };
+  /**
+   * The recordings as last listed: READ looks its id up here, not in a fresh list (listing scans
+   * the whole store, and a pull asks for a recording a chunk at a time). Forgotten whenever the
+   * recordings may have changed: a call (it may record), a clip kept or discarded, a DELETE.
+   */
+  #listed: LinkRecordingInfo[] | undefined;
 
   constructor(options: LinkServerOptions) {
     this.#options = options;
@@ -104,6 +110,7 @@ export class LinkServer {
   /** A call started (true) or ended (false): no link work during a call. */
   setBusy(busy: boolean): void {
     this.#busy = busy;
+    this.#listed = undefined;
     if (busy) this.cancel('cancelled: a call started');
   }
 
@@ -135,6 +142,7 @@ export class LinkServer {
   #drop(): void {
     const upload = this.#upload;
     this.#upload = undefined;
+    this.#listed = undefined;
     if (this.#idle !== undefined) this.#options.clock.cancel(this.#idle);
     this.#idle = undefined;
     if (upload?.kind === 'clip') {
@@ -192,6 +200,12 @@ export class LinkServer {
     return r;
   }
 
+  /** The recordings: as last listed, or (`fresh`, or none listed yet) listed again. */
+  #list(fresh: boolean): LinkRecordingInfo[] {
+    if (fresh || this.#listed === undefined) this.#listed = this.#recordings().recordings();
+    return this.#listed;
+  }
+
   #menus(): MenuSlots {
     const m = this.#options.menus;
     if (m === undefined) throw new Refusal('unsupported', 'this board has no flash region for an uploaded menu');
@@ -227,18 +241,17 @@ export class LinkServer {
           badFrames: this.#counts.bad,
         };
       case Kind.LIST:
-        return { recordings: this.#recordings().recordings() };
+        return { recordings: this.#list(true) };
       case Kind.READ: {
         const [id, from, count] = this.#u32(frame, 3) as [number, number, number];
-        const info = this.#recordings()
-          .recordings()
-          .find((r) => r.id === id);
-        if (info === undefined) throw new Refusal('refused', `no recording with id ${id}`);
+        const known = (fresh: boolean): boolean => this.#list(fresh).some((r) => r.id === id);
+        if (!known(false) && !known(true)) throw new Refusal('refused', `no recording with id ${id}`);
         return sampleBytes(this.#recordings().readRange(id, from, Math.min(count, CHUNK_SAMPLES)));
       }
       case Kind.DELETE: {
         const name = this.#json(frame).name;
         if (typeof name !== 'string') throw new Refusal('refused', 'DELETE needs a name');
+        this.#listed = undefined;
         const removed = this.#recordings().remove(name);
         if (removed) this.#options.changed?.('recordings');
         return { removed };
@@ -340,6 +353,7 @@ export class LinkServer {
       throw new Refusal('refused', `clip '${upload.name}' not kept: ${why}`);
     }
     this.#upload = undefined;
+    this.#listed = undefined;
     upload.writer.close();
     this.#options.changed?.('recordings');
     return { name: upload.name, samples: upload.samples };

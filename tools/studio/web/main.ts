@@ -20,6 +20,7 @@ import { CallSession } from '../../../sim/call-session.js';
 import { flowSvg, layoutFlow, type Flow } from '../flow.js';
 import type { SaveConflict, StudioMenu } from '../protocol.js';
 import { diffLines } from '../line-diff.js';
+import { mountDeviceLink } from './device-link.js';
 import { Editor } from './editor.js';
 import { type SavedVersion, SaveHistory } from './history.js';
 import { WebSpeaker } from './web-speaker.js';
@@ -118,6 +119,7 @@ class Studio {
     this.check();
     this.wire();
     this.refresh();
+    mountDeviceLink(element('device-link'), () => this.editor.text, download);
   }
 
   private wire(): void {

@@ -13,7 +13,8 @@
 import { File, Iterator } from 'file';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
-import { AdcDtmfReceiver } from '../../drivers/adc-dtmf/adc-dtmf.js';
+import I2sIn from '../../drivers/i2s-in/i2s-in.js';
+import { AudioInDtmfReceiver, type AudioInClass } from '../../drivers/audioin-dtmf/audioin-dtmf.js';
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
@@ -34,14 +35,14 @@ function openRecordings(): RecordingStore & RecordingReader {
 }
 
 export function createBoard(): Board {
-  let receiver: AdcDtmfReceiver | undefined;
+  let receiver: AudioInDtmfReceiver | undefined;
   return openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     dtmf: (clock) =>
-      (receiver = new AdcDtmfReceiver({
+      (receiver = new AudioInDtmfReceiver({
         clock,
-        pin: PINS.adcData,
+        io: I2sIn as unknown as AudioInClass,
         sampleRate: 8000,
         gain: 1,
         filters: nativeDtmfFilters,

@@ -208,3 +208,41 @@ t.test('the simulated AudioOut keeps the chip rules: a moving buffer and a full 
   for (let i = 0; i < 8; i++) out.enqueue(0, Io.Callback, i);
   t.throws(() => out.enqueue(0, Io.Callback, 9), /queue full/);
 });
+
+t.test('a store that fails mid-recording ends it where it got to; one that fails to open plays the clip', async (t) => {
+  const flash = flashWith({ greeting: ramp(8000) });
+  let reads = 0;
+  const failing: RecordingReader = {
+    samplesOf: (name) => flash.samplesOf(name),
+    openRecording: (name) => {
+      const s = flash.openRecording(name)!;
+      return {
+        samples: s.samples,
+        read: (from, into) => {
+          if (++reads > 4) throw new Error('card gone');
+          return s.read(from, into);
+        },
+        close: () => s.close(),
+      };
+    },
+  };
+  const b = board(failing);
+  b.play('greeting');
+  while (b.clock.step(60_000));
+  t.same(b.ends, ['greeting@512'], 'the four blocks read played, then it ended');
+  t.same(Int16Array.from(b.played), ramp(4096));
+  const clip = ramp(400, 9);
+  const broken = board(
+    {
+      samplesOf: () => 1,
+      openRecording: () => {
+        throw new Error('card gone');
+      },
+    },
+    { greeting: maud(clip) },
+  );
+  broken.play('greeting');
+  while (broken.clock.step(60_000));
+  t.same(Int16Array.from(broken.played), clip, 'the build clip of its name');
+  t.same(broken.ends, ['greeting@50']);
+});

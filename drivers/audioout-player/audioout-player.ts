@@ -6,7 +6,9 @@
  * A clip that names a kept recording (`recordings`) is streamed from the store instead: a few
  * fixed blocks, each read from the store, queued as RawSamples with a Callback behind it; each
  * block's callback refills it with what comes next and queues it again, so the recording plays at
- * its recorded length in the RAM of its blocks, and its last block's callback ends it.
+ * its recorded length in the RAM of its blocks, and its last block's callback ends it. A store
+ * that fails to open or read (a card pulled out) ends the recording where it got to: the menu goes
+ * on, never waiting for an end that cannot come.
  *
  * Call-progress tones are sines rendered with src/tones/synth.ts, never AudioOut's `Tone`
  * command (a square wave: a caller would hear its harmonics). One seamless block holds a whole
@@ -166,7 +168,7 @@ export class AudioOutPlayer implements AudioPlayer {
   play(clip: string, onEnd: () => void): void {
     const id = this.begin(!this.ended || this.stream !== undefined);
     this.onEnd = onEnd;
-    const source = this.recordings?.openRecording(clip);
+    const source = this.openRecording(clip);
     if (source !== undefined) {
       this.playRecording(id, clip, source);
       return;
@@ -205,11 +207,26 @@ export class AudioOutPlayer implements AudioPlayer {
     if (this.clipMs?.(clip) !== undefined) this.endAfter(Math.round((source.samples * 1000) / rate));
   }
 
+  /** The kept recording named `clip`, opened; undefined when there is none or the store fails. */
+  private openRecording(clip: string): RecordingSource | undefined {
+    try {
+      return this.recordings?.openRecording(clip);
+    } catch {
+      return undefined;
+    }
+  }
+
   /** Reads the stream's next samples into block `b` and queues it; false at the recording's end. */
   private queueBlock(id: number, b: number): boolean {
     const stream = this.stream!;
     const block = this.blocks![b]!;
-    const n = stream.at < stream.source.samples ? stream.source.read(stream.at, block) : 0;
+    let n = 0;
+    try {
+      n = stream.at < stream.source.samples ? stream.source.read(stream.at, block) : 0;
+    } catch {
+      // A read that fails is the recording's end.
+      stream.at = stream.source.samples;
+    }
     if (n <= 0) return false;
     stream.at += n;
     stream.queued.push(b);

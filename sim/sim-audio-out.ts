@@ -36,6 +36,8 @@ export interface SimAudioOutOptions {
   clock: Clock;
   /** Each stretch of samples as it plays (a view: copy what is kept). */
   onPlayed: (samples: Int16Array) => void;
+  /** Called with each AudioOut made (the player makes one). */
+  onOpen?: (port: SimAudioOutPort) => void;
 }
 
 /** Bytes of a buffer AudioOut may hold on to, or why not (its error message). */
@@ -87,6 +89,7 @@ export function simAudioOut(options: SimAudioOutOptions): {
     static readonly Silence = SILENCE;
     constructor(format: { sampleRate?: number; bitsPerSample?: number; numChannels?: number; streams?: number }) {
       super(options, format);
+      options.onOpen?.(this);
     }
   };
 }
@@ -130,6 +133,12 @@ export class SimAudioOutPort {
   close(): void {
     this.stop();
     this.queue.length = 0;
+  }
+
+  /** Gives `onPlayed` every sample played up to the clock's now (a run ending mid-sound). */
+  settle(): void {
+    this.advance();
+    this.arm();
   }
 
   enqueue(stream: number, kind: number, value?: unknown, repeat = 1, offset = 0, count = -1): void {

@@ -55,7 +55,7 @@ import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { parseEvents } from '../../sim/events.js';
 import { SimAudio } from '../../sim/sim-audio.js';
-import { simAudioOut } from '../../sim/sim-audio-out.js';
+import { simAudioOut, type SimAudioOutPort } from '../../sim/sim-audio-out.js';
 import { SimAudioInput } from '../../sim/sim-audio-in.js';
 import { SimLineFeed } from '../../sim/sim-line.js';
 import { SimOutputs } from '../../sim/sim-outputs.js';
@@ -249,13 +249,15 @@ function renderingPlayer(options: {
   clock: Clock;
   clip: (name: string) => Uint8Array;
   recordings: RecordingReader | undefined;
-}): AudioPlayer {
+}): AudioPlayer & { endRun(): void } {
   const { clock } = options;
   let sounds = 0;
   let file: File | undefined;
+  let port: SimAudioOutPort | undefined;
   const io = simAudioOut({
     clock: options.base,
     onPlayed: (samples) => file?.write(samples.slice().buffer),
+    onOpen: (opened) => (port = opened),
   });
   const player = new AudioOutPlayer({
     io: io as unknown as AudioOutClass,
@@ -304,6 +306,11 @@ function renderingPlayer(options: {
     stop: () => {
       release();
       player.stop();
+      next(undefined);
+    },
+    // The run has ended: the sound playing keeps what it played up to now, and nothing after.
+    endRun: () => {
+      port?.settle();
       next(undefined);
     },
   };
@@ -366,7 +373,7 @@ export function createBoard(): Board {
     trace(`${JSON.stringify({ t: clock.now(), type: 'error', message: `no audio for say:${file}` })}\n`);
   };
   const audioDir = getenv('RINGDOWN_AUDIO_OUT');
-  const audio =
+  const audio: AudioPlayer & { endRun?: () => void } =
     audioDir !== undefined && audioDir !== ''
       ? renderingPlayer({
           dir: audioDir,
@@ -386,6 +393,7 @@ export function createBoard(): Board {
   const end = (): void => {
     if (ended) return;
     ended = true;
+    audio.endRun?.();
     const memory = memoryNote();
     if (memory !== undefined) trace(`${memory}\n`);
     trace(`${JSON.stringify({ t: clock.now(), type: 'end' })}\n`);

@@ -49,3 +49,24 @@ export interface RecordingArchive {
   /** Drops every recording of the name; false when there was none. */
   remove(name: string): boolean;
 }
+
+/**
+ * A kept recording opened for reading in pieces: what a player streams it from, so its RAM is
+ * one block whatever the recording's length.
+ */
+export interface RecordingSource {
+  /** Its length in samples. */
+  readonly samples: number;
+  /** Copies samples from `from` into `into` (fewer at its end, none past it); returns how many. */
+  read(from: number, into: Int16Array): number;
+  /** Lets go of what it holds open (a file). */
+  close(): void;
+}
+
+/** Kept recordings as a player reads them: the recording a clip name plays, if there is one. */
+export interface RecordingReader {
+  /** The length in samples of the recording named `name`, or undefined when none is kept. */
+  samplesOf(name: string): number | undefined;
+  /** Opens the recording named `name` for reading; undefined when none is kept. */
+  openRecording(name: string): RecordingSource | undefined;
+}

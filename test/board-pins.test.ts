@@ -4,7 +4,8 @@
  * strapping pins (0, 2, 5, 12, 15), and on a board with the internal DAC GPIO26 left free because
  * Moddable's DAC audio output drives both DAC channels (25 and 26) whatever channel is configured.
  * Inputs that must be input-only-safe are allowed on 34-39; outputs are not. A board with I2S
- * converters names the same pins in its manifest's audioOut/audioIn defines as in pins.ts.
+ * converters names the same pins in its manifest's audioOut and audioIn (or i2sIn: drivers/i2s-in)
+ * defines as in pins.ts.
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
@@ -54,6 +55,8 @@ const ALLOWED: Record<string, number> = { adcMclk: 0 };
 interface Defines {
   audioOut?: { i2s?: Record<string, number> };
   audioIn?: { i2s?: Record<string, number> };
+  /** drivers/i2s-in's pins, for an ADC that needs 32-bit slots. */
+  i2sIn?: Record<string, number>;
 }
 
 const boards = readdirSync('boards').filter((b) => b.startsWith('esp32-'));
@@ -74,18 +77,14 @@ for (const board of boards) {
       );
     }
     if (PINS.adcData !== undefined && defines.audioIn?.i2s?.adc === undefined) {
+      const input = defines.i2sIn ?? defines.audioIn?.i2s;
       t.same(
-        [
-          defines.audioIn?.i2s?.mck_pin,
-          defines.audioIn?.i2s?.bck_pin,
-          defines.audioIn?.i2s?.lr_pin,
-          defines.audioIn?.i2s?.datain,
-        ],
+        [input?.mck_pin, input?.bck_pin, input?.lr_pin, input?.datain],
         [PINS.adcMclk, PINS.adcBck, PINS.adcLrck, PINS.adcData],
-        'the audioIn I2S defines name the ADC pins of pins.ts',
+        'the I2S input defines name the ADC pins of pins.ts',
       );
       t.not(
-        defines.audioIn?.i2s?.num,
+        input?.num,
         defines.audioOut?.i2s?.num,
         'input and output on the two I2S peripherals, each its own clock master',
       );

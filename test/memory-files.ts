@@ -35,6 +35,16 @@ export function memoryFiles(
       files.set(this.path, next);
       this.position += bytes.byteLength;
     }
+    read(_type: typeof ArrayBuffer, count: number): ArrayBuffer {
+      const bytes = files.get(this.path)!;
+      const end = Math.min(bytes.length, this.position + count);
+      const out = bytes.slice(this.position, end);
+      this.position = end;
+      return out.buffer;
+    }
+    get length(): number {
+      return files.get(this.path)!.length;
+    }
     close(): void {}
     static delete(path: string): boolean {
       return files.delete(key(path));

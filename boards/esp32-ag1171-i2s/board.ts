@@ -13,13 +13,14 @@
 import { File, Iterator } from 'file';
 import config from 'mc/config';
 import type { Board } from '../../hal/board.js';
-import { AdcDtmfReceiver } from '../../drivers/adc-dtmf/adc-dtmf.js';
+import I2sIn from '../../drivers/i2s-in/i2s-in.js';
+import { AudioInDtmfReceiver, type AudioInClass } from '../../drivers/audioin-dtmf/audioin-dtmf.js';
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
 import { openSlicBoard } from '../slic/slic-board.js';
 import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
-import type { RecordingStore } from '../../hal/recordings.js';
+import type { RecordingReader, RecordingStore } from '../../hal/recordings.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { OUTPUTS, PINS } from './pins.js';
 
@@ -27,21 +28,21 @@ import { OUTPUTS, PINS } from './pins.js';
 const CARD = '/sd';
 
 /** The recordings store the build chose: WAV files on the SD card, or the flash partition. */
-function openRecordings(): RecordingStore {
+function openRecordings(): RecordingStore & RecordingReader {
   if (config.recordings === 'flash') return new FlashRecordings(new FlashStorage({ partition: 'recordings' }));
   mount(CARD, PINS.sdSck, PINS.sdMiso, PINS.sdMosi, PINS.sdCs);
   return new WavFileRecordings({ File, Iterator } as unknown as FileModule, CARD, freeBytes);
 }
 
 export function createBoard(): Board {
-  let receiver: AdcDtmfReceiver | undefined;
+  let receiver: AudioInDtmfReceiver | undefined;
   return openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     dtmf: (clock) =>
-      (receiver = new AdcDtmfReceiver({
+      (receiver = new AudioInDtmfReceiver({
         clock,
-        pin: PINS.adcData,
+        io: I2sIn as unknown as AudioInClass,
         sampleRate: 8000,
         gain: 1,
         filters: nativeDtmfFilters,

@@ -18,7 +18,7 @@ import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
 import { openSlicBoard } from '../slic/slic-board.js';
 import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
-import type { RecordingStore } from '../../hal/recordings.js';
+import type { RecordingReader, RecordingStore } from '../../hal/recordings.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { OUTPUTS, PINS } from './pins.js';
 
@@ -26,7 +26,7 @@ import { OUTPUTS, PINS } from './pins.js';
 const CARD = '/sd';
 
 /** The recordings store the build chose: the flash partition, or WAV files on the SD card. */
-function openRecordings(): RecordingStore {
+function openRecordings(): RecordingStore & RecordingReader {
   if (config.recordings === 'sdcard') {
     mount(CARD, PINS.sdSck, PINS.sdMiso, PINS.sdMosi, PINS.sdCs);
     return new WavFileRecordings({ File, Iterator } as unknown as FileModule, CARD, freeBytes);

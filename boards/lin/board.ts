@@ -18,6 +18,14 @@
  * without it the board has no recording store and Record is skipped with an error, as on a board
  * without one. A kept recording plays as the clip of its name, at its recorded length.
  *
+ * With `RINGDOWN_AUDIO_OUT` (a folder), the sounds play through the ESP32 boards' player
+ * (drivers/audioout-player: MAUD clips, sine tones, kept recordings streamed from the store in
+ * blocks) on sim/sim-audio-out.ts, Moddable's AudioOut queue played on the clock (Moddable's lin
+ * AudioOut is a stub that neither plays nor calls back); each sound's samples, as played up to its
+ * end or its cut, go to a file of their own in that folder, `NNN-NAME.raw` (16-bit, numbered from
+ * 001 in the order they start), for comparing with what the simulator plays. Without it, a clip
+ * lasts its length on the clock (sim/sim-audio.ts) and nothing is rendered.
+ *
  * The device link (src/link) is served on the tty `RINGDOWN_LINK` names, with the uploaded menu's
  * slots in the image file `RINGDOWN_MENUS` and the call log in `RINGDOWN_CALLLOG` (each 64 KB;
  * without the variable the board has none).
@@ -31,6 +39,7 @@ import { File } from 'file';
 import Instrumentation from 'instrumentation';
 import Resource from 'Resource';
 import config from 'mc/config';
+import type { AudioPlayer } from '../../hal/audio.js';
 import type { Board } from '../../hal/board.js';
 import type { Clock, TimerHandle } from '../../hal/clock.js';
 import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
@@ -39,12 +48,14 @@ import { SerialLog, type SerialClass } from '../../drivers/serial-log/serial-log
 import type { HostPort } from '../../hal/host-port.js';
 import type { ByteStore } from '../../hal/storage.js';
 import { maudDurationMs } from '../../drivers/resource-clips/resource-clips.js';
-import type { RecordingArchive, RecordingStore } from '../../hal/recordings.js';
+import type { RecordingArchive, RecordingReader, RecordingStore } from '../../hal/recordings.js';
+import { AudioOutPlayer, type AudioOutClass } from '../../drivers/audioout-player/audioout-player.js';
 import type { Ringer } from '../../hal/ringer.js';
 import { deviceFormatProblem, readWavSamples } from '../../src/audio/wav.js';
 import { FlashRecordings } from '../../src/calllog/flash-recordings.js';
 import { parseEvents } from '../../sim/events.js';
 import { SimAudio } from '../../sim/sim-audio.js';
+import { simAudioOut, type SimAudioOutPort } from '../../sim/sim-audio-out.js';
 import { SimAudioInput } from '../../sim/sim-audio-in.js';
 import { SimLineFeed } from '../../sim/sim-line.js';
 import { SimOutputs } from '../../sim/sim-outputs.js';
@@ -120,7 +131,12 @@ function bytes(value: string | undefined): number | undefined {
  * whole image, and done for every Speak (is its clip a recording?) it would make the firmware late.
  */
 function openRecordings():
-  | { store: RecordingStore; archive: RecordingArchive; recordedClipMs: (name: string) => number | undefined }
+  | {
+      store: RecordingStore;
+      archive: RecordingArchive;
+      reader: RecordingReader;
+      recordedClipMs: (name: string) => number | undefined;
+    }
   | undefined {
   const path = getenv('RINGDOWN_RECORDINGS');
   if (path === undefined || path === '') return undefined;
@@ -175,7 +191,7 @@ function openRecordings():
       return removed;
     },
   };
-  return { store, archive, recordedClipMs: (name) => kept.get(name) };
+  return { store, archive, reader: flash, recordedClipMs: (name) => kept.get(name) };
 }
 
 /** A flash image in the host file the environment variable `name` gives (none without it; traced when it cannot open). */
@@ -212,6 +228,85 @@ function openHostPort(clock: Clock): HostPort | undefined {
   serial.onReceive = (bytes) => port.onReceive?.(bytes);
   trace(`ringdown: link on ${device}\n`);
   return port;
+}
+
+/**
+ * The ESP32 boards' player on the simulated AudioOut, each sound's samples written to `dir`
+ * (see above). Its AudioOut keeps time on the firmware's own clock (`base`), outside the idle
+ * count: a tone loops for ever and must not keep the run from ending. A clip playing holds the
+ * idle clock instead (a timer far away), as the simulated player's clip timer does.
+ */
+function renderingPlayer(options: {
+  dir: string;
+  base: Clock;
+  clock: Clock;
+  clip: (name: string) => Uint8Array;
+  recordings: RecordingReader | undefined;
+}): AudioPlayer & { endRun(): void } {
+  const { clock } = options;
+  let sounds = 0;
+  let file: File | undefined;
+  let port: SimAudioOutPort | undefined;
+  const io = simAudioOut({
+    clock: options.base,
+    onPlayed: (samples) => file?.write(samples.slice().buffer),
+    onOpen: (opened) => (port = opened),
+  });
+  const player = new AudioOutPlayer({
+    io: io as unknown as AudioOutClass,
+    clock,
+    clip: (name) => {
+      // AudioOut holds on to memory the collector never moves, as a flash resource is.
+      const bytes = options.clip(name);
+      const fixed = new Uint8Array(new SharedArrayBuffer(bytes.length));
+      fixed.set(bytes);
+      return fixed;
+    },
+    ...(options.recordings !== undefined ? { recordings: options.recordings } : {}),
+  });
+  let hold: TimerHandle | undefined;
+  const release = (): void => {
+    if (hold === undefined) return;
+    clock.cancel(hold);
+    hold = undefined;
+    // A timer of its own, so the idle clock looks again at what is left.
+    clock.schedule(0, () => undefined);
+  };
+  // The sound just started gets the samples from here on; the one it replaced had its last
+  // samples written when the player flushed it.
+  const next = (name: string | undefined): void => {
+    file?.close();
+    file =
+      name === undefined
+        ? undefined
+        : new File(`${options.dir}/${String(++sounds).padStart(3, '0')}-${name}.raw`, true);
+  };
+  return {
+    play: (clip, onEnd) => {
+      release();
+      hold = clock.schedule(24 * 3600 * 1000, () => undefined);
+      player.play(clip, () => {
+        release();
+        onEnd();
+      });
+      next(clip);
+    },
+    playTone: (tone) => {
+      release();
+      player.playTone(tone);
+      next(tone.name);
+    },
+    stop: () => {
+      release();
+      player.stop();
+      next(undefined);
+    },
+    // The run has ended: the sound playing keeps what it played up to now, and nothing after.
+    endRun: () => {
+      port?.settle();
+      next(undefined);
+    },
+  };
 }
 
 /** The samples of an 8 kHz 16-bit mono WAV on the host, or why there are none. */
@@ -270,6 +365,17 @@ export function createBoard(): Board {
     // As the simulator traces a say: it has no audio for.
     trace(`${JSON.stringify({ t: clock.now(), type: 'error', message: `no audio for say:${file}` })}\n`);
   };
+  const audioDir = getenv('RINGDOWN_AUDIO_OUT');
+  const audio: AudioPlayer & { endRun?: () => void } =
+    audioDir !== undefined && audioDir !== ''
+      ? renderingPlayer({
+          dir: audioDir,
+          base,
+          clock,
+          clip: (name) => resources(`${name}.maud`) ?? maudHeader(clipMs),
+          recordings: recordings?.reader,
+        })
+      : new SimAudio(clock, (clip) => clipLength(clip) ?? clipMs);
   const hostPort = openHostPort(base);
   // The uploaded menu's two slots (64 KB) and the call log (64 KB), each in a host file when named.
   const menuStorage = imageFile('RINGDOWN_MENUS', 64 * 1024);
@@ -280,6 +386,7 @@ export function createBoard(): Board {
   const end = (): void => {
     if (ended) return;
     ended = true;
+    audio.endRun?.();
     const memory = memoryNote();
     if (memory !== undefined) trace(`${memory}\n`);
     trace(`${JSON.stringify({ t: clock.now(), type: 'end' })}\n`);
@@ -300,7 +407,7 @@ export function createBoard(): Board {
   }
   return {
     clock,
-    audio: new SimAudio(clock, (clip) => clipLength(clip) ?? clipMs),
+    audio,
     line: new SimLineFeed(clock),
     hook: caller,
     dtmf: caller,

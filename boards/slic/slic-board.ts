@@ -1,6 +1,8 @@
 /**
  * What every ESP32 + Ag1171-style SLIC board shares: the clock, the SLIC on three pins (hook,
  * ringer and line feed), AudioOut to the DAC with clips as MAUD resources, and named outputs.
+ * A clip naming a kept recording (a re-recorded greeting) plays it from the recordings store,
+ * streamed in blocks through the same AudioOut (drivers/audioout-player).
  * A board file adds its pin map and its DTMF receiver, and where it can record, its audio input
  * and recordings store. Device-only (Moddable modules).
  */
@@ -11,7 +13,7 @@ import type { AudioInput } from '../../hal/audio-in.js';
 import type { Board } from '../../hal/board.js';
 import type { Clock } from '../../hal/clock.js';
 import type { DtmfReceiver } from '../../hal/dtmf.js';
-import type { RecordingStore } from '../../hal/recordings.js';
+import type { RecordingReader, RecordingStore } from '../../hal/recordings.js';
 import { Ag1171 } from '../../drivers/ag1171/ag1171.js';
 import { AudioOutPlayer } from '../../drivers/audioout-player/audioout-player.js';
 import { DigitalPinOutputs, type NamedOutput } from '../../drivers/digital-outputs/digital-outputs.js';
@@ -33,8 +35,11 @@ export interface SlicBoardOptions {
   bell?: number;
   /** The line's audio for `<Record>`, given the board's DTMF receiver (which may share its port). */
   audioIn?: (dtmf: DtmfReceiver) => AudioInput | undefined;
-  /** Opens where `<Record>` writes; a throw is traced and the board records nothing. */
-  recordings?: () => RecordingStore;
+  /**
+   * Opens where `<Record>` writes, which the player also reads kept recordings from; a throw is
+   * traced and the board records nothing.
+   */
+  recordings?: () => RecordingStore & RecordingReader;
   /**
    * Where a clip's end comes from: AudioOut's callback (default), or the clip's length on the
    * clock, for an AudioOut that calls back at coarse buffer steps (the RP2040's: 220 ms).
@@ -78,7 +83,17 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
     clock,
     bell,
     ...openStorage(),
-    ...(audioIn !== undefined && recordings !== undefined ? { audioIn, recordings } : {}),
+    ...(audioIn !== undefined && recordings !== undefined
+      ? {
+          audioIn,
+          recordings,
+          // The trace's length of a Speak that plays a recording, as the simulator gives it.
+          recordedClipMs: (name: string) => {
+            const samples = recordings.samplesOf(name);
+            return samples === undefined ? undefined : Math.round((samples * 1000) / (options.sampleRate ?? 8000));
+          },
+        }
+      : {}),
     hook: slic,
     ringer: slic,
     line: slic,
@@ -89,13 +104,14 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
       clip: clipResource,
       sampleRate: options.sampleRate ?? 8000,
       ...(options.clipEnds === 'length' ? { clipMs: clipLengthMs } : {}),
+      ...(recordings !== undefined ? { recordings } : {}),
     }),
     outputs: new DigitalPinOutputs({ io: Digital, outputs: options.outputs }),
   };
 }
 
 /** The board's recordings store, or none (traced: Record is then skipped with an error). */
-function openRecordings(open: () => RecordingStore): RecordingStore | undefined {
+function openRecordings(open: () => RecordingStore & RecordingReader): (RecordingStore & RecordingReader) | undefined {
   try {
     return open();
   } catch (e) {

@@ -8,15 +8,21 @@
  * it deletes an older `NAME.wav` and renames `NAME.tmp` to it; discarding deletes it. When the
  * store opens, a `NAME.tmp` a power cut left is kept as `NAME.wav` when there is no such
  * recording (a message cut short), and deleted when there is (a greeting being re-recorded
- * never replaces the whole one). Names are 8.3 on a FAT card unless ESP-IDF's long file names
+ * never replaces the whole one). A player reads `NAME.wav` back in pieces (openRecording), so a
+ * re-recorded greeting plays from the card block by block; a file whose header is not the
+ * 44-byte 8 kHz 16-bit mono one this store writes is not played (the build's clip plays instead).
+ * Names are 8.3 on a FAT card unless ESP-IDF's long file names
  * are on (CONFIG_FATFS_LFN_HEAP): `guest-12`, `greeting` fit.
  */
 import { sampleBytesInto, wavHeader } from '../../src/audio/wav.js';
-import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
+import type { RecordingReader, RecordingSource, RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 
 /** The part of a Moddable `File` the store uses. */
 export interface WavFile {
   write(bytes: ArrayBuffer): void;
+  /** `count` bytes from `position` on (Moddable's `read(ArrayBuffer, count)`). */
+  read(type: typeof ArrayBuffer, count: number): ArrayBuffer;
+  readonly length: number;
   position: number;
   close(): void;
 }
@@ -34,7 +40,29 @@ export interface FileModule {
 
 const HEADER = 44;
 
-export class WavFileRecordings implements RecordingStore {
+/**
+ * The samples in a WAV this store wrote, from its 44-byte header and the file's length (the
+ * smaller of the two: a power cut may leave the data longer than the header says), or undefined
+ * when the header is not 8 kHz 16-bit mono PCM with its data at byte 44.
+ */
+function wavSamples(header: Uint8Array, fileBytes: number): number | undefined {
+  if (header.length < HEADER) return undefined;
+  const view = new DataView(header.buffer, header.byteOffset, HEADER);
+  const text = (at: number, s: string): boolean => String.fromCharCode(...header.subarray(at, at + 4)) === s;
+  const pcm =
+    text(0, 'RIFF') &&
+    text(8, 'WAVE') &&
+    text(12, 'fmt ') &&
+    view.getUint16(20, true) === 1 &&
+    view.getUint16(22, true) === 1 &&
+    view.getUint32(24, true) === 8000 &&
+    view.getUint16(34, true) === 16 &&
+    text(36, 'data');
+  if (!pcm) return undefined;
+  return Math.floor(Math.min(view.getUint32(40, true), fileBytes - HEADER) / 2);
+}
+
+export class WavFileRecordings implements RecordingStore, RecordingReader {
   constructor(
     private readonly files: FileModule,
     /** The folder, without a trailing slash (e.g. `/sd`). */
@@ -111,6 +139,48 @@ export class WavFileRecordings implements RecordingStore {
         ended = true;
         file.close();
         File.delete(tmp);
+      },
+    };
+  }
+
+  samplesOf(name: string): number | undefined {
+    const source = this.openRecording(name);
+    source?.close();
+    return source?.samples;
+  }
+
+  /** Opens `NAME.wav` for reading; each read seeks and copies that many samples from the card. */
+  openRecording(name: string): RecordingSource | undefined {
+    const { File } = this.files;
+    const path = this.path(name, '.wav');
+    if (!File.exists(path)) return undefined;
+    let file: WavFile;
+    try {
+      file = new File(path);
+    } catch {
+      return undefined;
+    }
+    const samples =
+      file.length >= HEADER ? wavSamples(new Uint8Array(file.read(ArrayBuffer, HEADER)), file.length) : undefined;
+    if (samples === undefined) {
+      file.close();
+      return undefined;
+    }
+    let open = true;
+    return {
+      samples,
+      read: (from, into) => {
+        const start = Math.max(0, Math.min(from, samples));
+        const count = Math.min(into.length, samples - start);
+        if (!open || count <= 0) return 0;
+        file.position = HEADER + start * 2;
+        const view = new DataView(file.read(ArrayBuffer, count * 2));
+        for (let i = 0; i < count; i++) into[i] = view.getInt16(i * 2, true);
+        return count;
+      },
+      close: () => {
+        if (open) file.close();
+        open = false;
       },
     };
   }

@@ -20,7 +20,7 @@
  * replaced recordings' sectors are reused.
  */
 import type { ByteStore } from '../../hal/storage.js';
-import type { RecordingStore, RecordingWriter } from '../../hal/recordings.js';
+import type { RecordingReader, RecordingSource, RecordingStore, RecordingWriter } from '../../hal/recordings.js';
 import { FLUSH_SAMPLES } from '../engine/recording.js';
 import { RingLog, scanFrames, scanSectorFrames } from './ring-log.js';
 
@@ -189,8 +189,15 @@ export function indexRecording(store: ByteStore, id: number): BlockIndex {
 /** Samples `from .. from+count` (clipped to the recording) of an indexed recording, read block by block. */
 export function readIndexedSamples(store: ByteStore, index: BlockIndex, from: number, count: number): Int16Array {
   const start = Math.max(0, Math.min(from, index.samples));
-  const end = Math.max(start, Math.min(index.samples, start + count));
-  const out = new Int16Array(end - start);
+  const out = new Int16Array(Math.max(0, Math.min(index.samples, start + count) - start));
+  readIndexedInto(store, index, start, out);
+  return out;
+}
+
+/** Copies an indexed recording's samples from `from` into `out` (fewer at its end); returns how many. */
+export function readIndexedInto(store: ByteStore, index: BlockIndex, from: number, out: Int16Array): number {
+  const start = Math.max(0, Math.min(from, index.samples));
+  const end = Math.max(start, Math.min(index.samples, start + out.length));
   let first = 0;
   for (let b = 0; b < index.at.length && first < end; b++) {
     const n = index.counts[b]!;
@@ -203,7 +210,7 @@ export function readIndexedSamples(store: ByteStore, index: BlockIndex, from: nu
     }
     first += n;
   }
-  return out;
+  return end - start;
 }
 
 function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; view: DataView } {
@@ -214,11 +221,16 @@ function frame(kind: number, id: number, extra: number): { bytes: Uint8Array; vi
   return { bytes, view };
 }
 
-export class FlashRecordings implements RecordingStore {
+export class FlashRecordings implements RecordingStore, RecordingReader {
   private readonly log: RingLog;
   private nextId = 1;
   /** The block index readRange keeps for the recording being read. */
   private index: BlockIndex | undefined;
+  /**
+   * The kept recordings by name, from one scan kept until this store writes: a player asks at
+   * every Speak whether its clip is a recording, and a scan reads the whole region.
+   */
+  private kept: Map<string, StoredRecording> | undefined;
   /** Samples in one AUDIO frame: as many as fit a frame of the ring. */
   readonly blockSamples: number;
 
@@ -275,10 +287,31 @@ export class FlashRecordings implements RecordingStore {
     return readIndexedSamples(this.store, this.index, from, count);
   }
 
+  samplesOf(name: string): number | undefined {
+    this.kept ??= new Map(readStoredRecordings(this.store).map((r) => [r.name, r]));
+    return this.kept.get(name)?.samples;
+  }
+
+  /**
+   * Opens the recording named `name` for a player: its blocks are located once (one scan), then
+   * each read copies from flash into the caller's block. A recording cut short by a power cut
+   * plays what it kept, as the link and list() show it.
+   */
+  openRecording(name: string): RecordingSource | undefined {
+    if (this.samplesOf(name) === undefined) return undefined;
+    const index = indexRecording(this.store, this.kept!.get(name)!.id);
+    return {
+      samples: index.samples,
+      read: (from, into) => readIndexedInto(this.store, index, from, into),
+      close: () => undefined,
+    };
+  }
+
   /** Drops every recording named `name` (a DISCARD for each); false when there was none. */
   remove(name: string): boolean {
     const ids = [...scan(this.store).values()].filter((m) => m.name === name && !m.discarded).map((m) => m.id);
     this.index = undefined;
+    this.kept = undefined;
     for (const id of ids) this.log.append(frame(DISCARD, id, 0).bytes);
     return ids.length > 0;
   }
@@ -286,6 +319,7 @@ export class FlashRecordings implements RecordingStore {
   open(name: string): RecordingWriter {
     const id = this.nextId++;
     this.index = undefined;
+    this.kept = undefined;
     const open = frame(OPEN, id, name.length);
     for (let i = 0; i < name.length; i++) open.bytes[5 + i] = name.charCodeAt(i) & 0x7f;
     this.log.append(open.bytes);
@@ -322,11 +356,13 @@ export class FlashRecordings implements RecordingStore {
         const close = frame(CLOSE, id, 4);
         close.view.setUint32(5, total, true);
         this.log.append(close.bytes);
+        this.kept = undefined;
       },
       discard: () => {
         if (ended) return;
         ended = true;
         this.log.append(frame(DISCARD, id, 0).bytes);
+        this.kept = undefined;
       },
     };
   }

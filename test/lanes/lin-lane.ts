@@ -6,9 +6,13 @@
  * hook levels (`simulate({ levels: true })`), event by event, times within 20 ms. The <Record>
  * scenarios and a guestbook call put their caller's voice (`say:`) on the firmware's audio input
  * from WAVs, and the recordings the firmware keeps on its flash image must equal the simulator's,
- * sample for sample. Then mods (test/lanes/mod-lane.ts): archives built by mcrun, installed into
+ * sample for sample. The runs with a caller's voice play their sounds through the ESP32 boards'
+ * AudioOut player (RINGDOWN_AUDIO_OUT: a re-recorded greeting streamed from the flash image in
+ * blocks): each sound the firmware played must be the simulator's, sample for sample (a sound cut
+ * by an event: as long within the tolerance, the same samples as far as both go). Then mods (test/lanes/mod-lane.ts): archives built by mcrun, installed into
  * one firmware. Without the SDK (or xvfb-run) it prints one line saying why and `# lane: skipped`,
- * which is not a pass.
+ * which is not a pass. `node dist/test/lanes/lin-lane.js TEXT` runs only the runs whose name holds
+ * TEXT (and no mods).
  */
 import { copyFileSync, existsSync, mkdirSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -19,6 +23,9 @@ import { SIM_OUTPUT_NAMES } from '../../sim/sim-outputs.js';
 import { simulate } from '../../sim/simulate.js';
 import { callerVoice } from '../../sim/test-voice.js';
 import { encodeWav } from '../../src/audio/wav.js';
+import type { AudioSegment } from '../../sim/sim-audio.js';
+import { MemoryRecordings } from '../../sim/sim-recordings.js';
+import { renderTone } from '../../src/tones/synth.js';
 import { readRecordingSamples, readStoredRecordings } from '../../src/calllog/flash-recordings.js';
 import { MemoryStore } from '../../src/calllog/memory-store.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
@@ -50,12 +57,25 @@ interface Run {
   voices?: Map<string, Int16Array>;
 }
 
+/** A sound the simulator played, with the samples the caller heard while it played. */
+interface SimSound {
+  name: string;
+  samples: Int16Array;
+  /** It played to its end (not cut by an event). */
+  whole: boolean;
+  kind: AudioSegment['kind'];
+}
+
 const LANE_DIR = join(REPO_ROOT, 'build', 'ringdown', 'device-lane');
 /** Each run's recordings image: 1 MB (the lane's longest recording is 26 s, 420 KB). */
 const LANE_RECORDINGS_BYTES = 1024 * 1024;
 
 /** The simulator's trace and kept recordings for a run, the script played as hook levels as on the device. */
-function simRun(run: Run): { trace: TraceEvent[]; recordings: ReadonlyMap<string, Int16Array> } {
+function simRun(run: Run): {
+  trace: TraceEvent[];
+  recordings: ReadonlyMap<string, Int16Array>;
+  sounds: SimSound[];
+} {
   const loaded = readMenuFile(join(REPO_ROOT, run.menu), SIM_OUTPUT_NAMES);
   if (loaded.menu === undefined) throw new Error(`${run.menu} does not load`);
   const events = parseEvents(run.events);
@@ -65,16 +85,73 @@ function simRun(run: Run): { trace: TraceEvent[]; recordings: ReadonlyMap<string
     ...(folder !== undefined ? { catalog: folder.catalog, durations: folder.durations } : {}),
     ...(run.clipMs !== undefined ? { fixedMs: run.clipMs } : {}),
   });
+  // Each clip played: a kept recording's samples when it named one at that moment, else the
+  // stand-in clip's silence (the lane's clips are lengths only).
+  const recordings = new MemoryRecordings();
+  const played: { samples: Int16Array; ms: number }[] = [];
+  const onTrace = (event: TraceEvent): void => {
+    if (event.type !== 'play') return;
+    const kept = recordings.recordings.get(event.clip);
+    const recorded = kept !== undefined && Math.round(kept.length / 8) === event.ms;
+    played.push({ samples: recorded ? kept : new Int16Array(event.ms * 8), ms: event.ms });
+  };
   const result = simulate({
     menu: loaded.menu,
     events,
     clips,
+    recordings,
+    onTrace,
     profile: profileNamed('us')!,
     levels: true,
     ...(run.untilMs !== undefined ? { untilMs: run.untilMs } : {}),
     ...(run.voices !== undefined ? { voices: (file: string) => run.voices?.get(file) } : {}),
   });
-  return { trace: result.trace, recordings: result.recordings.recordings };
+  let clip = 0;
+  const sounds = result.audio.map((segment): SimSound => {
+    const length = Math.round((segment.end ?? result.endMs) * 8) - Math.round(segment.start * 8);
+    if (segment.kind === 'tone' && segment.tone !== undefined) {
+      const samples = new Int16Array(length);
+      renderTone(segment.tone, 8000, 0, samples, 0, length);
+      return { name: segment.name, samples, whole: false, kind: 'tone' };
+    }
+    const full = played[clip++]?.samples ?? new Int16Array(0);
+    const whole = length >= full.length;
+    return { name: segment.name, samples: full.subarray(0, length), whole, kind: 'clip' };
+  });
+  return { trace: result.trace, recordings: result.recordings.recordings, sounds };
+}
+
+/**
+ * The first difference between the sounds the firmware played (RINGDOWN_AUDIO_OUT: one file a
+ * sound, in order) and the simulator's: a sound that played to its end must be the same samples;
+ * one cut by an event as long within the lane's tolerance and the same samples as far as both go
+ * (a tone within 1 of them: the firmware repeats one rendered block of it).
+ */
+function soundDifference(dir: string, sim: readonly SimSound[]): string | undefined {
+  const files = existsSync(dir)
+    ? readdirSync(dir)
+        .filter((f) => f.endsWith('.raw'))
+        .sort()
+    : [];
+  const names = files.map((f) => f.replace(/^\d+-|\.raw$/g, ''));
+  if (names.join(' ') !== sim.map((s) => s.name).join(' '))
+    return `sounds played: device [${names.join(', ')}], sim [${sim.map((s) => s.name).join(', ')}]`;
+  for (let i = 0; i < files.length; i++) {
+    const bytes = readFileSync(join(dir, files[i]!));
+    const device = new Int16Array(bytes.buffer, bytes.byteOffset, bytes.length >> 1);
+    const expected = sim[i]!;
+    const label = `sound ${i + 1} (${expected.name})`;
+    if (expected.whole && device.length !== expected.samples.length)
+      return `${label}: device ${device.length} samples, sim ${expected.samples.length}`;
+    if (Math.abs(device.length - expected.samples.length) > TOLERANCE_MS * 8)
+      return `${label}: device ${device.length} samples, sim ${expected.samples.length} (cut)`;
+    const slack = expected.kind === 'tone' ? 1 : 0;
+    const n = Math.min(device.length, expected.samples.length);
+    for (let k = 0; k < n; k++)
+      if (Math.abs(device[k]! - expected.samples[k]!) > slack)
+        return `${label}: sample ${k} is ${device[k]} on the device, ${expected.samples[k]} in the sim`;
+  }
+  return undefined;
 }
 
 /**
@@ -196,9 +273,11 @@ async function main(): Promise<void> {
       clipMs: 300,
     },
   );
-  const examples = exampleRuns();
+  const only = process.argv[2];
+  const examples = only === undefined ? exampleRuns() : `only the runs named with "${only}"`;
   if (typeof examples === 'string') process.stdout.write(`# example menus with clips skipped: ${examples}\n`);
   else runs.push(...examples);
+  if (only !== undefined) runs.splice(0, runs.length, ...runs.filter((r) => r.name.includes(only)));
 
   // One firmware per menu and clip set: build them in turn, keep a copy of each mc.so.
   mkdirSync(LANE_DIR, { recursive: true });
@@ -224,6 +303,8 @@ async function main(): Promise<void> {
   let failed = 0;
   let worstSkew = 0;
   let recorded = 0;
+  let played = 0;
+  let streamed = 0;
   const skews: number[] = new Array<number>(runs.length).fill(0);
   const results: string[] = new Array<string>(runs.length);
   let next = 0;
@@ -237,10 +318,16 @@ async function main(): Promise<void> {
       else {
         const image = join(LANE_DIR, `recordings-${index + 1}.bin`);
         rmSync(image, { force: true });
+        const sounds = run.voices !== undefined ? join(LANE_DIR, `sounds-${index + 1}`) : undefined;
+        if (sounds !== undefined) {
+          rmSync(sounds, { recursive: true, force: true });
+          mkdirSync(sounds, { recursive: true });
+        }
         const device = await runLin(sdk, library, {
           events: run.events,
           recordings: image,
           recordingsBytes: LANE_RECORDINGS_BYTES,
+          ...(sounds !== undefined ? { audioOut: sounds } : {}),
           ...(run.clipMs !== undefined ? { clipMs: run.clipMs } : {}),
           ...(run.untilMs !== undefined ? { untilMs: run.untilMs } : {}),
         });
@@ -248,7 +335,13 @@ async function main(): Promise<void> {
         problem =
           device.problem ??
           traceDifference(device.trace, sim.trace, TOLERANCE_MS) ??
-          recordingDifference(image, sim.recordings);
+          recordingDifference(image, sim.recordings) ??
+          (sounds !== undefined ? soundDifference(sounds, sim.sounds) : undefined);
+        if (problem === undefined && sounds !== undefined) {
+          played += sim.sounds.length;
+          streamed += sim.sounds.filter((s) => s.kind === 'clip' && s.samples.some((v) => v !== 0)).length;
+          rmSync(sounds, { recursive: true, force: true });
+        }
         if (problem === undefined) {
           skews[index] = largestSkew(device.trace, sim.trace);
           worstSkew = Math.max(worstSkew, skews[index]!);
@@ -267,7 +360,7 @@ async function main(): Promise<void> {
   await Promise.all(Array.from({ length: PARALLEL }, () => worker()));
   for (const line of results) process.stdout.write(`${line}\n`);
   // Mods: one more firmware, then archives installed into it (test/lanes/mod-lane.ts).
-  for (const { name, problem } of await modRuns(sdk, LANE_DIR)) {
+  for (const { name, problem } of only === undefined ? await modRuns(sdk, LANE_DIR) : []) {
     if (problem === undefined) passed++;
     else failed++;
     process.stdout.write(problem === undefined ? `ok - ${name}\n` : `FAILED - ${name}: ${problem}\n`);
@@ -277,6 +370,9 @@ async function main(): Promise<void> {
   );
   process.stdout.write(
     `# ${runs.filter((r) => r.voices !== undefined).length} runs with a caller's voice; ${recorded} recordings kept on the device's flash image, each sample-equal to the simulator's\n`,
+  );
+  process.stdout.write(
+    `# their sounds through the AudioOut player: ${played} played as the simulator's, ${streamed} of them kept recordings streamed from the flash image\n`,
   );
   process.stdout.write(`# lane: ${passed} passed, ${failed} failed\n`);
   process.exitCode = failed > 0 ? 1 : 0;

@@ -334,6 +334,14 @@ export const SCENARIOS: Scenario[] = [
     voices: { hi: { ms: 2000, amplitude: 8000 } },
   },
   {
+    name: 'guestbook: the owner re-records the greeting from a rotary dial; the next guest hears all of it, then the beep',
+    menu: 'examples/guestbook.xml',
+    events:
+      'offhook@0 dial:0@0.3 dial:1@2 dial:2@2.8 dial:3@3.8 dial:4@5 dial:1@7 say:hi@9 onhook@26 offhook@28 onhook@38',
+    clipMs: 1000,
+    voices: { hi: { ms: 2000, amplitude: 8000 } },
+  },
+  {
     name: 'guestbook: a guest on a rotary phone ends the message by hanging up; it is kept',
     menu: 'examples/guestbook.xml',
     events: 'offhook@0 say:v@1.5 onhook@5 offhook@8 dial:0@8.3 dial:1@10 dial:2@10.8 dial:3@11.8 dial:4@13 dial:2@15',

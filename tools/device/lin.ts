@@ -77,6 +77,11 @@ export interface LinRunOptions {
   recordings?: string;
   /** The image's size in bytes (default the board's, 4 MB). */
   recordingsBytes?: number;
+  /**
+   * A folder for the sounds played (RINGDOWN_AUDIO_OUT): the firmware then plays through the
+   * ESP32 boards' AudioOut player and writes each sound's samples there (boards/lin/board.ts).
+   */
+  audioOut?: string;
 }
 
 /** What runs the simulator headless, or a sentence saying what is missing. */
@@ -150,6 +155,7 @@ export async function runLin(sdk: Sdk, library: string, options: LinRunOptions):
     RINGDOWN_EVENTS: options.events,
     RINGDOWN_RECORDINGS: options.recordings ?? join(home, 'recordings.bin'),
     ...(options.recordingsBytes !== undefined ? { RINGDOWN_RECORDINGS_BYTES: String(options.recordingsBytes) } : {}),
+    ...(options.audioOut !== undefined ? { RINGDOWN_AUDIO_OUT: options.audioOut } : {}),
     ...(options.clipMs !== undefined ? { RINGDOWN_CLIP_MS: String(options.clipMs) } : {}),
     ...(options.untilMs !== undefined ? { RINGDOWN_UNTIL_MS: String(options.untilMs) } : {}),
   });

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync, existsSync, mkdirSync, symlinkSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -204,6 +204,41 @@ t.test('pull resumes a recording cut off part-way', async (t) => {
   t.equal(await runPull(['dev', '--out', dir], b.o, b.e, () => device.port()), 0, b.err.join('\n'));
   t.same(readFileSync(join(dir, 'guest-1.wav')), Buffer.from(encodeWav(samples)));
   t.notOk(existsSync(join(dir, part)));
+});
+
+t.test('pull never writes through a symlink or into a FIFO at its part file or pull record', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-link-'));
+  const outside = mkdtempSync(join(tmpdir(), 'ringdown-link-outside-'));
+  const device = new TestDevice(blankStores());
+  const w = device.recordings.open('guest-1');
+  const samples = callerVoice(1);
+  w.append(samples);
+  w.close();
+  const id = (await new LinkClient(device.port(), { timeoutMs: 300 }).json(Kind.LIST)).recordings as { id: number }[];
+  const part = join(dir, `.guest-1.${id[0]!.id}.part`);
+  const victim = join(outside, 'victim');
+  writeFileSync(victim, 'keep me');
+  symlinkSync(victim, part);
+  const a = lines();
+  t.equal(await runPull(['dev', '--out', dir], a.o, a.e, () => device.port()), 1, 'a refused part file is a finding');
+  t.match(a.err.join('\n'), /\.part: .*not used/);
+  t.equal(readFileSync(victim, 'utf8'), 'keep me', 'the symlink target is untouched');
+  t.notOk(existsSync(join(dir, 'guest-1.wav')), 'no WAV from a part file not used');
+  // A FIFO as the part file: refused at once, never waited on.
+  spawnSync('rm', [part]);
+  spawnSync('mkfifo', [part]);
+  const b = lines();
+  t.equal(await runPull(['dev', '--out', dir], b.o, b.e, () => device.port()), 1);
+  t.match(b.err.join('\n'), /not a regular file/);
+  // The pull record as a symlink: the pull works, the target is untouched, the record is refused.
+  spawnSync('rm', [part]);
+  const record = join(dir, '.ringdown-pulled.json');
+  symlinkSync(victim, record);
+  const c = lines();
+  t.equal(await runPull(['dev', '--out', dir], c.o, c.e, () => device.port()), 1);
+  t.same(readFileSync(join(dir, 'guest-1.wav')), Buffer.from(encodeWav(samples)));
+  t.equal(readFileSync(victim, 'utf8'), 'keep me');
+  t.match(c.err.join('\n'), /ringdown-pulled\.json/);
 });
 
 t.test('pull lists the recordings once, not once a chunk (a list scans the whole store)', async (t) => {

@@ -3,23 +3,24 @@
  * (src/link/; docs/link.md). Each command opens PORT, talks to the firmware one request at a time
  * and closes it; the firmware's trace lines that arrive meanwhile are shown with `--trace`.
  */
-import { existsSync, readFileSync, rmSync, statSync, writeFileSync, appendFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { convertToClip } from '../src/audio/convert.js';
 import { deviceFormatProblem, encodeWav, readWavSamples } from '../src/audio/wav.js';
 import { decodeEntry } from '../src/calllog/record.js';
 import { clipName, clipSlug, plainRecord, type ClipCatalog } from '../src/clips/catalog.js';
 import { Kind, bytesSamples, decodeRecords, u32s, type LinkRecord } from '../src/link/protocol.js';
+import type { LinkRecordingInfo } from '../src/link/server.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { DEFAULT_LIMITS, type MenuLimits } from '../src/ozml/limits.js';
 import { walkCommands, type Menu } from '../src/ozml/menu.js';
 import { decodeRecording, RECORDING_EXTENSIONS } from './clips/decode.js';
 import { MAX_RECORDING_BYTES } from './clips.js';
 import { LinkClient, LinkError, type LinkPort } from './link/client.js';
-import { writeNewFile } from './link/safe-write.js';
+import { appendPart, readPart, removePart, resumePart, writeNewFile } from './link/safe-write.js';
 import { listRecordings, readRecording, sendClip, sendMenu } from './link/transfer.js';
 import { Command } from './command.js';
-import { prepareFolder } from './output.js';
+import { prepareFolder, writeOutput } from './output.js';
 import { openSerialPort } from './link/serial-port.js';
 import { escapeControls, formatEntry } from './log.js';
 import { menuFailure, readMenuFile, readClipFolder } from './menu-file.js';
@@ -167,15 +168,106 @@ export async function runStatus(
 const PULLED = '.ringdown-pulled.json';
 
 function readPulled(dir: string): Record<string, string> {
+  const out = plainRecord<string>();
+  const bytes = readRegularFile(join(dir, PULLED), 1024 * 1024, 'a pull record');
+  if (!(bytes instanceof Uint8Array)) return out;
   try {
-    const value: unknown = JSON.parse(readFileSync(join(dir, PULLED), 'utf8'));
-    const out = plainRecord<string>();
+    const value: unknown = JSON.parse(new TextDecoder().decode(bytes));
     if (typeof value === 'object' && value !== null)
       for (const [k, v] of Object.entries(value)) if (typeof v === 'string') out[k] = v;
-    return out;
   } catch {
-    return plainRecord<string>();
+    // An unreadable record means nothing is known fetched: files already there are kept anyway.
   }
+  return out;
+}
+
+/** What one recording's pull did: audio bytes read, and whether it failed (said already). */
+interface Pulled {
+  bytes: number;
+  failed: boolean;
+}
+
+/**
+ * Fetches one recording into DIR, resuming its part file, then writes it as a new WAV (never over
+ * another file) and notes it in the pull record; with `remove`, deletes it on the device after.
+ */
+async function pullRecording(
+  client: LinkClient,
+  dir: string,
+  r: LinkRecordingInfo,
+  pulled: Record<string, string>,
+  remove: boolean,
+  out: Out,
+  err: Out,
+): Promise<Pulled> {
+  const key = `${r.name}#${r.id}#${r.samples}`;
+  if (/[/\\]/.test(r.name) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) {
+    err(`${escapeControls(r.name)}: not a file name; not fetched`);
+    return { bytes: 0, failed: true };
+  }
+  const done = pulled[key];
+  if (done !== undefined && existsSync(join(dir, done))) {
+    out(`${r.name}: already fetched as ${done}`);
+    return { bytes: 0, failed: false };
+  }
+  const part = join(dir, `.${r.name}.${r.id}.part`);
+  const have = resumePart(part, r.samples * 2);
+  if (typeof have === 'string') {
+    err(have);
+    return { bytes: 0, failed: true };
+  }
+  let problem: string | undefined;
+  const bytes = await readRecording(client, r, have / 2, (chunk) => {
+    problem ??= appendPart(part, chunk);
+  });
+  const whole = problem ?? readPart(part);
+  if (typeof whole === 'string') {
+    err(whole);
+    return { bytes, failed: true };
+  }
+  const written = writeNewFile(dir, `${r.name}.wav`, encodeWav(bytesSamples(whole)));
+  if (written.kind === 'failed') {
+    err(`${written.path}: ${written.message}`);
+    return { bytes, failed: true };
+  }
+  removePart(part);
+  const file = written.path.slice(dir.length + 1);
+  pulled[key] = file;
+  const noted = writeOutput(join(dir, PULLED), `${JSON.stringify(pulled, null, 1)}\n`, {
+    command: 'pull',
+    existing: 'replace',
+  });
+  if (noted !== undefined) err(noted);
+  out(
+    `${r.name}: ${(r.samples / 8000).toFixed(3)} s${r.complete ? '' : ' (unfinished: cut short on the device)'} ${written.kind === 'same' ? 'already in' : '->'} ${file}`,
+  );
+  if (remove) {
+    const removed = await client.json(Kind.DELETE, { name: r.name });
+    if (removed.removed === true) out(`${r.name}: removed from the device`);
+  }
+  return { bytes, failed: noted !== undefined };
+}
+
+/** Reads the whole call log a page at a time and writes it as DIR/calllog.txt; false when it could not be written. */
+async function pullCallLog(client: LinkClient, dir: string, out: Out, err: Out): Promise<boolean> {
+  const records: LinkRecord[] = [];
+  for (let from = 0; ; ) {
+    const page = decodeRecords(await client.data(Kind.LOG, u32s([from])));
+    if (typeof page === 'string') throw new LinkError('failed', `call log: ${page}`);
+    if (page.length === 0) break;
+    records.push(...page);
+    from = page[page.length - 1]!.seq + 1;
+  }
+  const text = records.map((r) => `${formatEntry({ seq: r.seq, entry: decodeEntry(r.payload) })}\n`).join('');
+  const log = writeNewFile(dir, 'calllog.txt', new TextEncoder().encode(text));
+  if (log.kind === 'failed') {
+    err(`${log.path}: ${log.message}`);
+    return false;
+  }
+  out(
+    `call log: ${records.length} records ${log.kind === 'same' ? 'already in' : '->'} ${log.path.slice(dir.length + 1)}`,
+  );
+  return true;
 }
 
 export async function runPull(
@@ -204,68 +296,16 @@ export async function runPull(
     let bytes = 0;
     const started = Date.now();
     for (const r of recordings) {
-      const key = `${r.name}#${r.id}#${r.samples}`;
-      if (/[/\\]/.test(r.name) || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(r.name)) {
-        err(`${escapeControls(r.name)}: not a file name; not fetched`);
-        failed = true;
-        continue;
-      }
-      const done = pulled[key];
-      if (done !== undefined && existsSync(join(dir, done))) {
-        out(`${r.name}: already fetched as ${done}`);
-        continue;
-      }
-      const part = join(dir, `.${r.name}.${r.id}.part`);
-      let have = 0;
-      if (existsSync(part)) {
-        have = Math.floor(statSync(part).size / 2);
-        if (have > r.samples) {
-          rmSync(part);
-          have = 0;
-        } else if (have * 2 !== statSync(part).size) writeFileSync(part, readFileSync(part).subarray(0, have * 2));
-      }
-      bytes += await readRecording(client, r, have, (chunk) => appendFileSync(part, chunk));
-      const wav = encodeWav(bytesSamples(readFileSync(part)));
-      const written = writeNewFile(dir, `${r.name}.wav`, wav);
-      if (written.kind === 'failed') {
-        err(`${written.path}: ${written.message}`);
-        failed = true;
-        continue;
-      }
-      rmSync(part, { force: true });
-      const file = written.path.slice(dir.length + 1);
-      pulled[key] = file;
-      writeFileSync(join(dir, PULLED), `${JSON.stringify(pulled, null, 1)}\n`);
-      out(
-        `${r.name}: ${(r.samples / 8000).toFixed(3)} s${r.complete ? '' : ' (unfinished: cut short on the device)'} ${written.kind === 'same' ? 'already in' : '->'} ${file}`,
-      );
-      if (values.delete === true) {
-        const removed = await client.json(Kind.DELETE, { name: r.name });
-        if (removed.removed === true) out(`${r.name}: removed from the device`);
-      }
+      const one = await pullRecording(client, dir, r, pulled, values.delete === true, out, err);
+      bytes += one.bytes;
+      failed ||= one.failed;
     }
     const seconds = (Date.now() - started) / 1000;
     if (bytes > 0)
       out(
         `${bytes} bytes of audio in ${seconds.toFixed(1)} s (${Math.round(bytes / Math.max(seconds, 0.001))} bytes/s)`,
       );
-    const records: LinkRecord[] = [];
-    for (let from = 0; ; ) {
-      const page = decodeRecords(await client.data(Kind.LOG, u32s([from])));
-      if (typeof page === 'string') throw new LinkError('failed', `call log: ${page}`);
-      if (page.length === 0) break;
-      records.push(...page);
-      from = page[page.length - 1]!.seq + 1;
-    }
-    const text = records.map((r) => `${formatEntry({ seq: r.seq, entry: decodeEntry(r.payload) })}\n`).join('');
-    const log = writeNewFile(dir, 'calllog.txt', new TextEncoder().encode(text));
-    if (log.kind === 'failed') {
-      err(`${log.path}: ${log.message}`);
-      failed = true;
-    } else
-      out(
-        `call log: ${records.length} records ${log.kind === 'same' ? 'already in' : '->'} ${log.path.slice(dir.length + 1)}`,
-      );
+    if (!(await pullCallLog(client, dir, out, err))) failed = true;
     out(`${recordings.length} recordings on the device`);
     return failed ? 1 : 0;
   });

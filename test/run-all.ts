@@ -42,6 +42,10 @@ const LANES: Lane[] = [
     name: 'device: the Raspberry Pi Pico firmware (arm-none-eabi-gcc, pico-sdk) in rp2040js, played at its pins',
     command: ['node', 'dist/test/lanes/pico-lane.js'],
   },
+  {
+    name: 'device: every ESP32 board compiled and linked by ESP-IDF (xtensa-esp32-elf-gcc), each app within its partition',
+    command: ['node', 'dist/test/lanes/esp32-lane.js'],
+  },
 ];
 
 let passed = 0;

@@ -69,5 +69,12 @@ export async function runEsp32(
       }
     },
   });
-  return { ...boot, trace, notes };
+  // XS stops the machine on memory exhaustion (and Moddable's host then idles): a failed run.
+  const abort = notes.find((line) => /^XS abort/.test(line));
+  return {
+    ...boot,
+    trace,
+    notes,
+    ...(abort !== undefined ? { problem: `the firmware stopped: ${abort.trim()}` } : {}),
+  };
 }

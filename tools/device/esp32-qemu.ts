@@ -78,7 +78,10 @@ export interface Esp32Boot {
 
 export interface Esp32BootOptions {
   image: string;
-  /** The line that means the firmware is ready; the run ends `afterReadyMs` wall ms after it. */
+  /**
+   * The line that means the firmware is ready; the run ends `afterReadyMs` wall ms after it, once
+   * an instrumentation sample has come after it.
+   */
   readyLine: RegExp;
   afterReadyMs: number;
   /** Wall ms allowed in all. */
@@ -129,6 +132,8 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
     let machine: string | undefined;
     let partial = '';
     let finished = false;
+    let afterReady = false;
+    let sampledAfterReady = false;
     const finish = (problem?: string): void => {
       if (finished) return;
       finished = true;
@@ -169,6 +174,11 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
             boot.samples.set(name, Number(v));
             boot.peaks.set(name, Math.max(boot.peaks.get(name) ?? 0, Number(v)));
           });
+          // The run ends once a sample taken after the ready line has come (its peaks cover the load).
+          if (boot.readyMs !== undefined) {
+            sampledAfterReady = true;
+            if (afterReady) finish();
+          }
         } else {
           for (const log of body.matchAll(/<log>([\s\S]*?)<\/log>/g)) {
             partial += unescapeXml(log[1]!);
@@ -179,7 +189,10 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
               options.onLine?.(line);
               if (boot.readyMs === undefined && options.readyLine.test(line)) {
                 boot.readyMs = Date.now() - started;
-                setTimeout(() => finish(), options.afterReadyMs);
+                setTimeout(() => {
+                  afterReady = true;
+                  if (sampledAfterReady) finish();
+                }, options.afterReadyMs);
               }
             }
           }

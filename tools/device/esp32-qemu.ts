@@ -143,7 +143,12 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
       resolve(boot);
     };
     const timer = setTimeout(
-      () => finish(boot.readyMs === undefined ? `no ready line within ${options.timeoutMs} ms` : undefined),
+      () =>
+        finish(
+          boot.readyMs === undefined
+            ? `no ready line within ${options.timeoutMs} ms`
+            : `no instrumentation sample after the ready line within ${options.timeoutMs} ms: the firmware stopped`,
+        ),
       options.timeoutMs,
     );
     const send = (body: string): void => {

@@ -54,6 +54,10 @@ const LANES: Lane[] = [
     command: ['node', 'dist/test/lanes/pico-lane.js'],
     emulator: true,
   },
+  {
+    name: 'device: every ESP32 board compiled and linked by ESP-IDF (xtensa-esp32-elf-gcc), each app within its partition',
+    command: ['node', 'dist/test/lanes/esp32-lane.js'],
+  },
 ];
 
 interface Finished {

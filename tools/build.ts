@@ -3,7 +3,8 @@
  * [--release] [--flash]`:
  * the ESP32 firmware for a board folder, through the Moddable SDK (tools/device/esp32.ts). The
  * menu is checked first against the board's outputs and the clips; the build then runs every step
- * it can: all of them with ESP-IDF, every step before the C compiler without it, and says which.
+ * it can: all of them with ESP-IDF (then flash and RAM use), every step before the C compiler without
+ * it, and says which.
  */
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
@@ -11,6 +12,7 @@ import { checkClips } from '../src/ozml/check-clips.js';
 import { formatDiagnostic, hasErrors } from '../src/ozml/diagnostic.js';
 import { Command } from './command.js';
 import { buildEsp32, esp32Sizes, type Recordings } from './device/esp32.js';
+import { esp32Memory, findEsp32Toolchain } from './device/esp32-idf.js';
 import { buildPico, findPicoToolchain, picoSizes } from './device/pico.js';
 import type { Sdk } from './device/sdk.js';
 import type { Staged } from './device/stage.js';
@@ -25,8 +27,9 @@ export const BUILD = new Command({
   summary: 'the ESP32 firmware with the Moddable SDK (every step before the C compiler without ESP-IDF)',
   description: `Builds the ESP32 firmware for a board folder (boards/esp32-*) with the Moddable SDK ($MODDABLE, else
 ~/Projects/moddable). The menu is checked against the board's outputs and the clips first. With
-ESP-IDF ($IDF_PATH) it compiles; without it, every step before the C compiler runs and it says
-what to run next. A Pico board (boards/pico-*) compiles and links with arm-none-eabi-gcc and the
+ESP-IDF (its export.sh sourced: $IDF_PATH; or a toolchain under $ESP_ROOT, default ~/esp, with an
+env.sh) it compiles and links with xtensa-esp32-elf-gcc and prints flash and RAM use; without it,
+every step before the C compiler runs and it says what to run next. A Pico board (boards/pico-*) compiles and links with arm-none-eabi-gcc and the
 pico-sdk (~/pico, see the README): xs_pico.elf and xs_pico.uf2, with their flash and RAM use.`,
   positionals: [],
   options: [
@@ -130,14 +133,17 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
   );
   if (isPico) return buildForPico(sdk, board, staged, out, err);
   const release = values.release === true;
+  const toolchain = findEsp32Toolchain();
   err(
-    `ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}`,
+    `ringdown build: ${board}, ${release ? 'release' : 'debug'}, with the Moddable SDK ${sdk.version ?? ''} at ${sdk.root}${typeof toolchain === 'string' ? '' : ` and ESP-IDF ${toolchain.idfVersion ?? ''} (${toolchain.source})`}`,
   );
+  if (typeof toolchain === 'string') err(`ringdown build: ${toolchain}`);
   const build = buildEsp32(sdk, staged, {
     board,
     release,
     flash: values.flash === true,
     ...(recordings !== undefined ? { recordings: recordings as Recordings } : {}),
+    ...(typeof toolchain !== 'string' ? { toolchain } : {}),
   });
   if (!build.ok) {
     err(build.log.trimEnd());
@@ -161,8 +167,25 @@ export function runBuild(argv: string[], out: (line: string) => void, err: (line
     out(
       `  source $IDF_PATH/export.sh && npx ringdown build --board ${board}${values.menu !== undefined ? ` --menu ${values.menu}` : ''}${values.clips !== undefined ? ` --clips ${values.clips}` : ''}${recordings !== undefined ? ` --recordings ${recordings}` : ''}${release ? ' --release' : ''} --flash`,
     );
+  } else if (build.firmware !== undefined && typeof toolchain !== 'string') {
+    const memory = esp32Memory(toolchain, build.firmware, join(REPO_ROOT, 'boards', board, 'partitions.csv'));
+    if (typeof memory === 'string') {
+      err(`ringdown build: ${memory}`);
+      return 1;
+    }
+    out(`${board}: linked ${build.firmware.elf} (ESP-IDF components: ${build.firmware.components.join(' ')})`);
+    out(
+      `${board}: flash ${memory.appBytes} bytes (xs_esp32.bin: code, XS image, resources) of the ${memory.partitionBytes ?? '?'}-byte app partition; static RAM ${memory.dramBytes} bytes of DRAM (data, bss) and ${memory.iramBytes} bytes of IRAM (of 128 KB) placed by the linker; XS takes its heap and stack (creation) from the heap at boot`,
+    );
+    if (memory.partitionBytes !== undefined && memory.appBytes > memory.partitionBytes) {
+      err(
+        `ringdown build: ${board}: the app (${memory.appBytes} bytes) does not fit its partition (${memory.partitionBytes} bytes)`,
+      );
+      return 1;
+    }
+    out(`${board}: built (add --flash to flash it)`);
   } else {
-    out(values.flash === true ? `${board}: built and flashed` : `${board}: built (add --flash to flash it)`);
+    out(`${board}: built and flashed`);
   }
   return build.warnings.length > 0 ? 1 : 0;
 }

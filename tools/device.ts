@@ -18,6 +18,8 @@ import { parseCallOptions } from './call-options.js';
 import { Command } from './command.js';
 import { buildLin, runLin } from './device/lin.js';
 import { buildPicoFirmware, findPicoSetup, PICO_BOARDS, playPico } from './device/pico-device.js';
+import { buildEsp32Emulator, runEsp32 } from './device/esp32-device.js';
+import { findEsp32Toolchain } from './device/esp32-idf.js';
 import type { Sdk } from './device/sdk.js';
 import { findSdk } from './device/sdk.js';
 import { stage } from './device/stage.js';
@@ -29,6 +31,9 @@ import { prepareFolder } from './output.js';
 import { CALL_OPTIONS, formatTraceLine, readVoices, writeRecordings } from './sim.js';
 import { REPO_ROOT } from './device/repo-root.js';
 
+/** The ESP32 boards QEMU boots (each board folder boards/esp32-*). */
+const ESP32_BOARDS = ['esp32-ag1171-mt8870', 'esp32-ag1171-sdtmf', 'esp32-ag1171-i2s', 'esp32-ks0835f-mt8870'];
+
 export const DEVICE = new Command({
   name: 'device',
   summary: 'build the lin firmware with the Moddable SDK and run the call on it',
@@ -38,14 +43,16 @@ say:FILE@S plays a recording (WAV, MP3, Ogg Vorbis, FLAC) into the firmware's au
 --board pico-ag1171-mt8870 builds the Raspberry Pi Pico firmware instead (arm-none-eabi-gcc and
 the pico-sdk, see the README) and boots it in rp2040js: the script is played at its pins (SHK,
 MT8870 Q1-Q4/StD, the doorbell), the trace read from its UART, times from the chip's cycle count.
-The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.`,
+The Pico plays real clips (--clips, or clips/ beside the menu), not --clip-ms.
+--board esp32-... compiles the ESP32 firmware with ESP-IDF (see ringdown build) and boots it in
+QEMU's ESP32: it prints what the firmware logs and its memory figures; no call script yet.`,
   positionals: [{ name: 'MENU.xml' }],
   options: [
     CALL_OPTIONS.events,
     {
       name: 'board',
       type: 'string',
-      value: `lin|${PICO_BOARDS.join('|')}`,
+      value: `lin|${PICO_BOARDS.join('|')}|esp32-...`,
       default: 'lin',
       description: 'the firmware to build and run',
     },
@@ -135,8 +142,17 @@ export async function runDevice(
     return 2;
   }
   const board = values.board ?? 'lin';
-  if (board !== 'lin' && !(PICO_BOARDS as readonly string[]).includes(board)) {
-    err(`ringdown device: --board: '${board}' cannot be run here (lin, ${PICO_BOARDS.join(', ')})`);
+  const esp32 = ESP32_BOARDS.includes(board);
+  if (board !== 'lin' && !esp32 && !(PICO_BOARDS as readonly string[]).includes(board)) {
+    err(
+      `ringdown device: --board: '${board}' cannot be run here (lin, ${PICO_BOARDS.join(', ')}, ${ESP32_BOARDS.join(', ')})`,
+    );
+    return 2;
+  }
+  if (esp32 && values.events !== undefined && values.events.trim() !== 'offhook@0') {
+    err(
+      `ringdown device: --board ${board}: the emulated ESP32 takes no call script yet: QEMU's ESP32 GPIO has no pin inputs and no I2S or ADC, and the UART test input is not built; without --events it boots the menu and prints what the firmware logs`,
+    );
     return 2;
   }
   if (
@@ -159,6 +175,7 @@ export async function runDevice(
     err(`ringdown device: ${sdk}`);
     return 2;
   }
+  if (esp32) return runOnEsp32(sdk, board, file, values, out, err);
   if (board !== 'lin') return runOnPico(sdk, board, file, values, untilMs, out, err);
   const clipDir = values['clip-ms'] !== undefined ? undefined : findClipFolder(file, values.clips);
   const staged = stage(
@@ -227,6 +244,64 @@ function extractRecordings(image: string, dir: string, err: (line: string) => vo
     for (const r of complete) files.set(r.name, samples.get(r.id) ?? new Int16Array(0));
   }
   return writeRecordings(dir, files, 'device', err);
+}
+
+/**
+ * `--board esp32-...`: build the board's emulator firmware, boot it in QEMU, print what it logs
+ * (trace events in sim's format, other lines as notes on stderr) and its boot figures.
+ */
+async function runOnEsp32(
+  sdk: Sdk,
+  board: string,
+  file: string,
+  values: { clips?: string | undefined; 'ring-menu'?: string | undefined; jsonl?: boolean | undefined },
+  out: (line: string) => void,
+  err: (line: string) => void,
+): Promise<number> {
+  const tool = findEsp32Toolchain();
+  if (typeof tool === 'string') {
+    err(`ringdown device: ${tool}`);
+    return 2;
+  }
+  const clipDir = findClipFolder(file, values.clips);
+  const staged = stage(
+    {
+      menu: file,
+      ...(values['ring-menu'] !== undefined ? { ringMenu: values['ring-menu'] } : {}),
+      ...(clipDir !== undefined ? { clips: clipDir } : {}),
+    },
+    join(REPO_ROOT, 'build', 'ringdown', 'esp32', board, 'stage'),
+  );
+  err(
+    `ringdown device: building the ${board} firmware for QEMU (Moddable SDK ${sdk.version ?? ''}, ESP-IDF ${tool.idfVersion ?? ''}, emulator profile)`,
+  );
+  const build = buildEsp32Emulator(sdk, tool, staged, board);
+  if (!build.ok) {
+    err(build.log.trimEnd());
+    err('ringdown device: the build failed');
+    return 1;
+  }
+  err(
+    `ringdown device: ${board} in QEMU: no call is played (QEMU's ESP32 GPIO has no pin inputs, no I2S or ADC): the phone stays on-hook; trace and notes come through xsbug's log on UART0`,
+  );
+  const print =
+    values.jsonl === true
+      ? (e: object) => out(JSON.stringify(e))
+      : (e: Parameters<typeof formatTraceLine>[0]) => out(formatTraceLine(e));
+  const run = await runEsp32(tool, build, { onTrace: print, onNote: (line) => err(line) });
+  if (typeof run === 'string') {
+    err(`ringdown device: ${run}`);
+    return 1;
+  }
+  const peak = (name: string): string => String(run.peaks.get(name) ?? '?');
+  err(
+    `ringdown device: menu loaded ${run.readyMs ?? '?'} ms (wall clock) after QEMU started, ${run.loginMs ?? '?'} ms to the XS login; XS peaks: chunks ${peak('Chunk used')} of ${peak('Chunk available')} bytes, slots ${peak('Slot used')} of ${peak('Slot available')} bytes, stack ${peak('Stack used')} of ${peak('Stack available')} bytes; system heap free ${run.samples.get('System bytes free') ?? '?'} bytes`,
+  );
+  if (run.problem !== undefined) {
+    err(`ringdown device: ${run.problem}`);
+    return 1;
+  }
+  return 0;
 }
 
 /** `--board pico-...`: build the Pico firmware, boot it in rp2040js, play the script at its pins. */

@@ -43,7 +43,9 @@ void xs_ringdown_sdcard_mount(xsMachine *the)
 		.quadhd_io_num = -1,
 		.max_transfer_sz = 4096,
 	};
-	err = spi_bus_initialize(host.slot, &bus, SDSPI_DEFAULT_DMA);
+	// The DMA channel is the driver's choice: ESP-IDF's SDSPI_DEFAULT_DMA names the SPI host, not a
+	// channel, and GCC rightly warns about passing one for the other.
+	err = spi_bus_initialize(host.slot, &bus, SPI_DMA_CH_AUTO);
 	if (err != ESP_OK)
 		xsUnknownError("SD card SPI bus: %s", esp_err_to_name(err));
 

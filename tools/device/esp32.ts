@@ -10,10 +10,11 @@
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { REPO_ROOT } from './repo-root.js';
 import type { Sdk } from './sdk.js';
 import type { Staged } from './stage.js';
+import { compileEsp32, EMULATOR_SDKCONFIG, type Esp32Toolchain, type IdfBuild, sdkconfigOptions } from './esp32-idf.js';
 
 export interface Esp32BuildOptions {
   board: string;
@@ -22,6 +23,16 @@ export interface Esp32BuildOptions {
   flash: boolean;
   /** Where Record keeps recordings (the manifest's `config.recordings`); default the board's own. */
   recordings?: Recordings;
+  /** ESP-IDF and its compiler (findEsp32Toolchain); without it the build stops before the C compiler. */
+  toolchain?: Esp32Toolchain;
+  /** Build for the emulator: the emulator profile's sdkconfig, in a build folder of its own. */
+  emulator?: boolean;
+  /** mcconfig `name=value` overrides (config entries of the manifest). */
+  config?: Record<string, string>;
+  /** The manifest to build (default the repository's). */
+  manifest?: string;
+  /** The build's folder (default esp32Output(board)). */
+  output?: string;
 }
 
 /** The recordings stores a board may be built with. */
@@ -37,6 +48,8 @@ export interface Esp32Build {
   compiled: boolean;
   /** The build's temporary folder (makefile, modules, resources, mc.xs.c). */
   tmpDir: string;
+  /** The compiled and linked firmware, when the toolchain was there. */
+  firmware?: IdfBuild;
 }
 
 /** Where a board's build goes (gitignored): `build/ringdown/esp32/BOARD`. */
@@ -53,58 +66,97 @@ function run(command: string, args: string[], cwd: string, env: NodeJS.ProcessEn
 }
 
 export function buildEsp32(sdk: Sdk, staged: Staged, options: Esp32BuildOptions): Esp32Build {
-  const output = esp32Output(options.board);
-  const env: NodeJS.ProcessEnv = { ...sdk.env, BOARD: options.board, MENU: staged.menu, CLIPS: staged.clips };
-  const idf = env.IDF_PATH !== undefined && env.IDF_PATH !== '' && existsSync(env.IDF_PATH) ? env.IDF_PATH : undefined;
+  const output = options.output ?? esp32Output(options.board);
+  const toolchain = options.toolchain;
+  const env: NodeJS.ProcessEnv = {
+    ...sdk.env,
+    ...(toolchain !== undefined
+      ? {
+          IDF_PATH: toolchain.idfPath,
+          PATH: [join(REPO_ROOT, 'node_modules', '.bin'), sdk.bin, toolchain.env.PATH ?? ''].join(delimiter),
+        }
+      : {}),
+    ...(toolchain !== undefined ? idfVariables(toolchain.env) : {}),
+    BOARD: options.board,
+    MENU: staged.menu,
+    CLIPS: staged.clips,
+  };
   // mcconfig takes NAME=VALUE arguments as config entries, over the manifests' `config`.
   const mode = [
     ...(options.release ? [] : ['-d']),
     ...(options.recordings !== undefined ? [`recordings=${options.recordings}`] : []),
+    ...Object.entries(options.config ?? {}).map(([k, v]) => `${k}=${v}`),
   ];
+  const manifest = options.manifest !== undefined ? [options.manifest] : [];
   const tmpDir = join(output, 'tmp', 'esp32', options.release ? 'release' : 'debug', 'ringdown');
   let log = '';
   let ok: boolean;
   let compiled = false;
-  if (idf !== undefined) {
-    // The SDK's own path: mcconfig -m builds (and flashes: deploy) with ESP-IDF.
-    const args = [...mode, ...(options.flash ? ['-m'] : []), '-p', 'esp32', '-o', output];
-    const generated = run(join(sdk.bin, 'mcconfig'), args, REPO_ROOT, env);
-    log += generated.log;
-    ok = generated.ok;
-    if (ok && !options.flash) {
-      const made = run('make', ['-f', join(tmpDir, 'makefile'), 'build'], tmpDir, env);
-      log += made.log;
-      ok = made.ok;
-    }
+  let firmware: IdfBuild | undefined;
+  // With --flash, the SDK's own path: mcconfig -m builds with ESP-IDF and flashes (deploy).
+  const flash = toolchain !== undefined && options.flash;
+  const generated = run(
+    join(sdk.bin, 'mcconfig'),
+    [...mode, ...(flash ? ['-m'] : []), '-p', 'esp32', '-o', output, ...manifest],
+    REPO_ROOT,
+    env,
+  );
+  log += generated.log;
+  ok = generated.ok && (flash || existsSync(join(tmpDir, 'makefile')));
+  if (flash) compiled = ok;
+  else if (ok && toolchain !== undefined) {
+    firmware = compileEsp32(env, tmpDir, {
+      name: options.emulator === true ? 'build-emulator' : 'build-firmware',
+      ...(options.emulator === true ? { sdkconfig: sdkconfigOptions(readFileSync(EMULATOR_SDKCONFIG, 'utf8')) } : {}),
+    });
+    log += firmware.log;
+    ok = firmware.ok;
     compiled = ok;
-  } else {
-    const generated = run(join(sdk.bin, 'mcconfig'), [...mode, '-p', 'esp32', '-o', output], REPO_ROOT, env);
-    log += generated.log;
-    ok = generated.ok && existsSync(join(tmpDir, 'makefile'));
-    if (ok) {
-      const sdkconfig = join(tmpDir, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h');
-      const made = run(
-        'make',
-        [
-          '-f',
-          'makefile',
-          `IDF_PATH=${join(tmpDir, 'no-esp-idf')}`,
-          'IDF_VERSION=none',
-          '-o',
-          sdkconfig,
-          join(tmpDir, 'mc.xs.c'),
-          join(tmpDir, 'mc.resources.c'),
-        ],
-        tmpDir,
-        env,
-      );
-      log += made.log;
-      ok = made.ok && existsSync(join(tmpDir, 'mc.xs.c'));
-    }
+  } else if (ok) {
+    const sdkconfig = join(tmpDir, 'xsProj-esp32', 'build', 'config', 'sdkconfig.h');
+    const made = run(
+      'make',
+      [
+        '-f',
+        'makefile',
+        `IDF_PATH=${join(tmpDir, 'no-esp-idf')}`,
+        'IDF_VERSION=none',
+        '-o',
+        sdkconfig,
+        join(tmpDir, 'mc.xs.c'),
+        join(tmpDir, 'mc.resources.c'),
+      ],
+      tmpDir,
+      env,
+    );
+    log += made.log;
+    ok = made.ok && existsSync(join(tmpDir, 'mc.xs.c'));
   }
   if (/### Error/.test(log)) ok = false;
-  const warnings = log.split('\n').filter((l) => /warning|overriding recipe|### Warning/i.test(l) && !/^# /.test(l));
-  return { ok, log, warnings, compiled, tmpDir };
+  const compileLog = firmware?.log ?? '';
+  const configLog = firmware !== undefined ? log.slice(0, log.length - compileLog.length) : log;
+  const warnings = [
+    ...configLog.split('\n').filter((l) => /warning|overriding recipe|### Warning/i.test(l) && !/^# /.test(l)),
+    ...compileLog.split('\n').filter((l) => /### Warning|overriding recipe|warning:/.test(l) && !foreignWarning(l)),
+  ];
+  return { ok, log, warnings, compiled, tmpDir, ...(firmware !== undefined ? { firmware } : {}) };
+}
+
+/** ESP-IDF's variables from the toolchain's environment (IDF_*, ESP_*), for mcconfig's makefile and idf.py. */
+function idfVariables(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+  const out: NodeJS.ProcessEnv = {};
+  for (const [k, v] of Object.entries(env)) if (k.startsWith('IDF_') || k.startsWith('ESP_')) out[k] = v;
+  return out;
+}
+
+/**
+ * A compiler warning in code this project does not own (ESP-IDF's components, the Moddable SDK's
+ * sources): reported by their maintainers, not a finding of this build. Warnings in our own C
+ * (drivers/, boards/) and in the build's generated files count.
+ */
+function foreignWarning(line: string): boolean {
+  if (/### Warning|overriding recipe/.test(line)) return false;
+  return !line.includes(REPO_ROOT) || line.includes(`${REPO_ROOT}/node_modules`);
 }
 
 export interface Esp32Sizes {

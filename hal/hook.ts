@@ -5,6 +5,9 @@
 export interface HookSwitch {
   /** The level now: true while loop current flows (handset off-hook, or a dial's make). */
   read(): boolean;
-  /** Set by the consumer; called on every raw level change with its Clock time in ms. */
+  /**
+   * Set by the consumer; called on every raw level change, in order, with the Clock time in ms it
+   * happened (on the SLIC boards stamped at the interrupt, so the call may come later than that).
+   */
   onChange: ((offHook: boolean, atMs: number) => void) | undefined;
 }

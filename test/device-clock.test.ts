@@ -1,13 +1,18 @@
 /**
  * The device clock (drivers/moddable-clock/moddable-clock.ts) on stand-ins for Moddable's `time` and `timer`
  * whose timers fire late, as real ones do: waits chained from timer callbacks keep to their
- * schedule (no drift), `now()` never goes back, and a hook event's real time is kept. Also the
- * lin board's IdleClock: `onIdle` once nothing is pending, cancels included.
+ * schedule (no drift), `now()` never goes back, and a hook event's real time is kept; edges
+ * stamped at the interrupt (drivers/pin-edges/stamped-input.ts) run at their own times, in order
+ * with the waits, however late XS reads them. Also the lin board's IdleClock: `onIdle` once
+ * nothing is pending, cancels included.
  */
 import { build } from 'esbuild';
 import t from 'tap';
 import { VirtualClock } from '../sim/virtual-clock.js';
 import { IdleClock } from '../boards/lin/idle-clock.js';
+import { stampedInputs } from '../drivers/pin-edges/stamped-input.js';
+import { HookDecoder, type LineEvent } from '../src/line/hook-decoder.js';
+import { profileNamed } from '../src/line/profile.js';
 import { REPO_ROOT } from './xs/bundle.js';
 
 /** Moddable's `time` and `timer` over a hand-driven millisecond counter; timers fire `lateMs` late. */
@@ -40,6 +45,9 @@ async function loadClock(): Promise<{
     ticks(): number;
     schedule(ms: number, cb: () => void): object;
     cancel(h: object): void;
+    fromTicks(ticks: number): number;
+    at(time: number, cb: () => void): object;
+    poll(source: () => void): () => void;
   };
   host: { ticks: number; lateMs: number };
   runUntil: (limit: number) => void;
@@ -161,6 +169,104 @@ t.test('a cancelled wait never runs; the next one still fires on time, and nothi
   runUntil(1000);
   t.same(fired, [['second', 200]]);
   t.equal((host as unknown as { timers: unknown[] }).timers.length, 0, 'no host timer left set');
+});
+
+/** A stand-in PinEdges: edges queued as the interrupt would, `wake()` as its message would call. */
+function fakeEdges(): {
+  io: new (options: {
+    pin: number;
+    onReadable: () => void;
+  }) => { read(): number; take(): number | undefined; close(): void };
+  edge: (ticks: number, level: number) => void;
+  wake: () => void;
+  closed: () => boolean;
+} {
+  const queue: number[] = [];
+  let level = 1;
+  let onReadable: (() => void) | undefined;
+  let closed = false;
+  class FakeEdges {
+    constructor(options: { pin: number; onReadable: () => void }) {
+      onReadable = options.onReadable;
+    }
+    read(): number {
+      return level;
+    }
+    take(): number | undefined {
+      return queue.shift();
+    }
+    close(): void {
+      closed = true;
+    }
+  }
+  return {
+    io: FakeEdges,
+    edge: (ticks, l) => {
+      queue.push(ticks * 2 + l);
+      level = l;
+    },
+    wake: () => onReadable?.(),
+    closed: () => closed,
+  };
+}
+
+t.test('a dialled 2 whose last make comes during a 60 ms stall of XS: the digit keeps its time', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  const clock = new ModdableClock();
+  const pin = fakeEdges();
+  const events: string[] = [];
+  const decoder = new HookDecoder({
+    clock,
+    timing: profileNamed('us')!.timing,
+    offHook: true,
+    onEvent: (e: LineEvent) => events.push(`${e.kind === 'digit' ? `digit ${e.key}` : e.kind}@${clock.now()}`),
+  });
+  const input = stampedInputs(pin.io, clock)(2, (level, atMs) => decoder.input(level === 1, atMs));
+  // 10 pps: breaks at 1000 and 1100, makes at 1060 and 1160. Each edge read a ms after it...
+  for (const [ms, level] of [
+    [1000, 0],
+    [1060, 1],
+    [1100, 0],
+  ] as const) {
+    runUntil(ms);
+    pin.edge(ms, level);
+    runUntil(ms + 1);
+    pin.wake();
+  }
+  // ...but from 1150 to 1210 XS is collecting garbage: the make at 1160 waits in the queue.
+  runUntil(1150);
+  host.ticks = 1210;
+  pin.edge(1160, 1);
+  pin.wake();
+  runUntil(3000);
+  t.same(events, ['loop-open@1015', 'digit 2@1410'], 'the digit 250 ms after the make, not after the stall');
+  t.equal(input.read(), 1);
+  input.close();
+  t.ok(pin.closed(), 'close() closes the pin');
+});
+
+t.test('an edge not yet read runs before a later wait, and at its own time', async (t) => {
+  const { ModdableClock, host, runUntil } = await loadClock();
+  const clock = new ModdableClock();
+  const pin = fakeEdges();
+  const seen: string[] = [];
+  stampedInputs(pin.io, clock)(2, (level, atMs) => seen.push(`edge ${level} at ${atMs}, now ${clock.now()}`));
+  clock.schedule(1165, () => seen.push(`wait at ${clock.now()}`));
+  runUntil(1100);
+  // A stall: the edge at 1160 is queued, and the host fires the wait's timer before the pin's message.
+  host.ticks = 1190;
+  pin.edge(1160, 0);
+  runUntil(1200);
+  t.same(seen, ['edge 0 at 1160, now 1160', 'wait at 1165'], 'the clock read the queue before running the wait');
+});
+
+t.test('fromTicks places a 32-bit tick stamp on the clock, across the counter wrapping', async (t) => {
+  const { ModdableClock, host } = await loadClock();
+  host.ticks = 2 ** 32 - 100;
+  const clock = new ModdableClock();
+  host.ticks = 50; // wrapped: 150 ms later
+  t.equal(clock.fromTicks(2 ** 32 - 10), 90, 'a stamp from before the wrap');
+  t.equal(clock.fromTicks(40), 140, 'a stamp from after it');
 });
 
 t.test('IdleClock: onIdle when the last pending timer fires or is cancelled', (t) => {

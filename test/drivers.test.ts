@@ -73,6 +73,42 @@ t.test('Ag1171: every raw SHK edge is reported with its time, bounces included (
   t.equal(s.ag.read(), false);
 });
 
+t.test(
+  'Ag1171 with shkEdges: SHK is opened through it, each edge reported at its own time, inverted as set',
+  async (t) => {
+    const clock = new VirtualClock();
+    const Digital = fakeDigital(new Wires(clock));
+    let onEdge: ((level: number, atMs: number) => void) | undefined;
+    let level = 0;
+    const opened: number[] = [];
+    const ag = new Ag1171({
+      clock,
+      shk: { pin: SHK, io: Digital },
+      rm: { pin: RM, io: Digital },
+      fr: { pin: FR, io: Digital },
+      shkActiveHigh: false,
+      shkEdges: (pin, callback) => {
+        opened.push(pin);
+        onEdge = callback;
+        return { read: () => level, close: () => undefined };
+      },
+    });
+    const changes: string[] = [];
+    ag.onChange = (offHook, at) => changes.push(`${at} ${offHook ? 'make' : 'break'}`);
+    t.same(opened, [SHK]);
+    t.equal(ag.read(), true, 'low SHK is off-hook on an inverting module');
+    // Edges come late (at 500), each with the time it was stamped at.
+    clock.schedule(500, () => {
+      onEdge!(1, 100);
+      onEdge!(1, 120); // no change: not reported
+      onEdge!(0, 160);
+      level = 0;
+    });
+    while (clock.step());
+    t.same(changes, ['100 break', '160 make']);
+  },
+);
+
 t.test('Ag1171: an inverted SHK (shkActiveHigh false) reads the other way', async (t) => {
   const s = slic({ shkActiveHigh: false });
   t.equal(s.ag.read(), true, 'low SHK is off-hook');

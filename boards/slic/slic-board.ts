@@ -1,14 +1,16 @@
 /**
  * What every ESP32 + Ag1171-style SLIC board shares: the clock, the SLIC on three pins (hook,
- * ringer and line feed), AudioOut to the DAC with clips as MAUD resources, and named outputs.
- * A clip naming a kept recording (a re-recorded greeting) plays it from the recordings store,
- * streamed in blocks through the same AudioOut (drivers/audioout-player).
+ * ringer and line feed; the hook's edges stamped in C at the interrupt, drivers/pin-edges),
+ * AudioOut to the DAC with clips as MAUD resources, and named outputs. A clip naming a kept
+ * recording (a re-recorded greeting) plays it from the recordings store, streamed in blocks
+ * through the same AudioOut (drivers/audioout-player).
  * A board file adds its pin map and its DTMF receiver, and where it can record, its audio input
  * and recordings store. Device-only (Moddable modules).
  */
 import Digital from 'embedded:io/digital';
 import AudioOut from 'pins/audioout';
 import Resource from 'Resource';
+import config from 'mc/config';
 import type { AudioInput } from '../../hal/audio-in.js';
 import type { Board } from '../../hal/board.js';
 import type { Clock } from '../../hal/clock.js';
@@ -20,6 +22,8 @@ import { DigitalPinOutputs, type NamedOutput } from '../../drivers/digital-outpu
 import { DigitalButton } from '../../drivers/button/button.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
+import PinEdges from '../../drivers/pin-edges/pin-edges.js';
+import { stampedInputs } from '../../drivers/pin-edges/stamped-input.js';
 import { maudDurationMs } from '../../drivers/resource-clips/resource-clips.js';
 
 export interface SlicBoardOptions {
@@ -49,6 +53,30 @@ export interface SlicBoardOptions {
   clock?: ModdableClock;
 }
 
+/** What a forced collection allocates and drops: more than the Pico's whole XS heap (192 KB), so at least one collection runs. */
+const COLLECT_BYTES = 256 * 1024;
+
+/**
+ * A test hook of the device lanes' builds only: they set `collectPin` (mcconfig `collectPin=N`),
+ * and a rising edge on that pin makes the firmware allocate and drop COLLECT_BYTES, forcing XS
+ * garbage collections at a time the harness chooses (as a long collection can come in a call).
+ * A user's build has no `collectPin`: nothing is armed.
+ */
+function armCollectPin(): void {
+  const pin = Number((config as Record<string, unknown>).collectPin);
+  if (!Number.isInteger(pin) || pin < 0) return;
+  new Digital({
+    pin,
+    mode: Digital.InputPullDown as number,
+    edge: Digital.Rising as number,
+    onReadable() {
+      let bytes = 0;
+      while (bytes < COLLECT_BYTES) bytes += new ArrayBuffer(4096).byteLength;
+    },
+  });
+  trace(`ringdown: test build: GPIO ${pin} forces garbage collections\n`);
+}
+
 /** A clip's MAUD resource, or undefined when the build has none by that name. */
 export function clipResource(name: string): object | undefined {
   const path = `${name}.maud`;
@@ -67,6 +95,7 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
   const slic = new Ag1171({
     clock,
     shk: { pin: shk, io: Digital },
+    shkEdges: stampedInputs(PinEdges, clock),
     rm: { pin: rm, io: Digital },
     fr: { pin: fr, io: Digital },
     ...(options.shkActiveHigh !== undefined ? { shkActiveHigh: options.shkActiveHigh } : {}),
@@ -75,6 +104,7 @@ export function openSlicBoard(options: SlicBoardOptions): Board {
   if (options.bell !== undefined) {
     new DigitalButton({ clock, pin: { pin: options.bell, io: Digital }, onPress: () => bell.onPress?.() });
   }
+  armCollectPin();
   const dtmf = options.dtmf(clock);
   const audioIn = options.audioIn?.(dtmf);
   const recordings =

@@ -3,7 +3,9 @@
  * DC/DC converter). Three logic pins:
  * - SHK (out): high while loop current flows (off-hook, or a dial's make). Reported raw, with
  *   its time, to the line state machine (it bounces, more at 3.3 V than at 5 V, and follows an
- *   off-hook about 100 ms late while ringing voltage is applied).
+ *   off-hook about 100 ms late while ringing voltage is applied). Given `shkEdges`, each edge
+ *   keeps the time its interrupt stamped (a garbage collection cannot move a dial's pulse);
+ *   otherwise it is stamped when the pin's callback runs.
  * - RM (in): ringing mode. High only while ringing, low at all other times (datasheet 5.3).
  * - F/R (in): forward (H) / reverse (L) battery polarity (datasheet 5.9). With RM high, toggling
  *   it at the ring frequency makes the balanced ringing signal; alone, a reversal.
@@ -13,13 +15,22 @@ import type { Clock, TimerHandle } from '../../hal/clock.js';
 import type { HookSwitch } from '../../hal/hook.js';
 import type { LineFeed } from '../../hal/line-feed.js';
 import type { RingCadence, Ringer } from '../../hal/ringer.js';
-import { modeOf, type DigitalClass, type DigitalPin, type PinSpec } from '../io/io.js';
+import {
+  modeOf,
+  type DigitalClass,
+  type DigitalPin,
+  type OpenStampedInput,
+  type PinSpec,
+  type StampedInput,
+} from '../io/io.js';
 
 export interface Ag1171Options {
   clock: Clock;
   shk: PinSpec<DigitalClass>;
   rm: PinSpec<DigitalClass>;
   fr: PinSpec<DigitalClass>;
+  /** Opens SHK with its edges stamped at the interrupt (drivers/pin-edges) instead of through `shk.io`. */
+  shkEdges?: OpenStampedInput;
   /** SHK high means off-hook (the Ag1171); false for a module or level shifter that inverts it. */
   shkActiveHigh?: boolean;
   /** How long `disconnect()` holds the polarity reversed, in ms (default 500). */
@@ -29,7 +40,7 @@ export interface Ag1171Options {
 export class Ag1171 implements HookSwitch, Ringer, LineFeed {
   onChange: ((offHook: boolean, atMs: number) => void) | undefined;
   private readonly clock: Clock;
-  private readonly shk: DigitalPin;
+  private readonly shk: StampedInput;
   private readonly rm: DigitalPin;
   private readonly fr: DigitalPin;
   private readonly activeHigh: boolean;
@@ -51,13 +62,17 @@ export class Ag1171 implements HookSwitch, Ringer, LineFeed {
     this.rm.write(0);
     this.fr = new fr.io({ pin: fr.pin, mode: modeOf(fr.io.Output, 'Output') });
     this.fr.write(1);
-    const changed = (): void => this.shkChanged();
-    this.shk = new shk.io({
-      pin: shk.pin,
-      mode: modeOf(shk.io.Input, 'Input'),
-      edge: shk.io.Rising | shk.io.Falling,
-      onReadable: changed,
-    });
+    if (options.shkEdges !== undefined)
+      this.shk = options.shkEdges(shk.pin, (level, atMs) => this.shkChanged(level, atMs));
+    else {
+      const changed = (): void => this.shkChanged(this.shk.read(), this.clock.now());
+      this.shk = new shk.io({
+        pin: shk.pin,
+        mode: modeOf(shk.io.Input, 'Input'),
+        edge: shk.io.Rising | shk.io.Falling,
+        onReadable: changed,
+      });
+    }
     this.last = this.read();
   }
 
@@ -112,11 +127,12 @@ export class Ag1171 implements HookSwitch, Ringer, LineFeed {
     this.cadence = undefined;
   }
 
-  private shkChanged(): void {
-    const level = this.read();
+  /** A raw SHK level (0 or 1) at Clock time `atMs`: reported when it changes the level. */
+  private shkChanged(raw: number, atMs: number): void {
+    const level = (raw === 1) === this.activeHigh;
     if (level === this.last) return;
     this.last = level;
-    this.onChange?.(level, this.clock.now());
+    this.onChange?.(level, atMs);
   }
 
   /** Even segments of the cadence are bursts (RM high, F/R toggling), odd ones silence. */

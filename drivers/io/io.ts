@@ -56,6 +56,32 @@ export interface DigitalBankClass {
   readonly Input: unknown;
 }
 
+/**
+ * An input whose edges are stamped at the interrupt, read as a queue (drivers/pin-edges, in C):
+ * its `onReadable` says edges are waiting, and however late XS gets to them each keeps its time.
+ */
+export interface EdgePin {
+  /** The level now, 0 or 1. */
+  read(): number;
+  /** The oldest edge not yet taken as ticks * 2 + level (ticks: `Time.ticks`'s 32-bit counter at the edge); undefined when none is left. */
+  take(): number | undefined;
+  close(): void;
+}
+
+export interface EdgePinClass {
+  new (options: { pin: number; onReadable: () => void }): EdgePin;
+}
+
+/** An input opened with its level changes delivered at the Clock times they happened. */
+export interface StampedInput {
+  /** The level now, 0 or 1. */
+  read(): number;
+  close(): void;
+}
+
+/** Opens `pin` so that each level change calls `onEdge` with the Clock time of the edge (in time order). */
+export type OpenStampedInput = (pin: number, onEdge: (level: number, atMs: number) => void) => StampedInput;
+
 /** A pin and the class that opens it: how a board names one wire of a module. */
 export interface PinSpec<C> {
   pin: number;

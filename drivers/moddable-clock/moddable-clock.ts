@@ -10,6 +10,11 @@
  * the real time, a late timer reads that time, not its earlier due time. Outside timers the time
  * is read once per turn (`#turnTime`), so an event's consequences carry the event's time.
  *
+ * An input stamped at the interrupt (drivers/pin-edges) hands its edges over with `at()`: each runs
+ * as a wait due at the time it happened, so what it sets off is timed from then, in order with the
+ * waits due before and after it, however late XS got to it. Such inputs are `poll()`ed before
+ * each wait runs, so a wait never runs ahead of an edge that came before it but is not yet read.
+ *
  * Timers due in the same millisecond fire in the order they were scheduled, as in the simulator:
  * the clock keeps its own queue ordered by (due time, scheduling order) behind one Moddable timer
  * armed for its head. (One `Timer.set` per wait let the host decide: two waits due at one time,
@@ -47,6 +52,8 @@ export class ModdableClock implements Clock {
   /** The host timer for the queue's head, and the due time it was set for. */
   #timer: Timer | undefined;
   #armedFor = 0;
+  /** Inputs read before each wait runs (their edges join the queue first). */
+  readonly #sources: (() => void)[] = [];
 
   /** Milliseconds on the tick counter since this clock was made. */
   #ticks(): number {
@@ -83,8 +90,37 @@ export class ModdableClock implements Clock {
     return this.#turn;
   }
 
+  /**
+   * This clock's time of a reading of the tick counter (`Time.ticks`, 32 bits, as an interrupt
+   * stamped it): earlier than now by the counter's difference (a stamp within 24 days of now).
+   */
+  fromTicks(ticks: number): number {
+    const now = this.#ticks();
+    return now + ((ticks - this.#lastTicks) | 0);
+  }
+
+  /**
+   * Runs `callback` as a wait due at `time`, which may have passed: in due order with the other
+   * waits, `now()` reading `time` while it runs (or the latest time already read, if later).
+   */
+  at(time: number, callback: () => void): TimerHandle {
+    return this.#insert(time, callback);
+  }
+
+  /** Calls `source` before each wait runs, until the returned function is called. */
+  poll(source: () => void): () => void {
+    this.#sources.push(source);
+    return () => {
+      const i = this.#sources.indexOf(source);
+      if (i >= 0) this.#sources.splice(i, 1);
+    };
+  }
+
   schedule(ms: number, callback: () => void): TimerHandle {
-    const due = this.now() + (Number.isFinite(ms) && ms > 0 ? ms : 0);
+    return this.#insert(this.now() + (Number.isFinite(ms) && ms > 0 ? ms : 0), callback);
+  }
+
+  #insert(due: number, callback: () => void): TimerHandle {
     const pending: Pending = { due, seq: this.#seq++, callback };
     const queue = this.#queue;
     let i = queue.length;
@@ -120,6 +156,7 @@ export class ModdableClock implements Clock {
   /** Runs the head if it is due (one callback per host turn, so promise jobs run between), re-arms. */
   #fire(): void {
     this.#timer = undefined;
+    for (const source of this.#sources) source();
     const head = this.#queue[0];
     if (head !== undefined && head.due <= this.#ticks()) {
       this.#queue.shift();

@@ -16,28 +16,16 @@ import { planClips } from '../../tools/clips/plan.js';
 import { readMenuFile } from '../../tools/menu-file.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 
-/**
- * Scenarios whose device events may be further from the simulator's than the lane's 20 ms, with
- * the measured reason. The firmware stamps a pin change when its callback runs, after the turn in
- * progress; the simulator has no such turns. Each entry was found by sampling the emulated core.
- */
-export const PICO_ALLOWANCES: Readonly<Record<string, { ms: number; why: string }>> = {
-  'flash outside the window (1251 ms break): hang-up when the window closes, then a new call': {
-    ms: 80,
-    why: "the make edge at 2251 ms comes during the hang-up turn, which runs an XS garbage collection (about 30 ms of the 57-64, sampled in rp2040js); the off-hook is stamped when the edge's callback runs",
-  },
-};
-
 export interface PicoScenarioRun {
   name: string;
-  /** How far a device event may be from the simulator's (ms), when not the lane's default, and why. */
-  allowance?: { ms: number; why: string };
   menu: string;
   events: string;
   /** The stand-in clips' folder. */
   clips: string;
   /** The scenario's own bound on the simulated call (script ms), if it has one. */
   untilMs?: number;
+  /** Script times at which the firmware is made to collect garbage (the scenario's `collectAtMs`). */
+  collectAtMs?: number[];
 }
 
 /** A 425 Hz tone `ms` long at 8 kHz, loud enough for the harness to see it on the I2S line. */
@@ -94,14 +82,13 @@ export function picoScenarioRuns(dir: string): { runs: PicoScenarioRun[]; left: 
       clips = writeStandInClips(s.menu, s.clipMs, dir);
       folders.set(key, clips);
     }
-    const allowance = Object.hasOwn(PICO_ALLOWANCES, s.name) ? PICO_ALLOWANCES[s.name] : undefined;
     runs.push({
       name: `scenario: ${s.name}`,
       menu: s.menu,
       events: s.events,
       clips,
       ...(s.untilMs !== undefined ? { untilMs: s.untilMs } : {}),
-      ...(allowance !== undefined ? { allowance } : {}),
+      ...(s.collectAtMs !== undefined ? { collectAtMs: s.collectAtMs } : {}),
     });
   }
   // Grouped by firmware (menu and clip folder), so each is built once.

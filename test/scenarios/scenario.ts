@@ -19,6 +19,11 @@ export interface Scenario {
   clipMs: number;
   untilMs?: number;
   profile?: string;
+  /**
+   * Script times (ms) at which the device lanes force XS garbage collections (a test pin of their
+   * builds, boards/slic/slic-board.ts). The simulator has none: its trace is the one the device must give.
+   */
+  collectAtMs?: number[];
   /** What `say:NAME@S` events put on the line: a 440 Hz tone `ms` long at `amplitude` (of 32767). */
   voices?: Record<string, { ms: number; amplitude: number }>;
 }

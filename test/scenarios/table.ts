@@ -119,6 +119,13 @@ export const SCENARIOS: Scenario[] = [
     clipMs: 2000,
   },
   {
+    name: 'rotary: a 2 dialed while the firmware collects garbage keeps its pulse times (the last make comes 10 ms into the collection)',
+    menu: 'examples/ozeki/hangup-detailed.xml',
+    events: 'offhook@0 dial:2@1',
+    clipMs: 2000,
+    collectAtMs: [1150],
+  },
+  {
     name: 'rotary: the door phone dialed 2 then 1 (a dialed digit barges in; a pulse train during a wait)',
     menu: 'examples/door-phone.xml',
     events: 'offhook@0 dial:2@1 dial:1@3',

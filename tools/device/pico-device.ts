@@ -29,9 +29,16 @@ export function findPicoSetup(env: NodeJS.ProcessEnv = process.env): PicoSetup |
   return { pico, bootrom };
 }
 
-export function buildPicoFirmware(sdk: Sdk, setup: PicoSetup, staged: Staged, board: string): PicoBuild {
+/** `config`: mcconfig `name=value` entries (a lane's `collectPin`). */
+export function buildPicoFirmware(
+  sdk: Sdk,
+  setup: PicoSetup,
+  staged: Staged,
+  board: string,
+  config?: Record<string, string>,
+): PicoBuild {
   // make copies a data resource only when its source is newer than the build's copy (see lin.ts).
-  return buildPico(sdk, setup.pico, staged, { board });
+  return buildPico(sdk, setup.pico, staged, { board, ...(config !== undefined ? { config } : {}) });
 }
 
 /** Boots a built firmware and plays a script at its pins. */

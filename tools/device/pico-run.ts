@@ -43,6 +43,11 @@ export interface PicoRunOptions {
   /** Emulated ms allowed from reset to the ready line (default 15 s). */
   bootLimitMs?: number;
   onTrace?: (event: TraceEvent) => void;
+  /**
+   * A lane build's collection pin (`collectPin`, boards/slic/slic-board.ts) and the script times
+   * at which it is pulsed high for 1 ms: each pulse forces XS garbage collections there.
+   */
+  collect?: { pin: number; atMs: readonly number[] };
 }
 
 export interface PicoRun {
@@ -80,8 +85,14 @@ interface PinChange {
 }
 
 /** The pin changes of a script, in time order (script ms). */
-export function pinChanges(events: readonly SimEvent[], pins: PicoBoardPins): PinChange[] | string {
+export function pinChanges(
+  events: readonly SimEvent[],
+  pins: PicoBoardPins,
+  collect?: PicoRunOptions['collect'],
+): PinChange[] | string {
   const changes: PinChange[] = [];
+  for (const atMs of collect?.atMs ?? [])
+    changes.push({ atMs, pin: collect!.pin, high: true }, { atMs: atMs + 1, pin: collect!.pin, high: false });
   const hook = (atMs: number, offHook: boolean): void => void changes.push({ atMs, pin: pins.shk, high: offHook });
   for (const e of events) {
     const at = e.at;
@@ -145,11 +156,12 @@ export function runPico(machine: PicoMachine, options: PicoRunOptions): PicoRun 
 
 function play(machine: PicoMachine, options: PicoRunOptions, result: PicoRun): PicoRun {
   const { pins } = options;
-  const changes = pinChanges(options.events, pins);
+  const changes = pinChanges(options.events, pins, options.collect);
   if (typeof changes === 'string') return { ...result, problem: changes };
   // Idle levels: on-hook, no tone, button released.
   machine.setInput(pins.shk, false);
   for (const p of [pins.q1, pins.q2, pins.q3, pins.q4, pins.std]) machine.setInput(p, false);
+  if (options.collect !== undefined) machine.setInput(options.collect.pin, false);
   machine.setInput(pins.bell, true);
 
   let origin: number | undefined; // emulated ms since reset of script time 0

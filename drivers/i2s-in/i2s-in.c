@@ -6,21 +6,14 @@
  * MODDEF_I2SIN_SLOT is 1) gives one sample, its top 16 bits (the ADC's 24-bit word sits
  * MSB-first at the top of the slot).
  *
- * A task reads the DMA buffers and puts the samples in a ring; the JavaScript object's
- * `onReadable(bytes)` is called (once per batch, never stacked) when samples are waiting, and
- * `read(view)` copies up to the view's length of them. When the ring is full, newer samples are
- * dropped (JavaScript fell behind by more than the ring's half second).
+ * A task reads the DMA buffers and puts the samples in a ring (../audio-ring/audio-ring.h: the
+ * JavaScript side, `onReadable(bytes)` and `read(view)`, is the ring's).
  *
  * Configured from the manifest's `defines.i2sIn`: num, bck_pin, lr_pin, mck_pin, datain, slot.
  */
-#include "xsmc.h"
-#include "xsHost.h"
-#include "mc.xs.h"
 #include "mc.defines.h"
-#include "freertos/FreeRTOS.h"
-#include "freertos/task.h"
-#include "freertos/semphr.h"
 #include "driver/i2s_std.h"
+#include "../audio-ring/audio-ring.h"
 
 #ifndef MODDEF_I2SIN_NUM
 	#define MODDEF_I2SIN_NUM (0)
@@ -35,33 +28,15 @@
 	#error "defines.i2sIn needs bck_pin, lr_pin and datain"
 #endif
 
-/** Samples the ring holds: 512 ms at 8 kHz. */
-#define RING_SAMPLES (4096)
 /** Frames read from the DMA at a time (each two 32-bit slots). */
 #define READ_FRAMES (128)
 #define READ_TIMEOUT_MS (100)
 
-enum {
-	kStateIdle = 0,
-	kStateRecording = 1,
-	kStateClosing = 2,
-	kStateClosed = 3
-};
-
 typedef struct {
-	xsMachine *the;
-	xsSlot object;
+	AudioRing ring;	// first: the ring's address is the record's
 	i2s_chan_handle_t handle;
-	TaskHandle_t task;
-	SemaphoreHandle_t mutex;
-	volatile uint8_t state;
-	/** A callback is posted to the machine and has not run yet. */
-	volatile uint8_t pending;
-	/** The object was closed while a callback was pending: the callback frees the record. */
-	volatile uint8_t orphaned;
-	uint32_t head;	// next sample written
-	uint32_t count;	// samples waiting
-	int16_t ring[RING_SAMPLES];
+	int32_t frames[READ_FRAMES * 2];
+	int16_t samples[READ_FRAMES];
 } I2sInRecord, *I2sIn;
 
 static void i2sInLoop(void *parameter);
@@ -71,22 +46,12 @@ void xs_ringdown_i2sin_destructor(void *data)
 	I2sIn in = data;
 	if (in == NULL)
 		return;
-	if (in->task != NULL) {
-		in->state = kStateClosing;
-		xTaskNotifyGive(in->task);
-		while (in->state != kStateClosed)
-			vTaskDelay(1);
-	}
+	audioRingEndTask(&in->ring);
 	if (in->handle != NULL) {
 		i2s_channel_disable(in->handle);
 		i2s_del_channel(in->handle);
 	}
-	if (in->mutex != NULL)
-		vSemaphoreDelete(in->mutex);
-	if (in->pending)
-		in->orphaned = 1;
-	else
-		c_free(in);
+	audioRingFree(&in->ring);
 }
 
 void xs_ringdown_i2sin_open(xsMachine *the)
@@ -100,8 +65,6 @@ void xs_ringdown_i2sin_open(xsMachine *the)
 	I2sIn in = c_calloc(1, sizeof(I2sInRecord));
 	if (in == NULL)
 		xsUnknownError("no memory");
-	in->the = the;
-	in->object = xsThis;
 
 	i2s_chan_config_t chan = I2S_CHANNEL_DEFAULT_CONFIG(MODDEF_I2SIN_NUM, I2S_ROLE_MASTER);
 	esp_err_t err = i2s_new_channel(&chan, NULL, &in->handle);
@@ -131,126 +94,53 @@ void xs_ringdown_i2sin_open(xsMachine *the)
 		c_free(in);
 		xsUnknownError("I2S input: %s", esp_err_to_name(err));
 	}
-	in->mutex = xSemaphoreCreateMutex();
-	xsmcSetHostData(xsThis, in);
-	xsRemember(in->object);
-	if (xTaskCreate(i2sInLoop, "i2sIn", 3072, in, 10, &in->task) != pdPASS) {
-		in->task = NULL;
-		xsUnknownError("I2S input: no task");
-	}
+	audioRingInit(&in->ring, the);
+	audioRingStart(&in->ring, the, i2sInLoop, "i2sIn");
 }
 
 void xs_ringdown_i2sin_close(xsMachine *the)
 {
-	I2sIn in = xsmcGetHostData(xsThis);
-	if (in == NULL)
-		return;
-	xsForget(in->object);
-	xsmcSetHostData(xsThis, NULL);
-	xs_ringdown_i2sin_destructor(in);
-}
-
-static I2sIn openInput(xsMachine *the)
-{
-	I2sIn in = xsmcGetHostData(xsThis);
-	if (in == NULL)
-		xsUnknownError("closed");
-	return in;
+	audioRingClose(the, xs_ringdown_i2sin_destructor);
 }
 
 void xs_ringdown_i2sin_start(xsMachine *the)
 {
-	I2sIn in = openInput(the);
-	if (in->state != kStateIdle)
+	I2sIn in = (I2sIn)audioRingOf(the);
+	if (in->ring.state != kAudioRingIdle)
 		return;
 	i2s_channel_enable(in->handle);
-	in->state = kStateRecording;
-	xTaskNotifyGive(in->task);
+	audioRingStartRecording(&in->ring);
 }
 
 void xs_ringdown_i2sin_stop(xsMachine *the)
 {
-	I2sIn in = openInput(the);
-	if (in->state != kStateRecording)
-		return;
-	in->state = kStateIdle;
-	xSemaphoreTake(in->mutex, portMAX_DELAY);
-	i2s_channel_disable(in->handle);
-	in->count = 0;
-	xSemaphoreGive(in->mutex);
+	I2sIn in = (I2sIn)audioRingOf(the);
+	if (audioRingStopRecording(&in->ring))
+		i2s_channel_disable(in->handle);
 }
 
 void xs_ringdown_i2sin_read(xsMachine *the)
 {
-	I2sIn in = openInput(the);
-	void *data;
-	xsUnsignedValue bytes;
-	xsmcGetBufferWritable(xsArg(0), &data, &bytes);
-	uint8_t *out = data;
-	uint32_t wanted = bytes / 2, n;
-
-	xSemaphoreTake(in->mutex, portMAX_DELAY);
-	n = wanted < in->count ? wanted : in->count;
-	uint32_t tail = (in->head + RING_SAMPLES - in->count) % RING_SAMPLES;
-	for (uint32_t i = 0; i < n; i++) {
-		int16_t sample = in->ring[(tail + i) % RING_SAMPLES];
-		out[2 * i] = (uint8_t)(sample & 0xff);
-		out[2 * i + 1] = (uint8_t)((uint16_t)sample >> 8);
-	}
-	in->count -= n;
-	xSemaphoreGive(in->mutex);
-	xsmcSetInteger(xsResult, n * 2);
-}
-
-/** Runs on the machine's thread: tells JavaScript how many bytes wait. */
-static void deliver(void *the_, void *refcon, uint8_t *message, uint16_t length)
-{
-	I2sIn in = refcon;
-	in->pending = 0;
-	if (in->orphaned) {
-		c_free(in);
-		return;
-	}
-	uint32_t waiting;
-	xSemaphoreTake(in->mutex, portMAX_DELAY);
-	waiting = in->count;
-	xSemaphoreGive(in->mutex);
-	if (waiting == 0 || in->state != kStateRecording)
-		return;
-	xsMachine *the = in->the;
-	xsBeginHost(the);
-	xsCall1(in->object, xsID_onReadable, xsInteger(waiting * 2));
-	xsEndHost(the);
+	audioRingRead(the, audioRingOf(the));
 }
 
 static void i2sInLoop(void *parameter)
 {
 	I2sIn in = parameter;
-	static int32_t frames[READ_FRAMES * 2];
 	const int slot = MODDEF_I2SIN_SLOT ? 1 : 0;
 
-	while (in->state != kStateClosing) {
-		if (in->state != kStateRecording) {
+	while (in->ring.state != kAudioRingClosing) {
+		if (in->ring.state != kAudioRingRecording) {
 			ulTaskNotifyTake(pdTRUE, portMAX_DELAY);
 			continue;
 		}
 		size_t got = 0;
-		if (i2s_channel_read(in->handle, frames, sizeof(frames), &got, READ_TIMEOUT_MS) != ESP_OK || got == 0)
+		if (i2s_channel_read(in->handle, in->frames, sizeof(in->frames), &got, READ_TIMEOUT_MS) != ESP_OK || got == 0)
 			continue;
 		uint32_t n = got / (2 * sizeof(int32_t));
-		xSemaphoreTake(in->mutex, portMAX_DELAY);
-		for (uint32_t i = 0; i < n && in->count < RING_SAMPLES; i++) {
-			in->ring[in->head] = (int16_t)(frames[2 * i + slot] >> 16);
-			in->head = (in->head + 1) % RING_SAMPLES;
-			in->count++;
-		}
-		xSemaphoreGive(in->mutex);
-		if (!in->pending) {
-			in->pending = 1;
-			modMessagePostToMachine(in->the, NULL, 0, deliver, in);
-		}
+		for (uint32_t i = 0; i < n; i++)
+			in->samples[i] = (int16_t)(in->frames[2 * i + slot] >> 16);
+		audioRingPush(&in->ring, in->samples, n);
 	}
-	in->task = NULL;
-	in->state = kStateClosed;
-	vTaskDelete(NULL);
+	audioRingTaskEnded(&in->ring);
 }

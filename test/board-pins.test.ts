@@ -5,7 +5,8 @@
  * Moddable's DAC audio output drives both DAC channels (25 and 26) whatever channel is configured.
  * Inputs that must be input-only-safe are allowed on 34-39; outputs are not. A board with I2S
  * converters names the same pins in its manifest's audioOut and audioIn (or i2sIn: drivers/i2s-in)
- * defines as in pins.ts.
+ * defines as in pins.ts; a board sampling audio on the built-in ADC (drivers/adc-in) names its
+ * `adc` pin in `defines.adcIn.pin`, a GPIO of ADC1 (32-39: continuous mode has no ADC2).
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import t from 'tap';
@@ -57,6 +58,8 @@ interface Defines {
   audioIn?: { i2s?: Record<string, number> };
   /** drivers/i2s-in's pins, for an ADC that needs 32-bit slots. */
   i2sIn?: Record<string, number>;
+  /** drivers/adc-in's GPIO, for audio on the built-in ADC. */
+  adcIn?: { pin?: number };
 }
 
 const boards = readdirSync('boards').filter((b) => b.startsWith('esp32-'));
@@ -88,6 +91,10 @@ for (const board of boards) {
         defines.audioOut?.i2s?.num,
         'input and output on the two I2S peripherals, each its own clock master',
       );
+    }
+    if (PINS.adc !== undefined || defines.adcIn !== undefined) {
+      t.equal(defines.adcIn?.pin, PINS.adc, 'the adcIn define names the ADC pin of pins.ts');
+      t.ok(PINS.adc !== undefined && PINS.adc >= 32 && PINS.adc <= 39, `adc on GPIO${PINS.adc}: an ADC1 pin`);
     }
     for (const [name, pin] of Object.entries(PINS)) {
       const reserved = ALLOWED[name] === pin || (pin === 26 && !internalDac) ? undefined : RESERVED[pin];

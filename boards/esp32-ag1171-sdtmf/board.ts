@@ -1,7 +1,8 @@
 /**
  * ESP32 + Ag1171 SLIC, no DTMF chip: the DtmfReceiver is the software decoder on the line audio
- * (`AdcDtmfReceiver` from drivers/adc-dtmf/adc-dtmf.ts, sampling VOUT on the ADC at 8 kHz). The same
- * audio input is the board's input for `<Record>` (the receiver's `input`: one port, both uses).
+ * (`AdcDtmfReceiver` from drivers/adc-dtmf/adc-dtmf.ts on drivers/adc-in, sampling VOUT on the
+ * built-in ADC: 8 kHz, 16-bit, bias removed). The same audio input is the board's input for
+ * `<Record>` (the receiver's `input`: one port, both uses).
  *
  * Recordings go to the `recordings` flash partition (src/calllog/flash-recordings.ts: power-cut
  * safe, 512 KB: docs/boards.md says how many seconds), or with `ringdown build --recordings sdcard`

@@ -12,8 +12,8 @@ export const PINS = {
   /** ESP32 DAC1 → coupling capacitor → Ag1171 VIN. */
   dac: 25,
   /**
-   * Ag1171 VOUT → coupling capacitor → mid-rail bias → ADC1 channel 6 (GPIO34): the channel
-   * Moddable's built-in-ADC audio input samples (modules/io/audioin/esp32), whatever the pin.
+   * Ag1171 VOUT → coupling capacitor → mid-rail bias → ADC1 channel 6 (GPIO34), sampled by
+   * drivers/adc-in: the manifest's `defines.adcIn.pin` names the same GPIO (ADC1 only: 32-39).
    */
   adc: 34,
   door: 23,

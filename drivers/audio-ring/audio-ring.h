@@ -162,6 +162,7 @@ static void audioRingRead(xsMachine *the, AudioRing *r)
 /** Runs on the machine's thread: tells JavaScript how many bytes wait. */
 static void audioRingDeliver(void *the_, void *refcon, uint8_t *message, uint16_t length)
 {
+	(void)the_, (void)message, (void)length;	// the ring, in refcon, says it all
 	AudioRing *r = refcon;
 	r->pending = 0;
 	if (r->orphaned) {

@@ -8,11 +8,6 @@
  * the native DTMF arithmetic, the SD card), because a clean ESP-IDF build takes 5-15 minutes;
  * `RINGDOWN_ESP32_BOARDS=all` (or `node dist/test/lanes/esp32-lane.js PATTERN`) builds every board
  * (or those whose name matches).
- *
- * One board is known not to compile, for a reason outside this repository: `esp32-ag1171-sdtmf`
- * takes Moddable's ESP32 audio input on the built-in ADC, whose source stops the compile with
- * `#error untested` (SDK 8.2.3, modules/io/audioin/esp32/audioin.c). When its build fails with that
- * error the lane says so and counts it neither passed nor failed; any other failure fails.
  */
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
@@ -20,9 +15,6 @@ import { join } from 'node:path';
 import { findEsp32Toolchain } from '../../tools/device/esp32-idf.js';
 import { findSdk, which } from '../../tools/device/sdk.js';
 import { REPO_ROOT } from '../xs/bundle.js';
-
-/** The SDK's own refusal to compile its ESP32 audio input on the built-in ADC. */
-const KNOWN_SDK_BLOCKER = /audioin\/esp32\/audioin\.c:\d+:\d+: error: #error untested/;
 
 const BOARDS = readdirSync(join(REPO_ROOT, 'boards')).filter((b) => b.startsWith('esp32-'));
 
@@ -75,12 +67,6 @@ function main(): void {
     if (r.status !== 0) problem = `exit ${r.status}: ${(r.stderr ?? '').trim().split('\n').slice(-8).join(' | ')}`;
     else if (flash === null) problem = `no flash and RAM line in: ${out.trim()}`;
     else if (Number(flash[1]) > Number(flash[2])) problem = `the app (${flash[1]} bytes) exceeds its partition`;
-    if (problem !== undefined && KNOWN_SDK_BLOCKER.test(`${r.stdout ?? ''}${r.stderr ?? ''}`)) {
-      process.stdout.write(
-        `# not built: ${board}: Moddable's ESP32 audio input stops the compile with #error untested on its built-in-ADC path (outside this repository; counted neither passed nor failed)\n`,
-      );
-      return;
-    }
     if (problem === undefined) passed++;
     else failed++;
     const figures =

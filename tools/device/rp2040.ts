@@ -19,6 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleLogger, LogLevel, Simulator, type RP2040 } from 'rp2040js';
+import { FlashChip } from './rp2040-flash.js';
 
 export const CPU_HZ = 125_000_000;
 const NS_PER_CYCLE = 1e9 / CPU_HZ;
@@ -102,6 +103,7 @@ export class PicoMachine {
   #lrck = false;
   #bits = 0;
   #bitCount = 0;
+  readonly flashChip: FlashChip;
   /** Emulated ns skipped over idle spins, and how often. */
   skippedNs = 0;
   skips = 0;
@@ -115,6 +117,9 @@ export class PicoMachine {
     this.#mcu.logger = new ConsoleLogger(LogLevel.Error);
     this.#mcu.loadBootrom(options.bootrom);
     loadUf2(this.#mcu, options.uf2);
+    // The flash chip behind the SSI, so the firmware's own flash erases and programs take effect.
+    this.flashChip = new FlashChip(this.#mcu.flash);
+    this.flashChip.install(this.#mcu);
     this.#i2s = options.i2s;
     this.#functions = [...options.symbols]
       .map(([name, s]): [number, string] => [s.address, name])

@@ -54,6 +54,11 @@ const LANES: Lane[] = [
     command: ['node', 'dist/test/lanes/pico-lane.js'],
     emulator: true,
   },
+  {
+    name: 'device: the device link on the Pico firmware in rp2040js over its UART (status, push, a call, pull, cut pushes)',
+    command: ['node', 'dist/test/lanes/pico-link-lane.js'],
+    emulator: true,
+  },
 ];
 
 interface Finished {

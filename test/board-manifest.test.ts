@@ -86,7 +86,10 @@ for (const board of BOARDS) {
       // A board may stand in for an SDK module its platform lacks (the Pico's `flash`).
       const standIn = modules.get(spec);
       if (standIn !== undefined && !standIn.startsWith('$(')) {
-        t.ok(existsSync(`${standIn}.ts`), `${spec} (imported by ${importer}) is the board's stand-in ${standIn}.ts`);
+        t.ok(
+          existsSync(`${standIn}.ts`) || existsSync(`${standIn}.js`),
+          `${spec} (imported by ${importer}) is the board's stand-in ${standIn}`,
+        );
         continue;
       }
       const provider = SDK_PROVIDERS[spec];

@@ -78,6 +78,8 @@ export class TestDevice {
     readonly stores: DeviceStores,
     readonly wire: Wire = {},
     limits: Readonly<MenuLimits> = DEFAULT_LIMITS,
+    /** Whether the link serves the recordings (a board without audio input has none). */
+    serveRecordings = true,
   ) {
     this.recordings = new FlashRecordings(stores.recordings);
     this.callLog = new CallLog(stores.log);
@@ -89,7 +91,7 @@ export class TestDevice {
         const arrived = this.wire.toHost ? this.wire.toHost(line) : line;
         if (arrived !== undefined) setImmediate(() => this.receiver?.(arrived));
       },
-      recordings,
+      ...(serveRecordings ? { recordings } : {}),
       logRecords: () => readRecords(stores.log),
       menus: this.menus,
       checkPackage: (content) => {

@@ -173,6 +173,18 @@ t.test('pull: every recording of a guestbook run, byte-identical to sim --record
   t.same(device.recordings.list(), [], '--delete removed them from the device');
 });
 
+t.test('pull on a board without recordings (the Pico) gets the call log', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-link-'));
+  const device = new TestDevice(blankStores(), {}, undefined, false);
+  device.callLog.append({ kind: 'fault', atMs: 9, message: 'menu.xml:3:4: error: x' } as never);
+  const a = lines();
+  t.equal(await runPull(['dev', '--out', dir], a.o, a.e, () => device.port()), 0, a.err.join('\n'));
+  t.match(readFileSync(join(dir, 'calllog.txt'), 'utf8'), /#1 fault at=0.0s menu.xml:3:4: error: x\n/);
+  t.match(a.out.join('\n'), /0 recordings on the device/);
+  const client = new LinkClient(device.port(), { retries: 0 });
+  await t.rejects(client.json(Kind.READ, u32s([1, 0, 10])), { code: 'unsupported' }, 'READ is refused');
+});
+
 t.test('pull resumes a recording cut off part-way', async (t) => {
   const dir = mkdtempSync(join(tmpdir(), 'ringdown-link-'));
   const device = new TestDevice(blankStores());

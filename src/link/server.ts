@@ -241,7 +241,9 @@ export class LinkServer {
           badFrames: this.#counts.bad,
         };
       case Kind.LIST:
-        return { recordings: this.#list(true) };
+        // A board without a recordings store (the Pico has no audio input) has none to list, so a
+        // pull still gets its call log; READ and DELETE are refused there.
+        return { recordings: this.#options.recordings === undefined ? [] : this.#list(true) };
       case Kind.READ: {
         const [id, from, count] = this.#u32(frame, 3) as [number, number, number];
         const known = (fresh: boolean): boolean => this.#list(fresh).some((r) => r.id === id);

@@ -41,6 +41,21 @@ export function buildPicoFirmware(
   return buildPico(sdk, setup.pico, staged, { board, ...(config !== undefined ? { config } : {}) });
 }
 
+/** The emulated Pico with a built firmware in its flash (over `flash`, what an earlier run left), at reset. */
+export function picoMachine(
+  setup: PicoSetup,
+  build: { elf: string; uf2: string },
+  options: { skipIdle?: boolean; flash?: Uint8Array } = {},
+): PicoMachine {
+  return new PicoMachine({
+    uf2: new Uint8Array(readFileSync(build.uf2)),
+    bootrom: setup.bootrom,
+    symbols: elfSymbols(build.elf, join(setup.pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-nm')),
+    i2s: { data: PINS.i2sData, bck: PINS.i2sBck, lrck: PINS.i2sLrck },
+    ...options,
+  });
+}
+
 /** Boots a built firmware and plays a script at its pins. */
 export function playPico(
   setup: PicoSetup,
@@ -48,12 +63,5 @@ export function playPico(
   options: Omit<PicoRunOptions, 'pins'>,
   skipIdle = true,
 ): PicoRun {
-  const machine = new PicoMachine({
-    uf2: new Uint8Array(readFileSync(build.uf2)),
-    bootrom: setup.bootrom,
-    symbols: elfSymbols(build.elf, join(setup.pico.env.PICO_GCC_ROOT!, 'bin', 'arm-none-eabi-nm')),
-    i2s: { data: PINS.i2sData, bck: PINS.i2sBck, lrck: PINS.i2sLrck },
-    skipIdle,
-  });
-  return runPico(machine, { ...options, pins: PINS });
+  return runPico(picoMachine(setup, build, { skipIdle }), { ...options, pins: PINS });
 }

@@ -19,6 +19,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { ConsoleLogger, LogLevel, Simulator, type RP2040 } from 'rp2040js';
+import { FlashChip } from './rp2040-flash.js';
 
 export const CPU_HZ = 125_000_000;
 const NS_PER_CYCLE = 1e9 / CPU_HZ;
@@ -69,7 +70,12 @@ export interface PicoMachineOptions {
   i2s?: I2sPins;
   /** Advance the clock over the idle spin (default true). */
   skipIdle?: boolean;
+  /** The flash's contents before the UF2 goes in (a power cut's survivor), else erased (0xFF). */
+  flash?: Uint8Array;
 }
+
+/** 115200 baud, 8N1: ten bits a byte. */
+const UART_BYTE_NS = 1e9 / 11520;
 
 /** A UF2 file's blocks written into the emulated flash. */
 function loadUf2(mcu: RP2040, uf2: Uint8Array): void {
@@ -102,6 +108,13 @@ export class PicoMachine {
   #lrck = false;
   #bits = 0;
   #bitCount = 0;
+  readonly flashChip: FlashChip;
+  readonly #uart: number;
+  /** Bytes a host sends the firmware's UART, fed at the line's rate, and when the next may go. */
+  readonly #input: number[] = [];
+  #nextInputNs = 0;
+  /** Bytes that arrived while the UART's 32-byte receive FIFO was full (lost, as on the chip). */
+  uartOverruns = 0;
   /** Emulated ns skipped over idle spins, and how often. */
   skippedNs = 0;
   skips = 0;
@@ -114,7 +127,11 @@ export class PicoMachine {
     this.#mcu = this.#sim.rp2040;
     this.#mcu.logger = new ConsoleLogger(LogLevel.Error);
     this.#mcu.loadBootrom(options.bootrom);
+    if (options.flash !== undefined) this.#mcu.flash.set(options.flash.subarray(0, this.#mcu.flash.length));
     loadUf2(this.#mcu, options.uf2);
+    // The flash chip behind the SSI, so the firmware's own flash erases and programs take effect.
+    this.flashChip = new FlashChip(this.#mcu.flash);
+    this.flashChip.install(this.#mcu);
     this.#i2s = options.i2s;
     this.#functions = [...options.symbols]
       .map(([name, s]): [number, string] => [s.address, name])
@@ -126,13 +143,24 @@ export class PicoMachine {
     this.#queue = queue?.address ?? 0;
     // PIO runs from this loop at its clock divider, not from rp2040js's host timers.
     for (const pio of this.#mcu.pio) pio.run = () => undefined;
-    this.#mcu.uart[options.uart ?? 0]!.onByte = (byte: number) => {
+    this.#uart = options.uart ?? 0;
+    this.#mcu.uart[this.#uart]!.onByte = (byte: number) => {
       if (byte === 10) {
         this.onLine?.(this.#line.replace(/\r$/, ''), this.nanos);
         this.#line = '';
       } else this.#line += String.fromCharCode(byte);
     };
     this.#mcu.core.PC = FLASH_BASE;
+  }
+
+  /** The flash chip's whole contents (the firmware image and whatever the firmware stored). */
+  get flash(): Uint8Array {
+    return this.#mcu.flash;
+  }
+
+  /** Queues bytes a host sends on the firmware's UART: they arrive one every 86.8 us (115200 baud). */
+  sendUart(bytes: Uint8Array): void {
+    for (const b of bytes) this.#input.push(b);
   }
 
   /** Emulated time since reset, ns. */
@@ -181,6 +209,10 @@ export class PicoMachine {
    */
   run(untilNs: number): void {
     try {
+      while (this.#input.length > 0 && this.nanos < untilNs) {
+        if (this.nanos >= this.#nextInputNs) this.#feed();
+        this.#run(Math.min(untilNs, Math.max(this.#nextInputNs, this.nanos + NS_PER_CYCLE)));
+      }
       this.#run(untilNs);
     } catch (e) {
       const pc = this.#mcu.core.PC;
@@ -189,6 +221,16 @@ export class PicoMachine {
         `the firmware faulted at ${(this.nanos / 1e6).toFixed(3)} ms in ${this.functionAt(pc)} (pc 0x${pc.toString(16)}, called from ${this.functionAt(lr & ~1)}; return addresses on the stack: ${this.#stackCallers().join(' < ')}): ${e instanceof Error ? e.message : String(e)}`,
       );
     }
+  }
+
+  /** One byte into the UART's receive FIFO, or an overrun when it is full. */
+  #feed(): void {
+    const uart = this.#mcu.uart[this.#uart]!;
+    const byte = this.#input.shift()!;
+    // rp2040js keeps the FIFO private; its `full` is what the flag register's RXFF reports.
+    if ((uart as unknown as { rxFIFO: { full: boolean } }).rxFIFO.full) this.uartOverruns++;
+    else uart.feedByte(byte);
+    this.#nextInputNs = this.nanos + UART_BYTE_NS;
   }
 
   /** Functions named by the Thumb return addresses found in the top 64 words of the stack (a heuristic backtrace). */

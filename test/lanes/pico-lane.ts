@@ -19,10 +19,10 @@ import { simulate } from '../../sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { profileNamed } from '../../src/line/profile.js';
 import { readClipFolder, readMenuFile } from '../../tools/menu-file.js';
+import { picoLaneSetup } from './pico-setup.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 import { largestSkew, traceDifference } from '../../tools/device/compare.js';
-import { buildPicoFirmware, findPicoSetup, playPico } from '../../tools/device/pico-device.js';
-import { findSdk, which } from '../../tools/device/sdk.js';
+import { buildPicoFirmware, playPico } from '../../tools/device/pico-device.js';
 import { picoScenarioRuns } from './pico-scenarios.js';
 import { stage } from '../../tools/device/stage.js';
 
@@ -78,20 +78,9 @@ function simTrace(run: Run, clips: string): TraceEvent[] {
 }
 
 function main(): void {
-  const sdk = findSdk();
-  const setup = typeof sdk === 'string' ? sdk : findPicoSetup();
-  const skip =
-    typeof sdk === 'string'
-      ? sdk
-      : typeof setup === 'string'
-        ? setup
-        : which('espeak-ng') === undefined
-          ? 'espeak-ng is missing (the example clips)'
-          : undefined;
-  if (skip !== undefined || typeof sdk === 'string' || typeof setup === 'string') {
-    process.stdout.write(`# pico lane skipped: ${skip ?? ''}\n# lane: skipped\n`);
-    return;
-  }
+  const found = picoLaneSetup('pico lane');
+  if (found === undefined) return;
+  const { sdk, setup } = found;
   const clips = join(LANE_DIR, 'clips');
   const examples = exampleRuns();
   const menus = [...new Set(examples.map((r) => join(REPO_ROOT, r.menu)))];

@@ -25,14 +25,14 @@ import { simulate } from '../../sim/simulate.js';
 import type { TraceEvent } from '../../src/engine/trace.js';
 import { profileNamed } from '../../src/line/profile.js';
 import { traceDifference } from '../../tools/device/compare.js';
-import { buildPicoFirmware, findPicoSetup, picoMachine, type PicoSetup } from '../../tools/device/pico-device.js';
+import { buildPicoFirmware, picoMachine, type PicoSetup } from '../../tools/device/pico-device.js';
 import { runPico } from '../../tools/device/pico-run.js';
 import type { PicoMachine } from '../../tools/device/rp2040.js';
-import { findSdk, which } from '../../tools/device/sdk.js';
 import { stage } from '../../tools/device/stage.js';
 import type { LinkPort } from '../../tools/link/client.js';
 import { runPull, runPush, runStatus } from '../../tools/link.js';
 import { readClipFolder, readMenuFile } from '../../tools/menu-file.js';
+import { picoLaneSetup } from './pico-setup.js';
 import { REPO_ROOT } from '../xs/bundle.js';
 
 const BOARD = 'pico-ag1171-mt8870';
@@ -203,20 +203,9 @@ function simTrace(menuPath: string, clips: string): TraceEvent[] {
 }
 
 async function main(): Promise<void> {
-  const sdk = findSdk();
-  const setup = typeof sdk === 'string' ? sdk : findPicoSetup();
-  const skip =
-    typeof sdk === 'string'
-      ? sdk
-      : typeof setup === 'string'
-        ? setup
-        : which('espeak-ng') === undefined
-          ? 'espeak-ng is missing (the example clips)'
-          : undefined;
-  if (skip !== undefined || typeof sdk === 'string' || typeof setup === 'string') {
-    process.stdout.write(`# pico link lane skipped: ${skip ?? ''}\n# lane: skipped\n`);
-    return;
-  }
+  const found = picoLaneSetup('pico link lane');
+  if (found === undefined) return;
+  const { sdk, setup } = found;
   mkdirSync(LANE_DIR, { recursive: true });
   const clips = join(LANE_DIR, 'clips');
   const made = spawnSync(process.execPath, [join(REPO_ROOT, 'bin', 'ringdown.js'), 'clips', BUILT, '--out', clips], {

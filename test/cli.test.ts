@@ -269,7 +269,7 @@ t.test('check --board: a board with less memory has lower menu limits; its firmw
   t.equal(
     ringdown('check', '--board', 'esp32-ag1171-mt8870', menu).code,
     0,
-    'fits the ESP32 board (the default limits)',
+    'fits the ESP32 board (its limits are higher)',
   );
   const pico = ringdown('check', '--board', 'pico-ag1171-mt8870', menu);
   t.equal(pico.code, 1);
@@ -279,6 +279,39 @@ t.test('check --board: a board with less memory has lower menu limits; its firmw
       `^${menu.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}:\\d+:\\d+: error: the menu has more than the limit of ${MENU_LIMITS.maxCommands} commands`,
     ),
   );
+});
+
+t.test('check and build --board esp32-*: the ESP32 limits, from outputs.json, refuse a larger menu', async (t) => {
+  const { ESP32_MENU_LIMITS } = await import('../boards/slic/esp32-menu-limits.js');
+  const { boardMenuLimits } = await import('../tools/menu-file.js');
+  const { DEFAULT_LIMITS } = await import('../src/ozml/limits.js');
+  const boards = ['esp32-ag1171-mt8870', 'esp32-ks0835f-mt8870', 'esp32-ag1171-i2s', 'esp32-ag1171-sdtmf'];
+  for (const board of boards)
+    t.same(boardMenuLimits(board), ESP32_MENU_LIMITS, `${board}: outputs.json says what the firmware loads with`);
+  t.ok(ESP32_MENU_LIMITS.maxChars < DEFAULT_LIMITS.maxChars, 'lower than the loader allows');
+  const dir = mkdtempSync(join(tmpdir(), 'ringdown-esp32-limits-'));
+  const line = (i: number): string => `  <Speak>Line ${i}.</Speak>`;
+  const fits = join(dir, 'fits.xml');
+  const speaks = Array.from({ length: ESP32_MENU_LIMITS.maxCommands - 1 }, (_, i) => line(i));
+  writeFileSync(fits, `<Response>\n${speaks.join('\n')}\n  <Hangup/>\n</Response>\n`);
+  t.equal(ringdown('check', '--board', 'esp32-ag1171-mt8870', fits).code, 0, 'a menu at the command limit fits');
+  const big = join(dir, 'big.xml');
+  writeFileSync(big, `<Response>\n${[...speaks, line(speaks.length)].join('\n')}\n  <Hangup/>\n</Response>\n`);
+  const escaped = big.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const position = `^${escaped}:${ESP32_MENU_LIMITS.maxCommands + 2}:3: error: the menu has more than the limit of ${ESP32_MENU_LIMITS.maxCommands} commands`;
+  const check = ringdown('check', '--board', 'esp32-ag1171-mt8870', big);
+  t.equal(check.code, 1, 'one command more is refused');
+  t.match(check.out, new RegExp(position));
+  t.equal(ringdown('check', big).code, 0, 'which the loader alone allows');
+  // build checks the menu before it looks for the SDK: with none there, a build that went on would
+  // stop at once with exit 2 (no SDK) rather than compile.
+  const r = spawnSync(process.execPath, ['bin/ringdown.js', 'build', '--board', 'esp32-ag1171-i2s', '--menu', big], {
+    encoding: 'utf8',
+    env: { ...process.env, MODDABLE: '/nonexistent-moddable' },
+  });
+  t.equal(r.status, 1, 'build refuses it before compiling');
+  t.match(r.stderr, new RegExp(position, 'm'));
+  t.notMatch(r.stderr, /Moddable SDK/);
 });
 
 t.test('sim and tui: numbers in options are plain bounded decimals, as --events are', async (t) => {

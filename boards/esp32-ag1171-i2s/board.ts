@@ -18,6 +18,7 @@ import { AudioInDtmfReceiver, type AudioInClass } from '../../drivers/audioin-dt
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
+import { ESP32_MENU_LIMITS } from '../slic/esp32-menu-limits.js';
 import { openSlicBoard } from '../slic/slic-board.js';
 import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
 import type { RecordingReader, RecordingStore } from '../../hal/recordings.js';
@@ -36,7 +37,7 @@ function openRecordings(): RecordingStore & RecordingReader {
 
 export function createBoard(): Board {
   let receiver: AudioInDtmfReceiver | undefined;
-  return openSlicBoard({
+  const board = openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     dtmf: (clock) =>
@@ -50,4 +51,5 @@ export function createBoard(): Board {
     audioIn: () => receiver?.input,
     recordings: openRecordings,
   });
+  return { ...board, menuLimits: ESP32_MENU_LIMITS };
 }

@@ -6,6 +6,7 @@ import DigitalBank from 'embedded:io/digitalbank';
 import type { Board } from '../../hal/board.js';
 import type { NamedOutput } from '../../drivers/digital-outputs/digital-outputs.js';
 import { Mt8870 } from '../../drivers/mt8870/mt8870.js';
+import { ESP32_MENU_LIMITS } from '../slic/esp32-menu-limits.js';
 import { openSlicBoard, type SlicBoardOptions } from '../slic/slic-board.js';
 import { OUTPUTS, PINS } from './pins.js';
 
@@ -32,5 +33,5 @@ export function openMt8870Board(
 }
 
 export function createBoard(): Board {
-  return openMt8870Board(PINS, OUTPUTS);
+  return { ...openMt8870Board(PINS, OUTPUTS), menuLimits: ESP32_MENU_LIMITS };
 }

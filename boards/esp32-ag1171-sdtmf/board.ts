@@ -17,6 +17,7 @@ import { AdcDtmfReceiver } from '../../drivers/adc-dtmf/adc-dtmf.js';
 import { nativeDtmfFilters } from '../../drivers/dtmf-native/dtmf-native.js';
 import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import { freeBytes, mount } from '../../drivers/sdcard/sdcard.js';
+import { ESP32_MENU_LIMITS } from '../slic/esp32-menu-limits.js';
 import { openSlicBoard } from '../slic/slic-board.js';
 import { type FileModule, WavFileRecordings } from '../../drivers/wav-file-recordings/wav-file-recordings.js';
 import type { RecordingReader, RecordingStore } from '../../hal/recordings.js';
@@ -37,7 +38,7 @@ function openRecordings(): RecordingStore & RecordingReader {
 
 export function createBoard(): Board {
   let receiver: AdcDtmfReceiver | undefined;
-  return openSlicBoard({
+  const board = openSlicBoard({
     slic: { shk: PINS.shk, rm: PINS.rm, fr: PINS.fr },
     outputs: OUTPUTS,
     bell: PINS.bell,
@@ -46,4 +47,5 @@ export function createBoard(): Board {
     audioIn: () => receiver?.input,
     recordings: openRecordings,
   });
+  return { ...board, menuLimits: ESP32_MENU_LIMITS };
 }

@@ -40,6 +40,8 @@ export async function runEsp32(
   build: Esp32Build,
   options: {
     afterReadyMs?: number;
+    /** Instrumentation samples that must come after the menu line before the run ends (default 1). */
+    samplesAfterReady?: number;
     timeoutMs?: number;
     onTrace?: (e: TraceEvent) => void;
     onNote?: (line: string) => void;
@@ -57,6 +59,7 @@ export async function runEsp32(
     image,
     readyLine: /^ringdown: (menu|.*running the (built-in|fallback) menu)/,
     afterReadyMs: options.afterReadyMs ?? 5000,
+    ...(options.samplesAfterReady !== undefined ? { samplesAfterReady: options.samplesAfterReady } : {}),
     timeoutMs: options.timeoutMs ?? 180_000,
     onLine: (line) => {
       const event = parseTraceLine(line);

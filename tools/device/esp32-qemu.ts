@@ -71,6 +71,14 @@ export interface Esp32Boot {
   /** Wall-clock ms from QEMU's start to the login, and to the first line that matched `readyLine`. */
   loginMs?: number;
   readyMs?: number;
+  /**
+   * Instrumentation samples that came after the ready line, and the wall ms to the first of them.
+   * XS sends samples from its event loop, so they stop while a turn runs (a menu being parsed) and
+   * come again once the firmware is back in its loop: their count tells a firmware that keeps
+   * running from one that stopped.
+   */
+  samplesAfterReady: number;
+  firstSampleAfterReadyMs?: number;
   /** Everything UART0 sent, for a failed boot. */
   uart: string;
   problem?: string;
@@ -84,6 +92,8 @@ export interface Esp32BootOptions {
    */
   readyLine: RegExp;
   afterReadyMs: number;
+  /** Samples that must have come after the ready line before the run ends (default 1). */
+  samplesAfterReady?: number;
   /** Wall ms allowed in all. */
   timeoutMs: number;
   onLine?: (line: string) => void;
@@ -104,6 +114,7 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
       lines: [],
       samples: new Map(),
       peaks: new Map(),
+      samplesAfterReady: 0,
       uart: '',
       problem: `no image ${options.image}`,
     });
@@ -126,14 +137,14 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
       ],
       { stdio: ['pipe', 'pipe', 'pipe'] },
     );
-    const boot: Esp32Boot = { lines: [], samples: new Map(), peaks: new Map(), uart: '' };
+    const boot: Esp32Boot = { lines: [], samples: new Map(), peaks: new Map(), samplesAfterReady: 0, uart: '' };
+    const samplesNeeded = options.samplesAfterReady ?? 1;
     let names: string[] = [];
     let pending = '';
     let machine: string | undefined;
     let partial = '';
     let finished = false;
     let afterReady = false;
-    let sampledAfterReady = false;
     const finish = (problem?: string): void => {
       if (finished) return;
       finished = true;
@@ -147,7 +158,7 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
         finish(
           boot.readyMs === undefined
             ? `no ready line within ${options.timeoutMs} ms`
-            : `no instrumentation sample after the ready line within ${options.timeoutMs} ms: the firmware stopped`,
+            : `${boot.samplesAfterReady} of ${samplesNeeded} instrumentation samples after the ready line within ${options.timeoutMs} ms: the firmware stopped`,
         ),
       options.timeoutMs,
     );
@@ -179,10 +190,11 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
             boot.samples.set(name, Number(v));
             boot.peaks.set(name, Math.max(boot.peaks.get(name) ?? 0, Number(v)));
           });
-          // The run ends once a sample taken after the ready line has come (its peaks cover the load).
+          // The run ends once enough samples taken after the ready line have come (their peaks cover the load).
           if (boot.readyMs !== undefined) {
-            sampledAfterReady = true;
-            if (afterReady) finish();
+            boot.samplesAfterReady += 1;
+            boot.firstSampleAfterReadyMs ??= Date.now() - started;
+            if (afterReady && boot.samplesAfterReady >= samplesNeeded) finish();
           }
         } else {
           for (const log of body.matchAll(/<log>([\s\S]*?)<\/log>/g)) {
@@ -196,7 +208,7 @@ export function bootEsp32(qemu: string, options: Esp32BootOptions): Promise<Esp3
                 boot.readyMs = Date.now() - started;
                 setTimeout(() => {
                   afterReady = true;
-                  if (sampledAfterReady) finish();
+                  if (boot.samplesAfterReady >= samplesNeeded) finish();
                 }, options.afterReadyMs);
               }
             }

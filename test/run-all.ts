@@ -7,8 +7,8 @@
  * tool such as sox or tmux is missing: test/outside-tool.ts) are listed as `# SKIP what: why`; then
  * a line counts skipped tests and one skipped lanes, and `N passed, N failed` stays last.
  *
- * Lanes run in two queues at once: the Pico emulator and the ESP32 build (the longest lanes) in one,
- * the rest in order in the other, so the suite takes about as long as the longer queue. A lane's
+ * Lanes run in two queues at once: the Pico lanes (rp2040js, single-threaded, the longest) in one,
+ * the rest in order in the other (the ESP32 build last), so the suite takes about as long as the longer queue. A lane's
  * output is shown whole when it ends, in the table's order, with how long it took.
  * `RINGDOWN_TEST_SERIAL=1` runs every lane one after another.
  */
@@ -17,7 +17,7 @@ import { spawn } from 'node:child_process';
 interface Lane {
   name: string;
   command: string[];
-  /** Lanes that drive an emulator or a cross build run in their own queue beside the others. */
+  /** The Pico lanes (they share one firmware build folder) run in their own queue beside the others. */
   emulator?: true;
 }
 
@@ -62,7 +62,6 @@ const LANES: Lane[] = [
   {
     name: 'device: the ESP32 guestbook board compiled and linked by ESP-IDF (xtensa-esp32-elf-gcc), its app within its partition',
     command: ['node', 'dist/test/lanes/esp32-lane.js'],
-    emulator: true,
   },
 ];
 

@@ -55,11 +55,6 @@ const LANES: Lane[] = [
     emulator: true,
   },
   {
-    name: 'device: the device link on the Pico firmware in rp2040js over its UART (status, push, a call, pull, cut pushes)',
-    command: ['node', 'dist/test/lanes/pico-link-lane.js'],
-    emulator: true,
-  },
-  {
     name: 'device: the ESP32 guestbook board compiled and linked by ESP-IDF (xtensa-esp32-elf-gcc), its app within its partition',
     command: ['node', 'dist/test/lanes/esp32-lane.js'],
   },

@@ -2,15 +2,11 @@
  * Raspberry Pi Pico + Ag1171 SLIC + MT8870 DTMF receiver + I2S DAC: the same drivers as the ESP32
  * boards (boards/slic/slic-board.ts), the trace on UART0 (drivers/serial-log/serial-log.ts) and, once the
  * menu has loaded, one `ready` line with the XS heap in use and the clock's origin. Clip ends come
- * from the clips' lengths: the RP2040's AudioOut calls back at 220 ms buffer steps. The device link
- * (src/link) is served on the same UART, an uploaded menu kept in the flash's `menus` partition and
- * the call log in its `calllog` one (drivers/pico-flash). Device-only (Moddable modules).
+ * from the clips' lengths: the RP2040's AudioOut calls back at 220 ms buffer steps. Device-only (Moddable modules).
  */
 import Serial from 'embedded:io/serial';
 import Instrumentation from 'instrumentation';
 import type { Board } from '../../hal/board.js';
-import type { HostPort } from '../../hal/host-port.js';
-import { FlashStorage } from '../../drivers/flash-storage/flash-storage.js';
 import type { SerialClass } from '../../drivers/serial-log/serial-log.js';
 import { ModdableClock } from '../../drivers/moddable-clock/moddable-clock.js';
 import { SerialLog } from '../../drivers/serial-log/serial-log.js';
@@ -41,28 +37,10 @@ export function createBoard(): Board {
     transmit: PINS.tx,
     receive: PINS.rx,
     port: 0,
-    // Room for a whole link frame (at most about 5.5 KB) behind the trace lines waiting.
-    limit: 12 * 1024,
   });
-  // The device link is served on the same UART: its frames are lines among the trace's.
-  const hostPort: HostPort = {
-    send: (line) => uart.write(line),
-    get onReceive() {
-      return uart.onReceive;
-    },
-    set onReceive(receive) {
-      uart.onReceive = receive;
-    },
-  };
   // The first timer turn runs once the entry has loaded the menu and started the phone.
   // Its line also gives the board clock's time 0 on the tick counter (ms since reset), so a harness
   // can place the trace's times on the chip's own time line.
   board.clock.schedule(0, () => uart.write(`${memoryNote()}; ready, clock 0 ms at ticks ${clock.origin} ms\n`));
-  return {
-    ...board,
-    log: (text) => uart.write(text),
-    menuLimits: MENU_LIMITS,
-    hostPort,
-    menuStorage: new FlashStorage({ partition: 'menus' }),
-  };
+  return { ...board, log: (text) => uart.write(text), menuLimits: MENU_LIMITS };
 }

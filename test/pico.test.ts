@@ -163,7 +163,10 @@ t.test(
       });
     const other = run('device', '--board', 'esp32-toaster', 'examples/door-phone.xml');
     t.equal(other.status, 2);
-    t.match(other.stderr, /--board: 'esp32-toaster' cannot be run here \(lin, pico-ag1171-mt8870, esp32-ag1171-mt8870,/);
+    t.match(
+      other.stderr,
+      /--board: 'esp32-toaster' cannot be run here \(lin, pico-ag1171-mt8870, esp32-ag1171-mt8870,/,
+    );
     const clipMs = run('device', '--board', 'pico-ag1171-mt8870', '--clip-ms', '500', 'examples/door-phone.xml');
     t.equal(clipMs.status, 2);
     t.match(

@@ -39,6 +39,7 @@ import { openSerialPort } from '../../tools/link/serial-port.js';
 import { runPull, runPush, runStatus } from '../../tools/link.js';
 import { readMenuFile } from '../../tools/menu-file.js';
 import { REPO_ROOT } from '../xs/bundle.js';
+import { LaneChecks } from './lane-checks.js';
 
 const LANE_DIR = join(REPO_ROOT, 'build', 'ringdown', 'link-lane');
 const CLIP_MS = 4000;
@@ -60,13 +61,8 @@ while True:
         os.write(b if m == a else a, data)
 `;
 
-let passed = 0;
-let failures = 0;
-function check(ok: boolean, what: string): void {
-  process.stdout.write(`${ok ? 'ok' : 'not ok'} - ${what}\n`);
-  if (ok) passed++;
-  else failures++;
-}
+const checks = new LaneChecks();
+const check = (ok: boolean, what: string): void => checks.check(ok, what);
 const out = (line: string): void => void process.stdout.write(`# ${line}\n`);
 const delay = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -404,8 +400,8 @@ async function main(): Promise<number> {
     `cut pushes left both menus running at some point (${[...seen].join(', ')})`,
   );
   relay.kill();
-  process.stdout.write(`# lane: ${passed} passed, ${failures} failed\n`);
-  return failures === 0 ? 0 : 1;
+  process.stdout.write(checks.summary());
+  return checks.failed === 0 ? 0 : 1;
 }
 
 process.exitCode = await main();

@@ -34,6 +34,7 @@ import { runPull, runPush, runStatus } from '../../tools/link.js';
 import { readClipFolder, readMenuFile } from '../../tools/menu-file.js';
 import { picoLaneSetup } from './pico-setup.js';
 import { REPO_ROOT } from '../xs/bundle.js';
+import { LaneChecks } from './lane-checks.js';
 
 const BOARD = 'pico-ag1171-mt8870';
 const LANE_DIR = join(REPO_ROOT, 'build', 'ringdown', 'pico-link-lane');
@@ -69,13 +70,8 @@ const SECOND = `<?xml version="1.0"?>
 `;
 const CALL = 'offhook@0 2@4 onhook@12';
 
-let passed = 0;
-let failures = 0;
-function check(ok: boolean, what: string): void {
-  process.stdout.write(`${ok ? 'ok' : 'not ok'} - ${what}\n`);
-  if (ok) passed++;
-  else failures++;
-}
+const checks = new LaneChecks();
+const check = (ok: boolean, what: string): void => checks.check(ok, what);
 const note = (line: string): void => void process.stdout.write(`# ${line}\n`);
 
 /** The host's end of the emulated UART; `cutBefore` makes the n-th write a power cut instead. */
@@ -284,14 +280,14 @@ async function main(): Promise<void> {
     seen.length > 0 && seen.every((x) => x === 'old' || x === 'new'),
     `a push cut before each of its ${seen.length} requests boots the old or the new menu (${seen.join(' ')})`,
   );
-  process.stdout.write(`# lane: ${passed} passed, ${failures} failed\n`);
+  process.stdout.write(checks.summary());
   // The cut pushes' hosts are still waiting for answers that will never come.
-  process.exit(failures > 0 ? 1 : 0);
+  process.exit(checks.failed > 0 ? 1 : 0);
 }
 
 main().catch((e: unknown) => {
   process.stdout.write(
-    `# pico link lane: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n# lane: ${passed} passed, ${failures + 1} failed\n`,
+    `# pico link lane: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n${checks.summary(1)}`,
   );
   process.exit(1);
 });
